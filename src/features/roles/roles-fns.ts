@@ -1,0 +1,15 @@
+import { z } from "zod";
+import { roleSchema, type Role } from "../../identity/roles.js";
+
+export const ROLE_USAGE = "role <@user> staff|manager|admin|none";
+
+const roleArg = z.union([roleSchema, z.literal("none")]);
+
+/** `<@U123|name> staff` → the target and the role (null for none). Slack escapes mentions as <@U…>. */
+export function parseRoleArgs(args: string): { slackUserId: string; role: Role | null } | null {
+  const m = /^<@([UW][A-Z0-9]{2,20})(?:\|[^>]{0,100})?>\s+(\S+)$/.exec(args.trim());
+  if (!m) return null;
+  const role = roleArg.safeParse(m[2]!.toLowerCase());
+  if (!role.success) return null;
+  return { slackUserId: m[1]!, role: role.data === "none" ? null : role.data };
+}

@@ -1,0 +1,163 @@
+import type { Db, DbOrTx } from "../db.js";
+import type { Actor } from "./actor.js";
+import { roleSchema, type Role } from "./roles.js";
+import type { SlackDirectory, SlackProfile } from "./slack-directory.js";
+import { SYSTEM_ACTOR } from "./actor.js";
+import { writeAudit } from "../audit/audit-service.js";
+import { intToUuid } from "../audit/audit-fns.js";
+
+export type IdentityService = ReturnType<typeof createIdentityService>;
+
+type Deps = { db: Db; directory: SlackDirectory; bootstrapAdmins: readonly string[] };
+
+/** Django marks a password that can never log in with a leading "!". */
+const UNUSABLE_PASSWORD = "!wavelaunch-slack";
+
+export function createIdentityService({ db, directory, bootstrapAdmins }: Deps) {
+  const admins = new Set(bootstrapAdmins);
+
+  async function linked(slackUserId: string) {
+    return db.slackUser.findUnique({
+      where: { slackUserId },
+      select: { slackTeamId: true, user: { select: { id: true, email: true, username: true, firstName: true, role: { select: { role: true } } } } },
+    });
+  }
+
+  /** Finds or creates the auth_user for a Slack profile, matching Django users by email. */
+  async function ensureUser(tx: DbOrTx, profile: SlackProfile): Promise<{ id: number; email: string }> {
+    const email = profile.email ?? `${profile.slackUserId.toLowerCase()}@slack.invalid`;
+    const existing = await tx.authUser.findFirst({
+      where: { email: { equals: email, mode: "insensitive" } },
+      select: { id: true, email: true },
+      orderBy: { id: "asc" },
+    });
+    const user =
+      existing ??
+      (await tx.authUser.create({
+        data: {
+          password: UNUSABLE_PASSWORD,
+          isSuperuser: false,
+          username: `slack:${profile.slackUserId}`,
+          firstName: profile.name.slice(0, 150),
+          lastName: "",
+          email,
+          isStaff: false,
+          isActive: true,
+          dateJoined: new Date(),
+        },
+        select: { id: true, email: true },
+      }));
+    await tx.slackUser.upsert({
+      where: { slackUserId: profile.slackUserId },
+      create: { slackUserId: profile.slackUserId, slackTeamId: profile.teamId, userId: user.id },
+      update: {},
+    });
+    return user;
+  }
+
+  return {
+    /**
+     * The caller of a Slack request. A linked user costs one indexed query; an unknown one
+     * costs a cached users.info. Unknown users get no rows written: having no role, they
+     * are refused, and a refusal changes nothing.
+     */
+    async resolve(slackUserId: string, teamId: string | null): Promise<Actor> {
+      const row = await linked(slackUserId);
+      if (row) {
+        let role = (row.user.role?.role ?? null) as Role | null;
+        if (!role && admins.has(slackUserId)) role = await bootstrapAdmin(row.user.id, row.user.email, slackUserId, teamId);
+        return {
+          userId: row.user.id,
+          email: row.user.email,
+          role,
+          slackUserId,
+          slackTeamId: row.slackTeamId || teamId,
+          displayName: row.user.firstName || row.user.username,
+        };
+      }
+      const profile = await directory.lookup(slackUserId).catch(() => null);
+      const email = profile?.email ?? `${slackUserId.toLowerCase()}@slack.invalid`;
+      if (admins.has(slackUserId) && profile) {
+        const user = await db.$transaction((tx) => ensureUser(tx, profile));
+        const role = await bootstrapAdmin(user.id, user.email, slackUserId, teamId);
+        return { userId: user.id, email: user.email, role, slackUserId, slackTeamId: teamId, displayName: profile.name };
+      }
+      // A Django user with this email and a role may exist without a Slack link yet.
+      const django = profile?.email
+        ? await db.authUser.findFirst({
+            where: { email: { equals: profile.email, mode: "insensitive" }, role: { isNot: null } },
+            select: { id: true, email: true, role: { select: { role: true } } },
+          })
+        : null;
+      if (django && profile) {
+        await ensureUser(db, profile);
+        return {
+          userId: django.id,
+          email: django.email,
+          role: (django.role?.role ?? null) as Role | null,
+          slackUserId,
+          slackTeamId: teamId,
+          displayName: profile.name,
+        };
+      }
+      return { userId: null, email, role: null, slackUserId, slackTeamId: teamId, displayName: profile?.name ?? slackUserId };
+    },
+
+    /** Sets (or with null, removes) a Slack user's role; the change and its audit row commit together. */
+    async setRole(actor: Actor, target: SlackProfile, role: Role | null): Promise<{ from: Role | null; to: Role | null; email: string }> {
+      return db.$transaction(async (tx) => {
+        const user = await ensureUser(tx, target);
+        const prior = await tx.userRole.findUnique({ where: { userId: user.id } });
+        const from = (prior?.role ?? null) as Role | null;
+        if (role) {
+          await tx.userRole.upsert({
+            where: { userId: user.id },
+            create: { userId: user.id, role, grantedById: actor.userId },
+            update: { role, grantedById: actor.userId, updatedAt: new Date() },
+          });
+        } else if (prior) {
+          await tx.userRole.delete({ where: { userId: user.id } });
+        }
+        await writeAudit(tx, actor, {
+          action: "UPDATE",
+          targetModel: "UserRole",
+          targetId: intToUuid(user.id),
+          targetDisplay: `${target.name} <${user.email}>`,
+          changes: from === role ? {} : { role: { from, to: role } },
+          notes: from === role ? "role unchanged" : null,
+        });
+        return { from, to: role, email: user.email };
+      });
+    },
+
+    async usersWithRole(min: Role): Promise<{ userId: number; slackUserId: string; role: Role }[]> {
+      const rows = await db.userRole.findMany({
+        select: { role: true, userId: true, user: { select: { slackUser: { select: { slackUserId: true } } } } },
+      });
+      const allowed = roleSchema.options.slice(roleSchema.options.indexOf(min));
+      return rows
+        .filter((r) => (allowed as string[]).includes(r.role) && r.user.slackUser)
+        .map((r) => ({ userId: r.userId, slackUserId: r.user.slackUser!.slackUserId, role: r.role as Role }));
+    },
+  };
+
+  async function bootstrapAdmin(userId: number, email: string, slackUserId: string, teamId: string | null): Promise<Role> {
+    // ADMIN_SLACK_USER_IDS grants admin to a listed user who has no role; it never downgrades a
+    // role set later. To remove a bootstrap admin, take them off the list, then set their role.
+    await db.$transaction(async (tx) => {
+      const created = await tx.userRole.createMany({ data: [{ userId, role: "admin" }], skipDuplicates: true });
+      if (created.count === 1) {
+        await writeAudit(tx, { ...SYSTEM_ACTOR, slackTeamId: teamId }, {
+          action: "UPDATE",
+          targetModel: "UserRole",
+          targetId: intToUuid(userId),
+          targetDisplay: email,
+          changes: { role: { from: null, to: "admin" } },
+          notes: `bootstrap admin from ADMIN_SLACK_USER_IDS (${slackUserId})`,
+        });
+      }
+    });
+    const row = await db.userRole.findUnique({ where: { userId }, select: { role: true } });
+    return (row?.role ?? "admin") as Role;
+  }
+}

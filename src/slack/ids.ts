@@ -1,0 +1,67 @@
+// Every Slack id and label the bot uses, in one place. Action ids and callback ids are the
+// routing keys; block ids of form inputs equal the seed's column names (the contract).
+
+export const SLASH_COMMAND = "/wl";
+
+export const ACTIONS = {
+  creatorOpen: "creator_open",
+  creatorEdit: "creator_edit",
+  creatorStatus: "creator_status",
+  creatorArchive: "creator_archive",
+  creatorDelete: "creator_delete",
+  creatorMilestones: "creator_milestones",
+  creatorCredentials: "creator_credentials",
+  creatorDeliverable: "creator_deliverable",
+  listPage: "list_page",
+  milestoneAdd: "milestone_add",
+  milestoneDone: "milestone_done",
+  milestoneEdit: "milestone_edit",
+  milestoneDelete: "milestone_delete",
+  credentialAdd: "credential_add",
+  credentialEdit: "credential_edit",
+  credentialDeactivate: "credential_deactivate",
+  revealRequest: "reveal_request",
+  revealApprove: "reveal_approve",
+  revealDeny: "reveal_deny",
+  revealOnce: "reveal_once",
+  digestOpen: "digest_open",
+  digestSnooze: "digest_snooze",
+  digestContacted: "digest_contacted",
+  deliverableRegenerate: "deliverable_regenerate",
+} as const;
+
+export const VIEWS = {
+  creatorNew: "creator_new",
+  creatorEdit: "creator_edit",
+  creatorStatus: "creator_status",
+  milestoneAdd: "milestone_add",
+  milestoneEdit: "milestone_edit",
+  credentialAdd: "credential_add",
+  credentialEdit: "credential_edit",
+  revealReason: "reveal_reason",
+  deliverablePick: "deliverable_pick",
+  loading: "loading",
+} as const;
+
+export const LABELS = {
+  open: "Open",
+  edit: "Edit",
+  status: "Status",
+  archive: "Archive",
+  delete: "Delete",
+  addMilestone: "Add milestone",
+  milestones: "Milestones",
+  credentials: "Credentials",
+  deliverable: "Deliverable",
+  markDone: "Mark done",
+  addCredential: "Add credential",
+  requestReveal: "Request reveal",
+  approve: "Approve",
+  deny: "Deny",
+  revealOnce: "Reveal once",
+  snooze: "Snooze 3 days",
+  markContacted: "Mark contacted",
+  next: "Next",
+  previous: "Previous",
+  regenerate: "Regenerate",
+} as const;

@@ -1,0 +1,35 @@
+import { randomBytes } from "node:crypto";
+import { inject } from "vitest";
+import { createDb, type Db } from "../../src/db.js";
+import { dbUrl, dropDatabase, withAdmin } from "./pg-admin.js";
+
+export type TestDatabase = { name: string; url: string; db: Db; drop(): Promise<void> };
+
+/** A fresh, migrated database of this test file's own, cloned from the run's template. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const template = inject("templateDb");
+  const name = `wl_test_${randomBytes(5).toString("hex")}`;
+  await withAdmin(async (c) => {
+    // CREATE DATABASE … TEMPLATE fails while another session is connected to the template.
+    for (let i = 0; ; i++) {
+      try {
+        await c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+        return;
+      } catch (e) {
+        if (i > 50 || !/being accessed by other users/.test((e as Error).message)) throw e;
+        await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
+      }
+    }
+  });
+  const url = dbUrl(name);
+  const db = createDb(url, { max: 5 });
+  return {
+    name,
+    url,
+    db,
+    async drop() {
+      await db.$disconnect();
+      await dropDatabase(name);
+    },
+  };
+}
