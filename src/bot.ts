@@ -8,7 +8,10 @@ import { actorMiddleware, eventDedupeMiddleware } from "./slack/middleware.js";
 import { createRefusalRecorder } from "./slack/refusals.js";
 import { createSlackDirectory } from "./identity/slack-directory.js";
 import { createIdentityService } from "./identity/identity-service.js";
-import { registerFeatures } from "./features/index.js";
+import { featureSchedules, registerFeatures, startFeatures } from "./features/index.js";
+import { createHealthService } from "./features/health/health-service.js";
+import { MultiFernet, parseFernetKeys } from "./crypto/fernet.js";
+import { startSchedules } from "./schedules.js";
 import type { FeatureDeps } from "./features/types.js";
 import { SlackHttpReceiver } from "./slack/http-receiver.js";
 
@@ -25,7 +28,7 @@ export class StartupError extends Error {
 }
 
 /** The composition root: config -> db -> Slack client -> services -> app -> features -> start. */
-export async function startBot(config: Config, logger: Logger, opts: { host?: string; clock?: FeatureDeps["clock"] } = {}): Promise<RunningBot> {
+export async function startBot(config: Config, logger: Logger, opts: { host?: string; clock?: FeatureDeps["clock"]; schedules?: boolean } = {}): Promise<RunningBot> {
   const db = createDb(config.databaseUrl);
   if (!(await pingDb(db))) {
     await db.$disconnect();
@@ -54,6 +57,8 @@ export async function startBot(config: Config, logger: Logger, opts: { host?: st
     client,
     identity,
     directory,
+    health: createHealthService({ db, tz: config.digest.tz }),
+    fernet: new MultiFernet(parseFernetKeys(config.encryptionKeys.join(","))),
     clock: opts.clock ?? { now: () => new Date() },
   });
 
@@ -79,6 +84,9 @@ export async function startBot(config: Config, logger: Logger, opts: { host?: st
     logger.error({ err: e }, "unhandled Bolt error");
   });
 
+  await startFeatures(deps);
+  const schedules = opts.schedules === false ? null : startSchedules(featureSchedules(deps), logger);
+
   let port = 0;
   if (receiver instanceof SlackHttpReceiver) {
     await receiver.start(config.port, opts.host);
@@ -94,6 +102,7 @@ export async function startBot(config: Config, logger: Logger, opts: { host?: st
     router,
     deps,
     async stop() {
+      schedules?.stop();
       await app.stop().catch(() => undefined);
       await db.$disconnect();
     },

@@ -4,6 +4,9 @@ import type { Db } from "../db.js";
 import type { Logger } from "../logger.js";
 import type { IdentityService } from "../identity/identity-service.js";
 import type { SlackDirectory } from "../identity/slack-directory.js";
+import type { HealthService } from "./health/health-service.js";
+import type { MultiFernet } from "../crypto/fernet.js";
+import { dateInTz } from "../lib/dates.js";
 
 /** What the composition root hands every feature's register(). */
 export type FeatureDeps = Readonly<{
@@ -13,6 +16,18 @@ export type FeatureDeps = Readonly<{
   client: WebClient;
   identity: IdentityService;
   directory: SlackDirectory;
-  /** "Today" and "now" come from here so tests and jobs can move time. */
-  clock: { now(): Date };
+  health: HealthService;
+  fernet: MultiFernet;
+  /** "Now" comes from here so tests and jobs can move time. */
+  clock: Clock;
 }>;
+
+export type Clock = { now(): Date };
+
+/** A cron job: `run` gets the fire time; node-cron calls it at `cron` in `tz`. */
+export type Schedule = { name: string; cron: string; tz: string; run(firedAt: Date): Promise<void> };
+
+/** Today's calendar date in the studio's time zone (DIGEST_TZ). */
+export function todayOf(deps: Pick<FeatureDeps, "clock" | "config">): string {
+  return dateInTz(deps.clock.now(), deps.config.digest.tz);
+}

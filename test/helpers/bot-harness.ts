@@ -50,7 +50,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const logs = captureLogger();
   let now: Date | null = null;
   const clock = { now: () => now ?? new Date(), set: (d: Date | string) => void (now = new Date(d)) };
-  const bot = await startBot(config, logs.logger, { host: "127.0.0.1", clock });
+  const bot = await startBot(config, logs.logger, { host: "127.0.0.1", clock, schedules: false });
   const baseUrl = `http://127.0.0.1:${bot.port}`;
 
   const post = (body: string, contentType: string, headers: Record<string, string> = {}) =>
