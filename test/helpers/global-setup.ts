@@ -6,17 +6,20 @@ import { dbUrl, dropDatabase, withAdmin } from "./pg-admin.js";
 // One migrated template per run; each test file clones it (CREATE DATABASE … TEMPLATE),
 // which takes milliseconds instead of re-running every migration.
 export default async function setup(project: TestProject) {
-  const template = `wl_test_tpl_${process.pid}`;
+  const template = `wl_test_${process.pid}_tpl`;
   await withAdmin(async (c) => {
-    // Leftovers of an earlier run that was killed.
-    const { rows } = await c.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'wl_test_%'",
-    );
-    for (const r of rows) await c.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
+    // Leftovers of earlier runs that were killed; a run still alive (another terminal) keeps its own.
+    const { rows } = await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'wl\\_test\\_%'");
+    for (const r of rows) {
+      const pid = Number(/^wl_test_(\d+)_/.exec(r.datname)?.[1]);
+      if (pid && pid !== process.pid && alive(pid)) continue;
+      await c.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
+    }
   });
   await ensureDatabase(dbUrl(template));
   await migrate(dbUrl(template), fileURLToPath(new URL("../../prisma/migrations/", import.meta.url)));
   project.provide("templateDb", template);
+  project.provide("runPid", process.pid);
   return async () => {
     await dropDatabase(template);
   };
@@ -25,5 +28,15 @@ export default async function setup(project: TestProject) {
 declare module "vitest" {
   export interface ProvidedContext {
     templateDb: string;
+    runPid: number;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

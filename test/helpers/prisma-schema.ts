@@ -55,6 +55,7 @@ function pgType(type: string, attrs: string): string {
     const [, t, n] = db;
     switch (t) {
       case "VarChar": return `character varying(${n})`;
+      case "Char": return `character(${n})`;
       case "Uuid": return "uuid";
       case "Inet": return "inet";
       case "Date": return "date";

@@ -8,7 +8,7 @@ export type TestDatabase = { name: string; url: string; db: Db; drop(): Promise<
 /** A fresh, migrated database of this test file's own, cloned from the run's template. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const template = inject("templateDb");
-  const name = `wl_test_${randomBytes(5).toString("hex")}`;
+  const name = testDbName(randomBytes(5).toString("hex"));
   await withAdmin(async (c) => {
     // CREATE DATABASE … TEMPLATE fails while another session is connected to the template.
     for (let i = 0; ; i++) {
@@ -32,4 +32,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await dropDatabase(name);
     },
   };
+}
+
+/** Test databases are named after the run's pid, so concurrent runs never drop each other's. */
+export function testDbName(tag: string): string {
+  return `wl_test_${inject("runPid")}_${tag}`;
 }

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { ensureDatabase, migrate } from "../../src/migrate/migrate-runner.js";
 import { dbUrl, dropDatabase } from "../helpers/pg-admin.js";
+import { testDbName } from "../helpers/test-db.js";
 
 const dir = fileURLToPath(new URL("../../prisma/migrations/", import.meta.url));
 const made: string[] = [];
@@ -14,7 +15,7 @@ afterAll(async () => {
   for (const n of made) await dropDatabase(n);
 });
 const fresh = (tag: string) => {
-  const name = `wl_test_mig_${tag}_${process.pid}_${Date.now() % 100000}`;
+  const name = testDbName(`mig_${tag}_${Date.now() % 100000}`);
   made.push(name);
   return dbUrl(name);
 };

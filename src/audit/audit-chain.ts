@@ -1,0 +1,47 @@
+import { createHash } from "node:crypto";
+import type { DbOrTx } from "../db.js";
+
+export type ChainBreak = { id: string; chainSeq: string; reason: "hash mismatch" | "broken link" | "gap in sequence" | "unchained row" };
+export type ChainReport = { rows: number; ok: boolean; firstBreak: ChainBreak | null };
+
+const GENESIS = "0".repeat(64);
+const BATCH = 5_000;
+
+/**
+ * Walks the audit chain in order and recomputes every hash here, in Node, from the row's
+ * canonical text (the same expressions as wl_audit_canonical in the migration). An edited,
+ * deleted or inserted-out-of-band row breaks either its own hash or the next row's link.
+ */
+export async function verifyAuditChain(db: DbOrTx): Promise<ChainReport> {
+  const unchained = await db.$queryRaw<{ id: string }[]>`SELECT id::text FROM studio_crm_auditlog WHERE chain_seq IS NULL LIMIT 1`;
+  if (unchained[0]) return { rows: 0, ok: false, firstBreak: { id: unchained[0].id, chainSeq: "", reason: "unchained row" } };
+  let prev = GENESIS;
+  let expectedSeq = 1n;
+  let rows = 0;
+  for (;;) {
+    const batch = await db.$queryRaw<{ id: string; seq: bigint; prev_hash: string; row_hash: string; canon: string }[]>`
+      SELECT id::text, chain_seq AS seq, prev_hash, row_hash,
+             concat_ws(chr(31),
+               prev_hash, chain_seq::text, id::text,
+               to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+               coalesce(user_id::text, ''), user_email, coalesce(host(ip_address), ''),
+               action_type, target_model, target_id::text, target_display,
+               changes::text, coalesce(notes, ''), coalesce(slack_user_id, ''), coalesce(slack_team_id, '')) AS canon
+        FROM studio_crm_auditlog
+       WHERE chain_seq >= ${expectedSeq}
+       ORDER BY chain_seq
+       LIMIT ${BATCH}`;
+    if (batch.length === 0) break;
+    for (const r of batch) {
+      const at = { id: r.id, chainSeq: String(r.seq) };
+      if (r.seq !== expectedSeq) return { rows, ok: false, firstBreak: { ...at, reason: "gap in sequence" } };
+      if (r.prev_hash !== prev) return { rows, ok: false, firstBreak: { ...at, reason: "broken link" } };
+      const hash = createHash("sha256").update(r.canon, "utf8").digest("hex");
+      if (hash !== r.row_hash) return { rows, ok: false, firstBreak: { ...at, reason: "hash mismatch" } };
+      prev = r.row_hash;
+      expectedSeq++;
+      rows++;
+    }
+  }
+  return { rows, ok: true, firstBreak: null };
+}
