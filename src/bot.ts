@@ -78,7 +78,7 @@ export async function startBot(config: Config, logger: Logger, opts: { host?: st
     },
   });
   app.use(eventDedupeMiddleware(db, logger));
-  app.use(actorMiddleware(identity));
+  app.use(actorMiddleware(identity, logger));
   router.install(app);
   app.error(async (e) => {
     logger.error({ err: e }, "unhandled Bolt error");

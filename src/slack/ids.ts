@@ -28,6 +28,7 @@ export const ACTIONS = {
   digestSnooze: "digest_snooze",
   digestContacted: "digest_contacted",
   deliverableRegenerate: "deliverable_regenerate",
+  auditPage: "audit_page",
 } as const;
 
 export const VIEWS = {

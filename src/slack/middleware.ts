@@ -3,11 +3,23 @@ import type { Db } from "../db.js";
 import type { IdentityService } from "../identity/identity-service.js";
 import type { Logger } from "../logger.js";
 
-/** Who is calling, resolved once per request and put on `context.actor` for every handler. */
-export function actorMiddleware(identity: IdentityService): Middleware<AnyMiddlewareArgs> {
+/**
+ * Who is calling, resolved once per request and put on `context.actor` for every handler.
+ * If the lookup fails (database down), the request still reaches the router, which acks and
+ * tells the user, instead of Slack showing a timeout.
+ */
+export function actorMiddleware(identity: IdentityService, logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async ({ body, context, next }: AnyMiddlewareArgs & AllMiddlewareArgs) => {
     const { userId, teamId } = callerOf(body as Record<string, unknown>);
-    if (userId) context.actor = await identity.resolve(userId, teamId);
+    if (userId) {
+      try {
+        context.actor = await identity.resolve(userId, teamId);
+      } catch (e) {
+        logger.error({ err: e, user: userId }, "could not resolve the caller");
+        context.actor = { userId: null, email: "", role: null, slackUserId: userId, slackTeamId: teamId, displayName: userId };
+        context.actorUnavailable = true;
+      }
+    }
     await next();
   };
 }

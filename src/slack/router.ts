@@ -28,7 +28,7 @@ export type ReplyMessage = { text: string; blocks?: (KnownBlock | Block)[]; repl
 /** Answers the caller privately, by whatever channel the surface allows. */
 export type Reply = (msg: string | ReplyMessage) => Promise<void>;
 
-type Base = { actor: Actor; client: WebClient; logger: Logger; reply: Reply };
+type Base = { actor: Actor; client: WebClient; logger: Logger; reply: Reply; unavailable?: boolean };
 
 export type CommandCtx = Base & {
   args: string;
@@ -120,6 +120,7 @@ export class Router {
     const label = `${SLASH_COMMAND} ${spec?.name ?? first.slice(0, 40)}`;
     const ctx: CommandCtx = {
       actor,
+      unavailable: a.context.actorUnavailable === true,
       client: a.client,
       logger: a.logger as unknown as Logger,
       reply,
@@ -144,6 +145,7 @@ export class Router {
     if (!route) return; // url buttons and the like: nothing to do
     const ctx: ActionCtx = {
       actor: a.context.actor as Actor,
+      unavailable: a.context.actorUnavailable === true,
       client: a.client,
       logger: a.logger as unknown as Logger,
       reply: actionReplier(a),
@@ -174,6 +176,7 @@ export class Router {
     const userId = body.user.id;
     const ctx: ViewCtx = {
       actor: a.context.actor as Actor,
+      unavailable: a.context.actorUnavailable === true,
       client: a.client,
       logger: a.logger as unknown as Logger,
       reply: async (msg) => {
@@ -209,6 +212,7 @@ export class Router {
     const handler = this.events.get(type);
     if (!handler) return;
     const actor = a.context.actor as Actor;
+    if (a.context.actorUnavailable) return;
     const userId = (a.event as { user?: string }).user ?? "";
     const ctx: EventCtx = {
       actor,
@@ -237,6 +241,11 @@ export class Router {
     opts: { onError?: (e: unknown) => Promise<boolean> } = {},
   ): Promise<void> {
     try {
+      if (ctx.unavailable) {
+        // Nothing can be checked or recorded without the database: say so, change nothing.
+        await ctx.reply("The Wavelaunch bot can't reach its database right now. Nothing was changed; please try again in a minute.");
+        return;
+      }
       if (!hasRole(ctx.actor.role, minRole)) {
         await this.deps.refusals.record(ctx.actor, label, minRole);
         await ctx.reply(

@@ -1,0 +1,131 @@
+// How long the nightly health recompute takes at scale.
+//
+//   npx tsx bench/health-scale.ts            1,000 / 10,000 / 100,000 creators, each in its own process
+//   npx tsx bench/health-scale.ts 50000      one size
+//
+// Each size gets a throwaway database (created, migrated, filled with generate_series, dropped):
+// n creators × 10 milestones, every creator starting GREEN. The first recomputeAll moves most of
+// them (the worst night: every row written and audited); the second finds nothing to change
+// (the usual night). Peak RSS is the process's, which is why each size runs in a fresh process.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { ensureDatabase, migrate } from "../src/migrate/migrate-runner.js";
+import { createDb } from "../src/db.js";
+import { createHealthService } from "../src/features/health/health-service.js";
+import { SYSTEM_ACTOR } from "../src/identity/actor.js";
+import { dateInTz } from "../src/lib/dates.js";
+
+const ADMIN_URL = process.env.BENCH_PG_URL ?? process.env.TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const DEFAULT_SIZES = [1_000, 10_000, 100_000];
+const MILESTONES_PER_CREATOR = 10;
+const TZ = "UTC";
+
+const arg = process.argv[2];
+if (arg === undefined) {
+  console.log(`health recompute benchmark (${MILESTONES_PER_CREATOR} milestones per creator), Postgres at ${redact(ADMIN_URL)}`);
+  console.log("creators  | seed    | 1st run (changed)        | 2nd run (changed) | peak RSS");
+  for (const n of DEFAULT_SIZES) {
+    // A fresh process per size, so each peak RSS is that size's own.
+    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), String(n)], { stdio: ["ignore", "inherit", "inherit"] });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+} else {
+  const n = Number(arg);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error("usage: npx tsx bench/health-scale.ts [creators]");
+    process.exit(2);
+  }
+  await runOne(n);
+}
+
+async function runOne(n: number): Promise<void> {
+  const name = `wl_bench_health_${process.pid}`;
+  const url = dbUrl(name);
+  await ensureDatabase(url);
+  try {
+    await migrate(url, fileURLToPath(new URL("../prisma/migrations/", import.meta.url)));
+    const seedMs = await time(() => seed(url, n));
+    const db = createDb(url);
+    try {
+      const health = createHealthService({ db, tz: TZ });
+      const today = dateInTz(new Date(), TZ);
+      let first = { scanned: 0, changed: 0 };
+      let second = { scanned: 0, changed: 0 };
+      const firstMs = await time(async () => void (first = await health.recomputeAll(SYSTEM_ACTOR, today)));
+      const secondMs = await time(async () => void (second = await health.recomputeAll(SYSTEM_ACTOR, today)));
+      if (first.scanned !== n || second.scanned !== n) throw new Error(`scanned ${first.scanned}/${second.scanned}, expected ${n}`);
+      if (second.changed !== 0) throw new Error(`second run changed ${second.changed} rows; expected none`);
+      const audits = await db.auditLog.count();
+      if (audits !== first.changed) throw new Error(`${audits} audit rows for ${first.changed} changes`);
+      const rssMb = process.resourceUsage().maxRSS / 1024;
+      console.log(
+        `${String(n).padStart(9)} | ${secs(seedMs).padStart(7)} | ${secs(firstMs).padStart(7)} (${String(first.changed).padStart(7)} changed) | ` +
+          `${secs(secondMs).padStart(7)} (${second.changed})   | ${rssMb.toFixed(0)} MB`,
+      );
+    } finally {
+      await db.$disconnect();
+    }
+  } finally {
+    const c = new pg.Client({ connectionString: ADMIN_URL });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.end();
+  }
+}
+
+/** n creators with a spread of statuses, contact and follow-up dates; 10 milestones each. */
+async function seed(url: string, n: number): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(
+      `INSERT INTO studio_crm_creator (id, created_at, updated_at, creator_name, creator_email, brand_name, brand_niche,
+                                       journey_status, health_score, last_status_change, last_contacted_date, next_follow_up_date, is_active)
+       SELECT gen_random_uuid(), now() - (g % 120) * interval '1 day', now(), 'Creator ' || g, 'creator' || g || '@bench.test',
+              'Brand ' || g, 'niche',
+              (ARRAY['ONBOARDING','BRAND_BUILDING','LAUNCH','LIVE','PAUSED','CLOSED'])[1 + g % 6], 'GREEN',
+              now() - (g % 90) * interval '1 day',
+              CASE WHEN g % 4 = 0 THEN NULL ELSE current_date - (g % 45) END,
+              CASE WHEN g % 3 = 0 THEN current_date + (g % 21) - 12 END,
+              g % 25 <> 0
+         FROM generate_series(1, $1::int) g`,
+      [n],
+    );
+    await c.query(
+      `INSERT INTO studio_crm_milestone (id, creator_id, created_at, title, target_date, completed_date, is_completed, related_journey_stage)
+       SELECT gen_random_uuid(), c.id, now(), 'Milestone ' || k,
+              CASE WHEN k = 10 THEN NULL ELSE current_date + (abs(hashtext(c.id::text || k)) % 80) - 40 END,
+              CASE WHEN k % 3 = 0 THEN current_date - 1 END, k % 3 = 0, 'ONBOARDING'
+         FROM studio_crm_creator c CROSS JOIN generate_series(1, $1::int) k`,
+      [MILESTONES_PER_CREATOR],
+    );
+    // As autovacuum would have by the time a nightly run comes round.
+    await c.query("VACUUM ANALYZE studio_crm_creator");
+    await c.query("VACUUM ANALYZE studio_crm_milestone");
+  } finally {
+    await c.end();
+  }
+}
+
+async function time(fn: () => Promise<void>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+function dbUrl(name: string): string {
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+function redact(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString();
+}

@@ -1,0 +1,196 @@
+// Part 1 of `npm run bench`: Slack-facing latency of the real bot against a bare Bolt app.
+// Both run as child processes on loopback; this process is the load generator and the fake
+// Slack, so ack and completion are measured on one clock.
+import { spawn, type ChildProcess } from "node:child_process";
+import http from "node:http";
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { signSlackRequest } from "../src/slack/signature.js";
+import { FastFakeSlack } from "./lib/fast-fake-slack.js";
+import { summarise, round, type Summary } from "./lib/stats.js";
+
+const SECRET = "bench-signing-secret";
+const KEY = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=";
+const USER = "UBENCH";
+
+export type LatencyRow = {
+  scenario: string;
+  concurrency: number;
+  bare: { ack: Summary; rps: number };
+  bot: { ack: Summary; completion: Summary; rps: number };
+  ratios: { ackP99: number; completionP99VsBareAckP99: number; rps: number };
+};
+
+type Target = { port: number; child: ChildProcess };
+type Req = { body: string; contentType: string; key: string | null; inlineAnswer?: boolean };
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+
+function send(port: number, r: Req): Promise<{ status: number; ackAt: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers = { "content-type": r.contentType, "content-length": Buffer.byteLength(r.body), ...signSlackRequest(SECRET, r.body, Math.floor(Date.now() / 1000)) };
+    const req = http.request({ host: "127.0.0.1", port, method: "POST", path: "/slack/events", headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, ackAt: performance.now(), body: Buffer.concat(chunks).toString() }));
+    });
+    req.on("error", reject);
+    req.end(r.body);
+  });
+}
+
+async function startChild(args: string[], env: Record<string, string>, ready: (line: string) => number | null): Promise<Target> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let buf = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      buf += d.toString();
+      for (const line of buf.split("\n")) {
+        const port = ready(line);
+        if (port) return resolve({ port, child });
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`child ${args[0]} exited ${code}`)));
+  });
+}
+
+/** Runs `total` requests with `concurrency` in flight, each waiting for its completion. */
+async function drive(port: number, make: () => Req, total: number, concurrency: number, slack: FastFakeSlack | null) {
+  const acks: number[] = [];
+  const completions: number[] = [];
+  let left = total;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (left-- > 0) {
+        const r = make();
+        const t0 = performance.now();
+        const wait = slack && r.key && !r.inlineAnswer ? slack.expect(r.key) : null;
+        const res = await send(port, r);
+        if (res.status !== 200) errors++;
+        acks.push(res.ackAt - t0);
+        completions.push(((await wait?.catch(() => NaN)) ?? res.ackAt) - t0);
+      }
+    }),
+  );
+  const secs = (performance.now() - started) / 1000;
+  return { acks, completions: completions.filter(Number.isFinite), rps: total / secs, errors };
+}
+
+function commandReq(text: string, responseId: string): Req {
+  return {
+    body: new URLSearchParams({ token: "x", team_id: "TBENCH", team_domain: "bench", channel_id: "CBENCH", channel_name: "bench", user_id: USER, user_name: "bench", command: "/wl", text, api_app_id: "ABENCH", response_url: `${fake.url}/r/${responseId}`, trigger_id: `trg.${responseId}` }).toString(),
+    contentType: "application/x-www-form-urlencoded",
+    key: responseId,
+  };
+}
+
+function payloadReq(payload: Record<string, unknown>, key: string | null, inlineAnswer = false): Req {
+  return { body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), contentType: "application/x-www-form-urlencoded", key, inlineAnswer };
+}
+
+let fake: FastFakeSlack;
+
+export async function runLatency(opts: { databaseUrl: string; rounds?: number; perRound?: number; concurrencies?: number[] }): Promise<LatencyRow[]> {
+  fake = await new FastFakeSlack().start();
+  // A new creator's card arrives as a DM whose text names the brand: that is its completion.
+  fake.keyOf = (method, body) => {
+    if (method !== "chat.postMessage" && method !== "chat.postEphemeral") return null;
+    const m = /Bench New (\w+)/.exec(decodeURIComponent(body.replace(/\+/g, " ")));
+    return m ? `new-${m[1]}` : null;
+  };
+  const c = new pg.Client({ connectionString: opts.databaseUrl });
+  await c.connect();
+  const ids = (await c.query<{ id: string }>("SELECT id FROM studio_crm_creator WHERE is_active ORDER BY random() LIMIT 200")).rows.map((r) => r.id);
+  const brands = (await c.query<{ brand_name: string }>("SELECT brand_name FROM studio_crm_creator WHERE is_active ORDER BY random() LIMIT 200")).rows.map((r) => r.brand_name);
+  await c.end();
+
+  const env = { SLACK_BOT_TOKEN: "xoxb-bench", SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${fake.url}/api/`, DATABASE_URL: opts.databaseUrl, FIELD_ENCRYPTION_KEY: KEY, ADMIN_SLACK_USER_IDS: USER, LOG_LEVEL: "warn", PORT: "0", NODE_ENV: "production", DIGEST_CRON: "0 3 1 1 *" };
+  const bare = await startChild(["bench/bare-app.ts", SECRET, "0", `${fake.url}/api/`], {}, (l) => (/^ready (\d+)/.exec(l) ? Number(/^ready (\d+)/.exec(l)![1]) : null));
+  const bot = await startChild(["src/main.ts"], env, (l) => {
+    const m = /"port":(\d+).*Wavelaunch bot started|Wavelaunch bot started.*"port":(\d+)/.exec(l);
+    return m ? Number(m[1] ?? m[2]) : null;
+  });
+
+  let n = 0;
+  const pick = <T>(xs: T[]) => xs[n++ % xs.length]!;
+  const scenarios: { name: string; make: () => Req }[] = [
+    { name: "/wl find <text>", make: () => commandReq(`find ${pick(brands).split(" ").slice(0, 2).join(" ")}`, randomUUID()) },
+    { name: "/wl list", make: () => commandReq("list", randomUUID()) },
+    { name: "/wl show <creator>", make: () => commandReq(`show ${pick(brands)}`, randomUUID()) },
+    {
+      name: "button: Open (creator card)",
+      make: () => {
+        const id = randomUUID();
+        return payloadReq({
+          type: "block_actions", team: { id: "TBENCH", domain: "bench" }, user: { id: USER, team_id: "TBENCH", name: "bench" }, api_app_id: "ABENCH",
+          trigger_id: `trg.${id}`, response_url: `${fake.url}/r/${id}`, container: { type: "message", message_ts: "1.1", channel_id: "CBENCH", is_ephemeral: true },
+          channel: { id: "CBENCH", name: "bench" }, actions: [{ type: "button", action_id: "creator_open", block_id: "b", value: pick(ids), action_ts: "1.2" }],
+        }, id);
+      },
+    },
+    {
+      name: "modal submit: New creator",
+      make: () => {
+        const tag = randomUUID().replace(/-/g, "").slice(0, 12);
+        const v = (value: string) => ({ type: "plain_text_input", value });
+        const values: Record<string, Record<string, unknown>> = {
+          creator_name: { creator_name: v(`Bench Person ${tag}`) }, creator_email: { creator_email: v(`new-${tag}@bench.test`) },
+          brand_name: { brand_name: v(`Bench New ${tag}`) }, brand_niche: { brand_niche: v("Fitness") },
+          journey_status: { journey_status: { type: "static_select", selected_option: { value: "ONBOARDING", text: { type: "plain_text", text: "Onboarding" } } } },
+          priority_level: { priority_level: { type: "static_select", selected_option: { value: "3", text: { type: "plain_text", text: "3" } } } },
+        };
+        return payloadReq({
+          type: "view_submission", team: { id: "TBENCH", domain: "bench" }, user: { id: USER, team_id: "TBENCH", name: "bench" }, api_app_id: "ABENCH", trigger_id: `trg.${tag}`,
+          view: { id: "VB", type: "modal", callback_id: "creator_new", private_metadata: "", hash: "h", title: { type: "plain_text", text: "New creator" },
+            blocks: Object.keys(values).map((block_id) => ({ type: "input", block_id })), state: { values } },
+        }, `new-${tag}`);
+      },
+    },
+  ];
+
+  const rounds = opts.rounds ?? 4;
+  const perRound = opts.perRound ?? 100;
+  const rows: LatencyRow[] = [];
+  try {
+    for (const s of scenarios) {
+      for (const conc of opts.concurrencies ?? [1, 10, 50]) {
+        // Warm both (JIT, pools, caches), then alternate A B A B so drift hits both alike.
+        await drive(bare.port, s.make, 30, conc, null);
+        await drive(bot.port, s.make, 30, conc, fake);
+        const A = { acks: [] as number[], rps: [] as number[] };
+        const B = { acks: [] as number[], completions: [] as number[], rps: [] as number[], errors: 0 };
+        for (let r = 0; r < rounds; r++) {
+          const a = await drive(bare.port, s.make, perRound, conc, null);
+          A.acks.push(...a.acks);
+          A.rps.push(a.rps);
+          const b = await drive(bot.port, s.make, perRound, conc, fake);
+          B.acks.push(...b.acks);
+          B.completions.push(...b.completions);
+          B.rps.push(b.rps);
+          B.errors += b.errors;
+        }
+        const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
+        const bareAck = summarise(A.acks);
+        const botAck = summarise(B.acks);
+        const botDone = summarise(B.completions);
+        const row: LatencyRow = {
+          scenario: s.name,
+          concurrency: conc,
+          bare: { ack: bareAck, rps: round(mean(A.rps), 0) },
+          bot: { ack: botAck, completion: botDone, rps: round(mean(B.rps), 0) },
+          ratios: { ackP99: round(botAck.p99 / bareAck.p99), completionP99VsBareAckP99: round(botDone.p99 / bareAck.p99), rps: round(mean(B.rps) / mean(A.rps)) },
+        };
+        rows.push(row);
+        process.stderr.write(`  ${s.name} c=${conc}: bare ack p99 ${round(bareAck.p99)} ms; bot ack p99 ${round(botAck.p99)} ms, completion p50 ${round(botDone.p50)} / p99 ${round(botDone.p99)} ms, ${round(mean(B.rps), 0)}/s${B.errors ? `, ${B.errors} non-200` : ""}${botDone.n < B.acks.length ? `, ${B.acks.length - botDone.n} answers missing` : ""}\n`);
+      }
+    }
+  } finally {
+    bare.child.kill("SIGTERM");
+    bot.child.kill("SIGTERM");
+    await fake.stop();
+    agent.destroy();
+  }
+  return rows;
+}

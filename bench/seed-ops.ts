@@ -1,0 +1,45 @@
+// Part 2 of `npm run bench`: the seed's "Performance Metrics (Expected)" table, each operation
+// timed in process over many iterations against a database of 10,000 creators.
+import { createDb } from "../src/db.js";
+import { MultiFernet, parseFernetKeys } from "../src/crypto/fernet.js";
+import { computeHealth } from "../src/features/health/health-fns.js";
+import { audited } from "../src/audit/audit-service.js";
+import { SYSTEM_ACTOR } from "../src/identity/actor.js";
+import { timeIt, type Summary } from "./lib/stats.js";
+
+export type SeedOpRow = { operation: string; seedExpectsMs: number; goalMs: number; result: Summary };
+
+export type SeedOpsExtra = Record<string, { seedExpectsMs: number; goalMs: number; fn: (db: ReturnType<typeof createDb>) => Promise<unknown> }>;
+
+export async function runSeedOps(databaseUrl: string, key: string, extra: SeedOpsExtra = {}): Promise<SeedOpRow[]> {
+  const db = createDb(databaseUrl);
+  const fernet = new MultiFernet(parseFernetKeys(key));
+  const token = fernet.encrypt("correct-horse-battery-staple-2026!");
+  const ids = (await db.creator.findMany({ select: { id: true }, take: 500 })).map((c) => c.id);
+  let i = 0;
+  const rows: SeedOpRow[] = [];
+  try {
+    for (const [operation, spec] of Object.entries(extra)) {
+      rows.push({ operation, seedExpectsMs: spec.seedExpectsMs, goalMs: spec.goalMs, result: await timeIt(() => spec.fn(db), { iterations: 500 }) });
+    }
+    rows.push({ operation: "Credential decrypt (per field)", seedExpectsMs: 10, goalMs: 1, result: await timeIt(() => fernet.decryptString(token), { iterations: 20_000, warmup: 1_000 }) });
+    const input = {
+      journeyStatus: "LAUNCH", isActive: true, lastContactedDate: "2026-10-01", nextFollowUpDate: "2026-11-01",
+      createdAt: new Date("2026-01-01T00:00:00Z"), lastStatusChange: new Date("2026-08-01T00:00:00Z"),
+      milestones: { overdueCount: 2, oldestOverdueTarget: "2026-11-10" },
+    };
+    rows.push({ operation: "Health score calculation", seedExpectsMs: 5, goalMs: 0.5, result: await timeIt(() => computeHealth(input, "2026-11-27", "Europe/London"), { iterations: 50_000, warmup: 5_000 }) });
+    rows.push({
+      operation: "Audit log insertion",
+      seedExpectsMs: 20,
+      goalMs: 2,
+      result: await timeIt(
+        () => audited(db, SYSTEM_ACTOR, async () => ({ result: null, audit: { action: "VIEW", targetModel: "Creator", targetId: ids[i++ % ids.length]!, targetDisplay: "bench" } })),
+        { iterations: 1_000 },
+      ),
+    });
+  } finally {
+    await db.$disconnect();
+  }
+  return rows;
+}
