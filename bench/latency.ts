@@ -1,17 +1,11 @@
 // Part 1 of `npm run bench`: Slack-facing latency of the real bot against a bare Bolt app.
 // Both run as child processes on loopback; this process is the load generator and the fake
 // Slack, so ack and completion are measured on one clock.
-import { spawn, type ChildProcess } from "node:child_process";
-import http from "node:http";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { signSlackRequest } from "../src/slack/signature.js";
+import { agent, botEnv, commandReq as signedCommand, payloadReq, send, startBotProcess, startChild, SECRET, USER, type Req } from "./lib/slack-load.js";
 import { FastFakeSlack } from "./lib/fast-fake-slack.js";
 import { summarise, round, type Summary } from "./lib/stats.js";
-
-const SECRET = "bench-signing-secret";
-const KEY = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=";
-const USER = "UBENCH";
 
 export type LatencyRow = {
   scenario: string;
@@ -20,39 +14,6 @@ export type LatencyRow = {
   bot: { ack: Summary; completion: Summary; rps: number };
   ratios: { ackP99: number; completionP99VsBareAckP99: number; rps: number };
 };
-
-type Target = { port: number; child: ChildProcess };
-type Req = { body: string; contentType: string; key: string | null; inlineAnswer?: boolean };
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
-
-function send(port: number, r: Req): Promise<{ status: number; ackAt: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const headers = { "content-type": r.contentType, "content-length": Buffer.byteLength(r.body), ...signSlackRequest(SECRET, r.body, Math.floor(Date.now() / 1000)) };
-    const req = http.request({ host: "127.0.0.1", port, method: "POST", path: "/slack/events", headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, ackAt: performance.now(), body: Buffer.concat(chunks).toString() }));
-    });
-    req.on("error", reject);
-    req.end(r.body);
-  });
-}
-
-async function startChild(args: string[], env: Record<string, string>, ready: (line: string) => number | null): Promise<Target> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let buf = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      buf += d.toString();
-      for (const line of buf.split("\n")) {
-        const port = ready(line);
-        if (port) return resolve({ port, child });
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`child ${args[0]} exited ${code}`)));
-  });
-}
 
 /** Runs `total` requests with `concurrency` in flight, each waiting for its completion. */
 async function drive(port: number, make: () => Req, total: number, concurrency: number, slack: FastFakeSlack | null) {
@@ -78,19 +39,8 @@ async function drive(port: number, make: () => Req, total: number, concurrency: 
   return { acks, completions: completions.filter(Number.isFinite), rps: total / secs, errors };
 }
 
-function commandReq(text: string, responseId: string): Req {
-  return {
-    body: new URLSearchParams({ token: "x", team_id: "TBENCH", team_domain: "bench", channel_id: "CBENCH", channel_name: "bench", user_id: USER, user_name: "bench", command: "/wl", text, api_app_id: "ABENCH", response_url: `${fake.url}/r/${responseId}`, trigger_id: `trg.${responseId}` }).toString(),
-    contentType: "application/x-www-form-urlencoded",
-    key: responseId,
-  };
-}
-
-function payloadReq(payload: Record<string, unknown>, key: string | null, inlineAnswer = false): Req {
-  return { body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), contentType: "application/x-www-form-urlencoded", key, inlineAnswer };
-}
-
 let fake: FastFakeSlack;
+const commandReq = (text: string, id: string) => signedCommand(fake.url, text, id);
 
 export async function runLatency(opts: { databaseUrl: string; rounds?: number; perRound?: number; concurrencies?: number[] }): Promise<LatencyRow[]> {
   fake = await new FastFakeSlack().start();
@@ -106,12 +56,8 @@ export async function runLatency(opts: { databaseUrl: string; rounds?: number; p
   const brands = (await c.query<{ brand_name: string }>("SELECT brand_name FROM studio_crm_creator WHERE is_active ORDER BY random() LIMIT 200")).rows.map((r) => r.brand_name);
   await c.end();
 
-  const env = { SLACK_BOT_TOKEN: "xoxb-bench", SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${fake.url}/api/`, DATABASE_URL: opts.databaseUrl, FIELD_ENCRYPTION_KEY: KEY, ADMIN_SLACK_USER_IDS: USER, LOG_LEVEL: "warn", PORT: "0", NODE_ENV: "production", DIGEST_CRON: "0 3 1 1 *" };
   const bare = await startChild(["bench/bare-app.ts", SECRET, "0", `${fake.url}/api/`], {}, (l) => (/^ready (\d+)/.exec(l) ? Number(/^ready (\d+)/.exec(l)![1]) : null));
-  const bot = await startChild(["src/main.ts"], env, (l) => {
-    const m = /"port":(\d+).*Wavelaunch bot started|Wavelaunch bot started.*"port":(\d+)/.exec(l);
-    return m ? Number(m[1] ?? m[2]) : null;
-  });
+  const bot = await startBotProcess(botEnv(fake.url, opts.databaseUrl));
 
   let n = 0;
   const pick = <T>(xs: T[]) => xs[n++ % xs.length]!;
