@@ -33,7 +33,7 @@ export async function audited<T>(
   db: Db,
   actor: Actor,
   work: (tx: Tx) => Promise<{ result: T; audit: AuditEntry | readonly AuditEntry[] }>,
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; maxWaitMs?: number } = {},
 ): Promise<T> {
   return db.$transaction(
     async (tx) => {
@@ -41,6 +41,6 @@ export async function audited<T>(
       await writeAudit(tx, actor, audit);
       return result;
     },
-    { timeout: opts.timeoutMs ?? 10_000, maxWait: 5_000 },
+    { timeout: opts.timeoutMs ?? 10_000, maxWait: opts.maxWaitMs ?? 5_000 },
   );
 }

@@ -65,4 +65,5 @@ export const LABELS = {
   next: "Next",
   previous: "Previous",
   regenerate: "Regenerate",
+  deactivate: "Deactivate",
 } as const;

@@ -13,6 +13,8 @@ type Override = (args: Record<string, unknown>, n: number) => Answer | undefined
 export class FakeSlack {
   readonly calls: Call[] = [];
   readonly responses: { id: string; body: Record<string, unknown>; at: number }[] = [];
+  /** Bytes POSTed to upload URLs (files.uploadV2 step 2), by file id. */
+  readonly uploads: { fileId: string; body: string; at: number }[] = [];
   readonly users = new Map<string, FakeUser>();
   private readonly overrides = new Map<string, Override>();
   private readonly counts = new Map<string, number>();
@@ -54,6 +56,7 @@ export class FakeSlack {
   reset(): void {
     this.calls.length = 0;
     this.responses.length = 0;
+    this.uploads.length = 0;
     this.overrides.clear();
     this.counts.clear();
   }
@@ -100,7 +103,10 @@ export class FakeSlack {
       this.responses.push({ id: url.pathname.slice(10), body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {}, at: Date.now() });
       return send(200, "ok");
     }
-    if (url.pathname.startsWith("/upload/")) return send(200, "OK - " + raw.length);
+    if (url.pathname.startsWith("/upload/")) {
+      this.uploads.push({ fileId: url.pathname.slice(8), body: raw, at: Date.now() });
+      return send(200, "OK - " + raw.length);
+    }
     if (!url.pathname.startsWith("/api/")) return send(404, { ok: false });
     const method = url.pathname.slice(5);
     const args = parseArgs(raw, req.headers["content-type"] ?? "");

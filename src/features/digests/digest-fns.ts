@@ -1,0 +1,75 @@
+import { SCORE_RANK } from "../health/health-fns.js";
+import type { DigestEntry } from "./digest-types.js";
+
+// Pure rules of the digest: who comes first, what changed since the last one, and how a long
+// digest is packed into messages that Slack accepts whole.
+
+/** RED before YELLOW; then priority (1 is highest); then the longest-unchanged status first. */
+export function orderEntries<T extends Pick<DigestEntry, "id" | "score" | "priority" | "lastStatusChange" | "brandName">>(entries: readonly T[]): T[] {
+  return [...entries].sort(
+    (a, b) =>
+      SCORE_RANK[a.score] - SCORE_RANK[b.score] ||
+      a.priority - b.priority ||
+      a.lastStatusChange.getTime() - b.lastStatusChange.getTime() ||
+      a.brandName.localeCompare(b.brandName) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
+
+/**
+ * New RED: RED now and not RED last time (YELLOW that worsened counts). Recovered: in the last
+ * digest (RED or YELLOW) and in neither list now.
+ */
+export function changeSince(
+  previous: { red: readonly string[]; yellow: readonly string[] },
+  current: { red: readonly string[]; yellow: readonly string[] },
+): { newRed: string[]; recovered: string[] } {
+  const prevRed = new Set(previous.red);
+  const now = new Set([...current.red, ...current.yellow]);
+  return {
+    newRed: current.red.filter((id) => !prevRed.has(id)),
+    recovered: [...new Set([...previous.red, ...previous.yellow])].filter((id) => !now.has(id)),
+  };
+}
+
+/** A run of blocks that must stay in one message: a creator's row, or a group heading. */
+export type Unit<B> = { group: string; heading?: boolean; blocks: B[] };
+
+export type PackOptions<B> = {
+  maxBlocks: number;
+  /** Repeats the group's heading at the top of a message that starts mid-group. */
+  continuedHeading: (group: string) => B;
+  /** The "part i of n" marker; each message of a split digest carries one. */
+  partLabel: (index: number, total: number) => B;
+};
+
+/**
+ * Packs the header and units into as few messages as fit `maxBlocks` each, never splitting a
+ * unit and never leaving a heading as the last block of a message. Every unit appears exactly
+ * once, in order.
+ */
+export function packMessages<B>(head: readonly B[], units: readonly Unit<B>[], opts: PackOptions<B>): B[][] {
+  // One block of every message is kept for the part label, one for a continued heading.
+  const room = opts.maxBlocks - 1;
+  const largest = Math.max(0, ...units.map((u) => u.blocks.length));
+  if (head.length + 1 > room || largest + 2 > room) throw new Error(`a digest unit does not fit in ${opts.maxBlocks} blocks`);
+
+  const messages: B[][] = [];
+  let current: B[] = [...head];
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i]!;
+    const next = units[i + 1];
+    // A heading travels with the first row under it.
+    const need = u.blocks.length + (u.heading && next && next.group === u.group && !next.heading ? next.blocks.length : 0);
+    if (current.length + need > room) {
+      messages.push(current);
+      current = [];
+      if (!u.heading) current.push(opts.continuedHeading(u.group));
+    }
+    current.push(...u.blocks);
+  }
+  messages.push(current);
+  if (messages.length === 1) return messages;
+  const n = messages.length;
+  return messages.map((m, i) => (i === 0 ? [...m, opts.partLabel(0, n)] : [opts.partLabel(i, n), ...m]));
+}

@@ -1,0 +1,163 @@
+import type { Db, DbOrTx } from "../../db.js";
+import type { Actor } from "../../identity/actor.js";
+import { audited } from "../../audit/audit-service.js";
+import { diffChanges } from "../../audit/audit-fns.js";
+import { notFound } from "../../errors.js";
+import { addDays, fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
+import type { CreatorHealthRow, HealthService } from "../health/health-service.js";
+import { UNTRACKED_STATUSES } from "../health/health-fns.js";
+import { changeSince, orderEntries } from "./digest-fns.js";
+import { snapshotSchema, type DigestEntry, type DigestSnapshot } from "./digest-types.js";
+
+export type DigestService = ReturnType<typeof createDigestService>;
+
+export const DIGEST_JOB = "digest";
+/** The day's plan row (what to send) has no destination; each destination has its own row. */
+export const PLAN_DESTINATION = "";
+export const SNOOZE_DAYS = 3;
+
+const select = {
+  id: true, brandName: true, creatorName: true, journeyStatus: true, isActive: true, healthScore: true, priorityLevel: true,
+  lastContactedDate: true, nextFollowUpDate: true, createdAt: true, lastStatusChange: true,
+} as const;
+
+type Row = CreatorHealthRow & { priorityLevel: number };
+
+export type ActResult = {
+  creator: Pick<DigestEntry, "id" | "brandName" | "creatorName" | "score" | "reasons">;
+  from: IsoDate | null;
+  to: IsoDate;
+};
+
+export function createDigestService(deps: { db: Db; health: Pick<HealthService, "healthFor" | "recompute"> }) {
+  const { db, health } = deps;
+
+  async function entries(rows: readonly Row[], today: IsoDate): Promise<DigestEntry[]> {
+    const h = await health.healthFor(rows, today);
+    return rows.map((r) => {
+      const x = h.get(r.id)!;
+      return {
+        id: r.id,
+        brandName: r.brandName,
+        creatorName: r.creatorName,
+        journeyStatus: r.journeyStatus,
+        priority: r.priorityLevel,
+        lastStatusChange: r.lastStatusChange,
+        nextFollowUp: fromDbDate(r.nextFollowUpDate),
+        score: x.score,
+        reasons: x.reasons,
+      };
+    });
+  }
+
+  /** Active, tracked creators whose score is RED or YELLOW (the indexed health_score column). */
+  function loadFlagged(tx: DbOrTx = db) {
+    return tx.creator.findMany({
+      where: { isActive: true, journeyStatus: { notIn: [...UNTRACKED_STATUSES] }, healthScore: { in: ["RED", "YELLOW"] } },
+      select,
+    });
+  }
+
+  /** By id in one array parameter: a plan may name more creators than Postgres allows parameters. */
+  function loadByIds(ids: readonly string[]): Promise<Row[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return db.$queryRaw<Row[]>`
+      SELECT id::text AS id, brand_name AS "brandName", creator_name AS "creatorName", journey_status AS "journeyStatus",
+             is_active AS "isActive", health_score AS "healthScore", priority_level AS "priorityLevel",
+             last_contacted_date AS "lastContactedDate", next_follow_up_date AS "nextFollowUpDate",
+             created_at AS "createdAt", last_status_change AS "lastStatusChange"
+        FROM studio_crm_creator WHERE id = ANY(${ids}::uuid[])`;
+  }
+
+  /** The latest finished plan before (or on) a day: what "since the last digest" compares with. */
+  async function previousPlan(day: IsoDate, inclusive: boolean): Promise<{ runKey: IsoDate; snapshot: DigestSnapshot } | null> {
+    const rows = inclusive
+      ? await db.$queryRaw<{ run_key: string; detail: unknown }[]>`
+          SELECT run_key, detail FROM wl_job_run WHERE job = ${DIGEST_JOB} AND destination = ${PLAN_DESTINATION}
+             AND status = 'done' AND run_key <= ${day} ORDER BY run_key DESC LIMIT 1`
+      : await db.$queryRaw<{ run_key: string; detail: unknown }[]>`
+          SELECT run_key, detail FROM wl_job_run WHERE job = ${DIGEST_JOB} AND destination = ${PLAN_DESTINATION}
+             AND status = 'done' AND run_key < ${day} ORDER BY run_key DESC LIMIT 1`;
+    const row = rows[0];
+    if (!row) return null;
+    const parsed = snapshotSchema.safeParse(row.detail);
+    return parsed.success ? { runKey: row.run_key, snapshot: parsed.data } : null;
+  }
+
+  /** Destinations of a run that never received their digest (failed, or left unfinished). */
+  async function undelivered(runKey: IsoDate): Promise<DigestSnapshot["undelivered"]> {
+    const rows = await db.$queryRaw<{ destination: string; status: string; error: string | null }[]>`
+      SELECT destination, status, error FROM wl_job_run
+       WHERE job = ${DIGEST_JOB} AND run_key = ${runKey} AND destination <> ${PLAN_DESTINATION} AND status <> 'done'
+       ORDER BY destination`;
+    return rows.map((r) => ({ runKey, destination: r.destination, error: r.error ?? (r.status === "running" ? "did not finish" : r.status) }));
+  }
+
+  return {
+    /**
+     * The digest as of `today`: who is RED or YELLOW now (with reasons), in digest order, and
+     * what changed since the last finished digest (strictly before today for the scheduled
+     * run; including today's for previews and on-demand posts).
+     */
+    async prepare(today: IsoDate, opts: { compareWithToday: boolean }): Promise<{ snapshot: DigestSnapshot; entries: Map<string, DigestEntry> }> {
+      const list = orderEntries((await entries(await loadFlagged(), today)).filter((e) => e.score !== "GREEN"));
+      const red = list.filter((e) => e.score === "RED").map((e) => e.id);
+      const yellow = list.filter((e) => e.score === "YELLOW").map((e) => e.id);
+      const prev = await previousPlan(today, opts.compareWithToday);
+      let since: DigestSnapshot["since"] = null;
+      if (prev) {
+        const diff = changeSince(prev.snapshot, { red, yellow });
+        const names = new Map((await loadByIds(diff.recovered)).map((c) => [c.id, c.brandName]));
+        since = { runKey: prev.runKey, newRed: diff.newRed, recovered: diff.recovered.map((id) => ({ id, name: names.get(id) ?? "(deleted)" })) };
+      }
+      const snapshot: DigestSnapshot = { today, red, yellow, since, undelivered: prev ? await undelivered(prev.runKey) : [] };
+      return { snapshot, entries: new Map(list.map((e) => [e.id, e])) };
+    },
+
+    /** Current data for the creators a plan names (deleted ones are absent). */
+    async entriesFor(snapshot: DigestSnapshot, today: IsoDate): Promise<Map<string, DigestEntry>> {
+      const rows = await loadByIds([...snapshot.red, ...snapshot.yellow]);
+      return new Map((await entries(rows, today)).map((e) => [e.id, e]));
+    },
+
+    /** `Snooze 3 days`: the next follow-up moves to today + 3; audited, health recomputed. */
+    snooze(actor: Actor, creatorId: string, today: IsoDate): Promise<ActResult> {
+      return act(actor, creatorId, today, "next_follow_up_date", addDays(today, SNOOZE_DAYS));
+    },
+
+    /** `Mark contacted`: last contacted today; audited, health recomputed. */
+    markContacted(actor: Actor, creatorId: string, today: IsoDate): Promise<ActResult> {
+      return act(actor, creatorId, today, "last_contacted_date", today);
+    },
+  };
+
+  function act(actor: Actor, creatorId: string, today: IsoDate, field: "next_follow_up_date" | "last_contacted_date", to: IsoDate): Promise<ActResult> {
+    return audited(db, actor, async (tx) => {
+      const c = await tx.creator.findUnique({ where: { id: creatorId }, select });
+      if (!c) throw notFound("That creator no longer exists.");
+      const from = fromDbDate(field === "next_follow_up_date" ? c.nextFollowUpDate : c.lastContactedDate);
+      const changes = diffChanges({ [field]: from }, { [field]: to });
+      if (from !== to) {
+        await tx.creator.update({
+          where: { id: creatorId },
+          data: {
+            ...(field === "next_follow_up_date" ? { nextFollowUpDate: toDbDate(to) } : { lastContactedDate: toDbDate(to) }),
+            ...(actor.userId !== null ? { lastUpdatedById: actor.userId } : {}),
+          },
+        });
+      }
+      const h = await health.recompute(tx, creatorId, actor, today);
+      return {
+        result: { creator: { id: c.id, brandName: c.brandName, creatorName: c.creatorName, score: h.score, reasons: h.reasons }, from, to },
+        audit: {
+          action: "UPDATE",
+          targetModel: "Creator",
+          targetId: c.id,
+          targetDisplay: `${c.brandName} (${c.creatorName})`,
+          changes,
+          notes: `digest button: ${field === "next_follow_up_date" ? "Snooze 3 days" : "Mark contacted"}${from === to ? " (already set)" : ""}`,
+        },
+      };
+    });
+  }
+}

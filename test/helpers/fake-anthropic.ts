@@ -1,0 +1,145 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomBytes } from "node:crypto";
+
+// Anthropic's Messages API faked at the HTTP boundary: the bot's real SDK client streams from
+// this server over loopback (ANTHROPIC_BASE_URL). It answers POST /v1/messages with the same
+// server-sent events the real API sends, records every request, and can be told to fail,
+// delay or stall per request.
+
+export type FakeReply = {
+  /** Non-200: an error body in the API's shape. */
+  status?: number;
+  headers?: Record<string, string>;
+  /** Wait before sending the response headers (a slow or hung API). */
+  delayMs?: number;
+  /** Text of the answer, streamed in chunks. */
+  text?: string;
+  /** The model the answer reports; by default the requested one as a dated snapshot. */
+  model?: string;
+  stopReason?: string;
+  /** After message_start, wait this long before the rest (a stream that stalls). */
+  stallMs?: number;
+  /** An `event: error` mid-stream, as the API sends when it overloads while writing. */
+  streamError?: { type: string; message: string };
+};
+
+export type RecordedRequest = { path: string; headers: http.IncomingHttpHeaders; raw: string; body: Record<string, unknown>; at: number };
+
+/** The API answers an alias with the dated model it ran; the fake does the same. */
+export const snapshotOf = (model: string): string => `${model}-20260901`;
+
+export class FakeAnthropic {
+  readonly requests: RecordedRequest[] = [];
+  private readonly queue: FakeReply[] = [];
+  private server!: http.Server;
+  private readonly cached = new Set<string>();
+  defaultReply: FakeReply = { text: "# Brand report\n\n## Snapshot\n- A short, grounded report." };
+  url = "";
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", () => r()));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  /** The next requests get these answers, in order; after them, `defaultReply`. */
+  enqueue(...replies: FakeReply[]): this {
+    this.queue.push(...replies);
+    return this;
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.queue.length = 0;
+    this.cached.clear();
+    this.defaultReply = { text: "# Brand report\n\n## Snapshot\n- A short, grounded report." };
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString();
+    const path = new URL(req.url ?? "/", this.url).pathname;
+    if (req.method !== "POST" || path !== "/v1/messages") {
+      res.writeHead(404, { "content-type": "application/json" });
+      res.end(JSON.stringify({ type: "error", error: { type: "not_found_error", message: "Not found" } }));
+      return;
+    }
+    const body = JSON.parse(raw) as Record<string, unknown>;
+    this.requests.push({ path, headers: req.headers, raw, body, at: Date.now() });
+    const reply = this.queue.shift() ?? this.defaultReply;
+    let closed = false;
+    res.on("close", () => void (closed = true));
+    if (reply.delayMs) await sleep(reply.delayMs);
+    if (closed) return;
+    const requestId = `req_${randomBytes(8).toString("hex")}`;
+
+    if (reply.status && reply.status !== 200) {
+      const type = reply.status === 529 ? "overloaded_error" : reply.status === 429 ? "rate_limit_error" : reply.status >= 500 ? "api_error" : "invalid_request_error";
+      res.writeHead(reply.status, { "content-type": "application/json", "request-id": requestId, ...reply.headers });
+      res.end(JSON.stringify({ type: "error", error: { type, message: `fake ${type}` } }));
+      return;
+    }
+
+    // Prompt caching as the API reports it: the first request with a cached prefix writes it,
+    // later ones read it.
+    const system = body.system as { text: string; cache_control?: unknown }[] | undefined;
+    const cachedPrefix = Array.isArray(system) && system.some((b) => b.cache_control) ? JSON.stringify(system) : null;
+    const prefixTokens = cachedPrefix ? Math.ceil(cachedPrefix.length / 4) : 0;
+    const hit = cachedPrefix !== null && this.cached.has(cachedPrefix);
+    if (cachedPrefix) this.cached.add(cachedPrefix);
+    const userTokens = Math.ceil(JSON.stringify(body.messages ?? []).length / 4);
+    const text = reply.text ?? "";
+    const outputTokens = Math.max(1, Math.ceil(text.length / 4));
+
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "request-id": requestId, ...reply.headers });
+    const send = (event: string, data: unknown) => {
+      if (!closed) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    send("message_start", {
+      type: "message_start",
+      message: {
+        id: `msg_${randomBytes(8).toString("hex")}`,
+        type: "message",
+        role: "assistant",
+        model: reply.model ?? snapshotOf(String(body.model)),
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: {
+          input_tokens: userTokens,
+          cache_creation_input_tokens: cachedPrefix && !hit ? prefixTokens : 0,
+          cache_read_input_tokens: hit ? prefixTokens : 0,
+          output_tokens: 1,
+        },
+      },
+    });
+    if (reply.stallMs) await sleep(reply.stallMs);
+    if (closed) return;
+    send("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
+    send("ping", { type: "ping" });
+    for (let i = 0; i < text.length; i += 400) {
+      send("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: text.slice(i, i + 400) } });
+    }
+    if (reply.streamError) {
+      send("error", { type: "error", error: reply.streamError });
+      res.end();
+      return;
+    }
+    send("content_block_stop", { type: "content_block_stop", index: 0 });
+    send("message_delta", { type: "message_delta", delta: { stop_reason: reply.stopReason ?? "end_turn", stop_sequence: null }, usage: { output_tokens: outputTokens } });
+    send("message_stop", { type: "message_stop" });
+    res.end();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
