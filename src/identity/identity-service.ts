@@ -13,6 +13,25 @@ type Deps = { db: Db; directory: SlackDirectory; bootstrapAdmins: readonly strin
 /** Django marks a password that can never log in with a leading "!". */
 const UNUSABLE_PASSWORD = "!wavelaunch-slack";
 
+/**
+ * Exact, case-insensitive email match. Not Prisma's `mode: "insensitive"`: that is an unescaped
+ * ILIKE, so a Slack user whose email has `_` or `%` would match (and inherit the role of)
+ * someone else's account.
+ */
+async function userByEmail(
+  tx: DbOrTx,
+  email: string,
+  opts: { withRole?: boolean } = {},
+): Promise<{ id: number; email: string; role: Role | null } | null> {
+  const rows = opts.withRole
+    ? await tx.$queryRaw<{ id: number; email: string; role: Role | null }[]>`
+        SELECT u.id, u.email, r.role FROM auth_user u JOIN wl_user_role r ON r.user_id = u.id
+         WHERE lower(u.email) = lower(${email}) ORDER BY u.id LIMIT 1`
+    : await tx.$queryRaw<{ id: number; email: string; role: Role | null }[]>`
+        SELECT u.id, u.email, NULL::text AS role FROM auth_user u WHERE lower(u.email) = lower(${email}) ORDER BY u.id LIMIT 1`;
+  return rows[0] ?? null;
+}
+
 export function createIdentityService({ db, directory, bootstrapAdmins }: Deps) {
   const admins = new Set(bootstrapAdmins);
 
@@ -26,11 +45,7 @@ export function createIdentityService({ db, directory, bootstrapAdmins }: Deps) 
   /** Finds or creates the auth_user for a Slack profile, matching Django users by email. */
   async function ensureUser(tx: DbOrTx, profile: SlackProfile): Promise<{ id: number; email: string }> {
     const email = profile.email ?? `${profile.slackUserId.toLowerCase()}@slack.invalid`;
-    const existing = await tx.authUser.findFirst({
-      where: { email: { equals: email, mode: "insensitive" } },
-      select: { id: true, email: true },
-      orderBy: { id: "asc" },
-    });
+    const existing = await userByEmail(tx, email);
     const user =
       existing ??
       (await tx.authUser.create({
@@ -83,18 +98,13 @@ export function createIdentityService({ db, directory, bootstrapAdmins }: Deps) 
         return { userId: user.id, email: user.email, role, slackUserId, slackTeamId: teamId, displayName: profile.name };
       }
       // A Django user with this email and a role may exist without a Slack link yet.
-      const django = profile?.email
-        ? await db.authUser.findFirst({
-            where: { email: { equals: profile.email, mode: "insensitive" }, role: { isNot: null } },
-            select: { id: true, email: true, role: { select: { role: true } } },
-          })
-        : null;
+      const django = profile?.email ? await userByEmail(db, profile.email, { withRole: true }) : null;
       if (django && profile) {
         await ensureUser(db, profile);
         return {
           userId: django.id,
           email: django.email,
-          role: (django.role?.role ?? null) as Role | null,
+          role: django.role,
           slackUserId,
           slackTeamId: teamId,
           displayName: profile.name,

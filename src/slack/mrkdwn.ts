@@ -6,12 +6,18 @@ export function esc(text: string | null | undefined): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** Cuts text to a Slack limit on a character boundary, marking the cut. */
+/**
+ * Cuts text to a Slack limit, marking the cut. Counts UTF-16 units (the stricter reading of
+ * Slack's "characters"), and never splits a surrogate pair.
+ */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  return `${chars.slice(0, max - 1).join("")}…`;
+  let out = "";
+  for (const ch of text) {
+    if (out.length + ch.length > max - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
 }
 
 /** Plain-text fields (headers, button labels, options) are not parsed, but have their own limits. */

@@ -106,6 +106,14 @@ describe("identity and roles", () => {
     expect(await h.tdb.db.auditLog.count({ where: { slackUserId: "USTAFF", notes: { contains: "refused" } } })).toBe(1);
   });
 
+  it("matches emails exactly: `_` in a Slack email is not a wildcard that borrows someone's role", async () => {
+    // "ad_@studio.test" would match the admin "ada@studio.test" under an unescaped ILIKE.
+    h.slack.addUser({ id: "UWILD", email: "ad_@studio.test", name: "Wild Card" });
+    const { responseUrl } = await h.command("UWILD", "role <@USTAFF2> admin");
+    expect(String((await answerTo(h, responseUrl)).text)).toMatch(/ask an admin for access/i);
+    expect(await h.tdb.db.userRole.count({ where: { role: "admin" } })).toBe(1);
+  });
+
   it("removes access with `none`, and the person is refused afterwards", async () => {
     await answerTo(h, (await h.command("UADMIN", "role <@USTAFF2> manager")).responseUrl);
     await answerTo(h, (await h.command("UADMIN", "role <@USTAFF2> none")).responseUrl);

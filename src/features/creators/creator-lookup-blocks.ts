@@ -5,7 +5,7 @@ import type { CreatorRef } from "./creator-lookup.js";
 
 /** "Which one?" with an Open button per candidate (the contract's ambiguity answer). */
 export function candidatesBlocks(ref: string, candidates: readonly CreatorRef[]): { text: string; blocks: KnownBlock[] } {
-  const text = `Several creators match “${esc(ref)}”. Which one?`;
+  const text = `Several creators match “${esc(plain(ref, 100))}”. Which one?`;
   return {
     text,
     blocks: [

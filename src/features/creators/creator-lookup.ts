@@ -1,4 +1,6 @@
 import type { DbOrTx } from "../../db.js";
+import { Prisma } from "../../generated/prisma/client.js";
+import { escapeLike, stripUnstorable } from "./creator-fns.js";
 
 export type CreatorRef = { id: string; brandName: string; creatorName: string; creatorEmail: string; isActive: boolean; journeyStatus: string };
 
@@ -9,6 +11,7 @@ export type Resolution =
 
 const MAX_CANDIDATES = 10;
 const select = { id: true, brandName: true, creatorName: true, creatorEmail: true, isActive: true, journeyStatus: true } as const;
+const columns = Prisma.sql`id, brand_name AS "brandName", creator_name AS "creatorName", creator_email AS "creatorEmail", is_active AS "isActive", journey_status AS "journeyStatus"`;
 
 /**
  * `<creator>` as the contract defines it: brand name, creator name or email, case-insensitive;
@@ -16,38 +19,30 @@ const select = { id: true, brandName: true, creatorName: true, creatorEmail: tru
  * A UUID (from a button's value) resolves directly.
  */
 export async function resolveCreatorRef(db: DbOrTx, rawRef: string): Promise<Resolution> {
-  const ref = rawRef.trim().replace(/^<mailto:[^|>]+\|([^>]+)>$/, "$1").slice(0, 254);
+  // NUL and lone surrogates would make Postgres reject the query: a typo must not become an error.
+  const ref = Array.from(stripUnstorable(rawRef).replace(/[\u0000-\u001f\u007f]/g, " ").trim().replace(/^<mailto:[^|>]+\|([^>]+)>$/, "$1"))
+    .slice(0, 254)
+    .join("");
   if (!ref) return { kind: "none" };
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref)) {
     const c = await db.creator.findUnique({ where: { id: ref.toLowerCase() }, select });
     return c ? { kind: "one", creator: c } : { kind: "none" };
   }
-  const exact = await db.creator.findMany({
-    where: {
-      OR: [
-        { brandName: { equals: ref, mode: "insensitive" } },
-        { creatorName: { equals: ref, mode: "insensitive" } },
-        { creatorEmail: { equals: ref, mode: "insensitive" } },
-      ],
-    },
-    select,
-    orderBy: [{ isActive: "desc" }, { brandName: "asc" }],
-    take: MAX_CANDIDATES,
-  });
+  // Raw SQL because Prisma's case-insensitive `equals`/`contains` become ILIKE without escaping:
+  // `%` or `_` in a brand or email would then match other creators.
+  const exact = await db.$queryRaw<CreatorRef[]>`
+    SELECT ${columns} FROM studio_crm_creator
+     WHERE lower(brand_name) = lower(${ref}) OR lower(creator_name) = lower(${ref}) OR lower(creator_email) = lower(${ref})
+     ORDER BY is_active DESC, brand_name, id
+     LIMIT ${MAX_CANDIDATES}`;
   if (exact.length === 1) return { kind: "one", creator: exact[0]! };
   if (exact.length > 1) return { kind: "many", candidates: exact };
-  const partial = await db.creator.findMany({
-    where: {
-      OR: [
-        { brandName: { contains: ref, mode: "insensitive" } },
-        { creatorName: { contains: ref, mode: "insensitive" } },
-        { creatorEmail: { contains: ref, mode: "insensitive" } },
-      ],
-    },
-    select,
-    orderBy: [{ isActive: "desc" }, { brandName: "asc" }],
-    take: MAX_CANDIDATES,
-  });
+  const p = `%${escapeLike(ref)}%`;
+  const partial = await db.$queryRaw<CreatorRef[]>`
+    SELECT ${columns} FROM studio_crm_creator
+     WHERE brand_name ILIKE ${p} OR creator_name ILIKE ${p} OR creator_email ILIKE ${p}
+     ORDER BY is_active DESC, brand_name, id
+     LIMIT ${MAX_CANDIDATES}`;
   if (partial.length === 1) return { kind: "one", creator: partial[0]! };
   if (partial.length > 1) return { kind: "many", candidates: partial };
   return { kind: "none" };

@@ -1,0 +1,282 @@
+import type { Db, Tx } from "../../db.js";
+import { Prisma } from "../../generated/prisma/client.js";
+import type { Actor } from "../../identity/actor.js";
+import { audited, writeAudit, type AuditEntry } from "../../audit/audit-service.js";
+import { diffChanges, snapshot } from "../../audit/audit-fns.js";
+import { AppError, ErrorCode, notFound } from "../../errors.js";
+import { fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
+import type { HealthService } from "../health/health-service.js";
+import type { Health } from "../health/health-fns.js";
+import {
+  columnValuesOf, CREDENTIAL_SECRET_COLUMNS, displayOf, escapeLike, FIELD_OF, FIND_LIMIT, LIST_PAGE_SIZE, toColumns,
+  type FormColumn, type JourneyStatus, type ListFilters,
+} from "./creator-fns.js";
+import type { CreatorForm } from "./creator-schemas.js";
+
+export type CreatorService = ReturnType<typeof createCreatorService>;
+
+type Deps = { db: Db; health: Pick<HealthService, "recompute" | "healthFor">; now: () => Date; today: () => IsoDate };
+
+export type CardData = {
+  creator: Prisma.CreatorGetPayload<object>;
+  health: Health;
+  openMilestones: { id: string; title: string; targetDate: IsoDate | null }[];
+  openMilestoneCount: number;
+};
+
+export type ListRow = {
+  id: string; brandName: string; creatorName: string; journeyStatus: string; isActive: boolean; healthScore: string;
+  priorityLevel: number; lastContactedDate: Date | null; nextFollowUpDate: Date | null; createdAt: Date;
+  lastStatusChange: Date; tags: unknown; openMilestones: number; total: number;
+};
+export type ListPage = { rows: (ListRow & { health: Health })[]; total: number; page: number; pages: number };
+
+export type FoundRow = {
+  id: string; brandName: string; creatorName: string; creatorEmail: string; journeyStatus: string; healthScore: string;
+  isActive: boolean; instagramHandle: string | null; tiktokHandle: string | null; twitterHandle: string | null; total: number;
+};
+
+const EMAIL_TAKEN = "A creator with this email already exists.";
+const emailTaken = () => new AppError(ErrorCode.Conflict, { userMessage: EMAIL_TAKEN, fieldErrors: { creator_email: EMAIL_TAKEN } });
+
+const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
+
+/** Form output -> Prisma data (DATE columns as UTC-midnight Dates). */
+function toData(values: Partial<CreatorForm>): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const [col, v] of Object.entries(values) as [FormColumn, unknown][]) {
+    data[FIELD_OF[col]] = (col === "last_contacted_date" || col === "next_follow_up_date") && typeof v === "string" ? toDbDate(v) : v;
+  }
+  return data;
+}
+
+export function createCreatorService({ db, health, now, today }: Deps) {
+  /** Serialises writers on one creator so each audit row's `from` is what was really replaced. */
+  async function lock(tx: Tx, id: string) {
+    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM studio_crm_creator WHERE id = ${id}::uuid FOR UPDATE`;
+    if (locked.length === 0) throw notFound("That creator no longer exists.");
+    return tx.creator.findUniqueOrThrow({ where: { id } });
+  }
+
+  async function emailInUse(tx: Tx, email: string, exceptId?: string): Promise<boolean> {
+    // The unique index is case-sensitive; two spellings of one mailbox are still one creator.
+    // (Not Prisma's insensitive `equals`: that is an unescaped ILIKE, where `_` matches any character.)
+    const hits = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM studio_crm_creator
+       WHERE lower(creator_email) = lower(${email}) AND id <> ${exceptId ?? "00000000-0000-0000-0000-000000000000"}::uuid
+       LIMIT 1`;
+    return hits.length > 0;
+  }
+
+  return {
+    async create(input: CreatorForm, actor: Actor) {
+      try {
+        return await audited(db, actor, async (tx) => {
+          if (await emailInUse(tx, input.creator_email)) throw emailTaken();
+          const created = await tx.creator.create({
+            data: {
+              ...(toData(input) as Prisma.CreatorUncheckedCreateInput),
+              healthScore: "GREEN",
+              lastStatusChange: now(),
+              createdById: actor.userId,
+              lastUpdatedById: actor.userId,
+            },
+          });
+          const h = await health.recompute(tx, created.id, actor, today());
+          const row = { ...created, healthScore: h.score };
+          return {
+            result: row,
+            audit: { action: "CREATE", targetModel: "Creator", targetId: row.id, targetDisplay: displayOf(row), changes: snapshot(toColumns(row)) },
+          };
+        });
+      } catch (e) {
+        if (isUniqueViolation(e)) throw emailTaken();
+        throw e;
+      }
+    },
+
+    /** Writes only what differs; a submission that changes nothing writes nothing at all. */
+    async update(id: string, values: Partial<CreatorForm>, actor: Actor) {
+      try {
+        return await audited(db, actor, async (tx) => {
+          const before = await lock(tx, id);
+          const changes = diffChanges(columnValuesOf(before), values as Record<string, unknown>);
+          const changed = Object.keys(changes) as FormColumn[];
+          if (changed.length === 0) return { result: { changed: [] as FormColumn[], creator: before }, audit: [] };
+          if (changed.includes("creator_email") && (await emailInUse(tx, values.creator_email!, id))) throw emailTaken();
+          const data = toData(Object.fromEntries(changed.map((c) => [c, values[c]])) as Partial<CreatorForm>);
+          const updated = await tx.creator.update({ where: { id }, data: { ...data, lastUpdatedById: actor.userId } });
+          await health.recompute(tx, id, actor, today());
+          return {
+            result: { changed, creator: updated },
+            audit: { action: "UPDATE", targetModel: "Creator", targetId: id, targetDisplay: displayOf(updated), changes },
+          };
+        });
+      } catch (e) {
+        if (isUniqueViolation(e)) throw emailTaken();
+        throw e;
+      }
+    },
+
+    async changeStatus(id: string, to: JourneyStatus, note: string | null, actor: Actor) {
+      return audited(db, actor, async (tx) => {
+        const c = await lock(tx, id);
+        const display = displayOf(c);
+        if (c.journeyStatus === to) {
+          return {
+            result: { changed: false, from: c.journeyStatus, to, display },
+            audit: { action: "VIEW", targetModel: "Creator", targetId: id, targetDisplay: display, notes: `status already ${to}; nothing changed` },
+          };
+        }
+        await tx.creator.update({ where: { id }, data: { journeyStatus: to, lastStatusChange: now(), lastUpdatedById: actor.userId } });
+        await health.recompute(tx, id, actor, today());
+        return {
+          result: { changed: true, from: c.journeyStatus, to, display },
+          audit: {
+            action: "UPDATE", targetModel: "Creator", targetId: id, targetDisplay: display,
+            changes: { journey_status: { from: c.journeyStatus, to } }, notes: note,
+          },
+        };
+      });
+    },
+
+    /** One conditional write: of two racing archives, one archives and the other is told it was already done. */
+    async archive(id: string, actor: Actor) {
+      return audited(db, actor, async (tx) => {
+        const c = await tx.creator.findUnique({ where: { id }, select: { brandName: true, creatorName: true } });
+        if (!c) throw notFound("That creator no longer exists.");
+        const display = displayOf(c);
+        const { count } = await tx.creator.updateMany({ where: { id, isActive: true }, data: { isActive: false, lastUpdatedById: actor.userId } });
+        if (count === 0) {
+          return {
+            result: { archived: false, display },
+            audit: { action: "VIEW", targetModel: "Creator", targetId: id, targetDisplay: display, notes: "archive clicked; already archived" },
+          };
+        }
+        await health.recompute(tx, id, actor, today());
+        return {
+          result: { archived: true, display },
+          audit: { action: "UPDATE", targetModel: "Creator", targetId: id, targetDisplay: display, changes: { is_active: { from: true, to: false } } },
+        };
+      });
+    },
+
+    /**
+     * Deletes the creator and, by the seed's cascades, its credentials, milestones and
+     * deliverables (and reveal requests). The DELETE row keeps every deleted value, with the
+     * four credential secrets masked. The DELETE itself is the conditional write.
+     */
+    async remove(id: string, actor: Actor) {
+      return audited(db, actor, async (tx) => {
+        const c = await tx.creator.findUnique({
+          where: { id },
+          include: { credentials: { include: { revealRequests: true } }, milestones: true, deliverables: true },
+        });
+        if (!c) throw notFound("That creator was already deleted.");
+        const { count } = await tx.creator.deleteMany({ where: { id } });
+        if (count === 0) throw notFound("That creator was already deleted.");
+        const { credentials, milestones, deliverables, ...creator } = c;
+        const display = displayOf(creator);
+        return {
+          result: { display, credentials: credentials.length, milestones: milestones.length, deliverables: deliverables.length },
+          audit: {
+            action: "DELETE", targetModel: "Creator", targetId: id, targetDisplay: display,
+            changes: {
+              creator: snapshot(toColumns(creator)),
+              credentials: credentials.map(({ revealRequests, ...cr }) => ({
+                ...snapshot(toColumns(cr), CREDENTIAL_SECRET_COLUMNS),
+                reveal_requests: revealRequests.map((r) => snapshot(toColumns(r))),
+              })),
+              milestones: milestones.map((m) => snapshot(toColumns(m))),
+              deliverables: deliverables.map((d) => snapshot(toColumns(d))),
+            },
+          },
+        };
+      });
+    },
+
+    async get(id: string) {
+      return db.creator.findUnique({ where: { id } });
+    },
+
+    /** The card: the row, live health with reasons, and the next few open milestones. */
+    async card(id: string): Promise<CardData | null> {
+      const creator = await db.creator.findUnique({ where: { id } });
+      if (!creator) return null;
+      const day = today();
+      const [healthMap, open, openCount] = await Promise.all([
+        health.healthFor([creator], day),
+        db.milestone.findMany({
+          where: { creatorId: id, isCompleted: false },
+          orderBy: [{ targetDate: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }],
+          take: 5,
+          select: { id: true, title: true, targetDate: true },
+        }),
+        db.milestone.count({ where: { creatorId: id, isCompleted: false } }),
+      ]);
+      return {
+        creator,
+        health: healthMap.get(id) ?? { score: "GREEN", reasons: [] },
+        openMilestones: open.map((m) => ({ id: m.id, title: m.title, targetDate: fromDbDate(m.targetDate) })),
+        openMilestoneCount: openCount,
+      };
+    },
+
+    /** Case-insensitive substring search over brand, name, email and handles; archived last. */
+    async find(text: string): Promise<{ rows: FoundRow[]; total: number }> {
+      const p = `%${escapeLike(text)}%`;
+      const rows = await db.$queryRaw<FoundRow[]>`
+        SELECT id, brand_name AS "brandName", creator_name AS "creatorName", creator_email AS "creatorEmail",
+               journey_status AS "journeyStatus", health_score AS "healthScore", is_active AS "isActive",
+               instagram_handle AS "instagramHandle", tiktok_handle AS "tiktokHandle", twitter_handle AS "twitterHandle",
+               count(*) OVER ()::int AS total
+          FROM studio_crm_creator
+         WHERE brand_name ILIKE ${p} OR creator_name ILIKE ${p} OR creator_email ILIKE ${p}
+            OR instagram_handle ILIKE ${p} OR tiktok_handle ILIKE ${p} OR twitter_handle ILIKE ${p}
+         ORDER BY is_active DESC, lower(brand_name), id
+         LIMIT ${FIND_LIMIT}`;
+      return { rows, total: rows[0]?.total ?? 0 };
+    },
+
+    /** One page of active creators, most urgent first: one query, plus one for health reasons. */
+    async list(filters: ListFilters, page: number): Promise<ListPage> {
+      const where = [Prisma.sql`c.is_active`];
+      if (filters.status) where.push(Prisma.sql`c.journey_status = ${filters.status}`);
+      if (filters.health) where.push(Prisma.sql`c.health_score = ${filters.health}`);
+      if (filters.tag) {
+        where.push(Prisma.sql`EXISTS (SELECT 1 FROM jsonb_array_elements_text(c.tags) t WHERE lower(t) = lower(${filters.tag}))`);
+      }
+      const query = (p: number) => db.$queryRaw<ListRow[]>`
+        SELECT c.id, c.brand_name AS "brandName", c.creator_name AS "creatorName", c.journey_status AS "journeyStatus",
+               c.is_active AS "isActive", c.health_score AS "healthScore", c.priority_level AS "priorityLevel",
+               c.last_contacted_date AS "lastContactedDate", c.next_follow_up_date AS "nextFollowUpDate",
+               c.created_at AS "createdAt", c.last_status_change AS "lastStatusChange", c.tags,
+               (SELECT count(*) FROM studio_crm_milestone m WHERE m.creator_id = c.id AND NOT m.is_completed)::int AS "openMilestones",
+               count(*) OVER ()::int AS total
+          FROM studio_crm_creator c
+         WHERE ${Prisma.join(where, " AND ")}
+         ORDER BY CASE c.health_score WHEN 'RED' THEN 0 WHEN 'YELLOW' THEN 1 ELSE 2 END, c.priority_level, c.last_status_change, c.id
+         LIMIT ${LIST_PAGE_SIZE} OFFSET ${p * LIST_PAGE_SIZE}`;
+      let rows = await query(page);
+      if (rows.length === 0 && page > 0) {
+        // A stale Next button after creators were archived: show the last page there is.
+        const total = (await query(0))[0]?.total ?? 0;
+        page = Math.max(0, Math.ceil(total / LIST_PAGE_SIZE) - 1);
+        rows = await query(page);
+      }
+      const total = rows[0]?.total ?? 0;
+      const healthMap = await health.healthFor(rows, today());
+      return {
+        rows: rows.map((r) => ({ ...r, health: healthMap.get(r.id) ?? { score: "GREEN", reasons: [] } })),
+        total,
+        page,
+        pages: Math.max(1, Math.ceil(total / LIST_PAGE_SIZE)),
+      };
+    },
+
+    /** Reads are audited as VIEW; callers run this alongside the answer rather than before it. */
+    async recordView(actor: Actor, entry: Omit<AuditEntry, "action">): Promise<void> {
+      await writeAudit(db, actor, { action: "VIEW", ...entry });
+    },
+  };
+}

@@ -1,0 +1,370 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { answerTo, grantRoles, startHarness, type Harness } from "../helpers/bot-harness.js";
+import { daysAgo, formValues, waitUntil, initialValues, openedModal, seedCreator, submitNew, validNew, type OpenedView } from "../helpers/creators.js";
+import { FORM_COLUMNS, EDIT_COLUMNS } from "../../src/features/creators/creator-fns.js";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+  await grantRoles(h, { USTAFF: "staff", USTAFF2: "staff" });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const userId = async (email: string) => (await h.tdb.db.authUser.findFirstOrThrow({ where: { email } })).id;
+const cardDm = (user: string, brand: string) =>
+  h.slack.waitForCall("chat.postMessage", (c) => c.args.channel === user && JSON.stringify(c.args.blocks ?? "").includes(brand));
+
+describe("/wl new and the New creator modal", () => {
+  it("opens the modal with the trigger_id: every typed column, block_id = action_id = column, grouped", async () => {
+    const from = h.slack.calls.length;
+    const { triggerId } = await h.command("USTAFF", "new");
+    const call = await h.slack.waitFor(() => h.slack.calls.slice(from).find((c) => c.method === "views.open"));
+    expect(call.args.trigger_id).toBe(triggerId);
+    const view = call.args.view as OpenedView;
+    expect(view.callback_id).toBe("creator_new");
+    const inputs = view.blocks.filter((b) => b.type === "input") as { block_id: string; element: { action_id: string } }[];
+    expect(inputs.map((b) => b.block_id).sort()).toEqual([...FORM_COLUMNS].sort());
+    for (const b of inputs) expect(b.element.action_id).toBe(b.block_id);
+    expect(view.blocks.filter((b) => b.type === "header").length).toBeGreaterThanOrEqual(6);
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    await waitUntil(async () => (await h.tdb.db.auditLog.count({ where: { slackUserId: "USTAFF", targetDisplay: "/wl new" } })) === 1);
+  });
+
+  it("creates the creator, computes its health in the same transaction, audits CREATE and DMs the card", async () => {
+    const before = Date.now();
+    const res = await submitNew(h, "USTAFF", validNew({ next_follow_up_date: daysAgo(10).toISOString().slice(0, 10) }));
+    expect(res.status).toBe(200);
+    expect(res.body).toBeNull();
+    const c = await h.tdb.db.creator.findUniqueOrThrow({ where: { creatorEmail: "jo@maker.test" } });
+    const sam = await userId("sam@studio.test");
+    expect(c).toMatchObject({
+      creatorName: "Jo Maker", brandName: "Maker Studio", journeyStatus: "ONBOARDING", priorityLevel: 2, healthScore: "RED",
+      instagramHandle: "@maker", tiktokHandle: "@maker.tok", creatorTimezone: "Europe/London", primaryCommunicationChannel: "Slack",
+      createdById: sam, lastUpdatedById: sam, isActive: true, brandDescription: "Handmade goods\nfor everyone",
+    });
+    expect(c.tags).toEqual(["VIP", "Launch-Ready"]);
+    expect(c.customFields).toEqual({ revenue_target_monthly: 50000 });
+    expect(c.otherSocialLinks).toEqual({ pinterest: "https://pinterest.com/maker" });
+    expect(c.lastStatusChange.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    const rows = await h.tdb.db.auditLog.findMany({ where: { targetId: c.id }, orderBy: { timestamp: "asc" } });
+    const create = rows.find((r) => r.actionType === "CREATE")!;
+    expect(create).toMatchObject({ userId: sam, slackUserId: "USTAFF", targetModel: "Creator", targetDisplay: "Maker Studio (Jo Maker)" });
+    expect((create.changes as Record<string, unknown>).health_score).toBe("RED");
+    expect((create.changes as Record<string, unknown>).creator_email).toBe("jo@maker.test");
+    const dm = await cardDm("USTAFF", "Maker Studio");
+    expect(JSON.stringify(dm.args.blocks)).toContain("follow-up overdue by 10 days");
+  });
+
+  it("uses the column defaults when optional fields are empty", async () => {
+    const res = await submitNew(h, "USTAFF", {
+      creator_name: "Min Imal", creator_email: "min@imal.test", brand_name: "Minimal", brand_niche: "Less",
+      journey_status: null, priority_level: null,
+    });
+    expect(res.body).toBeNull();
+    const c = await h.tdb.db.creator.findUniqueOrThrow({ where: { creatorEmail: "min@imal.test" } });
+    expect(c).toMatchObject({ journeyStatus: "ONBOARDING", priorityLevel: 3, creatorTimezone: "UTC", primaryCommunicationChannel: "Email", healthScore: "GREEN", creatorPhone: null });
+    expect(c.tags).toEqual([]);
+    expect(c.customFields).toEqual({});
+  });
+
+  it.each([
+    ["bad email", { creator_email: "not-an-email" }, "creator_email"],
+    ["bad URL", { brand_website: "javascript:alert(1)" }, "brand_website"],
+    ["schemeless URL", { linkedin_profile: "linkedin.com/in/jo" }, "linkedin_profile"],
+    ["bad JSON", { custom_fields: "{revenue: 5" }, "custom_fields"],
+    ["JSON array for an object", { custom_fields: "[1,2]" }, "custom_fields"],
+    ["social link that is not a URL", { other_social_links: '{"discord": "ftp://x.test"}' }, "other_social_links"],
+    ["bad handle", { instagram_handle: "@no spaces!" }, "instagram_handle"],
+    ["bad phone", { creator_phone: "call me maybe" }, "creator_phone"],
+    ["too long for the seed column", { brand_name: "x".repeat(201) }, "brand_name"],
+    ["missing required", { brand_niche: "  " }, "brand_niche"],
+    ["unknown time zone", { creator_timezone: "Mars/Olympus" }, "creator_timezone"],
+    ["unknown status", { journey_status: "DONE" }, "journey_status"],
+  ])("refuses %s inline on its block and saves nothing", async (_name, over, block) => {
+    const before = await h.tdb.db.creator.count();
+    const res = await submitNew(h, "USTAFF", validNew({ creator_email: `inline-${block}@x.test`, ...over }));
+    expect(res.status).toBe(200);
+    const body = res.body as { response_action: string; errors: Record<string, string> };
+    expect(body.response_action).toBe("errors");
+    expect(Object.keys(body.errors)).toEqual([block]);
+    expect(body.errors[block]!.length).toBeGreaterThan(0);
+    expect(await h.tdb.db.creator.count()).toBe(before);
+  });
+
+  it("reports several bad fields at once and audits the rejected submission without values", async () => {
+    const res = await submitNew(h, "USTAFF2", validNew({ creator_email: "nope", brand_website: "ftp://x.test", tags: "x".repeat(51) }));
+    const body = res.body as { errors: Record<string, string> };
+    expect(Object.keys(body.errors).sort()).toEqual(["brand_website", "creator_email", "tags"]);
+    const row = await h.tdb.db.auditLog.findFirstOrThrow({ where: { slackUserId: "USTAFF2", targetDisplay: "New creator form" } });
+    expect(row.actionType).toBe("VIEW");
+    expect(row.notes).toMatch(/refused.*creator_email/);
+    expect(row.notes).not.toContain("ftp://");
+  });
+
+  it("refuses a duplicate email (any case) inline on creator_email", async () => {
+    const before = await h.tdb.db.creator.count();
+    const res = await submitNew(h, "USTAFF", validNew({ creator_email: "JO@Maker.test", brand_name: "Copycat" }));
+    expect(res.body).toMatchObject({ response_action: "errors", errors: { creator_email: expect.stringMatching(/already exists/) } });
+    expect(await h.tdb.db.creator.count()).toBe(before);
+  });
+
+  it("race: two submissions with one new email at once create one creator; the other gets the inline error (unique violation caught)", async () => {
+    const fields = validNew({ creator_email: "race@maker.test", brand_name: "Race Brand" });
+    const results = await Promise.all([submitNew(h, "USTAFF", fields), submitNew(h, "USTAFF2", fields), submitNew(h, "USTAFF", fields)]);
+    const ok = results.filter((r) => r.body === null);
+    const refused = results.filter((r) => (r.body as { errors?: Record<string, string> } | null)?.errors?.creator_email);
+    expect(ok).toHaveLength(1);
+    expect(refused).toHaveLength(2);
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect(await h.tdb.db.creator.count({ where: { creatorEmail: "race@maker.test" } })).toBe(1);
+  });
+
+  it("garbage, huge and unicode-heavy form values get inline errors or clean rows, never a 5xx or partial row", async () => {
+    const before = await h.tdb.db.creator.count();
+    const cases: Record<string, string | null>[] = [
+      { creator_name: "\u0000\u0000" },
+      { creator_name: "Nul\u0000Name", brand_name: "Nul\u0000Brand" },
+      { custom_fields: '{"a": "\\u0000"}' },
+      { custom_fields: '{"a": "\\ud800"}' },
+      { custom_fields: JSON.stringify({ a: { b: { c: { d: { e: { f: 1 } } } } } }) },
+      { internal_notes: "🙂".repeat(3001) },
+      { brand_tagline: "e\u0301".repeat(300) },
+      { tags: Array.from({ length: 30 }, (_, i) => `t${i}`).join(",") },
+      { other_social_links: "x".repeat(5000) },
+    ];
+    for (const [i, over] of cases.entries()) {
+      const res = await submitNew(h, "USTAFF", validNew({ creator_email: `garbage${i}@x.test`, brand_name: `Garbage ${i}`, ...over }));
+      expect(res.status, JSON.stringify(over).slice(0, 80)).toBe(200);
+      expect(JSON.stringify(res.body ?? "")).not.toMatch(/at .*\.ts:\d+|Prisma|invalid byte/i);
+    }
+    // Only the NUL-in-name case is storable (NUL stripped); every other one was refused inline.
+    const created = await h.tdb.db.creator.findMany({ where: { creatorEmail: { startsWith: "garbage" } } });
+    expect(created.map((c) => c.brandName)).toEqual(["NulBrand"]);
+    expect(await h.tdb.db.creator.count()).toBe(before + 1);
+  });
+});
+
+describe("/wl find, /wl show and references", () => {
+  beforeAll(async () => {
+    await seedCreator(h, { brandName: "Glow Up", creatorName: "Gina Glow", creatorEmail: "gina@glow.test", instagramHandle: "@ginaglows", tags: ["VIP"] });
+    await seedCreator(h, { brandName: "Glow Down", creatorName: "Dana Dim", creatorEmail: "dana@dim.test" });
+    await seedCreator(h, { brandName: "100% Organic_Farm", creatorName: "Olly", creatorEmail: "olly@farm.test", isActive: false });
+  });
+
+  it("finds case-insensitively over brand, name, email and handles, with an Open button each, audited as VIEW", async () => {
+    for (const [q, expected] of [["GLOW", ["Glow Down", "Glow Up"]], ["ginaglows", ["Glow Up"]], ["DIM.TEST", ["Glow Down"]], ["olly", ["100% Organic_Farm"]]] as const) {
+      const { responseUrl } = await h.command("USTAFF", `find ${q}`);
+      const a = await answerTo(h, responseUrl);
+      const blocks = a.blocks as { accessory?: { action_id: string; value: string } }[];
+      const opens = blocks.filter((b) => b.accessory?.action_id === "creator_open");
+      expect(opens, q).toHaveLength(expected.length);
+      for (const name of expected) expect(JSON.stringify(a)).toContain(name.replace("%", "%"));
+    }
+    const row = await waitUntil(() => h.tdb.db.auditLog.findFirst({ where: { slackUserId: "USTAFF", targetDisplay: "/wl find GLOW" } }));
+    expect(row).toMatchObject({ actionType: "VIEW", notes: "2 matched" });
+  });
+
+  it("treats % and _ literally and marks archived creators", async () => {
+    const a = JSON.stringify(await answerTo(h, (await h.command("USTAFF", "find 100%")).responseUrl));
+    expect(a).toContain("Organic_Farm");
+    expect(a).toContain("_archived_");
+    const none = JSON.stringify(await answerTo(h, (await h.command("USTAFF", "find %_%")).responseUrl));
+    expect(none).toMatch(/No creator/);
+  });
+
+  it("lists candidates with Open when a reference is ambiguous, and Open shows the card", async () => {
+    const a = await answerTo(h, (await h.command("USTAFF", "show glow")).responseUrl);
+    const blocks = a.blocks as { accessory?: { action_id: string; value: string; text: { text: string } } }[];
+    const opens = blocks.filter((b) => b.accessory?.action_id === "creator_open");
+    expect(opens).toHaveLength(2);
+    expect(opens[0]!.accessory!.text.text).toBe("Open");
+    const gina = await h.tdb.db.creator.findUniqueOrThrow({ where: { creatorEmail: "gina@glow.test" } });
+    const { responseUrl } = await h.action("USTAFF", { action_id: "creator_open", value: gina.id });
+    const card = JSON.stringify(await answerTo(h, responseUrl));
+    expect(card).toContain("Glow Up — Gina Glow");
+    await waitUntil(async () => (await h.tdb.db.auditLog.count({ where: { targetId: gina.id, actionType: "VIEW", slackUserId: "USTAFF" } })) === 1);
+  });
+
+  it("treats % and _ in a reference literally (exact and partial), and in the duplicate-email check", async () => {
+    const card = JSON.stringify(await answerTo(h, (await h.command("USTAFF", "show 100%")).responseUrl));
+    expect(card).toContain("100% Organic_Farm — Olly");
+    const none = JSON.stringify(await answerTo(h, (await h.command("USTAFF", "show g_o%")).responseUrl));
+    expect(none).toMatch(/No creator matches/);
+    await seedCreator(h, { brandName: "Under Score", creatorEmail: "un_der@score.test" });
+    const res = await submitNew(h, "USTAFF", validNew({ creator_email: "unXder@score.test", brand_name: "Not A Dupe" }));
+    expect(res.body).toBeNull();
+  });
+
+  it("an exact match wins over partial ones", async () => {
+    const card = JSON.stringify(await answerTo(h, (await h.command("USTAFF", "show glow up")).responseUrl));
+    expect(card).toContain("Glow Up — Gina Glow");
+    const none = JSON.stringify(await answerTo(h, (await h.command("USTAFF", "show nobody-like-this")).responseUrl));
+    expect(none).toMatch(/No creator matches/);
+  });
+
+  it("shows the card: status, health with reasons, priority, follow-up, open milestones by date, tags, and the buttons", async () => {
+    const c = await seedCreator(h, {
+      brandName: "Card Brand", creatorName: "Cora Card", priorityLevel: 1, journeyStatus: "LAUNCH", healthScore: "RED",
+      lastContactedDate: daysAgo(40), nextFollowUpDate: daysAgo(-3), tags: ["VIP", "<!channel>"],
+    });
+    for (let i = 0; i < 7; i++) {
+      await h.tdb.db.milestone.create({ data: { creatorId: c.id, title: `Milestone ${i}`, targetDate: daysAgo(5 - i), relatedJourneyStage: "LAUNCH" } });
+    }
+    await h.tdb.db.milestone.create({ data: { creatorId: c.id, title: "Done one", isCompleted: true, targetDate: daysAgo(50), relatedJourneyStage: "LAUNCH" } });
+    const a = await answerTo(h, (await h.command("USTAFF", "show Card Brand")).responseUrl);
+    expect(a.response_type).toBe("ephemeral");
+    const s = JSON.stringify(a);
+    for (const part of ["Card Brand — Cora Card", "LAUNCH", "RED", "no contact for 40 days", "1 (highest)", "(in 3 days)", "Open milestones (7)", "Milestone 0", "…and 2 more", "VIP"]) {
+      expect(s, part).toContain(part);
+    }
+    expect(s).not.toContain("Done one");
+    expect(s.indexOf("Milestone 0")).toBeLessThan(s.indexOf("Milestone 4"));
+    expect(s).not.toContain("<!channel>");
+    const actions = (a.blocks as { type: string; elements?: { action_id: string; value: string; text: { text: string }; confirm?: unknown }[] }[]).find((b) => b.type === "actions")!;
+    expect(actions.elements!.map((e) => [e.text.text, e.action_id])).toEqual([
+      ["Edit", "creator_edit"], ["Status", "creator_status"], ["Add milestone", "milestone_add"], ["Milestones", "creator_milestones"],
+      ["Credentials", "creator_credentials"], ["Deliverable", "creator_deliverable"], ["Archive", "creator_archive"],
+    ]);
+    expect(actions.elements!.every((e) => e.value === c.id)).toBe(true);
+    expect(actions.elements!.find((e) => e.action_id === "creator_archive")!.confirm).toBeTruthy();
+    // Admins also get Delete, behind a confirm dialog.
+    const admin = await answerTo(h, (await h.command("UADMIN", "show Card Brand")).responseUrl);
+    const del = (admin.blocks as { type: string; elements?: { action_id: string; confirm?: unknown }[] }[]).find((b) => b.type === "actions")!.elements!.find((e) => e.action_id === "creator_delete");
+    expect(del?.confirm).toBeTruthy();
+    await waitUntil(async () => (await h.tdb.db.auditLog.count({ where: { targetId: c.id, actionType: "VIEW" } })) === 2);
+  });
+
+  it("answers garbage, huge and unicode-heavy command text with a clear answer, never a stack trace", async () => {
+    const texts = [
+      "find", "find    ", `find ${"a".repeat(5000)}`, "find \u0000\u0000", "find 🙂🙂🙂", `find ${"e\u0301".repeat(60)}`,
+      "show", `show ${"🙂".repeat(3000)}`, "show <!channel>", "show a\u0000b", "status a\u0000b LIVE", "archive \ud800x", "show %", "show _", "show \u202Eevil", "edit", "edit ???", "status", "status glow",
+      "status glow up NOPE", `status ${"x".repeat(3000)} LIVE`, "archive", "list FOO", "list tag:", `list tag:${"x".repeat(60)}`,
+      "list RED RED", "list a b c d", "find %", "show 00000000-0000-0000-0000-000000000000",
+    ];
+    for (const t of texts) {
+      const { status, responseUrl } = await h.command("USTAFF", t);
+      expect(status, t).toBe(200);
+      const a = JSON.stringify(await answerTo(h, responseUrl));
+      expect(a, t).not.toMatch(/Something went wrong|at .*\.ts:\d+|Error:/);
+      expect(a, t).not.toContain("<!channel>");
+      expect(a.length, t).toBeLessThan(20_000);
+    }
+  });
+
+  it("refuses people without a role", async () => {
+    const a = await answerTo(h, (await h.command("UNOBODY", "find glow")).responseUrl);
+    expect(String(a.text)).toMatch(/ask an admin for access/i);
+  });
+});
+
+describe("/wl edit and the Edit creator modal", () => {
+  it("opens a loading view at once, fills it with the current values, and saves only what changed", async () => {
+    const c = await h.tdb.db.creator.findUniqueOrThrow({ where: { creatorEmail: "jo@maker.test" } });
+    const from = h.slack.calls.length;
+    const { triggerId } = await h.command("USTAFF2", "edit jo@maker.test");
+    const open = await h.slack.waitForCall("views.open", (x) => x.args.trigger_id === triggerId);
+    expect((open.args.view as OpenedView).callback_id).toBe("loading");
+    const view = await openedModal(h, from, "creator_edit");
+    const initial = initialValues(view);
+    expect(Object.keys(initial).sort()).toEqual([...EDIT_COLUMNS].sort());
+    expect(initial).toMatchObject({ creator_name: "Jo Maker", instagram_handle: "@maker", priority_level: "2", tags: "VIP, Launch-Ready" });
+    expect(JSON.parse(initial.custom_fields!)).toEqual({ revenue_target_monthly: 50000 });
+
+    const res = await h.submit("USTAFF2", {
+      callback_id: "creator_edit",
+      private_metadata: view.private_metadata,
+      values: formValues({ ...initial, brand_tagline: "Made by many hands", priority_level: "4", tags: "VIP" }),
+    });
+    expect(res.body).toBeNull();
+    const after = await h.tdb.db.creator.findUniqueOrThrow({ where: { id: c.id } });
+    expect(after).toMatchObject({ brandTagline: "Made by many hands", priorityLevel: 4, lastUpdatedById: await userId("sky@studio.test") });
+    expect(after.tags).toEqual(["VIP"]);
+    const upd = await h.tdb.db.auditLog.findFirstOrThrow({ where: { targetId: c.id, actionType: "UPDATE", slackUserId: "USTAFF2" } });
+    expect(upd.changes).toEqual({
+      brand_tagline: { from: "Made by hand", to: "Made by many hands" },
+      priority_level: { from: 2, to: 4 },
+      tags: { from: ["VIP", "Launch-Ready"], to: ["VIP"] },
+    });
+    await cardDm("USTAFF2", "Saved: brand_tagline, priority_level, tags");
+  });
+
+  it("an edit that changes nothing writes nothing", async () => {
+    const c = await h.tdb.db.creator.findUniqueOrThrow({ where: { creatorEmail: "jo@maker.test" } });
+    const from = h.slack.calls.length;
+    await h.action("USTAFF", { action_id: "creator_edit", value: c.id });
+    const view = await openedModal(h, from, "creator_edit");
+    await waitUntil(async () => (await h.tdb.db.auditLog.count({ where: { targetId: c.id, notes: "opened the Edit creator form", slackUserId: "USTAFF" } })) > 0);
+    const audits = await h.tdb.db.auditLog.count();
+    const res = await h.submit("USTAFF", { callback_id: "creator_edit", private_metadata: view.private_metadata, values: formValues(initialValues(view)) });
+    expect(res.body).toBeNull();
+    // Re-typed but equal values (tags spelled differently) are no change either.
+    const res2 = await h.submit("USTAFF", {
+      callback_id: "creator_edit",
+      private_metadata: view.private_metadata,
+      values: formValues({ ...initialValues(view), tags: " VIP ,vip" }),
+    });
+    expect(res2.body).toBeNull();
+    const after = await h.tdb.db.creator.findUniqueOrThrow({ where: { id: c.id } });
+    expect(after.updatedAt).toEqual(c.updatedAt);
+    expect(await h.tdb.db.auditLog.count()).toBe(audits);
+  });
+
+  it("does not overwrite a field someone else changed while this modal was open", async () => {
+    const c = await h.tdb.db.creator.findUniqueOrThrow({ where: { creatorEmail: "jo@maker.test" } });
+    const from = h.slack.calls.length;
+    await h.action("USTAFF", { action_id: "creator_edit", value: c.id });
+    const view = await openedModal(h, from, "creator_edit");
+    await h.tdb.db.creator.update({ where: { id: c.id }, data: { creatorPhone: "+1 555 0100 200" } });
+    const res = await h.submit("USTAFF", {
+      callback_id: "creator_edit",
+      private_metadata: view.private_metadata,
+      values: formValues({ ...initialValues(view), creator_location: "Leeds, UK" }),
+    });
+    expect(res.body).toBeNull();
+    const after = await h.tdb.db.creator.findUniqueOrThrow({ where: { id: c.id } });
+    expect(after).toMatchObject({ creatorPhone: "+1 555 0100 200", creatorLocation: "Leeds, UK" });
+  });
+
+  it("validates edits with the same rules (bad URL, duplicate email) and saves nothing", async () => {
+    const c = await h.tdb.db.creator.findUniqueOrThrow({ where: { creatorEmail: "jo@maker.test" } });
+    const from = h.slack.calls.length;
+    await h.action("USTAFF", { action_id: "creator_edit", value: c.id });
+    const view = await openedModal(h, from, "creator_edit");
+    const bad = await h.submit("USTAFF", {
+      callback_id: "creator_edit",
+      private_metadata: view.private_metadata,
+      values: formValues({ ...initialValues(view), brand_website: "data:text/html,hi", creator_email: "MIN@imal.test" }),
+    });
+    expect(bad.body).toMatchObject({ response_action: "errors", errors: { brand_website: expect.any(String) } });
+    const dup = await h.submit("USTAFF", {
+      callback_id: "creator_edit",
+      private_metadata: view.private_metadata,
+      values: formValues({ ...initialValues(view), creator_email: "MIN@imal.test" }),
+    });
+    expect(dup.body).toMatchObject({ response_action: "errors", errors: { creator_email: expect.stringMatching(/already exists/) } });
+    const after = await h.tdb.db.creator.findUniqueOrThrow({ where: { id: c.id } });
+    expect(after.updatedAt).toEqual(c.updatedAt);
+  });
+
+  it("ignores a crafted journey_status in an edit submission (status changes go through /wl status)", async () => {
+    const c = await h.tdb.db.creator.findUniqueOrThrow({ where: { creatorEmail: "min@imal.test" } });
+    await h.submit("USTAFF", { callback_id: "creator_edit", private_metadata: JSON.stringify({ id: c.id }), values: formValues({ journey_status: "CLOSED" }) });
+    expect((await h.tdb.db.creator.findUniqueOrThrow({ where: { id: c.id } })).journeyStatus).toBe("ONBOARDING");
+  });
+
+  it("tells the person when the creator is gone instead of crashing", async () => {
+    const from = h.slack.calls.length;
+    const { responseUrl } = await h.action("USTAFF", { action_id: "creator_edit", value: "11111111-1111-4111-8111-111111111111" });
+    const view = await h.slack.waitFor(() => h.slack.calls.slice(from).find((c) => c.method === "views.update"));
+    expect(JSON.stringify(view.args.view)).toMatch(/no longer exists/);
+    expect(String((await answerTo(h, responseUrl)).text)).toMatch(/no longer exists/);
+    for (const value of ["not-a-uuid", "", "'; DROP TABLE studio_crm_creator; --"]) {
+      const text = JSON.stringify(await answerTo(h, (await h.action("USTAFF", { action_id: "creator_open", value })).responseUrl));
+      expect(text).toMatch(/out of date/);
+    }
+    const res = await h.submit("USTAFF", { callback_id: "creator_edit", private_metadata: "not json", values: formValues({ brand_name: "x" }) });
+    expect(res.body).toMatchObject({ response_action: "errors" });
+  });
+});
