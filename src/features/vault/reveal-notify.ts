@@ -1,0 +1,89 @@
+import type { WebClient } from "@slack/web-api";
+import type { Logger } from "../../logger.js";
+import type { IdentityService } from "../../identity/identity-service.js";
+import type { PostedMessage, RequestView, RevealService } from "./reveal-service.js";
+import { approvalPromptBlocks, deniedText, grantBlocks, revealOfferBlocks } from "./vault-blocks.js";
+
+export type RevealNotifier = ReturnType<typeof createRevealNotifier>;
+
+/**
+ * The Slack side of a reveal request, always after the database change has committed. Nothing
+ * posted here carries a secret: prompts, DMs and their updates show metadata and outcomes only.
+ * A failed post is logged and never undoes the decision it reports.
+ */
+export function createRevealNotifier(deps: {
+  client: WebClient;
+  logger: Logger;
+  identity: Pick<IdentityService, "usersWithRole">;
+  reveal: Pick<RevealService, "addMessages" | "view">;
+  approvalsChannel: string | undefined;
+  revealTtlSeconds: number;
+}) {
+  const { client, logger, reveal } = deps;
+
+  async function post(channel: string, msg: { text: string; blocks: unknown[] }): Promise<{ channel: string; ts: string } | null> {
+    try {
+      const r = await client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks as never });
+      return r.channel && r.ts ? { channel: r.channel, ts: r.ts } : null;
+    } catch (e) {
+      logger.warn({ err: e, channel }, "could not post a reveal message");
+      return null;
+    }
+  }
+
+  /** Re-renders every message about the request to its current state (buttons gone once decided). */
+  async function refresh(v: RequestView): Promise<void> {
+    await Promise.all(
+      v.messages.map(async (m) => {
+        const msg = m.kind === "grant" ? grantBlocks(v, deps.revealTtlSeconds) : approvalPromptBlocks(v);
+        await client.chat
+          .update({ channel: m.channel, ts: m.ts, text: msg.text, blocks: msg.blocks })
+          .catch((e: unknown) => logger.warn({ err: e, requestId: v.id, channel: m.channel }, "could not update a reveal message"));
+      }),
+    );
+  }
+
+  /** If a decision landed while messages were being posted, they are brought up to date. */
+  async function remember(v: RequestView, posted: PostedMessage[]): Promise<void> {
+    const status = await reveal.addMessages(v.id, posted);
+    if (status && status !== v.status) {
+      const now = await reveal.view(v.id);
+      if (now) await refresh(now);
+    }
+  }
+
+  return {
+    refresh,
+
+    /** Approval prompts: in APPROVALS_CHANNEL, else a DM to every admin but the requester. Returns how many were posted. */
+    async prompt(v: RequestView): Promise<number> {
+      const msg = approvalPromptBlocks(v);
+      const targets = deps.approvalsChannel
+        ? [deps.approvalsChannel]
+        : (await deps.identity.usersWithRole("admin")).filter((a) => a.userId !== v.requesterId).map((a) => a.slackUserId);
+      const posted = (await Promise.all(targets.map((t) => post(t, msg)))).filter((p) => p !== null);
+      await remember(v, posted.map((p) => ({ ...p, kind: "approval" as const })));
+      return posted.length;
+    },
+
+    /**
+     * The requester's DM saying it was approved (kept, to become the receipt), then, in that DM,
+     * an ephemeral message with `Reveal once`.
+     */
+    async grant(v: RequestView): Promise<void> {
+      const p = await post(v.requesterSlackId, grantBlocks(v, deps.revealTtlSeconds));
+      if (p) await remember(v, [{ ...p, kind: "grant" }]);
+      const offer = revealOfferBlocks(v, deps.revealTtlSeconds);
+      await client.chat
+        .postEphemeral({ channel: p?.channel ?? v.requesterSlackId, user: v.requesterSlackId, text: offer.text, blocks: offer.blocks })
+        .catch((e: unknown) => logger.warn({ err: e, requestId: v.id }, "could not offer Reveal once"));
+    },
+
+    /** Offers `Reveal once` again, ephemerally, through a click's own reply. */
+    offer: (v: RequestView) => revealOfferBlocks(v, deps.revealTtlSeconds),
+
+    async denied(v: RequestView): Promise<void> {
+      await post(v.requesterSlackId, { text: deniedText(v), blocks: [] });
+    },
+  };
+}

@@ -1,0 +1,342 @@
+import type { Db, DbOrTx, Tx } from "../../db.js";
+import { Prisma } from "../../generated/prisma/client.js";
+import type { Actor } from "../../identity/actor.js";
+import { SYSTEM_ACTOR } from "../../identity/actor.js";
+import { audited, writeAudit, type AuditEntry } from "../../audit/audit-service.js";
+import { AppError, ErrorCode, notFound } from "../../errors.js";
+import {
+  decideRefusal,
+  refusalText,
+  requestLimitRefusal,
+  revealRefusal,
+  shouldAuditRefusal,
+  PENDING_TTL_HOURS,
+  REFUSAL_AUDIT_WINDOW_MS,
+  type DecideRefusal,
+  type RequestLimitRefusal,
+  type RequestState,
+  type RequestStatus,
+  type RevealRefusal,
+  type SecretField,
+} from "./vault-fns.js";
+import type { SecretTokens } from "./secret-fields.js";
+
+export type RevealService = ReturnType<typeof createRevealService>;
+
+/** A Slack message the bot posted about a request, kept so it can be updated later. */
+export type PostedMessage = { channel: string; ts: string; kind: "approval" | "grant" };
+
+/** Everything needed to render a request anywhere (prompt, DM, list); never a secret. */
+export type RequestView = Readonly<{
+  id: string;
+  status: RequestStatus;
+  reason: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  decidedAt: Date | null;
+  revealedAt: Date | null;
+  requesterId: number;
+  requesterSlackId: string;
+  deciderSlackId: string | null;
+  deciderName: string | null;
+  credentialId: string;
+  credentialActive: boolean;
+  platformName: string;
+  accountIdentifier: string;
+  creatorId: string;
+  brandName: string;
+  messages: PostedMessage[];
+}>;
+
+const viewSelect = {
+  id: true, status: true, reason: true, createdAt: true, expiresAt: true, decidedAt: true, revealedAt: true,
+  requesterId: true, requesterSlackId: true, approvalMessages: true,
+  decidedBy: { select: { firstName: true, username: true, slackUser: { select: { slackUserId: true } } } },
+  credential: { select: { id: true, platformName: true, accountIdentifier: true, isActive: true, creator: { select: { id: true, brandName: true } } } },
+} as const;
+
+async function loadView(db: DbOrTx, id: string): Promise<RequestView | null> {
+  const r = await db.revealRequest.findUnique({ where: { id }, select: viewSelect });
+  if (!r) return null;
+  return {
+    id: r.id,
+    status: r.status as RequestStatus,
+    reason: r.reason,
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+    decidedAt: r.decidedAt,
+    revealedAt: r.revealedAt,
+    requesterId: r.requesterId,
+    requesterSlackId: r.requesterSlackId,
+    deciderSlackId: r.decidedBy?.slackUser?.slackUserId ?? null,
+    deciderName: r.decidedBy ? r.decidedBy.firstName || r.decidedBy.username : null,
+    credentialId: r.credential.id,
+    credentialActive: r.credential.isActive,
+    platformName: r.credential.platformName,
+    accountIdentifier: r.credential.accountIdentifier,
+    creatorId: r.credential.creator.id,
+    brandName: r.credential.creator.brandName,
+    messages: Array.isArray(r.approvalMessages) ? (r.approvalMessages as unknown as PostedMessage[]) : [],
+  };
+}
+
+const stateOf = (v: RequestView | null): RequestState | null =>
+  v && { status: v.status, requesterId: v.requesterId, expiresAt: v.expiresAt, credentialActive: v.credentialActive };
+
+export const displayOf = (v: Pick<RequestView, "platformName" | "accountIdentifier" | "brandName">): string =>
+  `${v.platformName} · ${v.accountIdentifier} (${v.brandName})`;
+
+/** Expiry and every decision use the database's clock, so replicas with skewed clocks agree. */
+async function dbNow(db: DbOrTx): Promise<Date> {
+  const [row] = await db.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
+  return row!.now;
+}
+
+/**
+ * Moves open requests whose time is up (or, with credentialId, every open request of a
+ * credential being deactivated) to EXPIRED, one audit row each, in the caller's transaction.
+ * One conditional UPDATE: replicas sweeping at once expire each row once.
+ */
+export async function expireOpenRequests(
+  tx: Tx,
+  actor: Actor,
+  scope: { requestId: string } | { credentialId: string } | { stale: true },
+): Promise<string[]> {
+  const which =
+    "requestId" in scope
+      ? Prisma.sql`r.id = ${scope.requestId}::uuid AND r.expires_at <= now()`
+      : "credentialId" in scope
+        ? Prisma.sql`r.credential_id = ${scope.credentialId}::uuid`
+        : Prisma.sql`r.expires_at <= now()`;
+  const rows = await tx.$queryRaw<{ id: string; prev: string; display: string }[]>`
+    UPDATE wl_reveal_request r SET status = 'EXPIRED'
+      FROM studio_crm_creatorcredential c JOIN studio_crm_creator k ON k.id = c.creator_id
+     WHERE c.id = r.credential_id AND r.status IN ('PENDING','APPROVED') AND ${which}
+    RETURNING r.id::text AS id, CASE WHEN r.decided_at IS NULL THEN 'PENDING' ELSE 'APPROVED' END AS prev,
+              c.platform_name || ' · ' || c.account_identifier || ' (' || k.brand_name || ')' AS display`;
+  await writeAudit(
+    tx,
+    actor,
+    rows.map((r) => ({
+      action: "UPDATE",
+      targetModel: "RevealRequest",
+      targetId: r.id,
+      targetDisplay: r.display,
+      changes: { status: { from: r.prev, to: "EXPIRED" } },
+      notes: "credentialId" in scope ? "expired: credential deactivated" : "expired: time window passed",
+    })),
+  );
+  return rows.map((r) => r.id);
+}
+
+export type Claimed = { view: RequestView; tokens: SecretTokens; notes: string | null };
+
+export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; now?: () => number }) {
+  const { db, approvalTtlMinutes } = deps;
+  const now = deps.now ?? Date.now;
+  const lastRefusal = new Map<string, { at: number; suppressed: number }>();
+
+  /** Audits a refusal (throttled) and returns the error to throw; nothing else changes. */
+  async function refuse(actor: Actor, requestId: string, display: string, label: string, reason: DecideRefusal | RevealRefusal): Promise<AppError> {
+    const key = `${actor.slackUserId ?? actor.userId}|${requestId}`;
+    const t = now();
+    const prior = lastRefusal.get(key);
+    if (shouldAuditRefusal(prior?.at, t, REFUSAL_AUDIT_WINDOW_MS)) {
+      if (lastRefusal.size > 10_000) lastRefusal.clear();
+      lastRefusal.set(key, { at: t, suppressed: 0 });
+      await writeAudit(db, actor, {
+        action: "VIEW",
+        targetModel: "RevealRequest",
+        targetId: requestId,
+        targetDisplay: display,
+        notes: `refused ${label}: ${reason}${prior?.suppressed ? ` (${prior.suppressed} similar refusals suppressed)` : ""}`,
+      });
+    } else if (prior) {
+      prior.suppressed += 1;
+    }
+    return new AppError(ErrorCode.Forbidden, { message: `${label} refused: ${reason}`, userMessage: refusalText(reason) });
+  }
+
+  /** If a refusal is "expired" and the row still says open, record that it expired. */
+  async function settleExpiry(actor: Actor, reason: DecideRefusal | RevealRefusal, requestId: string): Promise<boolean> {
+    if (reason !== "expired") return false;
+    const ids = await audited(db, actor, async (tx) => ({ result: await expireOpenRequests(tx, actor, { requestId }), audit: [] }));
+    return ids.length > 0;
+  }
+
+  return {
+    view: (id: string) => loadView(db, id),
+
+    /**
+     * Records a PENDING request. The requester's open requests are counted under a per-user
+     * advisory lock, so two submissions at once cannot both slip under the limit.
+     */
+    async request(actor: Actor, credentialId: string, reason: string): Promise<RequestView> {
+      if (actor.userId === null || !actor.slackUserId) throw notFound("I don't know who you are in the studio; ask an admin for access.");
+      const userId = actor.userId;
+      const id = await audited(db, actor, async (tx) => {
+        await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('wl_reveal_request'), ${userId}::int)::text AS locked`;
+        const cred = await tx.creatorCredential.findUnique({
+          where: { id: credentialId },
+          select: { isActive: true, platformName: true, accountIdentifier: true, creator: { select: { brandName: true } } },
+        });
+        if (!cred) throw notFound("That credential doesn't exist (any more).");
+        if (!cred.isActive) throw new AppError(ErrorCode.Forbidden, { userMessage: refusalText("credential_inactive") });
+        const open = await tx.$queryRaw<{ credentialId: string; status: RequestStatus; expiresAt: Date | null }[]>`
+          SELECT credential_id::text AS "credentialId", status, expires_at AS "expiresAt" FROM wl_reveal_request
+           WHERE requester_id = ${userId} AND status IN ('PENDING','APPROVED') AND expires_at > now()`;
+        const limit: RequestLimitRefusal | null = requestLimitRefusal(open, credentialId, await dbNow(tx));
+        if (limit) throw new AppError(ErrorCode.RateLimited, { message: `reveal request refused: ${limit}`, userMessage: refusalText(limit) });
+        const [row] = await tx.$queryRaw<{ id: string; expiresAt: Date }[]>`
+          INSERT INTO wl_reveal_request (id, credential_id, requester_id, requester_slack_id, reason, status, expires_at)
+          VALUES (gen_random_uuid(), ${credentialId}::uuid, ${userId}, ${actor.slackUserId}, ${reason}, 'PENDING',
+                  now() + make_interval(hours => ${PENDING_TTL_HOURS}::int))
+          RETURNING id::text AS id, expires_at AS "expiresAt"`;
+        const audit: AuditEntry = {
+          action: "CREATE",
+          targetModel: "RevealRequest",
+          targetId: row!.id,
+          targetDisplay: `${cred.platformName} · ${cred.accountIdentifier} (${cred.creator.brandName})`,
+          changes: { credential_id: credentialId, status: "PENDING", reason, expires_at: row!.expiresAt.toISOString() },
+        };
+        return { result: row!.id, audit };
+      });
+      return (await loadView(db, id))!;
+    },
+
+    /** Appends posted messages; returns the status now, so a decision that won the race can re-render them. */
+    async addMessages(requestId: string, messages: readonly PostedMessage[]): Promise<RequestStatus | null> {
+      if (messages.length === 0) return (await loadView(db, requestId))?.status ?? null;
+      const rows = await db.$queryRaw<{ status: RequestStatus }[]>`
+        UPDATE wl_reveal_request SET approval_messages = approval_messages || ${JSON.stringify(messages)}::jsonb
+         WHERE id = ${requestId}::uuid RETURNING status`;
+      return rows[0]?.status ?? null;
+    },
+
+    /**
+     * Approve or deny: ONE conditional UPDATE whose row count decides, so of many concurrent
+     * clicks (several admins, several replicas) exactly one becomes the decision.
+     */
+    async decide(actor: Actor, requestId: string, decision: "APPROVED" | "DENIED"): Promise<RequestView> {
+      const before = await loadView(db, requestId);
+      const label = decision === "APPROVED" ? "Approve" : "Deny";
+      if (!before) throw await refuse(actor, requestId, "(unknown request)", label, "not_found");
+      const won = await audited(db, actor, async (tx) => {
+        const rows = await tx.$queryRaw<{ expiresAt: Date | null }[]>`
+          UPDATE wl_reveal_request r
+             SET status = ${decision}, decided_by_id = ${actor.userId}::int, decided_at = now(),
+                 expires_at = CASE WHEN ${decision}::text = 'APPROVED' THEN now() + make_interval(mins => ${approvalTtlMinutes}::int) ELSE r.expires_at END
+            FROM studio_crm_creatorcredential c
+           WHERE r.id = ${requestId}::uuid AND r.status = 'PENDING' AND r.requester_id <> ${actor.userId}::int
+             AND (r.expires_at IS NULL OR r.expires_at > now())
+             AND c.id = r.credential_id AND (${decision}::text = 'DENIED' OR c.is_active)
+          RETURNING r.expires_at AS "expiresAt"`;
+        if (rows.length === 0) return { result: false, audit: [] };
+        const changes: Record<string, unknown> = { status: { from: "PENDING", to: decision }, decided_by_id: { from: null, to: actor.userId } };
+        if (decision === "APPROVED") changes.expires_at = { from: before.expiresAt?.toISOString() ?? null, to: rows[0]!.expiresAt?.toISOString() ?? null };
+        return {
+          result: true,
+          audit: { action: "UPDATE", targetModel: "RevealRequest", targetId: requestId, targetDisplay: displayOf(before), changes, notes: `${label.toLowerCase()}d by ${actor.displayName}` },
+        };
+      });
+      if (!won) {
+        const after = await loadView(db, requestId);
+        const reason = decideRefusal(stateOf(after), actor.userId, decision, await dbNow(db)) ?? "already_decided";
+        await settleExpiry(actor, reason, requestId);
+        throw await refuse(actor, requestId, displayOf(before), label, reason);
+      }
+      return (await loadView(db, requestId))!;
+    },
+
+    /**
+     * Reveal once. The grant is claimed by ONE conditional UPDATE (requester, APPROVED, not
+     * expired by the database clock), in the same transaction as its audit rows: if the audit
+     * cannot be written nothing is claimed, and the grant stays usable. The tokens come back
+     * still encrypted; the caller decrypts only after this has committed.
+     */
+    async claim(actor: Actor, requestId: string): Promise<Claimed> {
+      const claimed = await audited(db, actor, async (tx) => {
+        const rows = await tx.$queryRaw<{ login_url: string | null; password: string | null; two_factor_backup_codes: string | null; api_keys: string | null; notes: string | null; display: string; credential_id: string }[]>`
+          UPDATE wl_reveal_request r
+             SET status = 'REVEALED', revealed_at = now()
+            FROM studio_crm_creatorcredential c JOIN studio_crm_creator k ON k.id = c.creator_id
+           WHERE r.id = ${requestId}::uuid AND r.status = 'APPROVED' AND r.requester_id = ${actor.userId}::int
+             AND r.expires_at > now() AND c.id = r.credential_id AND c.is_active
+          RETURNING c.id::text AS credential_id, c.login_url, c.password, c.two_factor_backup_codes, c.api_keys, c.notes,
+                    c.platform_name || ' · ' || c.account_identifier || ' (' || k.brand_name || ')' AS display`;
+        const row = rows[0];
+        if (!row) return { result: null, audit: [] };
+        const tokens: SecretTokens = { login_url: row.login_url, password: row.password, two_factor_backup_codes: row.two_factor_backup_codes, api_keys: row.api_keys };
+        const shown = (Object.keys(tokens) as SecretField[]).filter((f) => tokens[f] != null);
+        return {
+          result: { tokens, notes: row.notes },
+          audit: [
+            { action: "UPDATE", targetModel: "RevealRequest", targetId: requestId, targetDisplay: row.display, changes: { status: { from: "APPROVED", to: "REVEALED" } } },
+            {
+              action: "VIEW",
+              targetModel: "CreatorCredential",
+              targetId: row.credential_id,
+              targetDisplay: row.display,
+              changes: { revealed: shown },
+              notes: `secret revealed once to ${actor.displayName} (reveal request ${requestId})`,
+            },
+          ],
+        };
+      });
+      const view = await loadView(db, requestId);
+      if (!claimed) {
+        const reason = revealRefusal(stateOf(view), actor.userId, await dbNow(db)) ?? "already_revealed";
+        if (reason !== "not_requester") await settleExpiry(actor, reason, requestId);
+        throw await refuse(actor, requestId, view ? displayOf(view) : "(unknown request)", "Reveal once", reason);
+      }
+      return { view: view!, tokens: claimed.tokens, notes: claimed.notes };
+    },
+
+    /**
+     * What a click on `Reveal once` outside an ephemeral message gets: the same checks as a
+     * claim (refusals audited alike), but nothing is claimed; the caller offers the button again.
+     */
+    async checkRevealable(actor: Actor, requestId: string): Promise<RequestView> {
+      const view = await loadView(db, requestId);
+      const reason = revealRefusal(stateOf(view), actor.userId, await dbNow(db));
+      if (reason) {
+        if (reason !== "not_requester") await settleExpiry(actor, reason, requestId);
+        throw await refuse(actor, requestId, view ? displayOf(view) : "(unknown request)", "Reveal once", reason);
+      }
+      return view!;
+    },
+
+    /** A claimed token no configured key opens: recorded, never shown (the caller answers). */
+    async recordDecryptFailure(actor: Actor, view: RequestView, failed: readonly SecretField[]): Promise<void> {
+      await writeAudit(db, actor, {
+        action: "VIEW",
+        targetModel: "CreatorCredential",
+        targetId: view.credentialId,
+        targetDisplay: displayOf(view),
+        changes: { undecryptable: [...failed] },
+        notes: `reveal failed closed: no configured FIELD_ENCRYPTION_KEY opens ${failed.join(", ")} (reveal request ${view.id}); nothing was shown`,
+      });
+    },
+
+    /** Open requests for admins to decide, oldest first. */
+    async pending(limit = 20): Promise<RequestView[]> {
+      const rows = await db.$queryRaw<{ id: string }[]>`
+        SELECT id::text AS id FROM wl_reveal_request WHERE status = 'PENDING' AND expires_at > now()
+         ORDER BY created_at ASC LIMIT ${limit}::int`;
+      const views = await Promise.all(rows.map((r) => loadView(db, r.id)));
+      return views.filter((v): v is RequestView => v !== null);
+    },
+
+    async countPending(): Promise<number> {
+      const [row] = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM wl_reveal_request WHERE status = 'PENDING' AND expires_at > now()`;
+      return Number(row?.n ?? 0);
+    },
+
+    /** The periodic sweep: expires what time has run out on, under the system actor. */
+    async expireStale(): Promise<RequestView[]> {
+      const ids = await audited(db, SYSTEM_ACTOR, async (tx) => ({ result: await expireOpenRequests(tx, SYSTEM_ACTOR, { stale: true }), audit: [] }));
+      const views = await Promise.all(ids.map((id) => loadView(db, id)));
+      return views.filter((v): v is RequestView => v !== null);
+    },
+  };
+}

@@ -1,0 +1,117 @@
+// The vault's rules, pure and clock-free: each takes `now` (the DATABASE's clock where expiry is
+// concerned, so every replica agrees). The conditional UPDATEs in reveal-service.ts are what
+// actually decide; these functions explain a refusal and pre-check what a user asks for.
+
+/** The four columns django-encrypted-model-fields stores as Fernet tokens (seed column names). */
+export const SECRET_FIELDS = ["login_url", "password", "two_factor_backup_codes", "api_keys"] as const;
+export type SecretField = (typeof SECRET_FIELDS)[number];
+
+export const SECRET_LABELS: Readonly<Record<SecretField, string>> = {
+  login_url: "Login URL",
+  password: "Password",
+  two_factor_backup_codes: "2FA backup codes",
+  api_keys: "API keys",
+};
+
+/**
+ * Open requests one person may have waiting at once. A compromised or careless account cannot
+ * spray the admins with requests until one is approved by fatigue.
+ */
+export const MAX_PENDING_PER_USER = 3;
+
+/** A request nobody decided within this is stale: the need has passed, and it frees the slot. */
+export const PENDING_TTL_HOURS = 24;
+
+/** One refusal audit row per (user, request) per window: a clicking loop cannot flood the log. */
+export const REFUSAL_AUDIT_WINDOW_MS = 60_000;
+
+export const REQUEST_STATUSES = ["PENDING", "APPROVED", "DENIED", "REVEALED", "EXPIRED"] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** What the rules need to know about a request, as read from the database. */
+export type RequestState = Readonly<{
+  status: RequestStatus;
+  requesterId: number;
+  expiresAt: Date | null;
+  credentialActive: boolean;
+}>;
+
+export function isExpired(expiresAt: Date | null, now: Date): boolean {
+  return expiresAt !== null && expiresAt.getTime() <= now.getTime();
+}
+
+export type DecideRefusal = "not_found" | "self_approval" | "already_decided" | "expired" | "credential_inactive";
+
+/** Why `deciderId` may not approve or deny this request now; null if they may. */
+export function decideRefusal(req: RequestState | null, deciderId: number | null, decision: "APPROVED" | "DENIED", now: Date): DecideRefusal | null {
+  if (!req) return "not_found";
+  // Four eyes: a person who may reveal a secret must not be the one vouching for it, or one
+  // stolen admin session would be enough to read every credential.
+  if (deciderId === null || req.requesterId === deciderId) return "self_approval";
+  // A decision is final: a second click (or a second admin) must not flip DENIED to APPROVED.
+  if (req.status !== "PENDING") return req.status === "EXPIRED" ? "expired" : "already_decided";
+  // An old request approved days later grants access nobody is waiting for any more.
+  if (isExpired(req.expiresAt, now)) return "expired";
+  // A deactivated credential is retired (or compromised); approving it would be meaningless at
+  // best. Denying is always allowed: it only closes the request.
+  if (decision === "APPROVED" && !req.credentialActive) return "credential_inactive";
+  return null;
+}
+
+export type RevealRefusal = "not_found" | "not_requester" | "pending" | "denied" | "already_revealed" | "expired" | "credential_inactive";
+
+/** Why `actorId` may not reveal now; null if they may. The order matters (see comments). */
+export function revealRefusal(req: RequestState | null, actorId: number | null, now: Date): RevealRefusal | null {
+  if (!req) return "not_found";
+  // Checked first: someone else holding the button (a forwarded message, a guessed id) learns
+  // nothing about the grant's state, and can never use it.
+  if (actorId === null || req.requesterId !== actorId) return "not_requester";
+  // Once only: a replayed or double click must not show the secret a second time.
+  if (req.status === "REVEALED") return "already_revealed";
+  if (req.status === "DENIED") return "denied";
+  if (req.status === "PENDING") return "pending";
+  // An approval is for now, not for whenever: an unused grant left in a DM must go stale.
+  if (req.status === "EXPIRED" || isExpired(req.expiresAt, now)) return "expired";
+  if (!req.credentialActive) return "credential_inactive";
+  return null;
+}
+
+/** An open request of the requester's own, for the limits below. */
+export type OpenRequest = Readonly<{ credentialId: string; status: RequestStatus; expiresAt: Date | null }>;
+
+export type RequestLimitRefusal = "too_many_pending" | "duplicate";
+
+/** Whether the requester may open one more request for `credentialId`. */
+export function requestLimitRefusal(open: readonly OpenRequest[], credentialId: string, now: Date): RequestLimitRefusal | null {
+  const live = open.filter((r) => (r.status === "PENDING" || r.status === "APPROVED") && !isExpired(r.expiresAt, now));
+  // One live request or grant per credential: duplicates would only multiply approval prompts.
+  if (live.some((r) => r.credentialId === credentialId)) return "duplicate";
+  if (live.filter((r) => r.status === "PENDING").length >= MAX_PENDING_PER_USER) return "too_many_pending";
+  return null;
+}
+
+const REFUSAL_TEXT: Record<DecideRefusal | RevealRefusal | RequestLimitRefusal, string> = {
+  not_found: "That reveal request doesn't exist (any more).",
+  self_approval: "You can't decide your own reveal request; another admin has to.",
+  already_decided: "That request was already decided.",
+  expired: "That request has expired. Ask again with `Request reveal` if you still need it.",
+  credential_inactive: "That credential has been deactivated, so it can't be revealed.",
+  not_requester: "Only the person who asked for this reveal can use it.",
+  pending: "That request hasn't been approved yet.",
+  denied: "That request was denied.",
+  already_revealed: "That secret was already revealed once; each approval shows it once. Ask again if you need it again.",
+  too_many_pending: `You already have ${MAX_PENDING_PER_USER} reveal requests waiting. Wait for an admin to decide them first.`,
+  duplicate: "You already have an open request (or an unused approval) for this credential.",
+};
+
+export function refusalText(reason: DecideRefusal | RevealRefusal | RequestLimitRefusal): string {
+  return REFUSAL_TEXT[reason];
+}
+
+/**
+ * The throttle behind "audited without flooding": true if this (user, request) refusal should
+ * be written now. `last` is when the previous row for the same key was written.
+ */
+export function shouldAuditRefusal(last: number | undefined, now: number, windowMs = REFUSAL_AUDIT_WINDOW_MS): boolean {
+  return last === undefined || now - last >= windowMs || now < last;
+}
