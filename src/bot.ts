@@ -13,7 +13,7 @@ import { createHealthService } from "./features/health/health-service.js";
 import { MultiFernet, parseFernetKeys } from "./crypto/fernet.js";
 import { startSchedules } from "./schedules.js";
 import type { FeatureDeps } from "./features/types.js";
-import { SlackHttpReceiver } from "./slack/http-receiver.js";
+import { SlackHttpReceiver, type ExtraRoute } from "./slack/http-receiver.js";
 
 export type RunningBot = {
   port: number;
@@ -28,7 +28,11 @@ export class StartupError extends Error {
 }
 
 /** The composition root: config -> db -> Slack client -> services -> app -> features -> start. */
-export async function startBot(config: Config, logger: Logger, opts: { host?: string; clock?: FeatureDeps["clock"]; schedules?: boolean } = {}): Promise<RunningBot> {
+export async function startBot(
+  config: Config,
+  logger: Logger,
+  opts: { host?: string; clock?: FeatureDeps["clock"]; schedules?: boolean; extraRoutes?: ExtraRoute[] } = {},
+): Promise<RunningBot> {
   const db = createDb(config.databaseUrl);
   if (!(await pingDb(db))) {
     await db.$disconnect();
@@ -76,6 +80,7 @@ export async function startBot(config: Config, logger: Logger, opts: { host?: st
         res.end(JSON.stringify({ ok }));
       },
     },
+    extraRoutes: opts.extraRoutes,
   });
   app.use(eventDedupeMiddleware(db, logger));
   app.use(actorMiddleware(identity, logger));

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 
 // The only place that reads the environment. Everything else receives a frozen Config.
@@ -30,8 +31,17 @@ const timeZone = z.string().default("UTC").refine(
   { message: "must be an IANA time zone such as Europe/London" },
 );
 
-export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-4-5";
+export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-5-5";
 export const DEFAULT_DATABASE_URL = "postgresql://postgres@localhost:5432/wavelaunch";
+
+/** The bot token the local sandbox (src/sandbox/) accepts; it is no secret and means nothing to Slack. */
+export const SANDBOX_BOT_TOKEN = "xoxb-sandbox";
+/**
+ * The sandbox's Fernet key when FIELD_ENCRYPTION_KEY is unset. Public (it is in the source), so
+ * it protects nothing: only demo data is ever encrypted with it, and production never uses it.
+ */
+export const SANDBOX_FIELD_ENCRYPTION_KEY = "QQrkcEx08w2XkYFChSeTxjY5YwE-7Sj-YhaWwWWqUwE=";
+const SLACK_VARIABLES = ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL"] as const;
 
 const schema = z
   .object({
@@ -87,6 +97,11 @@ export type Config = Readonly<{
   anthropic: Readonly<{ apiKey: string | undefined; baseUrl: string | undefined; model: string }>;
   port: number;
   logLevel: string;
+  /**
+   * True when no Slack variable is set outside production: the bot then runs against the local
+   * stand-in for Slack (src/sandbox/), which sets `slack.apiUrl` once it listens.
+   */
+  sandbox: boolean;
 }>;
 
 export class ConfigError extends Error {
@@ -97,9 +112,22 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment once; every problem is reported together, naming its variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(input: Record<string, string | undefined> = process.env): Config {
+  // No Slack variable at all means "try it without Slack", never a half-configured Slack app;
+  // production refuses the sandbox, so a deploy that lost its token stops instead.
+  const noSlack = SLACK_VARIABLES.every((k) => !input[k]?.trim());
+  const sandbox = noSlack && input.NODE_ENV !== "production";
+  const env = sandbox
+    ? {
+        ...input,
+        SLACK_BOT_TOKEN: SANDBOX_BOT_TOKEN,
+        SLACK_SIGNING_SECRET: randomBytes(32).toString("hex"),
+        FIELD_ENCRYPTION_KEY: input.FIELD_ENCRYPTION_KEY?.trim() || SANDBOX_FIELD_ENCRYPTION_KEY,
+      }
+    : input;
   const parsed = schema.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0] ?? "config")} ${i.message}`);
+  if (noSlack && !sandbox) problems.push("NODE_ENV=production refuses the local Slack sandbox (it runs only when no SLACK_* variable is set, outside production)");
   // Checked outside zod so it is reported alongside the other problems, not after them.
   if (!env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim()) {
     problems.push("SLACK_SIGNING_SECRET is required in HTTP mode (set it, or SLACK_APP_TOKEN for Socket Mode)");
@@ -124,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, model: e.ANTHROPIC_MODEL },
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    sandbox,
   });
 }
 
@@ -146,4 +175,11 @@ export function loadDotEnv(path = ".env"): void {
   } catch {
     // no .env: configuration comes from the environment alone
   }
+}
+
+/** For offline tools that touch credentials (key rotation): the database and the keys only. */
+export function loadKeyToolConfig(env: Record<string, string | undefined> = process.env): { databaseUrl: string; encryptionKeys: string[] } {
+  const parsed = schema.pick({ DATABASE_URL: true, FIELD_ENCRYPTION_KEY: true }).safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0] ?? "config")} ${i.message}`));
+  return { databaseUrl: parsed.data.DATABASE_URL, encryptionKeys: parsed.data.FIELD_ENCRYPTION_KEY };
 }

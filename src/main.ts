@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, loadDotEnv } from "./config.js";
 import { createLogger } from "./logger.js";
 import { startBot, StartupError } from "./bot.js";
+import { sandboxBanner, startSandboxBot } from "./sandbox/start-sandbox.js";
 
 loadDotEnv();
 let config;
@@ -16,7 +17,10 @@ try {
 const logger = createLogger({ level: config.logLevel });
 
 try {
-  const bot = await startBot(config, logger);
+  // No Slack variables (and not production): the same bot, against the local stand-in for Slack.
+  const sandboxed = config.sandbox ? await startSandboxBot(config, logger) : null;
+  const bot = sandboxed ?? (await startBot(config, logger));
+  if (sandboxed) console.log(sandboxBanner(sandboxed.sandboxUrl));
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

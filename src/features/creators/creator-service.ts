@@ -239,7 +239,7 @@ export function createCreatorService({ db, health, now, today }: Deps) {
     },
 
     /** One page of active creators, most urgent first: one query, plus one for health reasons. */
-    async list(filters: ListFilters, page: number): Promise<ListPage> {
+    async list(filters: ListFilters, page: number, size = LIST_PAGE_SIZE): Promise<ListPage> {
       const where = [Prisma.sql`c.is_active`];
       if (filters.status) where.push(Prisma.sql`c.journey_status = ${filters.status}`);
       if (filters.health) where.push(Prisma.sql`c.health_score = ${filters.health}`);
@@ -256,12 +256,12 @@ export function createCreatorService({ db, health, now, today }: Deps) {
           FROM studio_crm_creator c
          WHERE ${Prisma.join(where, " AND ")}
          ORDER BY CASE c.health_score WHEN 'RED' THEN 0 WHEN 'YELLOW' THEN 1 ELSE 2 END, c.priority_level, c.last_status_change, c.id
-         LIMIT ${LIST_PAGE_SIZE} OFFSET ${p * LIST_PAGE_SIZE}`;
+         LIMIT ${size} OFFSET ${p * size}`;
       let rows = await query(page);
       if (rows.length === 0 && page > 0) {
         // A stale Next button after creators were archived: show the last page there is.
         const total = (await query(0))[0]?.total ?? 0;
-        page = Math.max(0, Math.ceil(total / LIST_PAGE_SIZE) - 1);
+        page = Math.max(0, Math.ceil(total / size) - 1);
         rows = await query(page);
       }
       const total = rows[0]?.total ?? 0;
@@ -270,7 +270,7 @@ export function createCreatorService({ db, health, now, today }: Deps) {
         rows: rows.map((r) => ({ ...r, health: healthMap.get(r.id) ?? { score: "GREEN", reasons: [] } })),
         total,
         page,
-        pages: Math.max(1, Math.ceil(total / LIST_PAGE_SIZE)),
+        pages: Math.max(1, Math.ceil(total / size)),
       };
     },
 
