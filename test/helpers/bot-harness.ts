@@ -5,6 +5,8 @@ import { signSlackRequest } from "../../src/slack/signature.js";
 import { FakeSlack, type FakeUser } from "./fake-slack.js";
 import { createTestDatabase, type TestDatabase } from "./test-db.js";
 import { captureLogger } from "./logs.js";
+import { findLeaks, jsonWithBigInt, recordScan, secretsIn } from "./leak-scan.js";
+import { inject, expect } from "vitest";
 
 export const TEST_SIGNING_SECRET = "test-signing-secret-0123456789abcdef";
 export const TEST_KEY = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=";
@@ -129,7 +131,19 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     async close() {
       await bot.stop();
       await slack.stop();
-      await tdb.drop();
+      try {
+        const secrets = await secretsIn(tdb.db, bot.deps.fernet);
+        const audit = await tdb.db.auditLog.findMany();
+        const leaks = findLeaks(secrets, {
+          logs: logs.text(),
+          "audit rows": jsonWithBigInt(audit),
+          "non-ephemeral Slack calls": slack.transcript({ excludeEphemeral: true }),
+        });
+        recordScan(inject("leakReport"), { file: expect.getState().testPath ?? "?", secrets: secrets.length, leaks });
+        if (leaks.length > 0) throw new Error(`secrets leaked: ${JSON.stringify(leaks)}`);
+      } finally {
+        await tdb.drop();
+      }
     },
   };
   return h;

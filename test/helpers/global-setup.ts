@@ -1,3 +1,6 @@
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import { ensureDatabase, migrate } from "../../src/migrate/migrate-runner.js";
@@ -20,8 +23,18 @@ export default async function setup(project: TestProject) {
   await migrate(dbUrl(template), fileURLToPath(new URL("../../prisma/migrations/", import.meta.url)));
   project.provide("templateDb", template);
   project.provide("runPid", process.pid);
+  const leakReport = path.join(tmpdir(), `wl-leak-scan-${process.pid}.jsonl`);
+  writeFileSync(leakReport, "");
+  project.provide("leakReport", leakReport);
   return async () => {
     await dropDatabase(template);
+    // Every file that ran the bot scanned its logs, audit rows and non-ephemeral Slack calls
+    // for its credentials' plaintexts; a leak already failed that file. Summarise the run.
+    const entries = readFileSync(leakReport, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { secrets: number; leaks: unknown[] });
+    const leaks = entries.reduce((n, e) => n + e.leaks.length, 0);
+    console.log(`leak scan: ${entries.length} bot runs, ${entries.reduce((n, e) => n + e.secrets, 0)} secrets searched for, ${leaks} leaks`);
+    rmSync(leakReport, { force: true });
+    if (leaks > 0) throw new Error(`${leaks} secret leaks found (see the failing test files)`);
   };
 }
 
@@ -29,6 +42,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     templateDb: string;
     runPid: number;
+    leakReport: string;
   }
 }
 
