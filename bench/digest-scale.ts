@@ -114,8 +114,10 @@ async function seed(c: pg.Client, n: number): Promise<number> {
   return performance.now() - t;
 }
 
-async function main(): Promise<void> {
-  const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
+export type DigestScaleResult = Result & { seedMs: number };
+
+/** Seeds and measures each size; used by `npm run bench` and by this script's own main(). */
+export async function runDigestScale(sizes: number[]): Promise<DigestScaleResult[]> {
   const name = `wl_bench_digest_${process.pid}`;
   const url = urlFor(name);
   await ensureDatabase(url);
@@ -144,7 +146,12 @@ async function main(): Promise<void> {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();
   }
+  return results;
+}
 
+async function main(): Promise<void> {
+  const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
+  const results = await runDigestScale(sizes);
   const ms = (x: number) => `${x.toFixed(0)} ms`;
   console.log("\nDigest build time (Postgres 15 local; Node", process.version + ")\n");
   console.table(
@@ -163,5 +170,6 @@ async function main(): Promise<void> {
   );
 }
 
-if (process.argv[2] === "--measure") await measure(process.argv[3]!, Number(process.argv[4]));
-else await main();
+const isMain = process.argv[1] === fileURLToPath(import.meta.url);
+if (isMain && process.argv[2] === "--measure") await measure(process.argv[3]!, Number(process.argv[4]));
+else if (isMain) await main();

@@ -8,6 +8,7 @@
 // them (the worst night: every row written and audited); the second finds nothing to change
 // (the usual night). Peak RSS is the process's, which is why each size runs in a fresh process.
 import { spawnSync } from "node:child_process";
+import os from "node:os";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { ensureDatabase, migrate } from "../src/migrate/migrate-runner.js";
@@ -21,25 +22,24 @@ const DEFAULT_SIZES = [1_000, 10_000, 100_000];
 const MILESTONES_PER_CREATOR = 10;
 const TZ = "UTC";
 
-const arg = process.argv[2];
-if (arg === undefined) {
-  console.log(`health recompute benchmark (${MILESTONES_PER_CREATOR} milestones per creator), Postgres at ${redact(ADMIN_URL)}`);
-  console.log("creators  | seed    | 1st run (changed)        | 2nd run (changed) | peak RSS");
-  for (const n of DEFAULT_SIZES) {
-    // A fresh process per size, so each peak RSS is that size's own.
-    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), String(n)], { stdio: ["ignore", "inherit", "inherit"] });
-    if (r.status !== 0) process.exit(r.status ?? 1);
+export type HealthScaleResult = { n: number; seedMs: number; firstMs: number; changed: number; secondMs: number; secondChanged: number; peakRssMb: number };
+
+/** Seeds and measures each size, each in a fresh process; used by `npm run bench` and by main(). */
+export async function runHealthScale(sizes: readonly number[] = DEFAULT_SIZES): Promise<HealthScaleResult[]> {
+  const out: HealthScaleResult[] = [];
+  for (const n of sizes.length ? sizes : DEFAULT_SIZES) {
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--measure", String(n)], {
+      encoding: "utf8",
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const line = child.stdout.split("\n").find((l) => l.startsWith("RESULT "));
+    if (!line) throw new Error(`health-scale for ${n} creators failed:\n${child.stderr}`);
+    out.push(JSON.parse(line.slice(7)) as HealthScaleResult);
   }
-} else {
-  const n = Number(arg);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error("usage: npx tsx bench/health-scale.ts [creators]");
-    process.exit(2);
-  }
-  await runOne(n);
+  return out;
 }
 
-async function runOne(n: number): Promise<void> {
+async function measure(n: number): Promise<HealthScaleResult> {
   const name = `wl_bench_health_${process.pid}`;
   const url = dbUrl(name);
   await ensureDatabase(url);
@@ -54,15 +54,12 @@ async function runOne(n: number): Promise<void> {
       let second = { scanned: 0, changed: 0 };
       const firstMs = await time(async () => void (first = await health.recomputeAll(SYSTEM_ACTOR, today)));
       const secondMs = await time(async () => void (second = await health.recomputeAll(SYSTEM_ACTOR, today)));
+      // The figures only count if the runs did the work.
       if (first.scanned !== n || second.scanned !== n) throw new Error(`scanned ${first.scanned}/${second.scanned}, expected ${n}`);
       if (second.changed !== 0) throw new Error(`second run changed ${second.changed} rows; expected none`);
       const audits = await db.auditLog.count();
       if (audits !== first.changed) throw new Error(`${audits} audit rows for ${first.changed} changes`);
-      const rssMb = process.resourceUsage().maxRSS / 1024;
-      console.log(
-        `${String(n).padStart(9)} | ${secs(seedMs).padStart(7)} | ${secs(firstMs).padStart(7)} (${String(first.changed).padStart(7)} changed) | ` +
-          `${secs(secondMs).padStart(7)} (${second.changed})   | ${rssMb.toFixed(0)} MB`,
-      );
+      return { n, seedMs, firstMs, changed: first.changed, secondMs, secondChanged: second.changed, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
     } finally {
       await db.$disconnect();
     }
@@ -74,11 +71,37 @@ async function runOne(n: number): Promise<void> {
   }
 }
 
+async function main(): Promise<void> {
+  const sizes = process.argv.slice(2).map(Number);
+  if (sizes.some((x) => !Number.isInteger(x) || x < 1)) {
+    console.error("usage: npx tsx bench/health-scale.ts [creators…]");
+    process.exit(2);
+  }
+  console.log(`health recompute benchmark (${MILESTONES_PER_CREATOR} milestones per creator), Postgres at ${redact(ADMIN_URL)}, Node ${process.version}`);
+  // Other work on the machine (a test run) inflates every figure: say how busy it was.
+  console.log(`${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")} (1/5/15 min)`);
+  console.log("creators  | seed     | 1st run (changed)          | 2nd run (changed) | peak RSS");
+  for (const n of sizes.length ? sizes : DEFAULT_SIZES) {
+    const [r] = await runHealthScale([n]);
+    console.log(
+      `${String(r!.n).padStart(9)} | ${secs(r!.seedMs).padStart(8)} | ${secs(r!.firstMs).padStart(8)} (${String(r!.changed).padStart(7)} changed) | ` +
+        `${secs(r!.secondMs).padStart(8)} (${r!.secondChanged})   | ${r!.peakRssMb} MB`,
+    );
+  }
+}
+
+const isMain = process.argv[1] === fileURLToPath(import.meta.url);
+if (isMain && process.argv[2] === "--measure") console.log(`RESULT ${JSON.stringify(await measure(Number(process.argv[3])))}`);
+else if (isMain) await main();
+
 /** n creators with a spread of statuses, contact and follow-up dates; 10 milestones each. */
 async function seed(url: string, n: number): Promise<void> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
+    // Foreign-key triggers off for the bulk load of this throwaway database (the rows are
+    // consistent by construction): it only shortens the setup, not what is measured.
+    await c.query("SET session_replication_role = replica");
     await c.query(
       `INSERT INTO studio_crm_creator (id, created_at, updated_at, creator_name, creator_email, brand_name, brand_niche,
                                        journey_status, health_score, last_status_change, last_contacted_date, next_follow_up_date, is_active)
@@ -100,6 +123,7 @@ async function seed(url: string, n: number): Promise<void> {
          FROM studio_crm_creator c CROSS JOIN generate_series(1, $1::int) k`,
       [MILESTONES_PER_CREATOR],
     );
+    await c.query("SET session_replication_role = DEFAULT");
     // As autovacuum would have by the time a nightly run comes round.
     await c.query("VACUUM ANALYZE studio_crm_creator");
     await c.query("VACUUM ANALYZE studio_crm_milestone");

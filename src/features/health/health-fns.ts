@@ -52,8 +52,18 @@ export function summariseMilestones(
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+/**
+ * Whether the rules apply at all. PAUSED, CLOSED and archived creators are expected to go quiet:
+ * scoring their silence RED would fill the list and the digests with noise nobody can act on.
+ * health_score is NOT NULL (GREEN/YELLOW/RED only, shared with the Django app), so they are
+ * stored GREEN, always with a reason saying the score is not tracked, never an empty one.
+ */
+export function isTracked(c: { journeyStatus: string; isActive: boolean }): boolean {
+  return c.isActive && !UNTRACKED_STATUSES.includes(c.journeyStatus);
+}
+
 export function computeHealth(c: HealthInput, today: IsoDate, tz: string): Health {
-  if (!c.isActive) return { score: "GREEN", reasons: ["inactive: health not tracked"] };
+  if (!c.isActive) return { score: "GREEN", reasons: ["archived: health not tracked"] };
   if (UNTRACKED_STATUSES.includes(c.journeyStatus)) {
     return { score: "GREEN", reasons: [`${c.journeyStatus.toLowerCase()}: health not tracked`] };
   }

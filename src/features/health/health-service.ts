@@ -1,8 +1,10 @@
 import type { Db, DbOrTx, Tx } from "../../db.js";
+import { Prisma } from "../../generated/prisma/client.js";
 import type { Actor } from "../../identity/actor.js";
 import { writeAudit } from "../../audit/audit-service.js";
-import { fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
-import { computeHealth, summariseMilestones, type Health, type HealthInput, type HealthScore, type MilestoneSummary } from "./health-fns.js";
+import { notFound } from "../../errors.js";
+import { fromDbDate, type IsoDate } from "../../lib/dates.js";
+import { computeHealth, type Health, type HealthInput, type HealthScore, type MilestoneSummary } from "./health-fns.js";
 
 export type HealthService = ReturnType<typeof createHealthService>;
 
@@ -19,6 +21,18 @@ export type CreatorHealthRow = {
   lastStatusChange: Date;
 };
 
+export type RecomputeAllResult = {
+  scanned: number;
+  changed: number;
+  byScore: Record<HealthScore, number>;
+  /**
+   * Moved scores not written: the creator was held by a request through both passes (that
+   * request recomputes it before it commits) or kept changing under the run. The next run
+   * picks them up.
+   */
+  skipped: number;
+};
+
 export function toHealthInput(c: CreatorHealthRow, milestones: MilestoneSummary): HealthInput {
   return {
     journeyStatus: c.journeyStatus,
@@ -31,12 +45,87 @@ export function toHealthInput(c: CreatorHealthRow, milestones: MilestoneSummary)
   };
 }
 
-const healthSelect = {
-  id: true, brandName: true, creatorName: true, journeyStatus: true, isActive: true, healthScore: true,
-  lastContactedDate: true, nextFollowUpDate: true, createdAt: true, lastStatusChange: true,
-} as const;
+/**
+ * The key of the advisory lock the audit-chain trigger takes for every audit insert
+ * (prisma/migrations/20261127060000_audit_chain). The nightly writer takes it explicitly, under a
+ * lock_timeout, before its audit insert: while it holds creator rows its wait for the chain is
+ * bounded, so a request that holds the chain and wants one of those rows is delayed, never
+ * deadlocked. test/integration/health-nightly.test.ts checks the key against the trigger's source.
+ */
+export const AUDIT_CHAIN_LOCK_KEY = 2003591541;
 
-const BATCH = 5_000;
+/** Creators read per query by recomputeAll: big enough to amortise round trips, small enough for memory. */
+export const RECOMPUTE_BATCH = 5_000;
+
+/** Moved scores written per transaction: short holds of the audit chain lock. */
+export const WRITE_CHUNK = 1_000;
+/** Write transactions at a time: one updating creators while the other writes its audit rows. */
+export const WRITE_LANES = 2;
+/** Longest wait for the audit chain (below Postgres's 1 s deadlock_timeout), and tries per chunk. */
+const CHAIN_WAIT_MS = 500;
+const CHAIN_ATTEMPTS = 5;
+
+const isLockTimeout = (e: unknown): boolean => {
+  const x = e as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } }; message?: string };
+  return x?.meta?.driverAdapterError?.cause?.originalCode === "55P03" || /lock timeout|55P03/.test(String(x?.message ?? ""));
+};
+
+const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
+
+/** A score that moved, with the inputs it was computed from (the write re-checks them). */
+type Moved = { id: string; xmin: string; overdueCount: number; oldestOverdue: IsoDate | null; from: string; to: HealthScore; notes: string };
+
+/** A creator with its overdue-milestone summary, dates already as IsoDate strings. */
+type ScoredRow = {
+  id: string;
+  /** The row version read: the write checks it is still the current one. */
+  xmin: string;
+  journeyStatus: string;
+  isActive: boolean;
+  healthScore: string;
+  lastContactedDate: IsoDate | null;
+  nextFollowUpDate: IsoDate | null;
+  createdAt: Date;
+  lastStatusChange: Date;
+  overdueCount: number;
+  oldestOverdue: IsoDate | null;
+};
+
+// One query shape for the single recompute and the nightly batches, so both score alike
+// (`extra` adds the names the single recompute puts in its audit row). The overdue summary is
+// aggregated in SQL through the (creator_id, is_completed, target_date) index, an index-only
+// scan: no milestone row ever reaches Node.
+function creatorsWithSummary(today: IsoDate, where: Prisma.Sql, extra: Prisma.Sql = Prisma.empty): Prisma.Sql {
+  return Prisma.sql`
+    SELECT c.id::text AS id, c.xmin::text AS xmin, ${extra}
+           c.journey_status AS "journeyStatus", c.is_active AS "isActive", c.health_score AS "healthScore",
+           to_char(c.last_contacted_date, 'YYYY-MM-DD') AS "lastContactedDate",
+           to_char(c.next_follow_up_date, 'YYYY-MM-DD') AS "nextFollowUpDate",
+           c.created_at AS "createdAt", c.last_status_change AS "lastStatusChange",
+           m.n AS "overdueCount", to_char(m.oldest, 'YYYY-MM-DD') AS "oldestOverdue"
+      FROM studio_crm_creator c
+      CROSS JOIN LATERAL (
+        SELECT count(*)::int AS n, min(ms.target_date) AS oldest
+          FROM studio_crm_milestone ms
+         WHERE ms.creator_id = c.id AND ms.is_completed = false AND ms.target_date < ${today}::date
+      ) m
+     ${where}`;
+}
+
+function inputOf(r: ScoredRow): HealthInput {
+  return {
+    journeyStatus: r.journeyStatus,
+    isActive: r.isActive,
+    lastContactedDate: r.lastContactedDate,
+    nextFollowUpDate: r.nextFollowUpDate,
+    createdAt: r.createdAt,
+    lastStatusChange: r.lastStatusChange,
+    milestones: { overdueCount: r.overdueCount, oldestOverdueTarget: r.oldestOverdue },
+  };
+}
+
+const display = (r: { brandName: string; creatorName: string }) => `${r.brandName} (${r.creatorName})`;
+const reasonsNote = (h: Health) => h.reasons.join("; ") || "no concerns";
 
 export function createHealthService(deps: { db: Db; tz: string }) {
   const { db, tz } = deps;
@@ -45,16 +134,140 @@ export function createHealthService(deps: { db: Db; tz: string }) {
   async function summaries(tx: DbOrTx, creatorIds: readonly string[], today: IsoDate): Promise<Map<string, MilestoneSummary>> {
     const out = new Map<string, MilestoneSummary>();
     if (creatorIds.length === 0) return out;
-    const rows = await tx.$queryRaw<{ creator_id: string; n: bigint; oldest: Date | null }[]>`
-      SELECT creator_id, count(*) AS n, min(target_date) AS oldest
+    // Dates go in as their text ("YYYY-MM-DD"), so no time zone can shift them.
+    const rows = await tx.$queryRaw<{ creator_id: string; n: number; oldest: string }[]>`
+      SELECT creator_id::text AS creator_id, count(*)::int AS n, to_char(min(target_date), 'YYYY-MM-DD') AS oldest
         FROM studio_crm_milestone
-       WHERE creator_id = ANY(${creatorIds}::uuid[]) AND NOT is_completed AND target_date < ${toDbDate(today)}::date
+       WHERE creator_id = ANY(${creatorIds}::uuid[]) AND is_completed = false AND target_date < ${today}::date
        GROUP BY creator_id`;
-    for (const r of rows) out.set(r.creator_id, { overdueCount: Number(r.n), oldestOverdueTarget: fromDbDate(r.oldest) });
+    for (const r of rows) out.set(r.creator_id, { overdueCount: r.n, oldestOverdueTarget: r.oldest });
     return out;
   }
 
   const none: MilestoneSummary = { overdueCount: 0, oldestOverdueTarget: null };
+
+  /**
+   * Writes the scores that moved, for rows that are exactly as they were read. The first read
+   * was lock-free, so a request may have changed a creator since. So: lock the rows, skipping any
+   * a request holds (that request recomputes them itself before it commits); then, in a fresh
+   * statement that sees everything committed before the locks were taken, update only rows
+   * whose version (xmin) and overdue-milestone summary still match what was scored; then take
+   * the audit chain and write one audit row per updated row. The rest are handed back to be
+   * read and scored again.
+   *
+   * The chain is taken last so two lanes overlap (one updating while the other writes audit
+   * rows), and with a lock_timeout shorter than Postgres's deadlock_timeout: a request that
+   * holds the chain and waits for one of these rows is never deadlocked, only delayed; this
+   * chunk rolls back and is retried.
+   */
+  async function writeMoved(moved: readonly Moved[], actor: Actor, today: IsoDate): Promise<Set<string>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.$transaction(
+          async (tx) => {
+            // No fsync wait per chunk: a crash can lose only the last moments of recomputed scores
+            // (score and audit row together, never one without the other), which the next run
+            // recomputes; the job's done-mark commits synchronously and so flushes all before it.
+            await tx.$executeRaw`SET LOCAL synchronous_commit = off`;
+            await tx.$executeRaw`SET LOCAL lock_timeout = ${Prisma.raw(String(CHAIN_WAIT_MS))}`;
+            const locked = await tx.$queryRaw<{ id: string }[]>`
+              SELECT id::text AS id FROM studio_crm_creator
+               WHERE id = ANY(${moved.map((m) => m.id)}::uuid[])
+               ORDER BY id FOR NO KEY UPDATE SKIP LOCKED`;
+            if (locked.length === 0) return new Set<string>();
+            const mine = new Set(locked.map((r) => r.id));
+            const go = moved.filter((m) => mine.has(m.id));
+            const updated = await tx.$queryRaw<{ id: string; display: string; prev: string; score: string; notes: string }[]>`
+              WITH v AS (
+                SELECT * FROM unnest(${go.map((m) => m.id)}::uuid[], ${go.map((m) => m.xmin)}::text[],
+                                     ${go.map((m) => m.overdueCount)}::int[], ${go.map((m) => m.oldestOverdue)}::date[],
+                                     ${go.map((m) => m.from)}::text[], ${go.map((m) => m.to)}::text[], ${go.map((m) => m.notes)}::text[])
+                         AS v(id, xmin, n, oldest, prev, score, notes)
+              )
+              UPDATE studio_crm_creator c SET health_score = v.score
+                FROM v CROSS JOIN LATERAL (
+                  SELECT count(*)::int AS n, min(ms.target_date) AS oldest
+                    FROM studio_crm_milestone ms
+                   WHERE ms.creator_id = v.id AND ms.is_completed = false AND ms.target_date < ${today}::date
+                ) m
+               WHERE c.id = v.id AND c.xmin = v.xmin::xid AND c.health_score = v.prev
+                 AND m.n = v.n AND m.oldest IS NOT DISTINCT FROM v.oldest
+              RETURNING c.id::text AS id, c.brand_name || ' (' || c.creator_name || ')' AS display, v.prev, v.score, v.notes`;
+            if (updated.length === 0) return new Set<string>();
+            await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`;
+            // Same columns and clipping as writeAudit, in bulk: one audit row per updated row.
+            const audited = await tx.$executeRaw`
+              INSERT INTO studio_crm_auditlog (id, user_id, user_email, action_type, target_model, target_id, target_display, changes, notes, slack_user_id, slack_team_id)
+              SELECT gen_random_uuid(), ${actor.userId}::int, ${actor.email}, 'UPDATE', 'Creator', u.id,
+                     CASE WHEN char_length(u.display) > 200 THEN left(u.display, 199) || '…' ELSE u.display END,
+                     jsonb_build_object('health_score', jsonb_build_object('from', u.prev, 'to', u.score)),
+                     u.notes, ${actor.slackUserId}, ${actor.slackTeamId}
+                FROM unnest(${updated.map((u) => u.id)}::uuid[], ${updated.map((u) => u.display)}::text[], ${updated.map((u) => u.prev)}::text[],
+                            ${updated.map((u) => u.score)}::text[], ${updated.map((u) => u.notes)}::text[]) AS u(id, display, prev, score, notes)`;
+            if (audited !== updated.length) throw new Error(`audit rows ${audited} for ${updated.length} score changes`);
+            return new Set(updated.map((u) => u.id));
+          },
+          { timeout: 60_000, maxWait: 10_000 },
+        );
+      } catch (e) {
+        // lock_not_available: we waited too long for the chain. Everything rolled back; again.
+        if (attempt >= CHAIN_ATTEMPTS || !isLockTimeout(e)) {
+          if (isLockTimeout(e)) return new Set<string>(); // handed back as missed
+          throw e;
+        }
+        await new Promise((r) => setTimeout(r, 20 + Math.random() * 80 * attempt));
+      }
+    }
+  }
+
+  const readBatch = (today: IsoDate, where: Prisma.Sql) => db.$queryRaw<ScoredRow[]>(creatorsWithSummary(today, where));
+
+  /** Scores rows, counts them, and returns those whose score moved. */
+  function scoreRows(rows: readonly ScoredRow[], today: IsoDate, byScore?: Record<HealthScore, number>): Moved[] {
+    const moved: Moved[] = [];
+    for (const r of rows) {
+      const h = computeHealth(inputOf(r), today, tz);
+      if (byScore) byScore[h.score]++;
+      if (h.score !== r.healthScore) {
+        moved.push({ id: r.id, xmin: r.xmin, overdueCount: r.overdueCount, oldestOverdue: r.oldestOverdue, from: r.healthScore, to: h.score, notes: `nightly recompute: ${reasonsNote(h)}` });
+      }
+    }
+    return moved;
+  }
+
+  /**
+   * Writes moved scores in chunks of WRITE_CHUNK (short holds of the audit chain, which every
+   * request's audit row waits for), WRITE_LANES transactions at a time. `add` waits for a free
+   * lane, so at most a few chunks are ever in memory; `drain` waits for the rest.
+   */
+  function writer(actor: Actor, today: IsoDate) {
+    let changed = 0;
+    const missed: string[] = [];
+    const running = new Set<Promise<void>>();
+    let failure: unknown = null;
+    return {
+      async add(moved: readonly Moved[]): Promise<void> {
+        for (let i = 0; i < moved.length; i += WRITE_CHUNK) {
+          while (running.size >= WRITE_LANES) await Promise.race(running);
+          if (failure) throw failure;
+          const chunk = moved.slice(i, i + WRITE_CHUNK);
+          const p: Promise<void> = writeMoved(chunk, actor, today).then(
+            (written) => {
+              changed += written.size;
+              for (const m of chunk) if (!written.has(m.id)) missed.push(m.id);
+            },
+            (e: unknown) => void (failure ??= e),
+          ).finally(() => running.delete(p));
+          running.add(p);
+        }
+      },
+      async drain(): Promise<{ changed: number; missed: string[] }> {
+        await Promise.all(running);
+        if (failure) throw failure;
+        return { changed, missed };
+      },
+    };
+  }
 
   return {
     tz,
@@ -67,92 +280,75 @@ export function createHealthService(deps: { db: Db; tz: string }) {
 
     /**
      * Recomputes one creator inside the caller's transaction, after any change that can move
-     * the score. A change of score is audited under the same actor, with the reasons.
+     * the score. The creator row is locked first, so two requests (or a request and the nightly
+     * run) recomputing the same creator take turns and the second sees the first's score. A
+     * change of score is audited under the same actor, with the reasons in notes.
      */
     async recompute(tx: Tx, creatorId: string, actor: Actor, today: IsoDate): Promise<Health & { changed: boolean }> {
-      const c = await tx.creator.findUniqueOrThrow({ where: { id: creatorId }, select: healthSelect });
-      const ms = await tx.milestone.findMany({ where: { creatorId }, select: { targetDate: true, isCompleted: true } });
-      const health = computeHealth(
-        toHealthInput(c, summariseMilestones(ms.map((m) => ({ targetDate: fromDbDate(m.targetDate), isCompleted: m.isCompleted })), today)),
-        today,
-        tz,
+      // Lock, then read in a new statement: after waiting for a lock, a read in the same
+      // statement would still see milestones as they were before the holder committed.
+      await tx.$queryRaw`SELECT 1 AS locked FROM studio_crm_creator WHERE id = ${creatorId}::uuid FOR NO KEY UPDATE`;
+      const [c] = await tx.$queryRaw<(ScoredRow & { brandName: string; creatorName: string })[]>(
+        creatorsWithSummary(today, Prisma.sql`WHERE c.id = ${creatorId}::uuid`, Prisma.sql`c.brand_name AS "brandName", c.creator_name AS "creatorName",`),
       );
+      if (!c) throw notFound("That creator no longer exists.");
+      const health = computeHealth(inputOf(c), today, tz);
       if (health.score === c.healthScore) return { ...health, changed: false };
-      await tx.creator.update({ where: { id: creatorId }, data: { healthScore: health.score } });
+      await tx.$executeRaw`UPDATE studio_crm_creator SET health_score = ${health.score} WHERE id = ${creatorId}::uuid`;
       await writeAudit(tx, actor, {
         action: "UPDATE",
         targetModel: "Creator",
         targetId: creatorId,
-        targetDisplay: `${c.brandName} (${c.creatorName})`,
+        targetDisplay: display(c),
         changes: { health_score: { from: c.healthScore, to: health.score } },
-        notes: health.reasons.join("; ") || "no concerns",
+        notes: reasonsNote(health),
       });
       return { ...health, changed: true };
     },
 
     /**
-     * Every active creator, for the passage of time (nightly). Reads in keyset-paged batches
-     * with milestone summaries aggregated in SQL, and writes only the rows whose score moved,
-     * each batch with its audit rows in one transaction.
+     * Every creator, for the passage of time (nightly). Keyset-paged lock-free reads with the
+     * milestone summaries aggregated in SQL; only creators whose score moved are written, each
+     * batch with its audit rows in one transaction.
      */
-    async recomputeAll(actor: Actor, today: IsoDate): Promise<{ scanned: number; changed: number; byScore: Record<HealthScore, number> }> {
-      let after = "00000000-0000-0000-0000-000000000000";
+    async recomputeAll(actor: Actor, today: IsoDate): Promise<RecomputeAllResult> {
       let scanned = 0;
-      let changed = 0;
       const byScore: Record<HealthScore, number> = { GREEN: 0, YELLOW: 0, RED: 0 };
-      for (;;) {
-        const rows = await db.$queryRaw<(CreatorHealthRow & { n: bigint | null; oldest: Date | null })[]>`
-          SELECT c.id, c.brand_name AS "brandName", c.creator_name AS "creatorName", c.journey_status AS "journeyStatus",
-                 c.is_active AS "isActive", c.health_score AS "healthScore", c.last_contacted_date AS "lastContactedDate",
-                 c.next_follow_up_date AS "nextFollowUpDate", c.created_at AS "createdAt", c.last_status_change AS "lastStatusChange",
-                 m.n, m.oldest
-            FROM studio_crm_creator c
-            LEFT JOIN LATERAL (
-              SELECT count(*) AS n, min(target_date) AS oldest FROM studio_crm_milestone
-               WHERE creator_id = c.id AND NOT is_completed AND target_date < ${toDbDate(today)}::date
-            ) m ON true
-           WHERE c.id > ${after}::uuid
-           ORDER BY c.id
-           LIMIT ${BATCH}`;
-        if (rows.length === 0) break;
-        after = rows[rows.length - 1]!.id;
-        scanned += rows.length;
-        const moved: { id: string; from: string; to: HealthScore; display: string; reasons: string }[] = [];
-        for (const r of rows) {
-          const h = computeHealth(
-            toHealthInput(r, { overdueCount: Number(r.n ?? 0), oldestOverdueTarget: fromDbDate(r.oldest) }),
-            today,
-            tz,
-          );
-          byScore[h.score]++;
-          if (h.score !== r.healthScore) {
-            moved.push({ id: r.id, from: r.healthScore, to: h.score, display: `${r.brandName} (${r.creatorName})`, reasons: h.reasons.join("; ") || "no concerns" });
-          }
+      const page = (after: string): Promise<ScoredRow[]> => {
+        // then() starts the query now (a PrismaPromise is lazy); the no-op catch keeps a failure
+        // that lands while a batch is being written from counting as unhandled (it still throws
+        // where the page is awaited).
+        const p = readBatch(today, Prisma.sql`WHERE c.id > ${after}::uuid ORDER BY c.id LIMIT ${RECOMPUTE_BATCH}`).then((r) => r);
+        p.catch(() => undefined);
+        return p;
+      };
+      const w = writer(actor, today);
+      try {
+        let next = page(ZERO_UUID);
+        for (;;) {
+          const rows = await next;
+          if (rows.length === 0) break;
+          // The next page is read while this one is written.
+          next = rows.length < RECOMPUTE_BATCH ? Promise.resolve([]) : page(rows[rows.length - 1]!.id);
+          scanned += rows.length;
+          await w.add(scoreRows(rows, today, byScore));
         }
-        if (moved.length === 0) continue;
-        changed += moved.length;
-        await db.$transaction(async (tx) => {
-          // Conditional on the score we read: a concurrent edit that already moved it wins.
-          await tx.$executeRaw`
-            UPDATE studio_crm_creator c SET health_score = v.score
-              FROM unnest(${moved.map((m) => m.id)}::uuid[], ${moved.map((m) => m.to)}::text[], ${moved.map((m) => m.from)}::text[]) AS v(id, score, prev)
-             WHERE c.id = v.id AND c.health_score = v.prev`;
-          await writeAudit(
-            tx,
-            actor,
-            moved.map((m) => ({
-              action: "UPDATE" as const,
-              targetModel: "Creator",
-              targetId: m.id,
-              targetDisplay: m.display,
-              changes: { health_score: { from: m.from, to: m.to } },
-              notes: `nightly recompute: ${m.reasons}`,
-            })),
-          );
-        }, { timeout: 60_000 });
+      } catch (e) {
+        await w.drain().catch(() => undefined); // no lane left running behind the error
+        throw e;
       }
-      return { scanned, changed, byScore };
+      const first = await w.drain();
+      let changed = first.changed;
+      let missed = first.missed;
+      // Rows a request held or changed meanwhile: read and score them again, once.
+      if (missed.length > 0) {
+        const again = writer(actor, today);
+        await again.add(scoreRows(await readBatch(today, Prisma.sql`WHERE c.id = ANY(${missed}::uuid[])`), today));
+        const r = await again.drain();
+        changed += r.changed;
+        missed = r.missed;
+      }
+      return { scanned, changed, byScore, skipped: missed.length };
     },
   };
 }
-

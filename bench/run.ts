@@ -1,0 +1,110 @@
+// `npm run bench`: everything the benchmark report holds, in one run on the local Postgres.
+//   1. Slack-facing latency: the real bot vs a bare Bolt app (bench/latency.ts)
+//   2. The seed's "Performance Metrics (Expected)" operations (bench/seed-ops.ts)
+//   3. Scale: health recompute and digest build at 1k / 10k / 100k creators
+// Writes bench/results/latest.json and prints the Markdown report (also bench/results/latest.md).
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import pg from "pg";
+import { createBenchDb, seedCreators } from "./lib/bench-db.js";
+import { round, table } from "./lib/stats.js";
+import { runLatency, type LatencyRow } from "./latency.js";
+import { runSeedOps } from "./seed-ops.js";
+import { runDigestScale } from "./digest-scale.js";
+import { runHealthScale } from "./health-scale.js";
+import { KEY } from "./lib/slack-load.js";
+import { createDb } from "../src/db.js";
+import { createHealthService } from "../src/features/health/health-service.js";
+import { createCreatorService } from "../src/features/creators/creator-service.js";
+import { SYSTEM_ACTOR } from "../src/identity/actor.js";
+import { dateInTz } from "../src/lib/dates.js";
+
+const quick = process.argv.includes("--quick");
+const sizes = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+async function machine() {
+  const c = new pg.Client({ connectionString: "postgresql://postgres@127.0.0.1:5432/postgres" });
+  await c.connect();
+  const pgVersion = (await c.query<{ v: string }>("SHOW server_version")).rows[0]!.v;
+  await c.end();
+  return {
+    date: new Date().toISOString(),
+    cpu: `${os.cpus()[0]?.model ?? "?"} × ${os.cpus().length}`,
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    postgres: pgVersion,
+    loadAvgAtStart: os.loadavg().map((x) => round(x, 2)),
+    commit: existsSync(".git") ? execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim() : "?",
+  };
+}
+
+const env = await machine();
+log(`bench: ${env.cpu}, Node ${env.node}, Postgres ${env.postgres}`);
+
+log("1/3 Slack-facing latency (10,000 creators, 10 milestones each)…");
+const bdb = await createBenchDb("wl_bench_latency");
+await seedCreators(bdb.url, 10_000, 10);
+const db = createDb(bdb.url);
+const health = createHealthService({ db, tz: "UTC" });
+await health.recomputeAll(SYSTEM_ACTOR, dateInTz(new Date(), "UTC"));
+let latency: LatencyRow[] = [];
+let seedOps;
+try {
+  latency = await runLatency({ databaseUrl: bdb.url, rounds: quick ? 2 : 4, perRound: quick ? 50 : 100 });
+  log("2/3 the seed's operations…");
+  const creators = createCreatorService({ db, health, now: () => new Date(), today: () => dateInTz(new Date(), "UTC") });
+  const ids = (await db.creator.findMany({ select: { id: true }, take: 500 })).map((c) => c.id);
+  let i = 0;
+  seedOps = await runSeedOps(bdb.url, KEY, {
+    "Creator list (50 items, with health reasons)": { seedExpectsMs: 100, goalMs: 10, fn: () => creators.list({}, i++ % 20, 50) },
+    "Creator detail view (the card)": { seedExpectsMs: 50, goalMs: 5, fn: () => creators.card(ids[i++ % ids.length]!) },
+  });
+} finally {
+  await db.$disconnect();
+  await bdb.drop();
+}
+
+log(`3/3 scale: ${sizes.join(" / ")} creators…`);
+const healthScale = await runHealthScale(sizes);
+const digestScale = await runDigestScale(sizes);
+
+const soakPath = new URL("./results/soak.json", import.meta.url);
+const soak = existsSync(soakPath) ? (JSON.parse(readFileSync(soakPath, "utf8")) as Record<string, unknown>) : null;
+
+const report = { machine: env, latency, seedOps, scale: { health: healthScale, digest: digestScale }, soak };
+mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+writeFileSync(new URL("./results/latest.json", import.meta.url), JSON.stringify(report, null, 2));
+
+const ms = (x: number) => round(x, 2);
+const md = [
+  `# Benchmark report`,
+  ``,
+  `${env.date} · ${env.cpu} · ${env.memoryGiB} GiB · ${env.os} · Node ${env.node} · Postgres ${env.postgres} · commit ${env.commit} · load at start ${env.loadAvgAtStart.join(" ")}`,
+  ``,
+  `## 1. Slack-facing latency: the bot vs a bare Bolt app (ms; 10,000 creators)`,
+  ``,
+  table(
+    ["request", "c", "bare ack p50/p99", "bot ack p50/p99", "ack p99 ratio", "bot completion p50/p99", "completion p99 / bare ack p99", "bare rps", "bot rps", "rps ratio"],
+    latency.map((r) => [r.scenario, r.concurrency, `${ms(r.bare.ack.p50)} / ${ms(r.bare.ack.p99)}`, `${ms(r.bot.ack.p50)} / ${ms(r.bot.ack.p99)}`, r.ratios.ackP99, `${ms(r.bot.completion.p50)} / ${ms(r.bot.completion.p99)}`, r.ratios.completionP99VsBareAckP99, r.bare.rps, r.bot.rps, r.ratios.rps]),
+  ),
+  ``,
+  `## 2. The seed's expected performance, measured in process`,
+  ``,
+  table(["operation", "seed expects", "goal (10x)", "p50 ms", "p95 ms", "meets goal (p95)"], (seedOps ?? []).map((r) => [r.operation, `< ${r.seedExpectsMs} ms`, `< ${r.goalMs} ms`, ms(r.result.p50), ms(r.result.p95), r.result.p95 < r.goalMs ? "yes" : "NO"])),
+  ``,
+  `## 3. Scale`,
+  ``,
+  `Health recompute (10 milestones per creator):`,
+  ``,
+  table(["creators", "first run s", "changed", "second run s", "peak RSS MB"], healthScale.map((r) => [r.n, round(r.firstMs / 1000), r.changed, round(r.secondMs / 1000), r.peakRssMb])),
+  ``,
+  `Digest build (~10% RED or YELLOW):`,
+  ``,
+  table(["active creators", "RED / YELLOW", "messages", "cold total ms", "warm total ms", "peak RSS MB"], digestScale.map((r) => [r.n, `${r.red} / ${r.yellow}`, r.messages, Math.round(r.totalMs), Math.round(r.warm.totalMs), r.peakRssMb])),
+  ...(soak ? [``, `## Soak (from bench/results/soak.json, \`npm run soak\`)`, ``, "```json", JSON.stringify({ ...soak, memory: { ...(soak.memory as object), samples: undefined } }, null, 2), "```"] : []),
+].join("\n");
+writeFileSync(new URL("./results/latest.md", import.meta.url), md);
+console.log(md);
