@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { DbOrTx } from "../db.js";
 
-export type ChainBreak = { id: string; chainSeq: string; reason: "hash mismatch" | "broken link" | "gap in sequence" | "unchained row" };
+export type ChainBreak = { id: string; chainSeq: string; reason: "hash mismatch" | "broken link" | "gap in sequence" | "unchained row" | "tail missing" };
 export type ChainReport = { rows: number; ok: boolean; firstBreak: ChainBreak | null };
 
 const GENESIS = "0".repeat(64);
@@ -42,6 +42,11 @@ export async function verifyAuditChain(db: DbOrTx): Promise<ChainReport> {
       expectedSeq++;
       rows++;
     }
+  }
+  // Rows cut from the end leave no gap; the head the trigger keeps still remembers the tail.
+  const head = await db.$queryRaw<{ chain_seq: bigint; row_hash: string }[]>`SELECT chain_seq, row_hash FROM wl_audit_chain_head WHERE id = 1`;
+  if (head[0] && (head[0].chain_seq !== expectedSeq - 1n || head[0].row_hash !== prev)) {
+    return { rows, ok: false, firstBreak: { id: "", chainSeq: String(expectedSeq), reason: "tail missing" } };
   }
   return { rows, ok: true, firstBreak: null };
 }

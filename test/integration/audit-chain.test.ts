@@ -54,6 +54,21 @@ describe("tamper-evident audit chain", () => {
     expect(report.firstBreak).toMatchObject({ id: target.id, reason: "hash mismatch" });
   });
 
+  it("detects rows cut from the end of the chain", async () => {
+    const t3 = await createTestDatabase();
+    try {
+      await writeAudit(t3.db, SYSTEM_ACTOR, [entry(1), entry(2), entry(3)]);
+      const c = new pg.Client({ connectionString: t3.url });
+      await c.connect();
+      await c.query("ALTER TABLE studio_crm_auditlog DISABLE TRIGGER wl_auditlog_no_update_delete");
+      await c.query("DELETE FROM studio_crm_auditlog WHERE chain_seq = (SELECT max(chain_seq) FROM studio_crm_auditlog)");
+      await c.end();
+      expect((await verifyAuditChain(t3.db)).firstBreak).toMatchObject({ chainSeq: "3", reason: "tail missing" });
+    } finally {
+      await t3.drop();
+    }
+  });
+
   it("detects a deleted row as a gap", async () => {
     const t2 = await createTestDatabase();
     try {
