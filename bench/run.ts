@@ -27,7 +27,7 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 async function machine() {
   const c = new pg.Client({ connectionString: "postgresql://postgres@127.0.0.1:5432/postgres" });
   await c.connect();
-  const pgVersion = (await c.query<{ v: string }>("SHOW server_version")).rows[0]!.v;
+  const pgVersion = (await c.query<{ server_version: string }>("SHOW server_version")).rows[0]!.server_version;
   await c.end();
   return {
     date: new Date().toISOString(),

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
+import net from "node:net";
 import { signSlackRequest } from "../../src/slack/signature.js";
 
 // Signed Slack traffic for benchmarks and the soak run: requests built and signed as Slack
@@ -55,11 +56,30 @@ export function payloadReq(payload: Record<string, unknown>, key: string | null,
 }
 
 
-/** The bot as production runs it (src/main.ts), against the fake Slack; resolves with its port. */
-export function startBotProcess(env: Record<string, string>): Promise<Target> {
-  return startChild(["src/main.ts"], env, (l) => {
-    const m = /"port":(\d+).*Wavelaunch bot started|Wavelaunch bot started.*"port":(\d+)/.exec(l);
-    return m ? Number(m[1] ?? m[2]) : null;
+/** The bot as production runs it (src/main.ts), against the fake Slack; resolves once /healthz answers. */
+export async function startBotProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<Target> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/main.ts"], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "inherit", "inherit"] });
+  let exited: number | null = null;
+  child.on("exit", (code) => (exited = code ?? -1));
+  for (let i = 0; i < 300; i++) {
+    if (exited !== null) throw new Error(`the bot exited with ${exited} before it was ready`);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return { port, child };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill("SIGTERM");
+  throw new Error("the bot did not become ready within 30 s");
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
   });
 }
 

@@ -70,6 +70,43 @@ export function createIdentityService({ db, directory, bootstrapAdmins }: Deps) 
     return user;
   }
 
+  async function resolveOnce(slackUserId: string, teamId: string | null): Promise<Actor> {
+    const row = await linked(slackUserId);
+    if (row) {
+      let role = (row.user.role?.role ?? null) as Role | null;
+      if (!role && admins.has(slackUserId)) role = await bootstrapAdmin(row.user.id, row.user.email, slackUserId, teamId);
+      return {
+        userId: row.user.id,
+        email: row.user.email,
+        role,
+        slackUserId,
+        slackTeamId: row.slackTeamId || teamId,
+        displayName: row.user.firstName || row.user.username,
+      };
+    }
+    const profile = await directory.lookup(slackUserId).catch(() => null);
+    const email = profile?.email ?? `${slackUserId.toLowerCase()}@slack.invalid`;
+    if (admins.has(slackUserId) && profile) {
+      const user = await db.$transaction((tx) => ensureUser(tx, profile));
+      const role = await bootstrapAdmin(user.id, user.email, slackUserId, teamId);
+      return { userId: user.id, email: user.email, role, slackUserId, slackTeamId: teamId, displayName: profile.name };
+    }
+    // A Django user with this email and a role may exist without a Slack link yet.
+    const django = profile?.email ? await userByEmail(db, profile.email, { withRole: true }) : null;
+    if (django && profile) {
+      await ensureUser(db, profile);
+      return {
+        userId: django.id,
+        email: django.email,
+        role: django.role,
+        slackUserId,
+        slackTeamId: teamId,
+        displayName: profile.name,
+      };
+    }
+    return { userId: null, email, role: null, slackUserId, slackTeamId: teamId, displayName: profile?.name ?? slackUserId };
+  }
+
   return {
     /**
      * The caller of a Slack request. A linked user costs one indexed query; an unknown one
@@ -77,40 +114,14 @@ export function createIdentityService({ db, directory, bootstrapAdmins }: Deps) 
      * are refused, and a refusal changes nothing.
      */
     async resolve(slackUserId: string, teamId: string | null): Promise<Actor> {
-      const row = await linked(slackUserId);
-      if (row) {
-        let role = (row.user.role?.role ?? null) as Role | null;
-        if (!role && admins.has(slackUserId)) role = await bootstrapAdmin(row.user.id, row.user.email, slackUserId, teamId);
-        return {
-          userId: row.user.id,
-          email: row.user.email,
-          role,
-          slackUserId,
-          slackTeamId: row.slackTeamId || teamId,
-          displayName: row.user.firstName || row.user.username,
-        };
+      try {
+        return await resolveOnce(slackUserId, teamId);
+      } catch (e) {
+        // A new user's first clicks arrive together: one request links them, the others lose
+        // the unique race and simply read what it wrote.
+        if ((e as { code?: string }).code === "P2002") return resolveOnce(slackUserId, teamId);
+        throw e;
       }
-      const profile = await directory.lookup(slackUserId).catch(() => null);
-      const email = profile?.email ?? `${slackUserId.toLowerCase()}@slack.invalid`;
-      if (admins.has(slackUserId) && profile) {
-        const user = await db.$transaction((tx) => ensureUser(tx, profile));
-        const role = await bootstrapAdmin(user.id, user.email, slackUserId, teamId);
-        return { userId: user.id, email: user.email, role, slackUserId, slackTeamId: teamId, displayName: profile.name };
-      }
-      // A Django user with this email and a role may exist without a Slack link yet.
-      const django = profile?.email ? await userByEmail(db, profile.email, { withRole: true }) : null;
-      if (django && profile) {
-        await ensureUser(db, profile);
-        return {
-          userId: django.id,
-          email: django.email,
-          role: django.role,
-          slackUserId,
-          slackTeamId: teamId,
-          displayName: profile.name,
-        };
-      }
-      return { userId: null, email, role: null, slackUserId, slackTeamId: teamId, displayName: profile?.name ?? slackUserId };
     },
 
     /** Sets (or with null, removes) a Slack user's role; the change and its audit row commit together. */

@@ -66,6 +66,19 @@ describe("identity and roles", () => {
     expect(await h.tdb.db.authUser.count({ where: { email: "nobody@elsewhere.test" } })).toBe(0);
   });
 
+  it("race: a new admin's first ten requests at once all get answers, and one user row", async () => {
+    h.slack.addUser({ id: "UADMIN2", email: "alan@studio.test", name: "Alan Admin" });
+    const h2 = await startHarness({ ADMIN_SLACK_USER_IDS: "UADMIN2" });
+    try {
+      const sent = await Promise.all(Array.from({ length: 10 }, () => h2.command("UADMIN2", "help")));
+      const answers = await Promise.all(sent.map((s) => answerTo(h2, s.responseUrl)));
+      for (const a of answers) expect(JSON.stringify(a.blocks)).toContain("role &lt;@user&gt;");
+      expect(await h2.tdb.db.authUser.count({ where: { email: "alan@studio.test" } })).toBe(1);
+    } finally {
+      await h2.close();
+    }
+  });
+
   it("bootstraps ADMIN_SLACK_USER_IDS as admins, mapped to a Django-compatible auth_user by email", async () => {
     const { responseUrl } = await h.command("UADMIN", "help");
     const answer = await answerTo(h, responseUrl);

@@ -35,6 +35,8 @@ async function dbIndexes(table: string) {
        CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
       WHERE i.indrelid = $1::regclass AND NOT i.indisprimary
+        -- Expression and partial indexes (search, urgency) exist only in migrations: Prisma cannot describe them.
+        AND i.indexprs IS NULL AND i.indpred IS NULL
       GROUP BY i.indexrelid, i.indisunique`,
     [table],
   );

@@ -27,7 +27,7 @@ export type CardData = {
 export type ListRow = {
   id: string; brandName: string; creatorName: string; journeyStatus: string; isActive: boolean; healthScore: string;
   priorityLevel: number; lastContactedDate: Date | null; nextFollowUpDate: Date | null; createdAt: Date;
-  lastStatusChange: Date; tags: unknown; openMilestones: number; total: number;
+  lastStatusChange: Date; tags: unknown; openMilestones: number;
 };
 export type ListPage = { rows: (ListRow & { health: Health })[]; total: number; page: number; pages: number };
 
@@ -224,6 +224,7 @@ export function createCreatorService({ db, health, now, today }: Deps) {
 
     /** Case-insensitive substring search over brand, name, email and handles; archived last. */
     async find(text: string): Promise<{ rows: FoundRow[]; total: number }> {
+      // Matches the expression of studio_crm_creator_search_trgm_idx exactly, so the index is used.
       const p = `%${escapeLike(text)}%`;
       const rows = await db.$queryRaw<FoundRow[]>`
         SELECT id, brand_name AS "brandName", creator_name AS "creatorName", creator_email AS "creatorEmail",
@@ -231,8 +232,8 @@ export function createCreatorService({ db, health, now, today }: Deps) {
                instagram_handle AS "instagramHandle", tiktok_handle AS "tiktokHandle", twitter_handle AS "twitterHandle",
                count(*) OVER ()::int AS total
           FROM studio_crm_creator
-         WHERE brand_name ILIKE ${p} OR creator_name ILIKE ${p} OR creator_email ILIKE ${p}
-            OR instagram_handle ILIKE ${p} OR tiktok_handle ILIKE ${p} OR twitter_handle ILIKE ${p}
+         WHERE lower(brand_name || chr(31) || creator_name || chr(31) || creator_email || chr(31) ||
+                     coalesce(instagram_handle, '') || chr(31) || coalesce(tiktok_handle, '') || chr(31) || coalesce(twitter_handle, '')) LIKE lower(${p})
          ORDER BY is_active DESC, lower(brand_name), id
          LIMIT ${FIND_LIMIT}`;
       return { rows, total: rows[0]?.total ?? 0 };
@@ -246,25 +247,30 @@ export function createCreatorService({ db, health, now, today }: Deps) {
       if (filters.tag) {
         where.push(Prisma.sql`EXISTS (SELECT 1 FROM jsonb_array_elements_text(c.tags) t WHERE lower(t) = lower(${filters.tag}))`);
       }
+      const filter = Prisma.join(where, " AND ");
+      // The ORDER BY is studio_crm_creator_urgency_idx's key, so a page is read from the index
+      // in order; the total is a separate count rather than a window over every row.
       const query = (p: number) => db.$queryRaw<ListRow[]>`
         SELECT c.id, c.brand_name AS "brandName", c.creator_name AS "creatorName", c.journey_status AS "journeyStatus",
                c.is_active AS "isActive", c.health_score AS "healthScore", c.priority_level AS "priorityLevel",
                c.last_contacted_date AS "lastContactedDate", c.next_follow_up_date AS "nextFollowUpDate",
                c.created_at AS "createdAt", c.last_status_change AS "lastStatusChange", c.tags,
-               (SELECT count(*) FROM studio_crm_milestone m WHERE m.creator_id = c.id AND NOT m.is_completed)::int AS "openMilestones",
-               count(*) OVER ()::int AS total
+               (SELECT count(*) FROM studio_crm_milestone m WHERE m.creator_id = c.id AND NOT m.is_completed)::int AS "openMilestones"
           FROM studio_crm_creator c
-         WHERE ${Prisma.join(where, " AND ")}
-         ORDER BY CASE c.health_score WHEN 'RED' THEN 0 WHEN 'YELLOW' THEN 1 ELSE 2 END, c.priority_level, c.last_status_change, c.id
+         WHERE ${filter}
+         ORDER BY (CASE c.health_score WHEN 'RED' THEN 0 WHEN 'YELLOW' THEN 1 ELSE 2 END), c.priority_level, c.last_status_change, c.id
          LIMIT ${size} OFFSET ${p * size}`;
-      let rows = await query(page);
+      const [firstTry, counted] = await Promise.all([
+        query(page),
+        db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM studio_crm_creator c WHERE ${filter}`,
+      ]);
+      const total = counted[0]?.n ?? 0;
+      let rows = firstTry;
       if (rows.length === 0 && page > 0) {
         // A stale Next button after creators were archived: show the last page there is.
-        const total = (await query(0))[0]?.total ?? 0;
         page = Math.max(0, Math.ceil(total / size) - 1);
         rows = await query(page);
       }
-      const total = rows[0]?.total ?? 0;
       const healthMap = await health.healthFor(rows, today());
       return {
         rows: rows.map((r) => ({ ...r, health: healthMap.get(r.id) ?? { score: "GREEN", reasons: [] } })),
