@@ -35,11 +35,14 @@ async function userByEmail(
 export function createIdentityService({ db, directory, bootstrapAdmins }: Deps) {
   const admins = new Set(bootstrapAdmins);
 
+  /** Every request asks this, so it is one round trip (Prisma's nested select would be three). */
   async function linked(slackUserId: string) {
-    return db.slackUser.findUnique({
-      where: { slackUserId },
-      select: { slackTeamId: true, user: { select: { id: true, email: true, username: true, firstName: true, role: { select: { role: true } } } } },
-    });
+    const rows = await db.$queryRaw<{ slackTeamId: string; id: number; email: string; username: string; firstName: string; role: Role | null }[]>`
+      SELECT s.slack_team_id AS "slackTeamId", u.id, u.email, u.username, u.first_name AS "firstName", r.role
+        FROM wl_slack_user s JOIN auth_user u ON u.id = s.user_id LEFT JOIN wl_user_role r ON r.user_id = u.id
+       WHERE s.slack_user_id = ${slackUserId}`;
+    const r = rows[0];
+    return r ? { slackTeamId: r.slackTeamId, user: { id: r.id, email: r.email, username: r.username, firstName: r.firstName, role: r.role ? { role: r.role } : null } } : null;
   }
 
   /** Finds or creates the auth_user for a Slack profile, matching Django users by email. */

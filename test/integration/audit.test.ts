@@ -41,3 +41,15 @@ describe("audit trail", () => {
     expect(await tdb.db.auditLog.count()).toBeGreaterThan(0);
   });
 });
+
+describe("audit rows survive what users type", () => {
+  it("stores NUL and lone surrogates (which jsonb refuses) without failing the change", async () => {
+    await audited(tdb.db, SYSTEM_ACTOR, async () => ({
+      result: null,
+      audit: { ...entry, targetDisplay: "bad\u0000name \ud800 end", changes: { note: { from: "x\u0000", to: "\udc00y" } } },
+    }));
+    const row = await tdb.db.auditLog.findFirstOrThrow({ where: { targetDisplay: { startsWith: "badname" } } });
+    expect(row.targetDisplay).toBe("badname \ufffd end");
+    expect(row.changes).toEqual({ note: { from: "x", to: "\ufffdy" } });
+  });
+});
