@@ -16,7 +16,8 @@ import {
 } from "./creator-fns.js";
 import { parseCreatorEdit, parseNewCreator, parseStatusForm, readFormValues } from "./creator-schemas.js";
 import { archivePrompt, creatorCard, findResults, listPage } from "./creator-blocks.js";
-import { editCreatorModal, loadingModal, messageModal, newCreatorModal, statusModal } from "./creator-modals.js";
+import { editCreatorModal, newCreatorModal, statusModal } from "./creator-modals.js";
+import { loadingModal, messageModal } from "../../slack/modals.js";
 
 const STATUS_USAGE = "status <creator> <JOURNEY_STATUS>";
 const STATUS_LIST = JOURNEY_STATUSES.join(", ");

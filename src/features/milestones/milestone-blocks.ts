@@ -186,21 +186,4 @@ export function milestoneModal(opts: {
   };
 }
 
-export function loadingModal(title: string): ModalView {
-  return {
-    type: "modal",
-    callback_id: VIEWS.loading,
-    title: { type: "plain_text", text: plain(title, 24) },
-    close: { type: "plain_text", text: "Close" },
-    blocks: [{ type: "section", text: { type: "mrkdwn", text: ":hourglass_flowing_sand: Loading…" } }],
-  };
-}
 
-export function messageModal(title: string, text: string): ModalView {
-  return {
-    type: "modal",
-    title: { type: "plain_text", text: plain(title, 24) },
-    close: { type: "plain_text", text: "Close" },
-    blocks: [{ type: "section", text: { type: "mrkdwn", text: truncate(text, LIMITS.sectionText) } }],
-  };
-}

@@ -10,7 +10,9 @@ import { esc } from "../../slack/mrkdwn.js";
 import { creatorOrReply } from "../creators/creator-resolve.js";
 import { createMilestoneService, type MilestoneList } from "./milestone-service.js";
 import { modalMetaSchema, parseMilestoneForm, type ModalMeta } from "./milestone-schemas.js";
-import { changeNotice, LIST_BLOCK_PREFIX, loadingModal, messageModal, milestoneModal, milestonesMessage } from "./milestone-blocks.js";
+import { changeNotice, LIST_BLOCK_PREFIX, milestoneModal, milestonesMessage } from "./milestone-blocks.js";
+import { loadingModal, messageModal } from "../../slack/modals.js";
+import { postToResponseUrl } from "../../slack/response-url.js";
 import { runNightlyHealth } from "./health-job.js";
 
 const USAGE = "milestones <creator>";
@@ -251,13 +253,3 @@ export function schedules(deps: FeatureDeps): Schedule[] {
   ];
 }
 
-async function postToResponseUrl(url: string, body: Record<string, unknown>): Promise<void> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  await res.arrayBuffer().catch(() => undefined);
-  if (!res.ok) throw new Error(`response_url answered HTTP ${res.status}`);
-}

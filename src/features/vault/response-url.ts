@@ -1,4 +1,5 @@
 import type { Logger } from "../../logger.js";
+import { postToResponseUrl } from "../../slack/response-url.js";
 
 // The reveal goes out through the click's response_url only: an ephemeral message is seen by
 // the clicker alone and is not stored in the channel's history. With Slack, delete_original
@@ -6,16 +7,7 @@ import type { Logger } from "../../logger.js";
 // the clicked (ephemeral) message, and delete_original then removes the reveal itself.
 // The URL is never logged (whoever holds it can post as the bot for 30 minutes).
 
-export async function postToResponseUrl(responseUrl: string, body: Record<string, unknown>): Promise<void> {
-  const res = await fetch(responseUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  await res.arrayBuffer().catch(() => undefined);
-  if (!res.ok) throw new Error(`response_url answered HTTP ${res.status}`);
-}
+export { postToResponseUrl };
 
 /**
  * Removes the revealed message after `seconds`, with the same response_url. The timer is
