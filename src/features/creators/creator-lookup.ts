@@ -38,9 +38,13 @@ export async function resolveCreatorRef(db: DbOrTx, rawRef: string): Promise<Res
   if (exact.length === 1) return { kind: "one", creator: exact[0]! };
   if (exact.length > 1) return { kind: "many", candidates: exact };
   const p = `%${escapeLike(ref)}%`;
+  // The first condition is the trigram search index's expression (it narrows to candidates);
+  // the second keeps the meaning exact (brand, name or email only, not the handles).
   const partial = await db.$queryRaw<CreatorRef[]>`
     SELECT ${columns} FROM studio_crm_creator
-     WHERE brand_name ILIKE ${p} OR creator_name ILIKE ${p} OR creator_email ILIKE ${p}
+     WHERE lower(brand_name || chr(31) || creator_name || chr(31) || creator_email || chr(31) ||
+                 coalesce(instagram_handle, '') || chr(31) || coalesce(tiktok_handle, '') || chr(31) || coalesce(twitter_handle, '')) LIKE lower(${p})
+       AND (brand_name ILIKE ${p} OR creator_name ILIKE ${p} OR creator_email ILIKE ${p})
      ORDER BY is_active DESC, brand_name, id
      LIMIT ${MAX_CANDIDATES}`;
   if (partial.length === 1) return { kind: "one", creator: partial[0]! };
