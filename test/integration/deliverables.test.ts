@@ -11,7 +11,7 @@ import type { Db } from "../../src/db.js";
 // The deliverables feature end to end: the real bot, real Postgres, Slack faked over HTTP and
 // Anthropic's Messages API faked over HTTP (ANTHROPIC_BASE_URL), streaming real SSE events.
 
-const API_KEY = "sk-ant-api03-test-key-DO-NOT-LEAK-0123456789";
+const API_KEY = "test-anthropic-key-DO-NOT-LEAK-0123456789";
 const MODEL = "claude-sonnet-5-5";
 const PASSWORD = "Hunter2-Sekrit!pw";
 const INTERNAL = "INTERNAL-NOTE: payment disputes, do not share";
