@@ -15,7 +15,3 @@ CREATE INDEX IF NOT EXISTS "studio_crm_creator_urgency_idx" ON "studio_crm_creat
   (CASE health_score WHEN 'RED' THEN 0 WHEN 'YELLOW' THEN 1 ELSE 2 END), priority_level, last_status_change, id
 ) WHERE is_active;
 
--- `<creator>` references: an exact, case-insensitive match on brand, name or email comes first.
-CREATE INDEX IF NOT EXISTS "studio_crm_creator_lower_brand_name_idx" ON "studio_crm_creator" (lower(brand_name));
-CREATE INDEX IF NOT EXISTS "studio_crm_creator_lower_creator_name_idx" ON "studio_crm_creator" (lower(creator_name));
-CREATE INDEX IF NOT EXISTS "studio_crm_creator_lower_creator_email_idx" ON "studio_crm_creator" (lower(creator_email));

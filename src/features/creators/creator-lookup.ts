@@ -11,6 +11,13 @@ export type Resolution =
 
 const MAX_CANDIDATES = 10;
 const select = { id: true, brandName: true, creatorName: true, creatorEmail: true, isActive: true, journeyStatus: true } as const;
+/**
+ * The expression of studio_crm_creator_search_trgm_idx (migration 20261127080000): a query that
+ * uses this fragment with LIKE is answered from the trigram index.
+ */
+export const SEARCH_TEXT = Prisma.sql`lower(brand_name || chr(31) || creator_name || chr(31) || creator_email || chr(31) ||
+  coalesce(instagram_handle, '') || chr(31) || coalesce(tiktok_handle, '') || chr(31) || coalesce(twitter_handle, ''))`;
+
 const columns = Prisma.sql`id, brand_name AS "brandName", creator_name AS "creatorName", creator_email AS "creatorEmail", is_active AS "isActive", journey_status AS "journeyStatus"`;
 
 /**
@@ -30,20 +37,22 @@ export async function resolveCreatorRef(db: DbOrTx, rawRef: string): Promise<Res
   }
   // Raw SQL because Prisma's case-insensitive `equals`/`contains` become ILIKE without escaping:
   // `%` or `_` in a brand or email would then match other creators.
+  // The trigram search index narrows to candidates containing the text (no extra indexes to
+  // slow down the nightly health writes); the second condition is the exact match itself.
+  const p = `%${escapeLike(ref)}%`;
   const exact = await db.$queryRaw<CreatorRef[]>`
     SELECT ${columns} FROM studio_crm_creator
-     WHERE lower(brand_name) = lower(${ref}) OR lower(creator_name) = lower(${ref}) OR lower(creator_email) = lower(${ref})
+     WHERE ${SEARCH_TEXT} LIKE lower(${p})
+       AND (lower(brand_name) = lower(${ref}) OR lower(creator_name) = lower(${ref}) OR lower(creator_email) = lower(${ref}))
      ORDER BY is_active DESC, brand_name, id
      LIMIT ${MAX_CANDIDATES}`;
   if (exact.length === 1) return { kind: "one", creator: exact[0]! };
   if (exact.length > 1) return { kind: "many", candidates: exact };
-  const p = `%${escapeLike(ref)}%`;
   // The first condition is the trigram search index's expression (it narrows to candidates);
   // the second keeps the meaning exact (brand, name or email only, not the handles).
   const partial = await db.$queryRaw<CreatorRef[]>`
     SELECT ${columns} FROM studio_crm_creator
-     WHERE lower(brand_name || chr(31) || creator_name || chr(31) || creator_email || chr(31) ||
-                 coalesce(instagram_handle, '') || chr(31) || coalesce(tiktok_handle, '') || chr(31) || coalesce(twitter_handle, '')) LIKE lower(${p})
+     WHERE ${SEARCH_TEXT} LIKE lower(${p})
        AND (brand_name ILIKE ${p} OR creator_name ILIKE ${p} OR creator_email ILIKE ${p})
      ORDER BY is_active DESC, brand_name, id
      LIMIT ${MAX_CANDIDATES}`;

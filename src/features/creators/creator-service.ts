@@ -1,3 +1,4 @@
+import { SEARCH_TEXT } from "./creator-lookup.js";
 import type { Db, Tx } from "../../db.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { Actor } from "../../identity/actor.js";
@@ -224,7 +225,6 @@ export function createCreatorService({ db, health, now, today }: Deps) {
 
     /** Case-insensitive substring search over brand, name, email and handles; archived last. */
     async find(text: string): Promise<{ rows: FoundRow[]; total: number }> {
-      // Matches the expression of studio_crm_creator_search_trgm_idx exactly, so the index is used.
       const p = `%${escapeLike(text)}%`;
       const rows = await db.$queryRaw<FoundRow[]>`
         SELECT id, brand_name AS "brandName", creator_name AS "creatorName", creator_email AS "creatorEmail",
@@ -232,8 +232,7 @@ export function createCreatorService({ db, health, now, today }: Deps) {
                instagram_handle AS "instagramHandle", tiktok_handle AS "tiktokHandle", twitter_handle AS "twitterHandle",
                count(*) OVER ()::int AS total
           FROM studio_crm_creator
-         WHERE lower(brand_name || chr(31) || creator_name || chr(31) || creator_email || chr(31) ||
-                     coalesce(instagram_handle, '') || chr(31) || coalesce(tiktok_handle, '') || chr(31) || coalesce(twitter_handle, '')) LIKE lower(${p})
+         WHERE ${SEARCH_TEXT} LIKE lower(${p})
          ORDER BY is_active DESC, lower(brand_name), id
          LIMIT ${FIND_LIMIT}`;
       return { rows, total: rows[0]?.total ?? 0 };
