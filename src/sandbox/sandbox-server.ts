@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { readFile } from "node:fs/promises";
 import { parse as parseQs } from "node:querystring";
 import type { Logger } from "../logger.js";
-import type { ExtraRoute } from "../slack/http-receiver.js";
+import { readBody, type ExtraRoute } from "../slack/http-receiver.js";
 import type { Draft, Drafts, Json } from "./block-kit.js";
 import { BotLink } from "./bot-link.js";
 import { createInteractions, type Interactions, type Outcome } from "./interactions.js";
@@ -124,7 +124,7 @@ export class Sandbox {
     // What the bot calls. Not for browsers: no cookies or CORS, and the token is checked.
     if (rest.startsWith("api/") && req.method === "POST") return this.webApi(req, res, rest.slice(4));
     if (rest.startsWith("response/") && req.method === "POST") {
-      const raw = (await readBody(req)).toString("utf8");
+      const raw = (await readBody(req, BODY_LIMIT)).toString("utf8");
       const out = this.interactions.respond(rest.slice(9), raw, req.headers["content-type"] ?? "");
       res.writeHead(out.status, { "content-type": "text/plain" }).end(out.body);
       return true;
@@ -152,7 +152,7 @@ export class Sandbox {
   }
 
   private async webApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<true> {
-    const raw = (await readBody(req)).toString("utf8");
+    const raw = (await readBody(req, BODY_LIMIT)).toString("utf8");
     const type = req.headers["content-type"] ?? "";
     let args: Json = {};
     if (type.includes("application/json")) {
@@ -172,7 +172,7 @@ export class Sandbox {
 
   private async upload(req: IncomingMessage, res: ServerResponse, id: string): Promise<true> {
     const file = this.ws.files.get(id);
-    const raw = await readBody(req);
+    const raw = await readBody(req, BODY_LIMIT);
     if (!file) {
       res.writeHead(404, { "content-type": "text/plain" }).end("file_not_found");
       return true;
@@ -321,13 +321,3 @@ export class Sandbox {
   }
 }
 
-async function readBody(req: IncomingMessage, limit = BODY_LIMIT): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new Error("body too large");
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}

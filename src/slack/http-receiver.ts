@@ -146,7 +146,8 @@ function parseBody(raw: Buffer, contentType: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** Reads a request body, refusing more than `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

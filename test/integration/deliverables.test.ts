@@ -23,16 +23,6 @@ let ai: FakeAnthropic;
 let creatorId: string;
 let ciphertext: string;
 
-async function until<T>(fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error("until: timed out");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 async function makeCreator(db: Db, brandName: string, email: string): Promise<string> {
   const c = await db.creator.create({
     data: {

@@ -1,3 +1,4 @@
+import { auditingRefusals } from "../../slack/refusal-audit.js";
 import type { ModalView } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import type { ActionCtx, CommandCtx, Router, ViewCtx } from "../../slack/router.js";
@@ -44,21 +45,9 @@ export function register(router: Router, deps: FeatureDeps): void {
     targetDisplay: displayOf(c),
   });
 
-  /** A refusal we raise (bad input, gone creator) is audited like the router audits role refusals. */
+  /** A refusal we raise (bad input, gone creator) is audited against the creator it concerns. */
   function withRefusalAudit<C extends Ctx>(label: (ctx: C) => { targetModel: string; targetId: string; targetDisplay: string }, fn: (ctx: C) => Promise<void>) {
-    return async (ctx: C) => {
-      try {
-        await fn(ctx);
-      } catch (e) {
-        if (isAppError(e)) {
-          const fields = e.fieldErrors ? ` (fields: ${Object.keys(e.fieldErrors).join(", ")})` : "";
-          await svc
-            .recordView(ctx.actor, { ...label(ctx), notes: auditText(`refused: ${e.userMessage}${fields}`, 1000) })
-            .catch((err: unknown) => logger.warn({ err }, "could not audit a refusal"));
-        }
-        throw e;
-      }
-    };
+    return auditingRefusals<C>((ctx, notes) => svc.recordView(ctx.actor, { ...label(ctx), notes }), logger, fn);
   }
 
   /** Resolves `<creator>`; when it names none or several, answers (and audits) that instead. */

@@ -1,3 +1,4 @@
+import { auditingRefusals } from "../../slack/refusal-audit.js";
 import type { ModalView } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import type { ActionCtx, CommandCtx, ReplyMessage, Router, ViewCtx } from "../../slack/router.js";
@@ -31,21 +32,9 @@ export function register(router: Router, deps: FeatureDeps): void {
   const today = () => todayOf(deps);
   const svc = createMilestoneService({ db, health: deps.health, today });
 
-  /** Refusals we raise (bad input, done or gone milestone) are audited like the router's role refusals. */
+  /** Refusals we raise (bad input, done or gone milestone) are audited against their target. */
   function refusalsAudited<C extends { actor: Actor }>(target: (ctx: C) => Target, fn: (ctx: C) => Promise<void>) {
-    return async (ctx: C) => {
-      try {
-        await fn(ctx);
-      } catch (e) {
-        if (isAppError(e)) {
-          const fields = e.fieldErrors ? ` (fields: ${Object.keys(e.fieldErrors).join(", ")})` : "";
-          await svc
-            .recordView(ctx.actor, target(ctx), clip(`refused: ${e.userMessage}${fields}`, 1000))
-            .catch((err: unknown) => logger.warn({ err }, "could not audit a refusal"));
-        }
-        throw e;
-      }
-    };
+    return auditingRefusals<C>((ctx, notes) => svc.recordView(ctx.actor, target(ctx), notes), logger, fn);
   }
 
   const valueId = (ctx: ActionCtx): string => {
