@@ -1,6 +1,6 @@
 import { WebClient } from "@slack/web-api";
 import type { Config } from "./config.js";
-import { createDb, pingDb, type Db } from "./db.js";
+import { createDatabase, pingDb, type Db } from "./db.js";
 import type { Logger } from "./logger.js";
 import { createSlackApp, ensureSlash } from "./slack/app.js";
 import { Router } from "./slack/router.js";
@@ -33,7 +33,7 @@ export async function startBot(
   logger: Logger,
   opts: { host?: string; clock?: FeatureDeps["clock"]; schedules?: boolean; extraRoutes?: ExtraRoute[] } = {},
 ): Promise<RunningBot> {
-  const db = createDb(config.databaseUrl);
+  const { db, pool } = createDatabase(config.databaseUrl);
   if (!(await pingDb(db))) {
     await db.$disconnect();
     throw new StartupError(`cannot reach Postgres at ${redactUrl(config.databaseUrl)}; is it running, and were migrations applied (npm run db:migrate)?`);
@@ -57,6 +57,7 @@ export async function startBot(
   const deps: FeatureDeps = Object.freeze({
     config,
     db,
+    pool,
     logger,
     client,
     identity,

@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import type { Config } from "../config.js";
-import type { Db } from "../db.js";
+import type { Db, Pool } from "../db.js";
 import type { Logger } from "../logger.js";
 import type { IdentityService } from "../identity/identity-service.js";
 import type { SlackDirectory } from "../identity/slack-directory.js";
@@ -12,6 +12,8 @@ import { dateInTz } from "../lib/dates.js";
 export type FeatureDeps = Readonly<{
   config: Config;
   db: Db;
+  /** The pg.Pool under `db`: hot reads only (actor, find, list, card), with named prepared statements. */
+  pool: Pool;
   logger: Logger;
   client: WebClient;
   identity: IdentityService;
