@@ -1,14 +1,19 @@
 import { WebClient } from "@slack/web-api";
 import type { Config } from "./config.js";
-import { createDatabase, pingDb, type Db } from "./db.js";
+import { createDatabase, pingDb, type Db, type Pool } from "./db.js";
+import { listenForChanges } from "./db-notify.js";
 import type { Logger } from "./logger.js";
 import { createSlackApp, ensureSlash } from "./slack/app.js";
 import { Router } from "./slack/router.js";
-import { actorMiddleware, eventDedupeMiddleware } from "./slack/middleware.js";
+import { installPipeline } from "./slack/pipeline.js";
+import { ackFirst, eventDedupe, resolveActor } from "./slack/middleware.js";
 import { createRefusalRecorder } from "./slack/refusals.js";
+import { createAuditBatcher } from "./audit/audit-batcher.js";
 import { createSlackDirectory } from "./identity/slack-directory.js";
 import { createIdentityService } from "./identity/identity-service.js";
+import { createActorCache } from "./identity/actor-cache.js";
 import { featureSchedules, registerFeatures, startFeatures } from "./features/index.js";
+import { createServices, type Services } from "./features/services.js";
 import { createHealthService } from "./features/health/health-service.js";
 import { MultiFernet, parseFernetKeys } from "./crypto/fernet.js";
 import { startSchedules } from "./schedules.js";
@@ -18,8 +23,10 @@ import { SlackHttpReceiver, type ExtraRoute } from "./slack/http-receiver.js";
 export type RunningBot = {
   port: number;
   db: Db;
+  pool: Pool;
   router: Router;
   deps: FeatureDeps;
+  services: Services;
   stop(): Promise<void>;
 };
 
@@ -27,13 +34,16 @@ export class StartupError extends Error {
   override name = "StartupError";
 }
 
-/** The composition root: config -> db -> Slack client -> services -> app -> features -> start. */
+/** Postgres channel the actor triggers notify on (migration 20261204700000_actor_notify). */
+const ACTOR_CHANGED = "wl_actor_changed";
+
+/** The composition root: config -> db -> Slack client -> services -> app -> pipeline -> features -> start. */
 export async function startBot(
   config: Config,
   logger: Logger,
   opts: { host?: string; clock?: FeatureDeps["clock"]; schedules?: boolean; extraRoutes?: ExtraRoute[] } = {},
 ): Promise<RunningBot> {
-  const { db, pool } = createDatabase(config.databaseUrl);
+  const { db, pool } = createDatabase(config.databaseUrl, { max: config.databasePoolMax });
   if (!(await pingDb(db))) {
     await db.$disconnect();
     throw new StartupError(`cannot reach Postgres at ${redactUrl(config.databaseUrl)}; is it running, and were migrations applied (npm run db:migrate)?`);
@@ -53,7 +63,15 @@ export async function startBot(
   }
 
   const directory = createSlackDirectory(client);
-  const identity = createIdentityService({ db, directory, bootstrapAdmins: config.adminSlackUserIds });
+  const identity = createIdentityService({ db, pool, directory, bootstrapAdmins: config.adminSlackUserIds });
+  const actors = createActorCache({ resolve: (id, team) => identity.resolve(id, team) });
+  const actorFeed = listenForChanges({
+    databaseUrl: config.databaseUrl,
+    channel: ACTOR_CHANGED,
+    onChange: () => actors.invalidate(),
+    onLive: (live) => actors.setLive(live),
+    logger,
+  });
   const deps: FeatureDeps = Object.freeze({
     config,
     db,
@@ -66,10 +84,13 @@ export async function startBot(
     fernet: new MultiFernet(parseFernetKeys(config.encryptionKeys.join(","))),
     clock: opts.clock ?? { now: () => new Date() },
   });
+  const services = createServices(deps);
 
-  const router = new Router({ logger, refusals: createRefusalRecorder(db) });
-  registerFeatures(router, deps);
+  const router = new Router();
+  registerFeatures(router, deps, services);
 
+  const audit = createAuditBatcher({ pool, logger });
+  const refusals = createRefusalRecorder({ audit, logger, now: () => deps.clock.now().getTime() });
   const { app, receiver } = createSlackApp({
     config,
     logger,
@@ -83,15 +104,17 @@ export async function startBot(
     },
     extraRoutes: opts.extraRoutes,
   });
-  app.use(eventDedupeMiddleware(db, logger));
-  app.use(actorMiddleware(identity, logger));
-  router.install(app);
+  // Middleware order matters: ack before anything slow, then dedupe events, then the caller.
+  app.use(ackFirst);
+  app.use(eventDedupe(pool, logger));
+  app.use(resolveActor(actors, logger));
+  const pipeline = installPipeline(app, { router, logger, audit, refusals });
   app.error(async (e) => {
     logger.error({ err: e }, "unhandled Bolt error");
   });
 
-  await startFeatures(deps);
-  const schedules = opts.schedules === false ? null : startSchedules(featureSchedules(deps), logger);
+  await startFeatures(deps, services);
+  const schedules = opts.schedules === false ? null : startSchedules(featureSchedules(deps, services), logger);
 
   let port = 0;
   if (receiver instanceof SlackHttpReceiver) {
@@ -105,11 +128,19 @@ export async function startBot(
   return {
     port,
     db,
+    pool,
     router,
     deps,
+    services,
     async stop() {
       schedules?.stop();
       await app.stop().catch(() => undefined);
+      // Requests already acked still get their answer (and its audit row) if they finish in time.
+      await pipeline.drain(5_000);
+      // Rows still in the batch commit; the suppressed-refusal counts are written.
+      await refusals.stop();
+      await audit.drain();
+      await actorFeed.stop();
       await db.$disconnect();
     },
   };

@@ -16,16 +16,19 @@ export class AppError extends Error {
   readonly userMessage: string;
   /** Inline modal errors, keyed by block_id. */
   readonly fieldErrors: Readonly<Record<string, string>> | undefined;
+  /** The user already saw `userMessage` (e.g. in a modal): record the refusal, don't say it twice. */
+  readonly shownToUser: boolean;
 
   constructor(
     code: ErrorCode,
-    opts: { message?: string; userMessage: string; fieldErrors?: Record<string, string>; cause?: unknown },
+    opts: { message?: string; userMessage: string; fieldErrors?: Record<string, string>; cause?: unknown; shownToUser?: boolean },
   ) {
     super(opts.message ?? opts.userMessage, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = "AppError";
     this.code = code;
     this.userMessage = opts.userMessage;
     this.fieldErrors = opts.fieldErrors;
+    this.shownToUser = opts.shownToUser ?? false;
   }
 }
 

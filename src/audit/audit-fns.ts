@@ -12,6 +12,9 @@ export type AuditEntry = Readonly<{
   notes?: string | null;
 }>;
 
+/** The row an audit entry is about; pseudo-models (SlackCommand, …) name things without a row. */
+export type AuditTarget = Readonly<{ targetModel: string; targetId: string; targetDisplay: string }>;
+
 export type FieldChange = { from: unknown; to: unknown } | { changed: true };
 
 /**
@@ -68,6 +71,11 @@ export function intToUuid(n: number): string {
 export function nameToUuid(name: string): string {
   const h = createHash("sha1").update(`wavelaunch:${name}`).digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Audit text from user input: no control characters (NUL is refused by Postgres), within the column. */
+export function auditText(s: string, max = 200): string {
+  return clip(s.replace(/[\u0000-\u001f\u007f]/g, " ").trim(), max);
 }
 
 /** Fits audit text into the seed's column lengths without breaking a surrogate pair. */

@@ -5,33 +5,76 @@ import { clip, type AuditEntry } from "./audit-fns.js";
 export type { AuditEntry };
 
 /**
+ * One INSERT … SELECT FROM jsonb_to_recordset, however many rows and actors: no per-row round
+ * trips. Every seed column is set here (timestamp included): the Django app's schema has no
+ * database defaults. The chain trigger hashes the rows in this order.
+ */
+export const AUDIT_INSERT_SQL = `
+  INSERT INTO studio_crm_auditlog (id, "timestamp", user_id, user_email, action_type, target_model, target_id, target_display, changes, notes, slack_user_id, slack_team_id)
+  SELECT gen_random_uuid(), now(), r.user_id, r.user_email, r.action_type, r.target_model, r.target_id::uuid, r.target_display,
+         coalesce(r.changes, '{}'::jsonb), r.notes, r.slack_user_id, r.slack_team_id
+    FROM jsonb_to_recordset($1::jsonb)
+      AS r(user_id int, user_email text, action_type text, target_model text, target_id text, target_display text,
+           changes jsonb, notes text, slack_user_id text, slack_team_id text)`;
+
+/** The rows for AUDIT_INSERT_SQL's one parameter, as JSON text. */
+export function auditRowsJson(rows: readonly { actor: Actor; entry: AuditEntry }[]): string {
+  return JSON.stringify(
+    rows.map(({ actor, entry: e }) => ({
+      user_id: actor.userId,
+      user_email: clip(actor.email, 254),
+      action_type: e.action,
+      target_model: clip(e.targetModel, 50),
+      target_id: e.targetId,
+      target_display: clip(e.targetDisplay || "(unnamed)", 200),
+      changes: e.changes ?? {},
+      notes: e.notes ?? null,
+      slack_user_id: actor.slackUserId,
+      slack_team_id: actor.slackTeamId,
+    })),
+    pgSafe,
+  );
+}
+
+/**
  * Writes audit rows inside the caller's transaction: the change and its record commit together.
- * One INSERT … SELECT FROM jsonb_to_recordset however many rows: no per-row round trips, and
- * no implicit transaction around it when called outside one.
+ * Outside a transaction the one statement is its own.
  */
 export async function writeAudit(tx: DbOrTx, actor: Actor, entries: AuditEntry | readonly AuditEntry[]): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries as AuditEntry];
   if (list.length === 0) return;
-  const rows = list.map((e) => ({
-    target_model: clip(e.targetModel, 50),
-    target_id: e.targetId,
-    target_display: clip(e.targetDisplay || "(unnamed)", 200),
-    action_type: e.action,
-    changes: e.changes ?? {},
-    notes: e.notes ?? null,
-  }));
-  await tx.$executeRaw`
-    INSERT INTO studio_crm_auditlog (id, "timestamp", user_id, user_email, action_type, target_model, target_id, target_display, changes, notes, slack_user_id, slack_team_id)
-    SELECT gen_random_uuid(), now(), ${actor.userId}::int, ${clip(actor.email, 254)}, r.action_type, r.target_model, r.target_id::uuid, r.target_display,
-           coalesce(r.changes, '{}'::jsonb), r.notes, ${actor.slackUserId}, ${actor.slackTeamId}
-      FROM jsonb_to_recordset(${JSON.stringify(rows, pgSafe)}::jsonb)
-        AS r(action_type text, target_model text, target_id text, target_display text, changes jsonb, notes text)`;
+  await tx.$executeRawUnsafe(AUDIT_INSERT_SQL, auditRowsJson(list.map((entry) => ({ actor, entry }))));
+  // Outside a transaction the row has committed already; inside one, audited() reports it at commit.
+  if ("$transaction" in tx) markCommitted(actor);
+  else wroteIn.add(tx);
 }
+
+/** Transactions that wrote audit rows (by any path), so `audited()` knows its commit recorded something. */
+const wroteIn = new WeakSet<DbOrTx>();
 
 /** jsonb refuses NUL and lone surrogates; an audit row must never fail over what a user typed. */
 function pgSafe(_key: string, v: unknown): unknown {
   // Lone surrogates become U+FFFD (what String.prototype.toWellFormed does on newer targets).
   return typeof v === "string" ? v.replace(/\u0000/g, "").replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd") : v;
+}
+
+/**
+ * Which requests committed an audited change. The request pipeline registers the actor object
+ * it hands a handler; `audited()` marks it after commit. The pipeline then knows (a) the change
+ * wrote its own audit rows, so no VIEW row is due, and (b) a later failure must not say
+ * "nothing was saved". Keyed by object identity, so nothing leaks between requests.
+ */
+const commits = new WeakMap<Actor, { committed: number }>();
+
+function markCommitted(actor: Actor): void {
+  const w = commits.get(actor);
+  if (w) w.committed += 1;
+}
+
+export function watchCommits(actor: Actor): { readonly committed: number } {
+  const w = { committed: 0 };
+  commits.set(actor, w);
+  return w;
 }
 
 /**
@@ -45,12 +88,16 @@ export async function audited<T>(
   work: (tx: Tx) => Promise<{ result: T; audit: AuditEntry | readonly AuditEntry[] }>,
   opts: { timeoutMs?: number; maxWaitMs?: number } = {},
 ): Promise<T> {
-  return db.$transaction(
+  let wrote = false;
+  const result = await db.$transaction(
     async (tx) => {
       const { result, audit } = await work(tx);
       await writeAudit(tx, actor, audit);
+      wrote = wroteIn.has(tx);
       return result;
     },
     { timeout: opts.timeoutMs ?? 10_000, maxWait: opts.maxWaitMs ?? 5_000 },
   );
+  if (wrote) markCommitted(actor);
+  return result;
 }

@@ -1,4 +1,4 @@
-import type { Db, DbOrTx } from "../db.js";
+import type { Db, DbOrTx, Pool } from "../db.js";
 import type { Actor } from "./actor.js";
 import { roleSchema, type Role } from "./roles.js";
 import type { SlackDirectory, SlackProfile } from "./slack-directory.js";
@@ -8,7 +8,7 @@ import { intToUuid } from "../audit/audit-fns.js";
 
 export type IdentityService = ReturnType<typeof createIdentityService>;
 
-type Deps = { db: Db; directory: SlackDirectory; bootstrapAdmins: readonly string[] };
+type Deps = { db: Db; pool: Pool; directory: SlackDirectory; bootstrapAdmins: readonly string[] };
 
 /** Django marks a password that can never log in with a leading "!". */
 const UNUSABLE_PASSWORD = "!wavelaunch-slack";
@@ -32,15 +32,21 @@ async function userByEmail(
   return rows[0] ?? null;
 }
 
-export function createIdentityService({ db, directory, bootstrapAdmins }: Deps) {
+export function createIdentityService({ db, pool, directory, bootstrapAdmins }: Deps) {
   const admins = new Set(bootstrapAdmins);
 
-  /** Every request asks this, so it is one round trip (Prisma's nested select would be three). */
+  /**
+   * Every request not served from the actor cache asks this: one indexed query, as a named
+   * prepared statement on the pool (Prisma's raw query costs ~5x the CPU for the same row).
+   */
   async function linked(slackUserId: string) {
-    const rows = await db.$queryRaw<{ slackTeamId: string; id: number; email: string; username: string; firstName: string; role: Role | null }[]>`
-      SELECT s.slack_team_id AS "slackTeamId", u.id, u.email, u.username, u.first_name AS "firstName", r.role
-        FROM wl_slack_user s JOIN auth_user u ON u.id = s.user_id LEFT JOIN wl_user_role r ON r.user_id = u.id
-       WHERE s.slack_user_id = ${slackUserId}`;
+    const { rows } = await pool.query<{ slackTeamId: string; id: number; email: string; username: string; firstName: string; role: Role | null }>({
+      name: "wl_actor_linked",
+      text: `SELECT s.slack_team_id AS "slackTeamId", u.id, u.email, u.username, u.first_name AS "firstName", r.role
+               FROM wl_slack_user s JOIN auth_user u ON u.id = s.user_id LEFT JOIN wl_user_role r ON r.user_id = u.id
+              WHERE s.slack_user_id = $1`,
+      values: [slackUserId],
+    });
     const r = rows[0];
     return r ? { slackTeamId: r.slackTeamId, user: { id: r.id, email: r.email, username: r.username, firstName: r.firstName, role: r.role ? { role: r.role } : null } } : null;
   }

@@ -1,7 +1,23 @@
 // Every Slack id and label the bot uses, in one place. Action ids and callback ids are the
 // routing keys; block ids of form inputs equal the seed's column names (the contract).
 
+import { invalid } from "../errors.js";
+
 export const SLASH_COMMAND = "/wl";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const isUuid = (v: unknown): v is string => typeof v === "string" && UUID.test(v);
+
+/**
+ * The id a button value or form metadata carries, checked and lower-cased; anything else
+ * (a forged or stale payload) is a refusal with `stale` as the answer. Existence and
+ * permission are re-checked by the service that acts on it.
+ */
+export function parseId(v: unknown, stale = "That button or form is out of date. Run the command again."): string {
+  if (!isUuid(v)) throw invalid(stale);
+  return v.toLowerCase();
+}
 
 export const ACTIONS = {
   creatorOpen: "creator_open",
@@ -24,7 +40,6 @@ export const ACTIONS = {
   revealApprove: "reveal_approve",
   revealDeny: "reveal_deny",
   revealOnce: "reveal_once",
-  digestOpen: "digest_open",
   digestSnooze: "digest_snooze",
   digestContacted: "digest_contacted",
   deliverableRegenerate: "deliverable_regenerate",

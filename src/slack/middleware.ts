@@ -1,23 +1,47 @@
 import type { AnyMiddlewareArgs, AllMiddlewareArgs, Middleware } from "@slack/bolt";
-import type { Db } from "../db.js";
-import type { IdentityService } from "../identity/identity-service.js";
+import type { Pool } from "../db.js";
+import type { Actor } from "../identity/actor.js";
+import type { ActorCache } from "../identity/actor-cache.js";
 import type { Logger } from "../logger.js";
 
+// Global middleware, in this order: ack, event dedupe, actor. Bolt runs them once per request.
+
+/** What the pipeline's middleware leaves on Bolt's context. */
+export type PipelineContext = { acked?: boolean; actor?: Actor; actorUnavailable?: boolean };
+
 /**
- * Who is calling, resolved once per request and put on `context.actor` for every handler.
- * If the lookup fails (database down), the request still reaches the router, which acks and
- * tells the user, instead of Slack showing a timeout.
+ * Slack's clock is 3 s and nothing slow belongs before the ack: slash commands, buttons and
+ * shortcuts are acknowledged here, before any database work, and answered later through
+ * response_url or the Web API. View submissions and options loads carry their answer in the
+ * ack (validation errors, options), so their handlers ack. Events Bolt acks itself.
  */
-export function actorMiddleware(identity: IdentityService, logger: Logger): Middleware<AnyMiddlewareArgs> {
-  return async ({ body, context, next }: AnyMiddlewareArgs & AllMiddlewareArgs) => {
-    const { userId, teamId } = callerOf(body as Record<string, unknown>);
-    if (userId) {
-      try {
-        context.actor = await identity.resolve(userId, teamId);
-      } catch (e) {
-        logger.error({ err: e, user: userId }, "could not resolve the caller");
-        context.actor = { userId: null, email: "", role: null, slackUserId: userId, slackTeamId: teamId, displayName: userId };
-        context.actorUnavailable = true;
+export const ackFirst: Middleware<AnyMiddlewareArgs> = async (args) => {
+  const { body, context, next } = args as AnyMiddlewareArgs & AllMiddlewareArgs;
+  const b = body as { command?: unknown; type?: string };
+  const ack = (args as { ack?: () => Promise<void> }).ack;
+  if (ack && (typeof b.command === "string" || b.type === "block_actions" || b.type === "shortcut" || b.type === "message_action")) {
+    await ack();
+    (context as PipelineContext).acked = true;
+  }
+  await next();
+};
+
+/**
+ * Slack redelivers an event it thinks was not acknowledged (up to 3 retries). The first
+ * delivery of an event_id claims it in Postgres, so every replica agrees which one acts.
+ */
+export function eventDedupe(pool: Pool, logger: Logger): Middleware<AnyMiddlewareArgs> {
+  return async ({ body, next }: AnyMiddlewareArgs & AllMiddlewareArgs) => {
+    const b = body as { type?: string; event_id?: string };
+    if (b.type === "event_callback" && b.event_id) {
+      const { rowCount } = await pool.query({
+        name: "wl_event_claim",
+        text: "INSERT INTO wl_slack_event (event_id) VALUES ($1) ON CONFLICT DO NOTHING",
+        values: [b.event_id],
+      });
+      if (rowCount === 0) {
+        logger.debug({ eventId: b.event_id }, "duplicate event delivery ignored");
+        return;
       }
     }
     await next();
@@ -25,17 +49,31 @@ export function actorMiddleware(identity: IdentityService, logger: Logger): Midd
 }
 
 /**
- * Slack redelivers an event it thinks was not acknowledged (up to 3 retries). The first
- * delivery of an event_id claims it in Postgres, so every replica agrees which one acts.
+ * Who is calling, resolved once per request (from the actor cache when it can) and put on
+ * `context.actor`. The lookup is bounded: against a database that accepts connections and
+ * never answers, the caller is told within ~1.5 s that the bot can't reach its database,
+ * instead of getting Slack's timeout.
  */
-export function eventDedupeMiddleware(db: Db, logger: Logger): Middleware<AnyMiddlewareArgs> {
-  return async ({ body, next }: AnyMiddlewareArgs & AllMiddlewareArgs) => {
-    const b = body as { type?: string; event_id?: string };
-    if (b.type === "event_callback" && b.event_id) {
-      const inserted = await db.$executeRaw`INSERT INTO wl_slack_event (event_id) VALUES (${b.event_id}) ON CONFLICT DO NOTHING`;
-      if (inserted === 0) {
-        logger.debug({ eventId: b.event_id }, "duplicate event delivery ignored");
-        return;
+export function resolveActor(cache: Pick<ActorCache, "get">, logger: Logger, opts: { timeoutMs?: number } = {}): Middleware<AnyMiddlewareArgs> {
+  const timeoutMs = opts.timeoutMs ?? 1_500;
+  return async ({ body, context, next }: AnyMiddlewareArgs & AllMiddlewareArgs) => {
+    const { userId, teamId } = callerOf(body as Record<string, unknown>);
+    const ctx = context as PipelineContext;
+    if (userId) {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        ctx.actor = await Promise.race([
+          cache.get(userId, teamId),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`caller lookup took over ${timeoutMs} ms`)), timeoutMs);
+          }),
+        ]);
+      } catch (e) {
+        logger.error({ err: e, user: userId }, "could not resolve the caller");
+        ctx.actor = { userId: null, email: "", role: null, slackUserId: userId, slackTeamId: teamId, displayName: userId };
+        ctx.actorUnavailable = true;
+      } finally {
+        clearTimeout(timer);
       }
     }
     await next();

@@ -1,4 +1,6 @@
 import type { ModalView } from "@slack/types";
+import type { WebClient } from "@slack/web-api";
+import { AppError, isAppError } from "../errors.js";
 import { VIEWS } from "./ids.js";
 import { LIMITS, plain, truncate } from "./mrkdwn.js";
 
@@ -21,4 +23,25 @@ export function messageModal(title: string, text: string): ModalView {
     close: { type: "plain_text", text: "Close" },
     blocks: [{ type: "section", text: { type: "mrkdwn", text: truncate(text, LIMITS.sectionText) } }],
   };
+}
+
+/**
+ * trigger_id lives 3 s: the modal opens at once with a loading view while `load` reads what
+ * it needs, then becomes the real form, or says why there is none (and the error is rethrown,
+ * marked as already shown, so the pipeline records the refusal without answering twice).
+ */
+export async function openLoaded(client: WebClient, triggerId: string, title: string, load: () => Promise<ModalView>): Promise<void> {
+  const [opened, loaded] = await Promise.all([
+    client.views.open({ trigger_id: triggerId, view: loadingModal(title) }),
+    load().then((view) => ({ view }), (error: unknown) => ({ error })),
+  ]);
+  const viewId = opened.view?.id;
+  if ("view" in loaded) {
+    if (viewId) await client.views.update({ view_id: viewId, view: loaded.view });
+    return;
+  }
+  const e = loaded.error;
+  const msg = isAppError(e) ? e.userMessage : "Something went wrong loading this. Please try again.";
+  if (viewId) await client.views.update({ view_id: viewId, view: messageModal(title, msg) });
+  throw isAppError(e) && viewId ? new AppError(e.code, { message: e.message, userMessage: e.userMessage, cause: e, shownToUser: true }) : e;
 }

@@ -1,37 +1,77 @@
-import type { Db } from "../db.js";
 import type { Actor } from "../identity/actor.js";
-import type { Role } from "../identity/roles.js";
-import { writeAudit } from "../audit/audit-service.js";
-import { nameToUuid } from "../audit/audit-fns.js";
+import type { Logger } from "../logger.js";
+import type { AuditBatcher } from "../audit/audit-batcher.js";
+import { auditText, clip, nameToUuid, type AuditTarget } from "../audit/audit-fns.js";
 
-export type RefusalRecorder = { record(actor: Actor, label: string, needed: Role): Promise<void> };
+export type RefusalRecorder = {
+  /** Records a refused request (once per user and label per window); resolves when the row committed or was suppressed. */
+  record(actor: Actor, label: string, reason: string, target?: AuditTarget): Promise<void>;
+  /** Writes the suppressed counts now (timer and shutdown). */
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+};
 
 /**
- * Every refused request leaves a trace. A user hammering a forbidden button writes at most
- * one row per (user, label) per window, so the audit log cannot be flooded through us.
+ * Whether a refusal falls inside the window of the last recorded one (and is only counted).
+ * A clock that moved backwards ends the window: record rather than go silent.
  */
-export function createRefusalRecorder(db: Db, opts: { windowMs?: number; now?: () => number } = {}): RefusalRecorder {
-  const windowMs = opts.windowMs ?? 60_000;
-  const now = opts.now ?? Date.now;
-  const recent = new Map<string, { at: number; suppressed: number }>();
+export function withinWindow(recordedAt: number, now: number, windowMs: number): boolean {
+  return now >= recordedAt && now - recordedAt < windowMs;
+}
+
+type Window = { at: number; suppressed: number; actor: Actor; target: AuditTarget; label: string; reason: string };
+
+/**
+ * Every refused request leaves a trace, but a user hammering a forbidden button writes one row
+ * per (user, label) per window, plus one row with the count of those suppressed, written when
+ * the window closes (a timer) or at shutdown, so the log cannot be flooded through us and no
+ * refusal goes uncounted.
+ */
+export function createRefusalRecorder(deps: {
+  audit: Pick<AuditBatcher, "record">;
+  logger: Logger;
+  windowMs?: number;
+  now?: () => number;
+}): RefusalRecorder {
+  const windowMs = deps.windowMs ?? 60_000;
+  const now = deps.now ?? Date.now;
+  const windows = new Map<string, Window>();
+
+  const row = (w: Pick<Window, "actor" | "target" | "label">, notes: string) =>
+    deps.audit.record(w.actor, { action: "VIEW", ...w.target, notes: clip(notes, 1000) });
+
+  async function flush(all = false): Promise<void> {
+    const t = now();
+    const writes: Promise<void>[] = [];
+    for (const [key, w] of windows) {
+      if (!all && withinWindow(w.at, t, windowMs)) continue;
+      windows.delete(key);
+      if (w.suppressed > 0) writes.push(row(w, `refused ${w.suppressed} more time(s) in the ${Math.round(windowMs / 1000)} s after the last recorded refusal (suppressed): ${w.reason}`));
+    }
+    const failed = (await Promise.allSettled(writes)).filter((r) => r.status === "rejected");
+    if (failed.length) deps.logger.warn({ err: (failed[0] as PromiseRejectedResult).reason, rows: failed.length }, "could not write suppressed-refusal counts");
+  }
+
+  const timer = setInterval(() => void flush(), windowMs);
+  timer.unref();
+
   return {
-    async record(actor, label, needed) {
-      const key = `${actor.slackUserId}|${label}`;
-      const t = now();
-      const prior = recent.get(key);
-      if (prior && t - prior.at < windowMs) {
-        prior.suppressed += 1;
+    async record(actor, label, reason, target) {
+      const key = `${actor.slackUserId ?? actor.email}|${label}`;
+      const w = windows.get(key);
+      if (w && withinWindow(w.at, now(), windowMs)) {
+        w.suppressed += 1;
         return;
       }
-      if (recent.size > 10_000) recent.clear();
-      recent.set(key, { at: t, suppressed: 0 });
-      await writeAudit(db, actor, {
-        action: "VIEW",
-        targetModel: "SlackRequest",
-        targetId: nameToUuid(`slack-user:${actor.slackUserId ?? "unknown"}`),
-        targetDisplay: label,
-        notes: `refused: needs ${needed}, has ${actor.role ?? "no role"}${prior?.suppressed ? ` (${prior.suppressed} similar refusals suppressed)` : ""}`,
-      });
+      if (w) await flush();
+      const tgt = target ?? { targetModel: "SlackRequest", targetId: nameToUuid(`slack-user:${actor.slackUserId ?? "unknown"}`), targetDisplay: auditText(label) };
+      windows.set(key, { at: now(), suppressed: 0, actor, target: tgt, label, reason });
+      await row({ actor, target: tgt, label }, `refused: ${reason}`);
+    },
+    flush: () => flush(),
+    async stop() {
+      clearInterval(timer);
+      await flush(true);
     },
   };
 }

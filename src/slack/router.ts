@@ -1,297 +1,159 @@
-import type {
-  AllMiddlewareArgs,
-  App,
-  BlockAction,
-  RespondArguments,
-  SlackActionMiddlewareArgs,
-  SlackCommandMiddlewareArgs,
-  SlackEventMiddlewareArgs,
-  SlackViewMiddlewareArgs,
-  ViewSubmitAction,
-  ViewClosedAction,
-} from "@slack/bolt";
-import type { KnownBlock, Block } from "@slack/types";
+import type { BlockAction, SlackCommandMiddlewareArgs, SlackEventMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
+import type { Block, KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
-import { randomBytes } from "node:crypto";
-import type { Logger } from "../logger.js";
 import type { Actor } from "../identity/actor.js";
 import { hasRole, type Role } from "../identity/roles.js";
-import { isAppError } from "../errors.js";
-import { SLASH_COMMAND } from "./ids.js";
-import { esc } from "./mrkdwn.js";
-import type { RefusalRecorder } from "./refusals.js";
+import type { Logger } from "../logger.js";
+import type { AuditTarget } from "../audit/audit-fns.js";
 
-// One Bolt listener per surface; routing by id happens here in a Map. Bolt runs every
-// listener's middleware on every request, so 50 listeners cost ~3x the ack rate.
+// The route table: which handler answers which command, button, form, event, options load or
+// shortcut, with the role it needs and what its audit row names. It holds no Slack plumbing;
+// src/slack/pipeline.ts runs every request through one path (ack, actor, guard, handler, audit,
+// reply) using what a route declares here, so a handler cannot forget its audit row.
 
 export type ReplyMessage = { text: string; blocks?: (KnownBlock | Block)[]; replace_original?: boolean };
+export type Msg = string | ReplyMessage;
 /** Answers the caller privately, by whatever channel the surface allows. */
-export type Reply = (msg: string | ReplyMessage) => Promise<void>;
+export type Reply = (msg: Msg) => Promise<void>;
 
-type Base = { actor: Actor; client: WebClient; logger: Logger; reply: Reply; unavailable?: boolean };
+/**
+ * What a handler hands back. The pipeline writes a VIEW row (target + `shown`) before it sends
+ * `reply`, unless the handler's service already audited a change in its own transaction.
+ */
+export type Answer = {
+  reply?: Msg | readonly Msg[];
+  /** What the caller was shown or given, in words, for the VIEW row's notes. */
+  shown?: string;
+  /** The row the request concerned once known (the resolved creator); else the route's target. */
+  target?: AuditTarget;
+};
+
+export type Base = {
+  actor: Actor;
+  /** The caller could not be resolved (database unreachable): the pipeline answers, handlers never run. */
+  unavailable: boolean;
+  client: WebClient;
+  logger: Logger;
+  reply: Reply;
+  /**
+   * Writes the request's VIEW row now and waits for it to commit: for handlers that show data
+   * through a side channel (a modal filled after loading) and must not show it unrecorded.
+   */
+  record(shown: string, target?: AuditTarget): Promise<void>;
+};
 
 export type CommandCtx = Base & {
+  /** The words after the subcommand. */
   args: string;
   triggerId: string;
   channelId: string;
   body: SlackCommandMiddlewareArgs["body"];
 };
 export type ActionCtx = Base & {
-  action: { action_id: string; value?: string; selected_option?: { value: string } | null };
+  action: { action_id: string; block_id?: string; value?: string; selected_option?: { value: string } | null };
   body: BlockAction;
   triggerId: string;
 };
 export type ViewCtx = Base & {
   body: ViewSubmitAction;
   view: ViewSubmitAction["view"];
-  /** private_metadata parsed as JSON (the bot writes only JSON there). */
+  /** private_metadata parsed as JSON (the bot writes only JSON there); forged values are possible. */
   meta: Record<string, unknown>;
   ack: SlackViewMiddlewareArgs["ack"];
 };
 export type EventCtx = Base & { event: SlackEventMiddlewareArgs["event"]; body: SlackEventMiddlewareArgs["body"] };
+export type OptionsCtx = Omit<Base, "reply" | "unavailable"> & { value: string; body: Record<string, unknown> };
+export type ShortcutCtx = Base & { body: Record<string, unknown>; triggerId: string };
 
-export type CommandSpec = {
+export type SlackOption = { text: { type: "plain_text"; text: string }; value: string };
+
+type Route<C> = {
+  minRole: Role;
+  /** Words for the audit trail and refusals ("Open creator card"). */
+  label: string;
+  /** The audit row's target before the handler knows better; defaults per surface. */
+  target?: (ctx: C) => AuditTarget;
+  handle(ctx: C): Promise<Answer | void>;
+  /** How this surface tells a caller without the role (default: `reply` with the refusal text). */
+  refuse?: (ctx: C, text: string) => Promise<void>;
+};
+
+export type CommandRoute = Omit<Route<CommandCtx>, "label"> & {
   name: string;
   aliases?: string[];
   usage: string;
   description: string;
-  minRole: Role;
-  /** Hidden from help until true (e.g. a feature that is not configured). */
-  handler: (ctx: CommandCtx) => Promise<void>;
 };
-type Guarded<C> = { minRole: Role; handler: (ctx: C) => Promise<void> };
+export type ActionRoute = Route<ActionCtx> & {
+  /** The model a button's `value` is the id of; its row is the audit target when the id is well-formed. */
+  model?: string;
+};
+export type ViewRoute = Route<ViewCtx> & {
+  /** The model the form is about, and the private_metadata key holding its id (default `id`). */
+  model?: string;
+  metaKey?: string;
+};
+export type EventRoute = Route<EventCtx>;
+/** Options loads answer in the ack, so they are read-only and not audited per keystroke. */
+export type OptionsRoute = { minRole: Role; label: string; handle(ctx: OptionsCtx): Promise<SlackOption[]> };
+export type ShortcutRoute = Route<ShortcutCtx>;
+
+export type Surface = "command" | "action" | "view" | "event" | "options" | "shortcut";
 
 export class Router {
-  readonly commands = new Map<string, CommandSpec>();
-  private readonly actions = new Map<string, Guarded<ActionCtx>>();
-  private readonly views = new Map<string, Guarded<ViewCtx>>();
-  private readonly events = new Map<string, (ctx: EventCtx) => Promise<void>>();
+  readonly commands = new Map<string, CommandRoute>();
+  readonly actions = new Map<string, ActionRoute>();
+  readonly views = new Map<string, ViewRoute>();
+  readonly events = new Map<string, EventRoute>();
+  readonly options = new Map<string, OptionsRoute>();
+  readonly shortcuts = new Map<string, ShortcutRoute>();
 
-  constructor(private readonly deps: { logger: Logger; refusals: RefusalRecorder }) {}
-
-  command(spec: CommandSpec): this {
-    for (const n of [spec.name, ...(spec.aliases ?? [])]) {
-      if (this.commands.has(n)) throw new Error(`duplicate command ${n}`);
-      this.commands.set(n, spec);
-    }
+  command(route: CommandRoute): this {
+    for (const n of [route.name, ...(route.aliases ?? [])]) add(this.commands, n, route, "command");
     return this;
   }
-  action(actionId: string, minRole: Role, handler: (ctx: ActionCtx) => Promise<void>): this {
-    if (this.actions.has(actionId)) throw new Error(`duplicate action ${actionId}`);
-    this.actions.set(actionId, { minRole, handler });
+  action(actionId: string, route: ActionRoute): this {
+    add(this.actions, actionId, route, "action");
     return this;
   }
-  view(callbackId: string, minRole: Role, handler: (ctx: ViewCtx) => Promise<void>): this {
-    if (this.views.has(callbackId)) throw new Error(`duplicate view ${callbackId}`);
-    this.views.set(callbackId, { minRole, handler });
+  view(callbackId: string, route: ViewRoute): this {
+    add(this.views, callbackId, route, "view");
     return this;
   }
-  event(type: string, handler: (ctx: EventCtx) => Promise<void>): this {
-    this.events.set(type, handler);
+  event(type: string, route: EventRoute): this {
+    add(this.events, type, route, "event");
+    return this;
+  }
+  optionsFor(actionId: string, route: OptionsRoute): this {
+    add(this.options, actionId, route, "options");
+    return this;
+  }
+  shortcut(callbackId: string, route: ShortcutRoute): this {
+    add(this.shortcuts, callbackId, route, "shortcut");
     return this;
   }
 
   /** Commands the role may run, for help; in registration order, once each. */
-  commandsFor(role: Role | null): CommandSpec[] {
+  commandsFor(role: Role | null): CommandRoute[] {
     return [...new Set(this.commands.values())].filter((c) => hasRole(role, c.minRole));
   }
 
-  usage(): string {
-    return `Usage: \`${SLASH_COMMAND} <command>\`. Try \`${SLASH_COMMAND} help\` for the commands you can use.`;
-  }
-
-  install(app: App): void {
-    app.command(SLASH_COMMAND, async (args) => this.onCommand(args));
-    app.action(/.*/, async (args) => this.onAction(args as SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs));
-    app.view(/.*/, async (args) => this.onView(args as SlackViewMiddlewareArgs<ViewSubmitAction | ViewClosedAction> & AllMiddlewareArgs));
-    for (const type of this.events.keys()) {
-      app.event(type, async (args) => this.onEvent(type, args as unknown as SlackEventMiddlewareArgs & AllMiddlewareArgs));
-    }
-  }
-
-  private async onCommand(a: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
-    // Ack first: Slack's 3 s clock is running; the answer goes to response_url.
-    await a.ack();
-    const actor = a.context.actor as Actor;
-    const reply = replier(a.respond);
-    const text = a.command.text.trim();
-    const [first = "help", ...rest] = text.split(/\s+/);
-    const spec = this.commands.get(first.toLowerCase());
-    const label = `${SLASH_COMMAND} ${spec?.name ?? first.slice(0, 40)}`;
-    const ctx: CommandCtx = {
-      actor,
-      unavailable: a.context.actorUnavailable === true,
-      client: a.client,
-      logger: a.logger as unknown as Logger,
-      reply,
-      args: text === "" ? "" : rest.join(" "),
-      triggerId: a.command.trigger_id,
-      channelId: a.command.channel_id,
-      body: a.command,
+  /** Every registered id by surface: the audit-coverage test walks this. */
+  inventory(): Record<Surface, string[]> {
+    return {
+      command: [...this.commands.keys()],
+      action: [...this.actions.keys()],
+      view: [...this.views.keys()],
+      event: [...this.events.keys()],
+      options: [...this.options.keys()],
+      shortcut: [...this.shortcuts.keys()],
     };
-    await this.guarded(ctx, label, spec ? spec.minRole : "staff", async () => {
-      if (!spec) {
-        await reply(`I don't know \`${esc(first.slice(0, 40))}\`. ${this.usage()}`);
-        return;
-      }
-      await spec.handler(ctx);
-    });
-  }
-
-  private async onAction(a: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs): Promise<void> {
-    await a.ack();
-    const action = a.action as ActionCtx["action"];
-    const route = this.actions.get(action.action_id);
-    if (!route) return; // url buttons and the like: nothing to do
-    const ctx: ActionCtx = {
-      actor: a.context.actor as Actor,
-      unavailable: a.context.actorUnavailable === true,
-      client: a.client,
-      logger: a.logger as unknown as Logger,
-      reply: actionReplier(a),
-      action,
-      body: a.body,
-      triggerId: a.body.trigger_id,
-    };
-    await this.guarded(ctx, `button ${action.action_id}`, route.minRole, () => route.handler(ctx));
-  }
-
-  private async onView(a: SlackViewMiddlewareArgs<ViewSubmitAction | ViewClosedAction> & AllMiddlewareArgs): Promise<void> {
-    if (a.body.type !== "view_submission") {
-      await a.ack();
-      return;
-    }
-    const route = this.views.get(a.view.callback_id);
-    if (!route) {
-      await a.ack();
-      return;
-    }
-    let acked = false;
-    const ack: ViewCtx["ack"] = async (r?: Parameters<ViewCtx["ack"]>[0]) => {
-      if (acked) return;
-      acked = true;
-      await a.ack(r as never);
-    };
-    const body = a.body as ViewSubmitAction;
-    const userId = body.user.id;
-    const ctx: ViewCtx = {
-      actor: a.context.actor as Actor,
-      unavailable: a.context.actorUnavailable === true,
-      client: a.client,
-      logger: a.logger as unknown as Logger,
-      reply: async (msg) => {
-        const m: ReplyMessage = typeof msg === "string" ? { text: msg } : msg;
-        await a.client.chat.postMessage({ channel: userId, text: m.text ?? "", ...(m.blocks ? { blocks: m.blocks } : {}) });
-      },
-      body,
-      view: body.view,
-      meta: parseMeta(body.view.private_metadata),
-      ack,
-    };
-    await this.guarded(ctx, `form ${a.view.callback_id}`, route.minRole, () => route.handler(ctx), {
-      onError: async (e) => {
-        if (isAppError(e) && e.fieldErrors) {
-          await ack({ response_action: "errors", errors: { ...e.fieldErrors } });
-          return true;
-        }
-        if (isAppError(e) && !acked) {
-          // Keep the modal open and show why, rather than closing it on the user.
-          const firstBlock = body.view.blocks.find((b) => b.type === "input")?.block_id;
-          if (firstBlock) {
-            await ack({ response_action: "errors", errors: { [firstBlock]: e.userMessage.slice(0, 150) } });
-            return true;
-          }
-        }
-        return false;
-      },
-    });
-    if (!acked) await ack();
-  }
-
-  private async onEvent(type: string, a: SlackEventMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
-    const handler = this.events.get(type);
-    if (!handler) return;
-    const actor = a.context.actor as Actor;
-    if (a.context.actorUnavailable) return;
-    const userId = (a.event as { user?: string }).user ?? "";
-    const ctx: EventCtx = {
-      actor,
-      client: a.client,
-      logger: a.logger as unknown as Logger,
-      reply: async (msg) => {
-        const m: ReplyMessage = typeof msg === "string" ? { text: msg } : msg;
-        if (userId) await a.client.chat.postMessage({ channel: userId, text: m.text ?? "" });
-      },
-      event: a.event,
-      body: a.body,
-    };
-    try {
-      await handler(ctx);
-    } catch (e) {
-      this.deps.logger.error({ err: e, event: type }, "event handler failed");
-    }
-  }
-
-  /** Role check, refusal audit, and the single place errors become a safe answer. */
-  private async guarded(
-    ctx: Base,
-    label: string,
-    minRole: Role,
-    run: () => Promise<void>,
-    opts: { onError?: (e: unknown) => Promise<boolean> } = {},
-  ): Promise<void> {
-    try {
-      if (ctx.unavailable) {
-        // Nothing can be checked or recorded without the database: say so, change nothing.
-        await ctx.reply("The Wavelaunch bot can't reach its database right now. Nothing was changed; please try again in a minute.");
-        return;
-      }
-      if (!hasRole(ctx.actor.role, minRole)) {
-        await this.deps.refusals.record(ctx.actor, label, minRole);
-        await ctx.reply(
-          ctx.actor.role === null
-            ? "You don't have access to the Wavelaunch bot yet. Ask an admin for access (`/wl role @you staff`)."
-            : `\`${esc(label)}\` needs the *${minRole}* role; you are *${ctx.actor.role}*. Ask an admin if you need it.`,
-        );
-        return;
-      }
-      await run();
-    } catch (e) {
-      if (opts.onError && (await opts.onError(e).catch(() => false))) return;
-      if (isAppError(e)) {
-        this.deps.logger.info({ code: e.code, msg: e.message, label, user: ctx.actor.slackUserId }, "request refused");
-        await ctx.reply(e.userMessage).catch(() => undefined);
-        return;
-      }
-      const ref = randomBytes(4).toString("hex");
-      this.deps.logger.error({ err: e, ref, label, user: ctx.actor.slackUserId }, "handler failed");
-      await ctx.reply(`Something went wrong on our side (ref \`${ref}\`). Nothing was saved; please try again.`).catch(() => undefined);
-    }
   }
 }
 
-function replier(respond: SlackCommandMiddlewareArgs["respond"]): Reply {
-  return async (msg) => {
-    const m: ReplyMessage = typeof msg === "string" ? { text: msg } : msg;
-    await respond({ response_type: "ephemeral", ...m } as RespondArguments);
-  };
-}
-
-/** Buttons in ephemeral messages answer through response_url; elsewhere (App Home) by DM. */
-function actionReplier(a: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs): Reply {
-  return async (msg) => {
-    const m: ReplyMessage = typeof msg === "string" ? { text: msg } : msg;
-    if (a.body.response_url) {
-      await a.respond({ response_type: "ephemeral", replace_original: false, ...m } as RespondArguments);
-      return;
-    }
-    const channel = a.body.channel?.id;
-    if (channel && a.body.container?.type === "message") {
-      await a.client.chat.postEphemeral({ channel, user: a.body.user.id, text: m.text ?? "", ...(m.blocks ? { blocks: m.blocks } : {}) });
-      return;
-    }
-    await a.client.chat.postMessage({ channel: a.body.user.id, text: m.text ?? "", ...(m.blocks ? { blocks: m.blocks } : {}) });
-  };
+function add<T>(map: Map<string, T>, id: string, route: T, surface: Surface): void {
+  if (map.has(id)) throw new Error(`duplicate ${surface} ${id}`);
+  map.set(id, route);
 }
 
 export function parseMeta(raw: string | undefined): Record<string, unknown> {

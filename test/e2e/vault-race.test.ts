@@ -84,7 +84,7 @@ describe("races", () => {
     expect(await db().auditLog.count({ where: { targetId: cred, notes: { contains: "revealed once" } } })).toBe(1);
     expect(await db().auditLog.count({ where: { targetId: id, actionType: "UPDATE", notes: null } })).toBe(1);
     // The losers were audited, without one row per click (at most one per replica per minute).
-    const refusals = await db().auditLog.count({ where: { targetId: id, notes: { startsWith: "refused Reveal once" } } });
+    const refusals = await db().auditLog.count({ where: { targetId: id, notes: { startsWith: "refused: Reveal once" } } });
     expect(refusals).toBeGreaterThanOrEqual(1);
     expect(refusals).toBeLessThanOrEqual(2);
   });

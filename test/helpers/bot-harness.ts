@@ -23,6 +23,8 @@ export type Harness = {
   /** Signed POST as Slack sends it. */
   post(body: string, contentType: string, headers?: Record<string, string>): Promise<Response>;
   command(user: string, text: string, extra?: Record<string, string>): Promise<{ status: number; responseUrl: string; triggerId: string }>;
+  /** The same slash command, sent to another bot (a replica, a child process) on this database. */
+  commandAt(baseUrl: string, user: string, text: string): Promise<{ status: number; responseUrl: string; triggerId: string }>;
   action(user: string, action: { action_id: string; value?: string; block_id?: string }, extra?: Record<string, unknown>): Promise<{ status: number; responseUrl: string }>;
   submit(user: string, view: { callback_id: string; private_metadata?: string; values: Record<string, Record<string, unknown>> }): Promise<{ status: number; body: unknown }>;
   event(user: string, event: Record<string, unknown>, opts?: { eventId?: string; retryNum?: number }): Promise<{ status: number }>;
@@ -55,12 +57,25 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const bot = await startBot(config, logs.logger, { host: "127.0.0.1", clock, schedules: false });
   const baseUrl = `http://127.0.0.1:${bot.port}`;
 
-  const post = (body: string, contentType: string, headers: Record<string, string> = {}) =>
-    fetch(`${baseUrl}/slack/events`, {
+  const postTo = (url: string, body: string, contentType: string, headers: Record<string, string> = {}) =>
+    fetch(`${url}/slack/events`, {
       method: "POST",
       headers: { "content-type": contentType, ...signSlackRequest(TEST_SIGNING_SECRET, body, Math.floor(Date.now() / 1000)), ...headers },
       body,
     });
+  const post = (body: string, contentType: string, headers: Record<string, string> = {}) => postTo(baseUrl, body, contentType, headers);
+  const commandAt = async (url: string, user: string, text: string, extra: Record<string, string> = {}) => {
+    const responseUrl = slack.responseUrl();
+    const triggerId = `trg.${randomBytes(4).toString("hex")}`;
+    const body = new URLSearchParams({
+      token: "legacy", team_id: TEAM, team_domain: "studio", channel_id: "C0CHAN", channel_name: "general",
+      user_id: user, user_name: user.toLowerCase(), command: "/wl", text, api_app_id: "A0APP",
+      response_url: responseUrl, trigger_id: triggerId, ...extra,
+    }).toString();
+    const res = await postTo(url, body, "application/x-www-form-urlencoded");
+    await res.text();
+    return { status: res.status, responseUrl, triggerId };
+  };
 
   const h: Harness = {
     bot,
@@ -71,18 +86,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     baseUrl,
     clock,
     post,
-    async command(user, text, extra = {}) {
-      const responseUrl = slack.responseUrl();
-      const triggerId = `trg.${randomBytes(4).toString("hex")}`;
-      const body = new URLSearchParams({
-        token: "legacy", team_id: TEAM, team_domain: "studio", channel_id: "C0CHAN", channel_name: "general",
-        user_id: user, user_name: user.toLowerCase(), command: "/wl", text, api_app_id: "A0APP",
-        response_url: responseUrl, trigger_id: triggerId, ...extra,
-      }).toString();
-      const res = await post(body, "application/x-www-form-urlencoded");
-      await res.text();
-      return { status: res.status, responseUrl, triggerId };
-    },
+    command: (user, text, extra = {}) => commandAt(baseUrl, user, text, extra),
+    commandAt: (url, user, text) => commandAt(url, user, text),
     async action(user, action, extra = {}) {
       const responseUrl = slack.responseUrl();
       const payload = {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerTo, grantRoles, startHarness, TEAM, type Harness } from "../helpers/bot-harness.js";
 import { FakeAnthropic, snapshotOf } from "../helpers/fake-anthropic.js";
 import { startBot } from "../../src/bot.js";
-import { serviceFor, schedules } from "../../src/features/deliverables/register.js";
+import { schedules } from "../../src/features/deliverables/register.js";
 import { createDeliverableService, INTERRUPTED_MESSAGE } from "../../src/features/deliverables/deliverable-service.js";
 import { CLAUDE_DEFAULTS, createClaudeClient } from "../../src/features/deliverables/claude-client.js";
 import type { Actor } from "../../src/identity/actor.js";
@@ -56,7 +56,7 @@ async function makeCreator(db: Db, brandName: string, email: string): Promise<st
 }
 
 const actorOf = (user: string): Promise<Actor> => h.bot.deps.identity.resolve(user, TEAM);
-const svc = () => serviceFor(h.bot.deps);
+const svc = () => h.bot.services.deliverables;
 const latest = (cid: string) => h.tdb.db.aiDeliverable.findFirstOrThrow({ where: { creatorId: cid }, orderBy: { createdAt: "desc" } });
 const trail = (id: string) =>
   h.tdb.db.auditLog.findMany({ where: { targetId: id }, orderBy: [{ timestamp: "asc" }], select: { actionType: true, changes: true, userEmail: true, notes: true } });
@@ -232,10 +232,11 @@ describe("/wl deliverable", () => {
 
   it("the card's Deliverable button opens the type picker; submitting it starts the deliverable", async () => {
     await h.action("USTAFF", { action_id: "creator_deliverable", value: creatorId });
-    const open = await h.slack.waitForCall("views.open", (c) => (c.args.view as { callback_id?: string }).callback_id === "deliverable_pick");
-    const view = open.args.view as { private_metadata: string };
+    // trigger_id lives 3 s: a loading modal opens at once and becomes the picker, naming the creator.
+    const filled = await h.slack.waitForCall("views.update", (c) => (c.args.view as { callback_id?: string }).callback_id === "deliverable_pick");
+    expect(JSON.stringify(filled.args.view)).toContain("Glow Co");
+    const view = filled.args.view as { private_metadata: string };
     expect(JSON.parse(view.private_metadata)).toEqual({ creatorId });
-    await h.slack.waitForCall("views.update", (c) => JSON.stringify(c.args.view).includes("Glow Co"));
 
     const before = await h.tdb.db.aiDeliverable.count();
     const empty = await h.submit("USTAFF", { callback_id: "deliverable_pick", private_metadata: view.private_metadata, values: { deliverable_type: { deliverable_type: { type: "static_select", selected_option: null } } } });
@@ -364,11 +365,11 @@ describe("/wl deliverable", () => {
 
       // ...but not forever: the periodic sweep closes it once it is past the stale age.
       h.clock.set(new Date(Date.now() + 11 * 60_000));
-      await schedules(h.bot.deps)[0]!.run(new Date());
+      await schedules(h.bot.deps, h.bot.services)[0]!.run(new Date());
       expect((await get(fresh.id)).status).toBe("FAILED");
       // A second sweep (another replica) changes nothing more.
       const auditBefore = await h.tdb.db.auditLog.count();
-      await schedules(bot2.deps)[0]!.run(new Date());
+      await schedules(bot2.deps, bot2.services)[0]!.run(new Date());
       expect(await h.tdb.db.auditLog.count()).toBe(auditBefore);
     } finally {
       await bot2.stop();
@@ -387,7 +388,7 @@ describe("/wl deliverable without ANTHROPIC_API_KEY", () => {
     await h2?.close();
   });
 
-  it("says the feature is not configured and records nothing", async () => {
+  it("says the feature is not configured, creates nothing, and audits each refusal", async () => {
     const audits = await h2.tdb.db.auditLog.count();
     const { responseUrl } = await h2.command("USTAFF", "deliverable Glow Co report");
     expect(String((await answerTo(h2, responseUrl)).text)).toMatch(/not configured.*ANTHROPIC_API_KEY/);
@@ -396,6 +397,10 @@ describe("/wl deliverable without ANTHROPIC_API_KEY", () => {
     expect(String((await answerTo(h2, btn.responseUrl)).text)).toMatch(/not configured/);
     expect(h2.slack.callsTo("views.open")).toHaveLength(0);
     expect(await h2.tdb.db.aiDeliverable.count()).toBe(0);
-    expect(await h2.tdb.db.auditLog.count()).toBe(audits);
+    const rows = await h2.tdb.db.auditLog.findMany({ orderBy: { chainSeq: "asc" }, skip: audits });
+    expect(rows.map((r) => [r.actionType, r.targetDisplay, r.notes])).toEqual([
+      ["VIEW", "/wl deliverable Glow Co report", expect.stringMatching(/^refused: AI deliverables are not configured/)],
+      ["VIEW", "Deliverable (pick a type)", expect.stringMatching(/^refused: AI deliverables are not configured/)],
+    ]);
   });
 });

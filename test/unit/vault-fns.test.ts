@@ -6,7 +6,6 @@ import {
   refusalText,
   requestLimitRefusal,
   revealRefusal,
-  shouldAuditRefusal,
   type RequestState,
 } from "../../src/features/vault/vault-fns.js";
 
@@ -77,18 +76,6 @@ describe("requestLimitRefusal", () => {
     expect(requestLimitRefusal([open("a", "APPROVED")], "a", now)).toBe("duplicate");
     expect(requestLimitRefusal([open("a", "APPROVED", earlier)], "a", now)).toBeNull();
     expect(requestLimitRefusal([open("a", "REVEALED")], "a", now)).toBeNull();
-  });
-});
-
-describe("shouldAuditRefusal (no flooding)", () => {
-  it.each([
-    ["first refusal", undefined, 1_000, true],
-    ["again within the minute", 1_000, 30_000, false],
-    ["just under a minute", 1_000, 60_999, false],
-    ["a minute later", 1_000, 61_000, true],
-    ["clock moved backwards: record rather than go silent", 100_000, 1_000, true],
-  ] as const)("%s", (_n, last, t, want) => {
-    expect(shouldAuditRefusal(last, t)).toBe(want);
   });
 });
 

@@ -2,7 +2,6 @@ import type { Db } from "../../db.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { Actor } from "../../identity/actor.js";
 import { hasRole } from "../../identity/roles.js";
-import { writeAudit } from "../../audit/audit-service.js";
 import { nameToUuid } from "../../audit/audit-fns.js";
 import { forbidden, notFound } from "../../errors.js";
 
@@ -35,7 +34,7 @@ const select = {
   id: true, timestamp: true, userEmail: true, actionType: true, targetModel: true, targetDisplay: true, changes: true, notes: true,
 } as const;
 
-const ALL_TARGET = nameToUuid("audit:all");
+export const ALL_TARGET = nameToUuid("audit:all");
 
 /**
  * Reads of the audit log. Managers may read one creator's trail, admins everything; the check
@@ -68,10 +67,6 @@ export function createAuditQueryService({ db }: { db: Db }) {
     return [creatorId, ...[...creds, ...milestones, ...deliverables, ...reveals].map((r) => r.id)];
   }
 
-  async function recordView(actor: Actor, targetId: string, targetDisplay: string, notes: string): Promise<void> {
-    await writeAudit(db, actor, { action: "VIEW", targetModel: "AuditLog", targetId, targetDisplay, notes });
-  }
-
   return {
     async creatorTrail(creatorId: string, actor: Actor, opts: { cursor?: string | null; pageNumber?: number } = {}): Promise<AuditPage> {
       if (!hasRole(actor.role, "manager")) throw forbidden("Reading an audit trail needs the manager role.");
@@ -80,18 +75,15 @@ export function createAuditQueryService({ db }: { db: Db }) {
       const targets = await creatorTargets(creatorId);
       const p = await page({ targetId: { in: targets } }, opts.cursor ?? null);
       const pageNumber = opts.pageNumber ?? 1;
-      await recordView(actor, creatorId, `/wl audit ${creator.brandName} (${creator.creatorName})`.slice(0, 200), `page ${pageNumber}: ${p.rows.length} entries`);
       return { scope: { kind: "creator", creatorId, brandName: creator.brandName, creatorName: creator.creatorName }, ...p, pageNumber };
     },
 
     async all(actor: Actor, opts: { cursor?: string | null; pageNumber?: number } = {}): Promise<AuditPage> {
       if (!hasRole(actor.role, "admin")) {
-        await recordView(actor, ALL_TARGET, "/wl audit (all)", `refused: needs admin, has ${actor.role ?? "no role"}`);
-        throw forbidden("Only admins can read the whole audit log. For one creator's trail: `/wl audit <creator>`.");
+        throw forbidden("Only admins can read the whole audit log. For one creator's trail: `/wl audit <creator>`.", `needs admin, has ${actor.role ?? "no role"}`);
       }
       const p = await page({}, opts.cursor ?? null);
       const pageNumber = opts.pageNumber ?? 1;
-      await recordView(actor, ALL_TARGET, "/wl audit (all)", `page ${pageNumber}: ${p.rows.length} entries`);
       return { scope: { kind: "all" }, ...p, pageNumber };
     },
   };

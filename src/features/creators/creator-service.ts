@@ -1,8 +1,8 @@
-import { SEARCH_TEXT } from "./creator-lookup.js";
+import { resolveCreatorRef, SEARCH_TEXT } from "./creator-lookup.js";
 import type { Db, Tx } from "../../db.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { Actor } from "../../identity/actor.js";
-import { audited, writeAudit, type AuditEntry } from "../../audit/audit-service.js";
+import { audited } from "../../audit/audit-service.js";
 import { diffChanges, snapshot } from "../../audit/audit-fns.js";
 import { AppError, ErrorCode, notFound } from "../../errors.js";
 import { fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
@@ -196,6 +196,9 @@ export function createCreatorService({ db, health, now, today }: Deps) {
       });
     },
 
+    /** `<creator>`: exact match first, then a unique partial match (see creator-lookup.ts). */
+    resolve: (ref: string) => resolveCreatorRef(db, ref),
+
     async get(id: string) {
       return db.creator.findUnique({ where: { id } });
     },
@@ -277,11 +280,6 @@ export function createCreatorService({ db, health, now, today }: Deps) {
         page,
         pages: Math.max(1, Math.ceil(total / size)),
       };
-    },
-
-    /** Reads are audited as VIEW; callers run this alongside the answer rather than before it. */
-    async recordView(actor: Actor, entry: Omit<AuditEntry, "action">): Promise<void> {
-      await writeAudit(db, actor, { action: "VIEW", ...entry });
     },
   };
 }

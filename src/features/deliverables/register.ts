@@ -1,130 +1,37 @@
-import { z } from "zod";
 import type { Router } from "../../slack/router.js";
-import type { FeatureDeps, Schedule } from "../types.js";
 import { ACTIONS, VIEWS } from "../../slack/ids.js";
-import { invalid } from "../../errors.js";
-import { creatorOrReply } from "../creators/creator-resolve.js";
-import { createClaudeClient } from "./claude-client.js";
-import { createDeliverableService, type DeliverableService } from "./deliverable-service.js";
-import { DELIVERABLE_USAGE, parseDeliverableArgs, parseDeliverableType } from "./deliverable-fns.js";
-import { creatorGoneModal, NOT_CONFIGURED, pickModal, usageText, workingOn } from "./deliverable-blocks.js";
+import type { FeatureDeps, Schedule } from "../types.js";
+import type { Services } from "../services.js";
+import { deliverableCommand } from "./handlers/deliverable-command.js";
+import { deliverableButton } from "./handlers/deliverable-button.js";
+import { pickForm } from "./handlers/pick-form.js";
+import { regenerateButton } from "./handlers/regenerate-button.js";
 
-const uuid = z.uuid();
-
-// register(), schedules() and onStart() share one service: it tracks the generations in flight.
-const services = new WeakMap<FeatureDeps, DeliverableService>();
-
-export function serviceFor(deps: FeatureDeps): DeliverableService {
-  let s = services.get(deps);
-  if (!s) {
-    const { config, logger } = deps;
-    s = createDeliverableService({
-      db: deps.db,
-      health: deps.health,
-      slack: deps.client,
-      claude: config.anthropic.apiKey
-        ? createClaudeClient({ apiKey: config.anthropic.apiKey, baseUrl: config.anthropic.baseUrl, logger })
-        : null,
-      model: config.anthropic.model,
-      tz: config.digest.tz,
-      logger,
-      clock: deps.clock,
-    });
-    services.set(deps, s);
-  }
-  return s;
-}
-
-export function register(router: Router, deps: FeatureDeps): void {
-  const service = serviceFor(deps);
-
-  router.command({
-    name: "deliverable",
-    usage: DELIVERABLE_USAGE,
-    description: "an AI-written brand report, guidelines, launch plan or content calendar, sent to you by DM",
-    minRole: "staff",
-    handler: async (ctx) => {
-      if (!service.configured) {
-        await ctx.reply(NOT_CONFIGURED);
-        return;
-      }
-      const parsed = parseDeliverableArgs(ctx.args);
-      if ("error" in parsed) throw invalid(usageText(parsed.got));
-      const creator = await creatorOrReply(deps.db, parsed.creatorRef, ctx.reply, DELIVERABLE_USAGE);
-      if (!creator) return;
-      const req = await service.request({ creatorId: creator.id, type: parsed.type }, ctx.actor);
-      service.start(req.id, ctx.actor);
-      await ctx.reply(workingOn(req)).catch(lostAnswer(deps));
-    },
-  });
-
-  // The card's `Deliverable` button: a small modal to pick the type.
-  router.action(ACTIONS.creatorDeliverable, "staff", async (ctx) => {
-    if (!service.configured) {
-      await ctx.reply(NOT_CONFIGURED);
-      return;
-    }
-    const creatorId = uuid.safeParse(ctx.action.value);
-    if (!creatorId.success) throw invalid("That button is out of date; open the creator again.");
-    // trigger_id lives 3 s: open first, then name the creator.
-    const opened = await ctx.client.views.open({ trigger_id: ctx.triggerId, view: pickModal({ creatorId: creatorId.data, brandName: null }) });
-    const brandName = await service.creatorBrand(creatorId.data);
-    if (opened.view?.id) {
-      await ctx.client.views.update({
-        view_id: opened.view.id,
-        ...(opened.view.hash ? { hash: opened.view.hash } : {}),
-        view: brandName ? pickModal({ creatorId: creatorId.data, brandName }) : creatorGoneModal(),
-      });
-    }
-  });
-
-  router.view(VIEWS.deliverablePick, "staff", async (ctx) => {
-    if (!service.configured) throw invalid(NOT_CONFIGURED, { deliverable_type: NOT_CONFIGURED.slice(0, 150) });
-    const picked = ctx.view.state.values.deliverable_type?.deliverable_type?.selected_option?.value;
-    const type = picked ? parseDeliverableType(picked) : null;
-    if (!type) throw invalid("Choose a deliverable type.", { deliverable_type: "Choose a deliverable type." });
-    const creatorId = uuid.safeParse(ctx.meta.creatorId);
-    if (!creatorId.success) throw invalid("This form is out of date; open the creator again.");
-    const req = await service.request({ creatorId: creatorId.data, type }, ctx.actor);
-    await ctx.ack();
-    // Started before the answer is sent: whatever the answer's fate, the record moves on.
-    service.start(req.id, ctx.actor);
-    await ctx.reply(workingOn(req)).catch(lostAnswer(deps));
-  });
-
-  router.action(ACTIONS.deliverableRegenerate, "staff", async (ctx) => {
-    if (!service.configured) {
-      await ctx.reply(NOT_CONFIGURED);
-      return;
-    }
-    const id = uuid.safeParse(ctx.action.value);
-    if (!id.success) throw invalid("That button is out of date.");
-    const req = await service.regenerate(id.data, ctx.actor);
-    service.start(req.id, ctx.actor);
-    await ctx.reply(workingOn(req)).catch(lostAnswer(deps));
-  });
-}
-
-/** The record exists and is being written: a lost "working on it" must not turn into "nothing was saved". */
-function lostAnswer(deps: FeatureDeps) {
-  return (e: unknown) => deps.logger.warn({ err: e }, "could not send the deliverable acknowledgement");
+/** AI deliverables: the command, the card's button, the type form and Regenerate. */
+export function register(router: Router, deps: FeatureDeps, s: Services): void {
+  const d = { deliverables: s.deliverables, creators: s.creators, logger: deps.logger };
+  router
+    .command(deliverableCommand(d))
+    .action(ACTIONS.creatorDeliverable, deliverableButton(d))
+    .view(VIEWS.deliverablePick, pickForm(d))
+    .action(ACTIONS.deliverableRegenerate, regenerateButton(d));
 }
 
 /** Records a crash or deploy left mid-way are closed on a schedule too, not only at start-up. */
-export function schedules(deps: FeatureDeps): Schedule[] {
+export function schedules(_deps: FeatureDeps, s: Services): Schedule[] {
   return [
     {
       name: "deliverables-stale-sweep",
       cron: "*/5 * * * *",
       tz: "UTC",
       run: async () => {
-        await serviceFor(deps).recoverStale();
+        await s.deliverables.recoverStale();
       },
     },
   ];
 }
 
 /** At start-up: nothing is generating in this process yet, so stale records are orphans. */
-export async function onStart(deps: FeatureDeps): Promise<void> {
-  await serviceFor(deps).recoverStale();
+export async function onStart(_deps: FeatureDeps, s: Services): Promise<void> {
+  await s.deliverables.recoverStale();
 }

@@ -5,7 +5,7 @@ import type { Actor } from "../../identity/actor.js";
 import { dateInTz, type IsoDate } from "../../lib/dates.js";
 import type { Logger } from "../../logger.js";
 import type { FeatureDeps } from "../types.js";
-import { HEALTH_JOB, runKeyOf, runNightlyHealth } from "../milestones/health-job.js";
+import { HEALTH_JOB, runKeyOf, runNightlyHealth } from "../health/health-job.js";
 import { renderDigest } from "./digest-blocks.js";
 import { createClaims, type Claim, type Claims } from "./digest-claims.js";
 import { lastFireOnDay } from "./digest-cron.js";

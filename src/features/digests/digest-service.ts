@@ -1,6 +1,6 @@
 import type { Db, DbOrTx } from "../../db.js";
 import type { Actor } from "../../identity/actor.js";
-import { audited } from "../../audit/audit-service.js";
+import { audited, writeAudit } from "../../audit/audit-service.js";
 import { diffChanges } from "../../audit/audit-fns.js";
 import { notFound } from "../../errors.js";
 import { addDays, fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
@@ -118,6 +118,17 @@ export function createDigestService(deps: { db: Db; health: Pick<HealthService, 
     async entriesFor(snapshot: DigestSnapshot, today: IsoDate): Promise<Map<string, DigestEntry>> {
       const rows = await loadByIds([...snapshot.red, ...snapshot.yellow]);
       return new Map((await entries(rows, today)).map((e) => [e.id, e]));
+    },
+
+    /** An on-demand digest that was posted: CREATE HealthDigest, written after the post. */
+    async recordPosted(actor: Actor, id: string, r: { channel: string; parts: number; creators: number }): Promise<void> {
+      await writeAudit(db, actor, {
+        action: "CREATE",
+        targetModel: "HealthDigest",
+        targetId: id,
+        targetDisplay: "/wl digest now",
+        notes: `digest posted on demand to ${r.channel}: ${r.creators} creator(s) in ${r.parts} message(s)`,
+      });
     },
 
     /** `Snooze 3 days`: the next follow-up moves to today + 3; audited, health recomputed. */

@@ -1,8 +1,6 @@
 import type { Db } from "../../db.js";
 import type { Actor } from "../../identity/actor.js";
 import { hasRole } from "../../identity/roles.js";
-import { writeAudit } from "../../audit/audit-service.js";
-import { nameToUuid } from "../../audit/audit-fns.js";
 import { toDbDate, type IsoDate } from "../../lib/dates.js";
 import type { HealthService } from "../health/health-service.js";
 import type { Health } from "../health/health-fns.js";
@@ -103,11 +101,6 @@ export function createHomeService({ db, health }: { db: Db; health: Pick<HealthS
             }
           : null,
       };
-    },
-
-    /** Opening the Home tab reads creator data, so it is audited as a VIEW like `/wl list`. */
-    async recordView(actor: Actor, notes: string): Promise<void> {
-      await writeAudit(db, actor, { action: "VIEW", targetModel: "AppHome", targetId: nameToUuid("app-home"), targetDisplay: "App Home", notes });
     },
   };
 }

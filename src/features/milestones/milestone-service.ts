@@ -1,6 +1,6 @@
 import type { Db, Tx } from "../../db.js";
 import type { Actor } from "../../identity/actor.js";
-import { writeAudit, type AuditEntry } from "../../audit/audit-service.js";
+import { audited, writeAudit, type AuditEntry } from "../../audit/audit-service.js";
 import { diffChanges, snapshot } from "../../audit/audit-fns.js";
 import { AppError, ErrorCode, notFound } from "../../errors.js";
 import { fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
@@ -81,10 +81,10 @@ export function createMilestoneService(deps: Deps) {
     return m;
   }
 
-  /** The change, its audit row and the health recompute, in one transaction. */
-  function change<T>(work: (tx: Tx, today: IsoDate) => Promise<T>): Promise<T> {
+  /** The change, its audit row and the health recompute, in one transaction (rows written in that order). */
+  function change<T>(actor: Actor, work: (tx: Tx, today: IsoDate) => Promise<T>): Promise<T> {
     const today = deps.today();
-    return db.$transaction((tx) => work(tx, today), { timeout: 10_000, maxWait: 5_000 });
+    return audited(db, actor, async (tx) => ({ result: await work(tx, today), audit: [] }));
   }
 
   async function recompute(tx: Tx, c: { id: string; healthScore: string }, actor: Actor, today: IsoDate): Promise<HealthAfter> {
@@ -124,7 +124,7 @@ export function createMilestoneService(deps: Deps) {
     },
 
     async add(creatorId: string, input: MilestoneInput, actor: Actor): Promise<MilestoneChange & { milestoneId: string }> {
-      return change(async (tx, today) => {
+      return change(actor, async (tx, today) => {
         const c = await lockCreator(tx, creatorId);
         const m = await tx.milestone.create({
           data: {
@@ -148,7 +148,7 @@ export function createMilestoneService(deps: Deps) {
     },
 
     async edit(milestoneId: string, input: MilestoneInput, actor: Actor): Promise<MilestoneChange & { changedFields: string[] }> {
-      return change(async (tx, today) => {
+      return change(actor, async (tx, today) => {
         const before = await findMilestone(tx, milestoneId);
         const c = await lockCreator(tx, before.creatorId);
         const { count } = await tx.milestone.updateMany({
@@ -173,7 +173,7 @@ export function createMilestoneService(deps: Deps) {
 
     /** `Mark done`: one conditional UPDATE; its row count tells a second click it lost. */
     async markDone(milestoneId: string, actor: Actor): Promise<MilestoneChange & { completedDate: IsoDate }> {
-      return change(async (tx, today) => {
+      return change(actor, async (tx, today) => {
         const m = await findMilestone(tx, milestoneId);
         const c = await lockCreator(tx, m.creatorId);
         const done = await tx.$executeRaw`
@@ -199,7 +199,7 @@ export function createMilestoneService(deps: Deps) {
 
     /** Deletes an open milestone (done ones are history): one conditional DELETE. */
     async remove(milestoneId: string, actor: Actor): Promise<MilestoneChange> {
-      return change(async (tx, today) => {
+      return change(actor, async (tx, today) => {
         const m = await findMilestone(tx, milestoneId);
         const c = await lockCreator(tx, m.creatorId);
         const deleted = await tx.$executeRaw`DELETE FROM studio_crm_milestone WHERE id = ${milestoneId}::uuid AND is_completed = false`;
@@ -216,11 +216,6 @@ export function createMilestoneService(deps: Deps) {
         });
         return { creatorId: c.id, title: m.title, health: await recompute(tx, c, actor, today) };
       });
-    },
-
-    /** Views, opened forms and refusals: handled, so audited (the contract), nothing changed. */
-    async recordView(actor: Actor, target: { targetModel: string; targetId: string; targetDisplay: string }, notes: string): Promise<void> {
-      await writeAudit(db, actor, { action: "VIEW", ...target, notes });
     },
   };
 }

@@ -15,6 +15,8 @@ import type { VaultService } from "./vault-service.js";
  * ephemeral message -> schedule its removal -> update the receipts. Every exit before "show"
  * shows nothing. The caller guarantees the clicked message is ephemeral.
  */
+export type RevealOnce = ReturnType<typeof createRevealOnce>;
+
 export function createRevealOnce(deps: {
   reveal: Pick<RevealService, "claim" | "recordDecryptFailure">;
   vault: Pick<VaultService, "auditView">;

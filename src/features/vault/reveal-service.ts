@@ -9,9 +9,7 @@ import {
   refusalText,
   requestLimitRefusal,
   revealRefusal,
-  shouldAuditRefusal,
   PENDING_TTL_HOURS,
-  REFUSAL_AUDIT_WINDOW_MS,
   type DecideRefusal,
   type RequestLimitRefusal,
   type RequestState,
@@ -133,28 +131,13 @@ export type Claimed = { view: RequestView; tokens: SecretTokens; notes: string |
 
 export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; now?: () => number }) {
   const { db, approvalTtlMinutes } = deps;
-  const now = deps.now ?? Date.now;
-  const lastRefusal = new Map<string, { at: number; suppressed: number }>();
 
-  /** Audits a refusal (throttled) and returns the error to throw; nothing else changes. */
-  async function refuse(actor: Actor, requestId: string, display: string, label: string, reason: DecideRefusal | RevealRefusal): Promise<AppError> {
-    const key = `${actor.slackUserId ?? actor.userId}|${requestId}`;
-    const t = now();
-    const prior = lastRefusal.get(key);
-    if (shouldAuditRefusal(prior?.at, t, REFUSAL_AUDIT_WINDOW_MS)) {
-      if (lastRefusal.size > 10_000) lastRefusal.clear();
-      lastRefusal.set(key, { at: t, suppressed: 0 });
-      await writeAudit(db, actor, {
-        action: "VIEW",
-        targetModel: "RevealRequest",
-        targetId: requestId,
-        targetDisplay: display,
-        notes: `refused ${label}: ${reason}${prior?.suppressed ? ` (${prior.suppressed} similar refusals suppressed)` : ""}`,
-      });
-    } else if (prior) {
-      prior.suppressed += 1;
-    }
-    return new AppError(ErrorCode.Forbidden, { message: `${label} refused: ${reason}`, userMessage: refusalText(reason) });
+  /**
+   * The error to throw for a refusal; the request pipeline audits it (throttled per user and
+   * label) against the request the button named, so nothing is written here.
+   */
+  function refuse(_actor: Actor, _requestId: string, _display: string, label: string, reason: DecideRefusal | RevealRefusal): AppError {
+    return new AppError(ErrorCode.Forbidden, { message: `${label}: ${reason}`, userMessage: refusalText(reason) });
   }
 
   /** If a refusal is "expired" and the row still says open, record that it expired. */
@@ -220,7 +203,7 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
     async decide(actor: Actor, requestId: string, decision: "APPROVED" | "DENIED"): Promise<RequestView> {
       const before = await loadView(db, requestId);
       const label = decision === "APPROVED" ? "Approve" : "Deny";
-      if (!before) throw await refuse(actor, requestId, "(unknown request)", label, "not_found");
+      if (!before) throw refuse(actor, requestId, "(unknown request)", label, "not_found");
       const won = await audited(db, actor, async (tx) => {
         const rows = await tx.$queryRaw<{ expiresAt: Date | null }[]>`
           UPDATE wl_reveal_request r
@@ -243,7 +226,7 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
         const after = await loadView(db, requestId);
         const reason = decideRefusal(stateOf(after), actor.userId, decision, await dbNow(db)) ?? "already_decided";
         await settleExpiry(actor, reason, requestId);
-        throw await refuse(actor, requestId, displayOf(before), label, reason);
+        throw refuse(actor, requestId, displayOf(before), label, reason);
       }
       return (await loadView(db, requestId))!;
     },
@@ -287,7 +270,7 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
       if (!claimed) {
         const reason = revealRefusal(stateOf(view), actor.userId, await dbNow(db)) ?? "already_revealed";
         if (reason !== "not_requester") await settleExpiry(actor, reason, requestId);
-        throw await refuse(actor, requestId, view ? displayOf(view) : "(unknown request)", "Reveal once", reason);
+        throw refuse(actor, requestId, view ? displayOf(view) : "(unknown request)", "Reveal once", reason);
       }
       return { view: view!, tokens: claimed.tokens, notes: claimed.notes };
     },
@@ -301,7 +284,7 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
       const reason = revealRefusal(stateOf(view), actor.userId, await dbNow(db));
       if (reason) {
         if (reason !== "not_requester") await settleExpiry(actor, reason, requestId);
-        throw await refuse(actor, requestId, view ? displayOf(view) : "(unknown request)", "Reveal once", reason);
+        throw refuse(actor, requestId, view ? displayOf(view) : "(unknown request)", "Reveal once", reason);
       }
       return view!;
     },

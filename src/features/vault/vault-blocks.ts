@@ -1,4 +1,4 @@
-import type { KnownBlock, View, Button, ActionsBlock } from "@slack/types";
+import type { KnownBlock, ModalView, Button, ActionsBlock } from "@slack/types";
 import { ACTIONS, LABELS, VIEWS } from "../../slack/ids.js";
 import { esc, plain, truncate, LIMITS } from "../../slack/mrkdwn.js";
 import { SECRET_FIELDS, SECRET_LABELS, type SecretField } from "./vault-fns.js";
@@ -113,7 +113,7 @@ const dateInput = (id: string, label: string, initial: string | null): KnownBloc
 });
 
 /** Add (creator known) or Edit (credential known) form; block_id = action_id = column name. */
-export function credentialModal(mode: "add" | "edit", meta: { creatorId?: string; credentialId?: string }, current?: CredentialMeta, brandName?: string): View {
+export function credentialModal(mode: "add" | "edit", meta: { creatorId?: string; credentialId?: string }, current?: CredentialMeta, brandName?: string): ModalView {
   const keep = mode === "edit" ? "Leave empty to keep the current value." : undefined;
   const secretHint = (f: SecretField) => (mode === "edit" ? `${current?.secretsSet.includes(f) ? "Set." : "Not set."} ${keep}` : "Encrypted at rest; shown only through an approved reveal.");
   return {
@@ -138,16 +138,8 @@ export function credentialModal(mode: "add" | "edit", meta: { creatorId?: string
   };
 }
 
-export function loadingModal(title: string): View {
-  return { type: "modal", callback_id: VIEWS.loading, title: { type: "plain_text", text: title }, blocks: [section("Loading…")] };
-}
-
-export function noticeModal(title: string, text: string): View {
-  return { type: "modal", callback_id: VIEWS.loading, title: { type: "plain_text", text: title }, close: { type: "plain_text", text: "Close" }, blocks: [section(text)] };
-}
-
 /** The required reason; the credential line is filled in once it is looked up. */
-export function reasonModal(credentialId: string, cred?: CredentialMeta): View {
+export function reasonModal(credentialId: string, cred?: CredentialMeta): ModalView {
   return {
     type: "modal",
     callback_id: VIEWS.revealReason,

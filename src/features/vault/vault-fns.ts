@@ -22,9 +22,6 @@ export const MAX_PENDING_PER_USER = 3;
 /** A request nobody decided within this is stale: the need has passed, and it frees the slot. */
 export const PENDING_TTL_HOURS = 24;
 
-/** One refusal audit row per (user, request) per window: a clicking loop cannot flood the log. */
-export const REFUSAL_AUDIT_WINDOW_MS = 60_000;
-
 export const REQUEST_STATUSES = ["PENDING", "APPROVED", "DENIED", "REVEALED", "EXPIRED"] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
@@ -108,10 +105,3 @@ export function refusalText(reason: DecideRefusal | RevealRefusal | RequestLimit
   return REFUSAL_TEXT[reason];
 }
 
-/**
- * The throttle behind "audited without flooding": true if this (user, request) refusal should
- * be written now. `last` is when the previous row for the same key was written.
- */
-export function shouldAuditRefusal(last: number | undefined, now: number, windowMs = REFUSAL_AUDIT_WINDOW_MS): boolean {
-  return last === undefined || now - last >= windowMs || now < last;
-}

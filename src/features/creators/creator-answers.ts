@@ -1,0 +1,56 @@
+import type { AuditTarget } from "../../audit/audit-fns.js";
+import type { Actor } from "../../identity/actor.js";
+import { hasRole } from "../../identity/roles.js";
+import { invalid } from "../../errors.js";
+import type { IsoDate } from "../../lib/dates.js";
+import type { Answer } from "../../slack/router.js";
+import { SLASH_COMMAND } from "../../slack/ids.js";
+import { creatorCard } from "./creator-blocks.js";
+import { displayOf } from "./creator-fns.js";
+import type { CreatorRef } from "./creator-lookup.js";
+import { candidatesBlocks, noMatchText } from "./creator-lookup-blocks.js";
+import type { CreatorService } from "./creator-service.js";
+
+// Answers every creator handler gives the same way: the card, and `<creator>` resolution.
+
+export const creatorTarget = (c: { id: string; brandName: string; creatorName: string }): AuditTarget => ({
+  targetModel: "Creator",
+  targetId: c.id,
+  targetDisplay: displayOf(c),
+});
+
+/** The card as an answer: the VIEW row names the creator, not the command. */
+export async function cardAnswer(
+  deps: { creators: Pick<CreatorService, "card">; today: () => IsoDate },
+  actor: Actor,
+  id: string,
+  opts: { notice?: string; shown?: string } = {},
+): Promise<Answer> {
+  const card = await deps.creators.card(id);
+  if (!card) throw invalid("That creator no longer exists.");
+  return {
+    reply: creatorCard(card, { today: deps.today(), isAdmin: hasRole(actor.role, "admin"), notice: opts.notice }),
+    shown: opts.shown ?? "card shown",
+    target: creatorTarget(card.creator),
+  };
+}
+
+/**
+ * `<creator>` as the contract defines it, for every feature that takes one: the one creator it
+ * names, or the answer that says why not (no match, or the candidates with Open buttons).
+ */
+export async function resolveCreator(
+  deps: { creators: Pick<CreatorService, "resolve"> },
+  ref: string,
+  usage: string,
+): Promise<{ creator: CreatorRef } | { answer: Answer }> {
+  if (!ref.trim()) throw invalid(`Usage: \`${SLASH_COMMAND} ${usage}\``);
+  const r = await deps.creators.resolve(ref);
+  if (r.kind === "one") return { creator: r.creator };
+  return {
+    answer: {
+      reply: r.kind === "many" ? candidatesBlocks(ref, r.candidates) : noMatchText(ref),
+      shown: r.kind === "many" ? `${r.candidates.length} creators matched; asked which one` : "no creator matched",
+    },
+  };
+}

@@ -1,0 +1,3 @@
+/** The line above the card after a status change (the same from the command and the form). */
+export const statusNotice = (r: { changed: boolean; from: string; to: string }): string =>
+  r.changed ? `Status changed: *${r.from}* → *${r.to}*` : `Already *${r.to}*; nothing changed.`;

@@ -1,0 +1,13 @@
+import type { IsoDate } from "../../../lib/dates.js";
+import type { Logger } from "../../../logger.js";
+import type { CreatorService } from "../../creators/creator-service.js";
+import type { MilestoneService } from "../milestone-service.js";
+
+export type MilestoneHandlerDeps = {
+  milestones: MilestoneService;
+  creators: Pick<CreatorService, "resolve">;
+  today: () => IsoDate;
+  logger: Logger;
+  /** Whether a response_url in a form's metadata is really Slack's (metadata may be forged). */
+  isResponseUrl: (url: string) => boolean;
+};

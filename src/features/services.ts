@@ -1,0 +1,51 @@
+import { todayOf, type FeatureDeps } from "./types.js";
+import { createCreatorService } from "./creators/creator-service.js";
+import { createMilestoneService } from "./milestones/milestone-service.js";
+import { createVaultService } from "./vault/vault-service.js";
+import { createRevealService } from "./vault/reveal-service.js";
+import { createRevealNotifier } from "./vault/reveal-notify.js";
+import { createDigestService } from "./digests/digest-service.js";
+import { createDeliverableService } from "./deliverables/deliverable-service.js";
+import { createClaudeClient } from "./deliverables/claude-client.js";
+import { createAuditQueryService } from "./audit/audit-query-service.js";
+import { createHomeService } from "./home/home-service.js";
+
+/**
+ * Every feature service, built once per process from the composition root's deps and shared by
+ * handlers, schedules and start-up work (so, e.g., the reveal service's state exists once).
+ */
+export function createServices(deps: FeatureDeps) {
+  const { db, config, logger, client, health } = deps;
+  const today = () => todayOf(deps);
+  const now = () => deps.clock.now();
+  const reveal = createRevealService({ db, approvalTtlMinutes: config.revealApprovalTtlMinutes, now: () => now().getTime() });
+  return Object.freeze({
+    creators: createCreatorService({ db, health, now, today }),
+    milestones: createMilestoneService({ db, health, today }),
+    vault: createVaultService({ db, fernet: deps.fernet }),
+    reveal,
+    notify: createRevealNotifier({
+      client,
+      logger,
+      identity: deps.identity,
+      reveal,
+      approvalsChannel: config.approvalsChannel,
+      revealTtlSeconds: config.revealMessageTtlSeconds,
+    }),
+    digests: createDigestService({ db, health }),
+    deliverables: createDeliverableService({
+      db,
+      health,
+      slack: client,
+      claude: config.anthropic.apiKey ? createClaudeClient({ apiKey: config.anthropic.apiKey, baseUrl: config.anthropic.baseUrl, logger }) : null,
+      model: config.anthropic.model,
+      tz: config.digest.tz,
+      logger,
+      clock: deps.clock,
+    }),
+    auditQuery: createAuditQueryService({ db }),
+    home: createHomeService({ db, health }),
+  });
+}
+
+export type Services = ReturnType<typeof createServices>;
