@@ -62,11 +62,6 @@ export function stableJson(v: unknown): string {
   );
 }
 
-/** auth_user ids are integers; audit target_id is a UUID. A readable, reversible mapping. */
-export function intToUuid(n: number): string {
-  return `00000000-0000-0000-0000-${n.toString(16).padStart(12, "0")}`;
-}
-
 /** A stable UUID for things that have no row of their own (a Slack user, a command). */
 export function nameToUuid(name: string): string {
   const h = createHash("sha1").update(`wavelaunch:${name}`).digest("hex");

@@ -4,7 +4,7 @@ import { roleSchema, type Role } from "./roles.js";
 import type { SlackDirectory, SlackProfile } from "./slack-directory.js";
 import { SYSTEM_ACTOR } from "./actor.js";
 import { writeAudit } from "../audit/audit-service.js";
-import { intToUuid } from "../audit/audit-fns.js";
+import { nameToUuid } from "../audit/audit-fns.js";
 
 export type IdentityService = ReturnType<typeof createIdentityService>;
 
@@ -61,7 +61,8 @@ export function createIdentityService({ db, pool, directory, bootstrapAdmins }: 
         data: {
           password: UNUSABLE_PASSWORD,
           isSuperuser: false,
-          username: `slack:${profile.slackUserId}`,
+          // Django's username validator allows letters, digits and @.+-_ only (max 150).
+          username: `slack.${profile.slackUserId}`.replace(/[^A-Za-z0-9@.+_-]/g, "_").slice(0, 150),
           firstName: profile.name.slice(0, 150),
           lastName: "",
           email,
@@ -139,19 +140,23 @@ export function createIdentityService({ db, pool, directory, bootstrapAdmins }: 
         const user = await ensureUser(tx, target);
         const prior = await tx.userRole.findUnique({ where: { userId: user.id } });
         const from = (prior?.role ?? null) as Role | null;
+        // The audit row points at the role row (wl_user_role.id); removing a role nobody had
+        // touches no row, so that one names the Slack user instead.
+        let roleRowId = prior?.id ?? null;
         if (role) {
-          await tx.userRole.upsert({
+          roleRowId = (await tx.userRole.upsert({
             where: { userId: user.id },
             create: { userId: user.id, role, grantedById: actor.userId },
             update: { role, grantedById: actor.userId, updatedAt: new Date() },
-          });
+            select: { id: true },
+          })).id;
         } else if (prior) {
           await tx.userRole.delete({ where: { userId: user.id } });
         }
         await writeAudit(tx, actor, {
           action: "UPDATE",
           targetModel: "UserRole",
-          targetId: intToUuid(user.id),
+          targetId: roleRowId ?? nameToUuid(`slack-user:${target.slackUserId}`),
           targetDisplay: `${target.name} <${user.email}>`,
           changes: from === role ? {} : { role: { from, to: role } },
           notes: from === role ? "role unchanged" : null,
@@ -177,10 +182,11 @@ export function createIdentityService({ db, pool, directory, bootstrapAdmins }: 
     await db.$transaction(async (tx) => {
       const created = await tx.userRole.createMany({ data: [{ userId, role: "admin" }], skipDuplicates: true });
       if (created.count === 1) {
+        const granted = await tx.userRole.findUniqueOrThrow({ where: { userId }, select: { id: true } });
         await writeAudit(tx, { ...SYSTEM_ACTOR, slackTeamId: teamId }, {
           action: "UPDATE",
           targetModel: "UserRole",
-          targetId: intToUuid(userId),
+          targetId: granted.id,
           targetDisplay: email,
           changes: { role: { from: null, to: "admin" } },
           notes: `bootstrap admin from ADMIN_SLACK_USER_IDS (${slackUserId})`,

@@ -3,7 +3,7 @@ import type { MultiFernet } from "../crypto/fernet.js";
 import type { Actor } from "../identity/actor.js";
 import { SYSTEM_ACTOR } from "../identity/actor.js";
 import { writeAudit } from "../audit/audit-service.js";
-import { intToUuid, snapshot } from "../audit/audit-fns.js";
+import { snapshot } from "../audit/audit-fns.js";
 import { addDays, toDbDate, type IsoDate } from "../lib/dates.js";
 import type { HealthService } from "../features/health/health-service.js";
 import { DEMO_USERS, SANDBOX_TEAM } from "./sandbox-users.js";
@@ -28,7 +28,7 @@ export async function seedDemoUsers(db: Db): Promise<{ created: number; rolesGra
       let user = await tx.authUser.findFirst({ where: { email: { equals: u.email, mode: "insensitive" } }, orderBy: { id: "asc" } });
       if (!user) {
         user = await tx.authUser.create({
-          data: { password: UNUSABLE_PASSWORD, isSuperuser: false, username: `slack:${u.id}`, firstName: u.realName, lastName: "", email: u.email, isStaff: false, isActive: true, dateJoined: new Date() },
+          data: { password: UNUSABLE_PASSWORD, isSuperuser: false, username: `slack.${u.id}`, firstName: u.realName, lastName: "", email: u.email, isStaff: false, isActive: true, dateJoined: new Date() },
         });
         created++;
       }
@@ -36,10 +36,11 @@ export async function seedDemoUsers(db: Db): Promise<{ created: number; rolesGra
       const granted = await tx.userRole.createMany({ data: [{ userId: user.id, role }], skipDuplicates: true });
       if (granted.count === 1) {
         rolesGranted++;
+        const row = await tx.userRole.findUniqueOrThrow({ where: { userId: user.id }, select: { id: true } });
         await writeAudit(tx, { ...SYSTEM_ACTOR, slackTeamId: SANDBOX_TEAM.id }, {
           action: "UPDATE",
           targetModel: "UserRole",
-          targetId: intToUuid(user.id),
+          targetId: row.id,
           targetDisplay: `${u.realName} <${u.email}>`,
           changes: { role: { from: null, to: role } },
           notes: "demo seed (npm run seed:demo / sandbox)",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diffChanges, intToUuid, nameToUuid, snapshot } from "../../src/audit/audit-fns.js";
+import { diffChanges, nameToUuid, snapshot } from "../../src/audit/audit-fns.js";
 
 describe("diffChanges", () => {
   it("records {from,to} only for fields that changed", () => {
@@ -19,8 +19,7 @@ describe("snapshot and ids", () => {
   it("masks secrets in a deleted row's snapshot", () => {
     expect(snapshot({ platform: "IG", password: "tok", api_keys: null }, ["password", "api_keys"])).toEqual({ platform: "IG", password: "[encrypted]", api_keys: null });
   });
-  it("maps ints and names to stable UUIDs", () => {
-    expect(intToUuid(42)).toBe("00000000-0000-0000-0000-00000000002a");
+  it("maps names to stable UUIDs", () => {
     expect(nameToUuid("x")).toBe(nameToUuid("x"));
     expect(nameToUuid("x")).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });

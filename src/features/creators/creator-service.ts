@@ -163,17 +163,28 @@ export function createCreatorService({ db, health, now, today }: Deps) {
     },
 
     /**
-     * Deletes the creator and, by the seed's cascades, its credentials, milestones and
-     * deliverables (and reveal requests). The DELETE row keeps every deleted value, with the
-     * four credential secrets masked. The DELETE itself is the conditional write.
+     * Deletes the creator with its credentials (and their reveal requests), milestones and
+     * deliverables. The DELETE row keeps every deleted value, with the four credential secrets
+     * masked. The DELETE itself is the conditional write.
+     *
+     * The children are deleted here, not left to the database: on the Django app's tables the
+     * foreign keys do not cascade (NO ACTION DEFERRABLE; Django cascades in Python). Children
+     * first, then the creator, works on both schemas. The creator is locked first, so no child
+     * can be added between the snapshot and the deletes (adding one takes a key-share lock on it).
      */
     async remove(id: string, actor: Actor) {
       return audited(db, actor, async (tx) => {
+        const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM studio_crm_creator WHERE id = ${id}::uuid FOR UPDATE`;
+        if (locked.length === 0) throw notFound("That creator was already deleted.");
         const c = await tx.creator.findUnique({
           where: { id },
           include: { credentials: { include: { revealRequests: true } }, milestones: true, deliverables: true },
         });
         if (!c) throw notFound("That creator was already deleted.");
+        await tx.revealRequest.deleteMany({ where: { credential: { creatorId: id } } });
+        await tx.creatorCredential.deleteMany({ where: { creatorId: id } });
+        await tx.milestone.deleteMany({ where: { creatorId: id } });
+        await tx.aiDeliverable.deleteMany({ where: { creatorId: id } });
         const { count } = await tx.creator.deleteMany({ where: { id } });
         if (count === 0) throw notFound("That creator was already deleted.");
         const { credentials, milestones, deliverables, ...creator } = c;

@@ -196,9 +196,10 @@ export function createHealthService(deps: { db: Db; tz: string }) {
             if (updated.length === 0) return new Set<string>();
             await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`;
             // Same columns and clipping as writeAudit, in bulk: one audit row per updated row.
+            // Every NOT NULL column is set here: on the Django app's tables there is no default.
             const audited = await tx.$executeRaw`
-              INSERT INTO studio_crm_auditlog (id, user_id, user_email, action_type, target_model, target_id, target_display, changes, notes, slack_user_id, slack_team_id)
-              SELECT gen_random_uuid(), ${actor.userId}::int, ${actor.email}, 'UPDATE', 'Creator', u.id,
+              INSERT INTO studio_crm_auditlog (id, "timestamp", user_id, user_email, action_type, target_model, target_id, target_display, changes, notes, slack_user_id, slack_team_id)
+              SELECT gen_random_uuid(), now(), ${actor.userId}::int, ${actor.email}, 'UPDATE', 'Creator', u.id,
                      CASE WHEN char_length(u.display) > 200 THEN left(u.display, 199) || '…' ELSE u.display END,
                      jsonb_build_object('health_score', jsonb_build_object('from', u.prev, 'to', u.score)),
                      u.notes, ${actor.slackUserId}, ${actor.slackTeamId}

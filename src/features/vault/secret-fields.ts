@@ -46,7 +46,9 @@ export function decryptSecrets(fernet: MultiFernet, tokens: SecretTokens): Decry
       continue;
     }
     try {
-      values[f] = fernet.decryptString(t);
+      // Django saves a blank secret as a token of '' (django-encrypted-model-fields encrypts
+      // whatever is not None): that is "not set", never a value to show.
+      values[f] = fernet.decryptString(t) || null;
     } catch {
       failed.push(f);
     }
@@ -54,9 +56,29 @@ export function decryptSecrets(fernet: MultiFernet, tokens: SecretTokens): Decry
   return failed.length ? { ok: false, failed } : { ok: true, values };
 }
 
-/** Which secrets a row holds (for metadata: "password, API keys"), never their values. */
-export function secretsPresent(tokens: SecretTokens): SecretField[] {
-  return SECRET_FIELDS.filter((f) => tokens[f] != null);
+/** Length of a token with one cipher block (version, time, IV, block, MAC; base64): 100 chars. */
+const ONE_BLOCK_TOKEN_CHARS = Math.ceil((1 + 8 + 16 + 16 + 32) / 3) * 4;
+
+/**
+ * Which secrets a row holds (for metadata: "password, API keys"), never their values. A token
+ * of '' (what the Django app stores for a blank field) holds nothing. Only a one-block token can
+ * be one, so only those are opened, and only their length is looked at. A token no configured
+ * key opens still holds something: it counts as set (the reveal then fails closed).
+ */
+export function secretsPresent(fernet: MultiFernet, tokens: SecretTokens): SecretField[] {
+  return SECRET_FIELDS.filter((f) => {
+    const t = tokens[f];
+    if (t == null) return false;
+    if (t.length > ONE_BLOCK_TOKEN_CHARS) return true;
+    try {
+      const plain = fernet.decrypt(t);
+      const empty = plain.length === 0;
+      plain.fill(0);
+      return !empty;
+    } catch {
+      return true;
+    }
+  });
 }
 
 export function tokensOf(row: { loginUrl: string | null; password: string | null; twoFactorBackupCodes: string | null; apiKeys: string | null }): SecretTokens {

@@ -42,7 +42,7 @@ type MetaRow = {
   creator: { brandName: string };
 };
 
-function toMeta(r: MetaRow): CredentialMeta {
+function toMeta(fernet: MultiFernet, r: MetaRow): CredentialMeta {
   return {
     id: r.id,
     creatorId: r.creatorId,
@@ -53,7 +53,7 @@ function toMeta(r: MetaRow): CredentialMeta {
     lastVerifiedDate: fromDbDate(r.lastVerifiedDate),
     expiresOn: fromDbDate(r.expiresOn),
     isActive: r.isActive,
-    secretsSet: secretsPresent(tokensOf(r)),
+    secretsSet: secretsPresent(fernet, tokensOf(r)),
   };
 }
 
@@ -99,7 +99,7 @@ export function createVaultService(deps: { db: Db; fernet: MultiFernet }) {
         select: metaSelect,
         orderBy: [{ isActive: "desc" }, { platformName: "asc" }, { accountIdentifier: "asc" }],
       });
-      const credentials = rows.map(toMeta);
+      const credentials = rows.map((r) => toMeta(fernet, r));
       const reveals = await db.revealRequest.findMany({
         where: { credentialId: { in: credentials.map((c) => c.id) }, status: "REVEALED" },
         orderBy: { revealedAt: "desc" },
@@ -127,7 +127,7 @@ export function createVaultService(deps: { db: Db; fernet: MultiFernet }) {
 
     async get(credentialId: string): Promise<CredentialMeta | null> {
       const r = await db.creatorCredential.findUnique({ where: { id: credentialId }, select: metaSelect });
-      return r ? toMeta(r) : null;
+      return r ? toMeta(fernet, r) : null;
     },
 
     async creator(creatorId: string): Promise<{ id: string; brandName: string } | null> {
@@ -165,7 +165,7 @@ export function createVaultService(deps: { db: Db; fernet: MultiFernet }) {
             },
             select: metaSelect,
           });
-          const meta = toMeta(row);
+          const meta = toMeta(fernet, row);
           return {
             result: meta,
             audit: { action: "CREATE", targetModel: "CreatorCredential", targetId: row.id, targetDisplay: display(meta), changes: snapshot(columns(row), SECRET_FIELDS) },
@@ -201,7 +201,7 @@ export function createVaultService(deps: { db: Db; fernet: MultiFernet }) {
           const changes: Record<string, unknown> = diffChanges(nonSecret(before), nonSecret(after));
           // A re-entered secret counts as changed even if it is the same: comparing would mean decrypting.
           for (const f of provided) changes[f] = { changed: true };
-          const meta = toMeta(after);
+          const meta = toMeta(fernet, after);
           return {
             result: { meta, changed: Object.keys(changes) },
             audit: {
@@ -231,7 +231,7 @@ export function createVaultService(deps: { db: Db; fernet: MultiFernet }) {
         if (!row) throw notFound("That credential doesn't exist (any more).");
         if (n.count === 0) throw new AppError(ErrorCode.Conflict, { userMessage: "That credential is already deactivated." });
         const expiredRequests = await expireOpenRequests(tx, actor, { credentialId });
-        const meta = toMeta(row);
+        const meta = toMeta(fernet, row);
         return {
           result: { meta, expiredRequests },
           audit: { action: "UPDATE", targetModel: "CreatorCredential", targetId: credentialId, targetDisplay: display(meta), changes: { is_active: { from: true, to: false } } },
