@@ -14,6 +14,7 @@ import { MultiFernet, parseFernetKeys } from "./crypto/fernet.js";
 import { startSchedules } from "./schedules.js";
 import type { FeatureDeps } from "./features/types.js";
 import { SlackHttpReceiver, type ExtraRoute } from "./slack/http-receiver.js";
+import { auditRoleProblems } from "./audit/app-role.js";
 
 export type RunningBot = {
   port: number;
@@ -37,6 +38,16 @@ export async function startBot(
   if (!(await pingDb(db))) {
     await db.$disconnect();
     throw new StartupError(`cannot reach Postgres at ${redactUrl(config.databaseUrl)}; is it running, and were migrations applied (npm run db:migrate)?`);
+  }
+  // Requests are served as a role that cannot rewrite history; production refuses any other.
+  const roleProblems = await auditRoleProblems((sql, params) => db.$queryRawUnsafe(sql, ...params));
+  if (roleProblems.length > 0) {
+    const message = `DATABASE_URL's role (${redactUrl(config.databaseUrl)}) could rewrite the audit log: it ${roleProblems.join("; it ")}. Serve requests as the limited app role (README, "Database roles").`;
+    if (config.nodeEnv === "production") {
+      await db.$disconnect();
+      throw new StartupError(message);
+    }
+    logger.warn(message);
   }
 
   const client = new WebClient(config.slack.botToken, {

@@ -32,7 +32,8 @@ const timeZone = z.string().default("UTC").refine(
 );
 
 export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-5-5";
-export const DEFAULT_DATABASE_URL = "postgresql://postgres@localhost:5432/wavelaunch";
+/** The bot's own, limited role (see src/audit/app-role.ts); `npm start` creates it locally. */
+export const DEFAULT_DATABASE_URL = "postgresql://wavelaunch_app@localhost:5432/wavelaunch";
 
 /** The bot token the local sandbox (src/sandbox/) accepts; it is no secret and means nothing to Slack. */
 export const SANDBOX_BOT_TOKEN = "xoxb-sandbox";
@@ -182,4 +183,41 @@ export function loadKeyToolConfig(env: Record<string, string | undefined> = proc
   const parsed = schema.pick({ DATABASE_URL: true, FIELD_ENCRYPTION_KEY: true }).safeParse(env);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0] ?? "config")} ${i.message}`));
   return { databaseUrl: parsed.data.DATABASE_URL, encryptionKeys: parsed.data.FIELD_ENCRYPTION_KEY };
+}
+
+export type MigrationConfig = {
+  /** The tables' owner: migrations run as this user. */
+  ownerUrl: string;
+  /** The role the bot serves requests as: DATABASE_URL's user, granted its privileges after migrating. */
+  appRole: string;
+  /** Outside production the runner creates a missing app role (LOGIN, no password: local trust auth). */
+  createAppRole: boolean;
+};
+
+/**
+ * For the migration runner: DATABASE_URL is the bot's limited connection, MIGRATION_DATABASE_URL
+ * the owner's. Outside production an unset MIGRATION_DATABASE_URL means DATABASE_URL's database
+ * as the local superuser `postgres` (trust auth); production requires it.
+ */
+export function loadMigrationConfig(env: Record<string, string | undefined> = process.env): MigrationConfig {
+  const url = z.url({ protocol: /^postgres(ql)?$/ });
+  const problems: string[] = [];
+  const app = url.default(DEFAULT_DATABASE_URL).safeParse(env.DATABASE_URL?.trim() || undefined);
+  if (!app.success) problems.push("DATABASE_URL must be a postgresql:// URL");
+  const production = env.NODE_ENV === "production";
+  let ownerUrl: string | undefined;
+  if (env.MIGRATION_DATABASE_URL?.trim()) {
+    const owner = url.safeParse(env.MIGRATION_DATABASE_URL.trim());
+    if (owner.success) ownerUrl = owner.data;
+    else problems.push("MIGRATION_DATABASE_URL must be a postgresql:// URL");
+  } else if (production) {
+    problems.push("MIGRATION_DATABASE_URL is required in production (the tables' owner; DATABASE_URL is the bot's limited role)");
+  } else if (app.success) {
+    const u = new URL(app.data);
+    u.username = "postgres";
+    u.password = "";
+    ownerUrl = u.toString();
+  }
+  if (problems.length > 0 || !app.success || !ownerUrl) throw new ConfigError(problems);
+  return { ownerUrl, appRole: decodeURIComponent(new URL(app.data).username) || "postgres", createAppRole: !production };
 }
