@@ -1,5 +1,5 @@
 import { WebClient } from "@slack/web-api";
-import type { Config } from "./config.js";
+import { DEV_AUDIT_ANCHOR_KEY, type Config } from "./config.js";
 import { createDatabase, pingDb, type Db } from "./db.js";
 import type { Logger } from "./logger.js";
 import { createSlackApp, ensureSlash } from "./slack/app.js";
@@ -15,6 +15,8 @@ import { startSchedules } from "./schedules.js";
 import type { FeatureDeps } from "./features/types.js";
 import { SlackHttpReceiver, type ExtraRoute } from "./slack/http-receiver.js";
 import { auditRoleProblems } from "./audit/app-role.js";
+import { parseAnchorKeys } from "./audit/audit-anchor.js";
+import { startCheckpoints } from "./audit/audit-checkpoint.js";
 
 export type RunningBot = {
   port: number;
@@ -48,6 +50,9 @@ export async function startBot(
       throw new StartupError(message);
     }
     logger.warn(message);
+  }
+  if (config.audit.anchorKeys[0] === DEV_AUDIT_ANCHOR_KEY) {
+    logger.warn("AUDIT_ANCHOR_KEY is unset: audit checkpoints are signed with the PUBLIC development key (DEV_AUDIT_ANCHOR_KEY in src/config.ts); they prove nothing. Production requires a real key.");
   }
 
   const client = new WebClient(config.slack.botToken, {
@@ -103,6 +108,14 @@ export async function startBot(
 
   await startFeatures(deps);
   const schedules = opts.schedules === false ? null : startSchedules(featureSchedules(deps), logger);
+  // Not a feature schedule: the audit trail's anchor runs whenever the bot serves requests.
+  const checkpoints = await startCheckpoints({
+    db,
+    key: parseAnchorKeys(config.audit.anchorKeys)[0]!,
+    intervalMs: config.audit.checkpointIntervalSeconds * 1000,
+    clock: deps.clock,
+    logger,
+  });
 
   let port = 0;
   if (receiver instanceof SlackHttpReceiver) {
@@ -113,15 +126,22 @@ export async function startBot(
   }
   logger.info({ port, mode: receiver instanceof SlackHttpReceiver ? "http" : "socket", botUserId: bot.botUserId }, "Wavelaunch bot started");
 
+  let stopped: Promise<void> | undefined;
   return {
     port,
     db,
     router,
     deps,
-    async stop() {
-      schedules?.stop();
-      await app.stop().catch(() => undefined);
-      await db.$disconnect();
+    // Once, however often it is called (a signal handler and a test harness may both call it).
+    stop() {
+      stopped ??= (async () => {
+        schedules?.stop();
+        await app.stop().catch(() => undefined);
+        // After in-flight requests: the last rows they audited are anchored before the pool closes.
+        await checkpoints.stop();
+        await db.$disconnect();
+      })();
+      return stopped;
     },
   };
 }

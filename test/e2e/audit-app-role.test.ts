@@ -60,6 +60,8 @@ describe("the bot's database role cannot rewrite history", () => {
     ["add a trigger of its own", "CREATE TRIGGER wl_x BEFORE INSERT ON studio_crm_auditlog FOR EACH ROW EXECUTE FUNCTION wl_audit_chain()", /permission denied for table studio_crm_auditlog/],
     ["skip every trigger for its session", "SET session_replication_role = replica", /permission denied to set parameter "session_replication_role"/],
     ["become the superuser", "SET ROLE postgres", /permission denied to set role "postgres"/],
+    ["delete a signed checkpoint", "DELETE FROM wl_audit_checkpoint", /permission denied for table wl_audit_checkpoint/],
+    ["rewrite a signed checkpoint", "UPDATE wl_audit_checkpoint SET hmac = repeat('0', 64)", /permission denied for table wl_audit_checkpoint/],
   ])("refuses to %s", async (_what, sql, refusal) => {
     const err = await asBot(sql);
     expect(err?.message).toMatch(refusal);
