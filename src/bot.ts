@@ -1,5 +1,5 @@
 import { WebClient } from "@slack/web-api";
-import type { Config } from "./config.js";
+import { DEV_AUDIT_ANCHOR_KEY, type Config } from "./config.js";
 import { createDatabase, pingDb, type Db, type Pool } from "./db.js";
 import { listenForChanges } from "./db-notify.js";
 import type { Logger } from "./logger.js";
@@ -19,6 +19,9 @@ import { MultiFernet, parseFernetKeys } from "./crypto/fernet.js";
 import { startSchedules } from "./schedules.js";
 import type { FeatureDeps } from "./features/types.js";
 import { SlackHttpReceiver, type ExtraRoute } from "./slack/http-receiver.js";
+import { auditRoleProblems } from "./audit/app-role.js";
+import { parseAnchorKeys } from "./audit/audit-anchor.js";
+import { startCheckpoints } from "./audit/audit-checkpoint.js";
 
 export type RunningBot = {
   port: number;
@@ -47,6 +50,19 @@ export async function startBot(
   if (!(await pingDb(db))) {
     await db.$disconnect();
     throw new StartupError(`cannot reach Postgres at ${redactUrl(config.databaseUrl)}; is it running, and were migrations applied (npm run db:migrate)?`);
+  }
+  // Requests are served as a role that cannot rewrite history; production refuses any other.
+  const roleProblems = await auditRoleProblems((sql, params) => db.$queryRawUnsafe(sql, ...params));
+  if (roleProblems.length > 0) {
+    const message = `DATABASE_URL's role (${redactUrl(config.databaseUrl)}) could rewrite the audit log: it ${roleProblems.join("; it ")}. Serve requests as the limited app role (README, "Database roles").`;
+    if (config.nodeEnv === "production") {
+      await db.$disconnect();
+      throw new StartupError(message);
+    }
+    logger.warn(message);
+  }
+  if (config.audit.anchorKeys[0] === DEV_AUDIT_ANCHOR_KEY) {
+    logger.warn("AUDIT_ANCHOR_KEY is unset: audit checkpoints are signed with the PUBLIC development key (DEV_AUDIT_ANCHOR_KEY in src/config.ts); they prove nothing. Production requires a real key.");
   }
 
   const client = new WebClient(config.slack.botToken, {
@@ -115,6 +131,14 @@ export async function startBot(
 
   await startFeatures(deps, services);
   const schedules = opts.schedules === false ? null : startSchedules(featureSchedules(deps, services), logger);
+  // Not a feature schedule: the audit trail's anchor runs whenever the bot serves requests.
+  const checkpoints = await startCheckpoints({
+    db,
+    key: parseAnchorKeys(config.audit.anchorKeys)[0]!,
+    intervalMs: config.audit.checkpointIntervalSeconds * 1000,
+    clock: deps.clock,
+    logger,
+  });
 
   let port = 0;
   if (receiver instanceof SlackHttpReceiver) {
@@ -125,6 +149,7 @@ export async function startBot(
   }
   logger.info({ port, mode: receiver instanceof SlackHttpReceiver ? "http" : "socket", botUserId: bot.botUserId }, "Wavelaunch bot started");
 
+  let stopped: Promise<void> | undefined;
   return {
     port,
     db,
@@ -132,16 +157,22 @@ export async function startBot(
     router,
     deps,
     services,
-    async stop() {
-      schedules?.stop();
-      await app.stop().catch(() => undefined);
-      // Requests already acked still get their answer (and its audit row) if they finish in time.
-      await pipeline.drain(5_000);
-      // Rows still in the batch commit; the suppressed-refusal counts are written.
-      await refusals.stop();
-      await audit.drain();
-      await actorFeed.stop();
-      await db.$disconnect();
+    // Once, however often it is called (a signal handler and a test harness may both call it).
+    stop() {
+      stopped ??= (async () => {
+        schedules?.stop();
+        await app.stop().catch(() => undefined);
+        // Requests already acked still get their answer (and its audit row) if they finish in time.
+        await pipeline.drain(5_000);
+        // Rows still in the batch commit; the suppressed-refusal counts are written.
+        await refusals.stop();
+        await audit.drain();
+        // After in-flight requests: the last rows they audited are anchored before the pool closes.
+        await checkpoints.stop();
+        await actorFeed.stop();
+        await db.$disconnect();
+      })();
+      return stopped;
     },
   };
 }

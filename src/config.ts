@@ -33,7 +33,8 @@ const timeZone = z.string().default("UTC").refine(
 );
 
 export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-5-5";
-export const DEFAULT_DATABASE_URL = "postgresql://postgres@localhost:5432/wavelaunch";
+/** The bot's own, limited role (see src/audit/app-role.ts); `npm start` creates it locally. */
+export const DEFAULT_DATABASE_URL = "postgresql://wavelaunch_app@localhost:5432/wavelaunch";
 
 /** The bot token the local sandbox (src/sandbox/) accepts; it is no secret and means nothing to Slack. */
 export const SANDBOX_BOT_TOKEN = "xoxb-sandbox";
@@ -42,7 +43,25 @@ export const SANDBOX_BOT_TOKEN = "xoxb-sandbox";
  * it protects nothing: only demo data is ever encrypted with it, and production never uses it.
  */
 export const SANDBOX_FIELD_ENCRYPTION_KEY = "QQrkcEx08w2XkYFChSeTxjY5YwE-7Sj-YhaWwWWqUwE=";
+/**
+ * AUDIT_ANCHOR_KEY outside production when it is unset. Public (it is in the source), so its
+ * checkpoints prove nothing against anyone who reads this file: production requires a real key.
+ */
+export const DEV_AUDIT_ANCHOR_KEY = "XdgXSfo_vSGShs--QjklpmU7IeUFoc1KM2T6ftgCsTQ";
 const SLACK_VARIABLES = ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL"] as const;
+
+// Comma-separated HMAC keys for the audit checkpoints: the first signs, every one verifies.
+const anchorKeys = z
+  .string({ error: "is required in production (url-safe base64 of at least 32 random bytes)" })
+  .transform((v, ctx) => {
+    const keys = v.split(",").map((s) => s.trim()).filter(Boolean);
+    const bad = keys.findIndex((k) => !/^[A-Za-z0-9_-]+={0,2}$/.test(k) || Buffer.from(k, "base64url").length < 32);
+    if (keys.length === 0 || bad >= 0) {
+      ctx.addIssue({ code: "custom", message: keys.length === 0 ? "is empty" : `key #${bad + 1} is not url-safe base64 of at least 32 bytes` });
+      return z.NEVER;
+    }
+    return keys;
+  });
 
 const schema = z
   .object({
@@ -79,6 +98,8 @@ const schema = z
     ANTHROPIC_API_KEY: optionalString,
     ANTHROPIC_BASE_URL: optionalString.pipe(z.url().optional()),
     ANTHROPIC_MODEL: z.string().default(DEFAULT_ANTHROPIC_MODEL),
+    AUDIT_ANCHOR_KEY: anchorKeys,
+    AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   });
@@ -101,6 +122,8 @@ export type Config = Readonly<{
   revealMessageTtlSeconds: number;
   digest: Readonly<{ channel: string | undefined; cron: string; tz: string }>;
   anthropic: Readonly<{ apiKey: string | undefined; baseUrl: string | undefined; model: string }>;
+  /** Signed checkpoints of the audit chain (src/audit/audit-checkpoint.ts). */
+  audit: Readonly<{ anchorKeys: readonly string[]; checkpointIntervalSeconds: number }>;
   port: number;
   logLevel: string;
   /**
@@ -131,7 +154,7 @@ export function loadConfig(input: Record<string, string | undefined> = process.e
         FIELD_ENCRYPTION_KEY: input.FIELD_ENCRYPTION_KEY?.trim() || SANDBOX_FIELD_ENCRYPTION_KEY,
       }
     : input;
-  const parsed = schema.safeParse(env);
+  const parsed = schema.safeParse(withDevAnchorKey(env));
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0] ?? "config")} ${i.message}`);
   if (noSlack && !sandbox) problems.push("NODE_ENV=production refuses the local Slack sandbox (it runs only when no SLACK_* variable is set, outside production)");
   // Checked outside zod so it is reported alongside the other problems, not after them.
@@ -157,6 +180,7 @@ export function loadConfig(input: Record<string, string | undefined> = process.e
     revealMessageTtlSeconds: e.REVEAL_MESSAGE_TTL_SECONDS,
     digest: { channel: e.DIGEST_CHANNEL, cron: e.DIGEST_CRON, tz: e.DIGEST_TZ },
     anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, model: e.ANTHROPIC_MODEL },
+    audit: { anchorKeys: e.AUDIT_ANCHOR_KEY, checkpointIntervalSeconds: e.AUDIT_CHECKPOINT_INTERVAL_SECONDS },
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     sandbox,
@@ -189,4 +213,61 @@ export function loadKeyToolConfig(env: Record<string, string | undefined> = proc
   const parsed = schema.pick({ DATABASE_URL: true, FIELD_ENCRYPTION_KEY: true }).safeParse(env);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0] ?? "config")} ${i.message}`));
   return { databaseUrl: parsed.data.DATABASE_URL, encryptionKeys: parsed.data.FIELD_ENCRYPTION_KEY };
+}
+
+/** Outside production an unset AUDIT_ANCHOR_KEY means the public development key. */
+function withDevAnchorKey(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  if (env.AUDIT_ANCHOR_KEY?.trim() || env.NODE_ENV === "production") return env;
+  return { ...env, AUDIT_ANCHOR_KEY: DEV_AUDIT_ANCHOR_KEY };
+}
+
+export type MigrationConfig = {
+  /** The tables' owner: migrations run as this user. */
+  ownerUrl: string;
+  /** The role the bot serves requests as: DATABASE_URL's user, granted its privileges after migrating. */
+  appRole: string;
+  /** Outside production the runner creates a missing app role (LOGIN, no password: local trust auth). */
+  createAppRole: boolean;
+};
+
+/**
+ * For the migration runner: DATABASE_URL is the bot's limited connection, MIGRATION_DATABASE_URL
+ * the owner's. Outside production an unset MIGRATION_DATABASE_URL means DATABASE_URL's database
+ * as the local superuser `postgres` (trust auth); production requires it.
+ */
+export function loadMigrationConfig(env: Record<string, string | undefined> = process.env): MigrationConfig {
+  const url = z.url({ protocol: /^postgres(ql)?$/ });
+  const problems: string[] = [];
+  const app = url.default(DEFAULT_DATABASE_URL).safeParse(env.DATABASE_URL?.trim() || undefined);
+  if (!app.success) problems.push("DATABASE_URL must be a postgresql:// URL");
+  const production = env.NODE_ENV === "production";
+  let ownerUrl: string | undefined;
+  if (env.MIGRATION_DATABASE_URL?.trim()) {
+    const owner = url.safeParse(env.MIGRATION_DATABASE_URL.trim());
+    if (owner.success) ownerUrl = owner.data;
+    else problems.push("MIGRATION_DATABASE_URL must be a postgresql:// URL");
+  } else if (production) {
+    problems.push("MIGRATION_DATABASE_URL is required in production (the tables' owner; DATABASE_URL is the bot's limited role)");
+  } else if (app.success) {
+    const u = new URL(app.data);
+    u.username = "postgres";
+    u.password = "";
+    ownerUrl = u.toString();
+  }
+  if (problems.length > 0 || !app.success || !ownerUrl) throw new ConfigError(problems);
+  return { ownerUrl, appRole: decodeURIComponent(new URL(app.data).username) || "postgres", createAppRole: !production };
+}
+
+/** For `npm run audit:verify`: the database, the anchor keys and how often checkpoints are due. */
+export function loadAuditToolConfig(env: Record<string, string | undefined> = process.env): {
+  databaseUrl: string;
+  anchorKeys: string[];
+  checkpointIntervalSeconds: number;
+} {
+  const parsed = schema
+    .pick({ DATABASE_URL: true, AUDIT_ANCHOR_KEY: true, AUDIT_CHECKPOINT_INTERVAL_SECONDS: true })
+    .safeParse(withDevAnchorKey(env));
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0] ?? "config")} ${i.message}`));
+  const e = parsed.data;
+  return { databaseUrl: e.DATABASE_URL, anchorKeys: e.AUDIT_ANCHOR_KEY, checkpointIntervalSeconds: e.AUDIT_CHECKPOINT_INTERVAL_SECONDS };
 }

@@ -13,6 +13,7 @@ export const REDACT_PATHS = [
   "secret", "*.secret", "secrets", "*.secrets",
   "authorization", "*.authorization", "*.headers.authorization", "*.headers[\"x-api-key\"]",
   "encryptionKeys", "*.encryptionKeys",
+  "anchorKeys", "*.anchorKeys", "*.*.anchorKeys",
   "response_url", "*.response_url",
 ];
 

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
+import { auditRoleProblems, ensureAppRole, grantAppRole } from "../audit/app-role.js";
 
 // Applies prisma/migrations/<name>/migration.sql in order and records each in
 // `_prisma_migrations` exactly as Prisma does (sha256 checksum, finished_at, steps), so
@@ -11,7 +12,19 @@ import pg from "pg";
 // and two replicas starting at once apply each migration once.
 const PRISMA_MIGRATE_LOCK = 72707369;
 
-export type MigrationResult = { applied: string[]; alreadyApplied: string[] };
+export type MigrationResult = {
+  applied: string[];
+  alreadyApplied: string[];
+  /** What happened to the app role (absent when none was asked for). */
+  appRole?: { name: string; created: boolean; granted: boolean };
+};
+
+export type MigrateOptions = {
+  /** The role the bot serves requests as (DATABASE_URL's user): granted its privileges after migrating. */
+  appRole?: string;
+  /** Create the app role when it is missing (local development); otherwise a missing role is an error. */
+  createAppRole?: boolean;
+};
 
 export class MigrationError extends Error {
   override name = "MigrationError";
@@ -54,7 +67,7 @@ export async function listMigrations(dir: string): Promise<{ name: string; sql: 
   );
 }
 
-export async function migrate(databaseUrl: string, dir: string): Promise<MigrationResult> {
+export async function migrate(databaseUrl: string, dir: string, opts: MigrateOptions = {}): Promise<MigrationResult> {
   const migrations = await listMigrations(dir);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -101,9 +114,31 @@ export async function migrate(databaseUrl: string, dir: string): Promise<Migrati
       }
       result.applied.push(m.name);
     }
+    if (opts.appRole) result.appRole = await prepareAppRole(client, opts.appRole, opts.createAppRole ?? false);
     return result;
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_MIGRATE_LOCK]).catch(() => undefined);
     await client.end();
   }
+}
+
+/**
+ * After the migrations, still under the lock: the app role gets its grants (new tables included)
+ * and is checked for anything that would let it rewrite the audit log. The same user as the
+ * owner (DATABASE_URL without a separate MIGRATION_DATABASE_URL) is left alone: nothing to grant.
+ */
+async function prepareAppRole(client: pg.Client, role: string, create: boolean): Promise<NonNullable<MigrationResult["appRole"]>> {
+  const { rows } = await client.query<{ me: string }>("SELECT current_user AS me");
+  if (rows[0]!.me === role) return { name: role, created: false, granted: false };
+  const exists = (await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role])).rowCount;
+  if (!exists && !create) {
+    throw new MigrationError(`the app role "${role}" (the user in DATABASE_URL) does not exist: create it first (README, "Database roles")`);
+  }
+  const created = exists ? false : await ensureAppRole(client, role);
+  await grantAppRole(client, role);
+  const problems = await auditRoleProblems(async (sql, params) => (await client.query(sql, params)).rows, role);
+  if (problems.length > 0) {
+    throw new MigrationError(`the app role "${role}" could rewrite the audit log: it ${problems.join("; it ")}. Fix the role (README, "Database roles").`);
+  }
+  return { name: role, created, granted: true };
 }

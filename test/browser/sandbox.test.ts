@@ -67,7 +67,7 @@ describe.skipIf(unavailable !== null)("the sandbox page in Chromium", () => {
     mkdirSync(SHOTS, { recursive: true });
     tdb = await createTestDatabase();
     // As `npm start` with no Slack app, but a short reveal lifetime so the test sees it go.
-    const config = loadConfig({ DATABASE_URL: tdb.url, PORT: "0", LOG_LEVEL: "warn", REVEAL_MESSAGE_TTL_SECONDS: "2" });
+    const config = loadConfig({ DATABASE_URL: tdb.appUrl, PORT: "0", LOG_LEVEL: "warn", REVEAL_MESSAGE_TTL_SECONDS: "2" });
     bot = await startSandboxBot(config, captureLogger("warn").logger, { schedules: false });
     userDataDir = mkdtempSync(join(tmpdir(), "wl-sandbox-chromium-"));
     context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1360, height: 900 } });

@@ -22,7 +22,7 @@ const answerText = async (url: string) => String((await answerTo(h, url, 10_000)
 
 describe("a role change on one replica", () => {
   it("is seen by a second bot process on its very next request (no cache TTL in between)", async () => {
-    other = await startBotProcess({ SLACK_API_URL: h.slack.apiUrl, DATABASE_URL: h.tdb.url });
+    other = await startBotProcess({ SLACK_API_URL: h.slack.apiUrl, DATABASE_URL: h.tdb.appUrl });
     // The other process caches USTAFF2 as staff: approvals (admin) are refused there.
     expect(await answerText((await h.commandAt(other.baseUrl, "USTAFF2", "approvals")).responseUrl)).toMatch(/needs the \*admin\* role/);
     expect(await answerText((await h.commandAt(other.baseUrl, "USTAFF2", "approvals")).responseUrl)).toMatch(/needs the \*admin\* role/);
@@ -45,7 +45,7 @@ describe("a signal in the middle of traffic", () => {
   // SIGTERM drains; SIGKILL cannot, which is what shows the order: an answer is sent only
   // after its audit row committed, so even a killed process has no answer without a row.
   it.each(["SIGTERM", "SIGKILL"] as const)("%s loses no answered request's audit row", async (signal) => {
-    const bot = await startBotProcess({ SLACK_API_URL: h.slack.apiUrl, DATABASE_URL: h.tdb.url });
+    const bot = await startBotProcess({ SLACK_API_URL: h.slack.apiUrl, DATABASE_URL: h.tdb.appUrl });
     other = bot;
     const sent: Promise<{ responseUrl: string }>[] = [];
     const tag = signal.toLowerCase();

@@ -44,7 +44,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     SLACK_BOT_TOKEN: "xoxb-test-token",
     SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
-    DATABASE_URL: tdb.url,
+    // The bot serves requests as the limited app role, as in production; tdb.db stays the owner.
+    DATABASE_URL: tdb.appUrl,
     FIELD_ENCRYPTION_KEY: TEST_KEY,
     ADMIN_SLACK_USER_IDS: "UADMIN",
     PORT: "0",

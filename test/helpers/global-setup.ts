@@ -4,10 +4,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import { ensureDatabase, migrate } from "../../src/migrate/migrate-runner.js";
-import { dbUrl, dropDatabase, withAdmin } from "./pg-admin.js";
+import { APP_ROLE, dbUrl, dropDatabase, withAdmin } from "./pg-admin.js";
 
 // One migrated template per run; each test file clones it (CREATE DATABASE … TEMPLATE),
-// which takes milliseconds instead of re-running every migration.
+// which takes milliseconds instead of re-running every migration. The runner grants the app
+// role (cluster-wide, created if missing) in the template, so every clone carries the grants
+// and the bot under test serves requests with exactly production's privileges.
 export default async function setup(project: TestProject) {
   const template = `wl_test_${process.pid}_tpl`;
   await withAdmin(async (c) => {
@@ -20,7 +22,7 @@ export default async function setup(project: TestProject) {
     }
   });
   await ensureDatabase(dbUrl(template));
-  await migrate(dbUrl(template), fileURLToPath(new URL("../../prisma/migrations/", import.meta.url)));
+  await migrate(dbUrl(template), fileURLToPath(new URL("../../prisma/migrations/", import.meta.url)), { appRole: APP_ROLE, createAppRole: true });
   project.provide("templateDb", template);
   project.provide("runPid", process.pid);
   const leakReport = path.join(tmpdir(), `wl-leak-scan-${process.pid}.jsonl`);

@@ -1,9 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import { createDb, type Db } from "../../src/db.js";
-import { dbUrl, dropDatabase, withAdmin } from "./pg-admin.js";
+import { appDbUrl, dbUrl, dropDatabase, withAdmin } from "./pg-admin.js";
 
-export type TestDatabase = { name: string; url: string; db: Db; drop(): Promise<void> };
+/**
+ * `url` and `db` connect as the owner (a superuser: fixtures, tampering, inspection); `appUrl`
+ * as the limited app role, which is what the bot under test must use.
+ */
+export type TestDatabase = { name: string; url: string; appUrl: string; db: Db; drop(): Promise<void> };
 
 /** A fresh, migrated database of this test file's own, cloned from the run's template. */
 export async function createTestDatabase(): Promise<TestDatabase> {
@@ -26,6 +30,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     url,
+    appUrl: appDbUrl(name),
     db,
     async drop() {
       await db.$disconnect();

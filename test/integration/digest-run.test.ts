@@ -57,7 +57,7 @@ describe("exactly once", () => {
     await seedCreators(db, "GREEN", 5);
     const auditBefore = await db.auditLog.count({ where: { targetModel: "Creator" } });
 
-    const others = Array.from({ length: 4 }, () => createDb(h.tdb.url, { max: 3 }));
+    const others = Array.from({ length: 4 }, () => createDb(h.tdb.appUrl, { max: 3 }));
     try {
       const replicas = [h.bot.deps, ...others.map((o) => ({ ...h.bot.deps, db: o }))];
       const firedAt = new Date();

@@ -3,12 +3,12 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { createDb, type Db } from "../../src/db.js";
+import { createDatabase, type Db, type Pool } from "../../src/db.js";
 import { ensureDatabase, migrate } from "../../src/migrate/migrate-runner.js";
 import { verifyAuditChain } from "../../src/audit/audit-chain.js";
 import { MultiFernet, parseFernetKeys } from "../../src/crypto/fernet.js";
 import { createHealthService } from "../../src/features/health/health-service.js";
-import { runNightlyHealth } from "../../src/features/milestones/health-job.js";
+import { runNightlyHealth } from "../../src/features/health/health-job.js";
 import { createCreatorService } from "../../src/features/creators/creator-service.js";
 import { creatorFormSchema } from "../../src/features/creators/creator-schemas.js";
 import { createMilestoneService } from "../../src/features/milestones/milestone-service.js";
@@ -68,6 +68,13 @@ function django<T = Record<string, unknown>>(phase: string, url: string, args: o
 }
 
 const made: string[] = [];
+/** The pg.Pool under each Prisma client opened here (the identity service reads through it). */
+const pools = new Map<Db, Pool>();
+function open(url: string): Db {
+  const { db, pool } = createDatabase(url, { max: 4 });
+  pools.set(db, pool);
+  return db;
+}
 async function emptyDatabase(tag: string): Promise<string> {
   const name = testDbName(`dj${tag}_${randomBytes(3).toString("hex")}`);
   made.push(name);
@@ -82,13 +89,14 @@ afterAll(async () => {
 });
 
 function services(db: Db, profiles: SlackProfile[] = [], bootstrapAdmins: string[] = []) {
+  const pool = pools.get(db)!;
   const health = createHealthService({ db, tz: "UTC" });
   return {
     health,
     creators: createCreatorService({ db, health, now: () => new Date(), today: () => TODAY }),
     milestones: createMilestoneService({ db, health, today: () => TODAY }),
     vault: createVaultService({ db, fernet }),
-    identity: createIdentityService({ db, directory: { lookup: async (id) => profiles.find((p) => p.slackUserId === id) ?? null }, bootstrapAdmins }),
+    identity: createIdentityService({ db, pool, directory: { lookup: async (id) => profiles.find((p) => p.slackUserId === id) ?? null }, bootstrapAdmins }),
   };
 }
 
@@ -140,7 +148,7 @@ describe.skipIf(skipReason !== null)("shared database with the real Django app (
       djangoFirstUrl = await emptyDatabase("1");
       setup = await django("django_first_setup", djangoFirstUrl, { today: TODAY });
       expect(ok(setup.migrate).unapplied).toEqual([]);
-      db = createDb(djangoFirstUrl, { max: 4 });
+      db = open(djangoFirstUrl);
       s = services(db);
       alice = { userId: setup.aliceId, email: "alice@studio.test", role: "admin", slackUserId: "U0ALICE", slackTeamId: "T0STUDIO", displayName: "Alice" };
     });
@@ -235,7 +243,7 @@ describe.skipIf(skipReason !== null)("shared database with the real Django app (
     beforeAll(async () => {
       url = await emptyDatabase("2");
       await migrate(url, MIGRATIONS);
-      db = createDb(url, { max: 4 });
+      db = open(url);
       const boss = profile("U0BOSS", "boss@studio.test", "Bo Boss");
       const target = profile("U0TARGET", "target@studio.test", "Tara Target");
       const s = services(db, [boss, target], ["U0BOSS"]);

@@ -30,7 +30,7 @@ afterAll(async () => {
 
 /** A replica: its own connection pool and health service, as a separate process would have. */
 function replica() {
-  const rdb = createDb(tdb.url, { max: 3 });
+  const rdb = createDb(tdb.appUrl, { max: 3 });
   return { deps: { db: rdb, health: createHealthService({ db: rdb, tz: TZ }) }, close: () => rdb.$disconnect() };
 }
 

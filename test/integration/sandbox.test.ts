@@ -26,7 +26,7 @@ let logs: ReturnType<typeof captureLogger>;
 beforeAll(async () => {
   tdb = await createTestDatabase();
   // No NODE_ENV and no Slack variable: what a fresh checkout's `npm start` sees.
-  config = loadConfig({ DATABASE_URL: tdb.url, PORT: "0", LOG_LEVEL: "debug" });
+  config = loadConfig({ DATABASE_URL: tdb.appUrl, PORT: "0", LOG_LEVEL: "debug" });
   logs = captureLogger();
   bot = await startSandboxBot(config, logs.logger, { schedules: false });
 });

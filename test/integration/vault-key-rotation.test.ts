@@ -152,7 +152,7 @@ describe("key rotation", () => {
     const env = {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
-      DATABASE_URL: tdb.url,
+      DATABASE_URL: tdb.appUrl,
       FIELD_ENCRYPTION_KEY: `${NEW},${OLD}`,
       SLACK_BOT_TOKEN: "xoxb-rotation",
       SLACK_SIGNING_SECRET: "rotation-secret",

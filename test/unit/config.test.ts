@@ -45,7 +45,7 @@ describe("loadConfig", () => {
 
   it("runs with Slack credentials against Slack: the sandbox is off", () => {
     expect(loadConfig(minimal).sandbox).toBe(false);
-    expect(loadConfig({ ...minimal, NODE_ENV: "production" }).sandbox).toBe(false);
+    expect(loadConfig({ ...minimal, NODE_ENV: "production", AUDIT_ANCHOR_KEY: "pQ3k0v7mX2r9sT4wY6zA1bC8dE5fG0hJ2kL4mN6pR8s" }).sandbox).toBe(false);
   });
 });
 
