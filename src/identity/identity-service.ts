@@ -32,6 +32,21 @@ async function userByEmail(
   return rows[0] ?? null;
 }
 
+/**
+ * A linked caller is one indexed query; one that takes longer than this means a database that
+ * accepts connections and does not answer: the caller is told so at once. Only this query is
+ * bounded: a first contact also waits on Slack's users.info, which has its own timeouts.
+ */
+const LOOKUP_DEADLINE_MS = 1_500;
+
+function withinDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the database did not answer the caller lookup within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 export function createIdentityService({ db, pool, directory, bootstrapAdmins }: Deps) {
   const admins = new Set(bootstrapAdmins);
 
@@ -81,7 +96,7 @@ export function createIdentityService({ db, pool, directory, bootstrapAdmins }: 
   }
 
   async function resolveOnce(slackUserId: string, teamId: string | null): Promise<Actor> {
-    const row = await linked(slackUserId);
+    const row = await withinDeadline(linked(slackUserId), LOOKUP_DEADLINE_MS);
     if (row) {
       let role = (row.user.role?.role ?? null) as Role | null;
       if (!role && admins.has(slackUserId)) role = await bootstrapAdmin(row.user.id, row.user.email, slackUserId, teamId);

@@ -50,30 +50,21 @@ export function eventDedupe(pool: Pool, logger: Logger): Middleware<AnyMiddlewar
 
 /**
  * Who is calling, resolved once per request (from the actor cache when it can) and put on
- * `context.actor`. The lookup is bounded: against a database that accepts connections and
- * never answers, the caller is told within ~1.5 s that the bot can't reach its database,
- * instead of getting Slack's timeout.
+ * `context.actor`. When the lookup fails (a database that is down, or hung past the identity
+ * service's deadline), the request still reaches the pipeline, which tells the caller that the
+ * bot can't reach its database instead of leaving them with silence.
  */
-export function resolveActor(cache: Pick<ActorCache, "get">, logger: Logger, opts: { timeoutMs?: number } = {}): Middleware<AnyMiddlewareArgs> {
-  const timeoutMs = opts.timeoutMs ?? 1_500;
+export function resolveActor(cache: Pick<ActorCache, "get">, logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async ({ body, context, next }: AnyMiddlewareArgs & AllMiddlewareArgs) => {
     const { userId, teamId } = callerOf(body as Record<string, unknown>);
     const ctx = context as PipelineContext;
     if (userId) {
-      let timer: NodeJS.Timeout | undefined;
       try {
-        ctx.actor = await Promise.race([
-          cache.get(userId, teamId),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`caller lookup took over ${timeoutMs} ms`)), timeoutMs);
-          }),
-        ]);
+        ctx.actor = await cache.get(userId, teamId);
       } catch (e) {
         logger.error({ err: e, user: userId }, "could not resolve the caller");
         ctx.actor = { userId: null, email: "", role: null, slackUserId: userId, slackTeamId: teamId, displayName: userId };
         ctx.actorUnavailable = true;
-      } finally {
-        clearTimeout(timer);
       }
     }
     await next();

@@ -285,16 +285,18 @@ export function installPipeline(app: App, deps: PipelineDeps): Pipeline {
       if (watch.committed === 0 && !state.recorded) await ctx.record(answer.shown ?? `${spec.label}: answered`, answer.target);
       for (const m of toList(answer.reply)) await ctx.reply(m);
     } catch (e) {
-      const handledInline = onError ? await onError(e).catch(() => false) : false;
       if (isAppError(e)) {
         const fields = e.fieldErrors ? ` (fields: ${Object.keys(e.fieldErrors).join(", ")})` : "";
         // The internal reason where there is one ("needs admin, has manager"), else what the user was told.
         const why = e.message !== e.userMessage ? e.message : e.userMessage;
+        // Recorded before the answer, like every other row: inline form errors are the answer too.
         await deps.refusals.record(actor, spec.label, `${why}${fields}`, spec.target).catch((err: unknown) => deps.logger.warn({ err }, "could not audit a refusal"));
         deps.logger.info({ code: e.code, msg: e.message, label: spec.label, user: actor.slackUserId }, "request refused");
+        const handledInline = onError ? await onError(e).catch(() => false) : false;
         if (!handledInline && !e.shownToUser) await ctx.reply(e.userMessage).catch(() => undefined);
         return;
       }
+      const handledInline = onError ? await onError(e).catch(() => false) : false;
       const ref = randomBytes(4).toString("hex");
       deps.logger.error({ err: e, ref, label: spec.label, user: actor.slackUserId }, "handler failed");
       if (handledInline) return;
