@@ -1,7 +1,7 @@
 // `npm run audit:verify`: checks the audit log's hash chain; names the first row that does not match.
-import { createDb } from "../src/db.js";
-import { loadDatabaseUrl, loadDotEnv } from "../src/config.js";
-import { verifyAuditChain } from "../src/audit/audit-chain.js";
+import { createDb } from "../db.js";
+import { loadDatabaseUrl, loadDotEnv } from "../config.js";
+import { verifyAuditChain } from "../audit/audit-chain.js";
 
 loadDotEnv();
 const db = createDb(loadDatabaseUrl());
