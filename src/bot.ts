@@ -23,6 +23,9 @@ export type RunningBot = {
   stop(): Promise<void>;
 };
 
+/** How long GET /healthz waits for the database before answering 503. */
+export const HEALTHZ_DEADLINE_MS = 1_000;
+
 export class StartupError extends Error {
   override name = "StartupError";
 }
@@ -76,7 +79,9 @@ export async function startBot(
     bot,
     routes: {
       "GET /healthz": async (_req, res) => {
-        const ok = await pingDb(db);
+        // Its own deadline: a hung database must read as unhealthy to a load balancer or
+        // orchestrator, whose probes give up after a few seconds, not as a hang.
+        const ok = await pingDb(db, HEALTHZ_DEADLINE_MS);
         res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
         res.end(JSON.stringify({ ok }));
       },

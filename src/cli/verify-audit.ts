@@ -1,10 +1,10 @@
 // `npm run audit:verify`: checks the audit log's hash chain; names the first row that does not match.
-import { createDb } from "../db.js";
+import { createDb, TOOL_STATEMENT_TIMEOUT_MS } from "../db.js";
 import { loadDatabaseUrl, loadDotEnv } from "../config.js";
 import { verifyAuditChain } from "../audit/audit-chain.js";
 
 loadDotEnv();
-const db = createDb(loadDatabaseUrl());
+const db = createDb(loadDatabaseUrl(), { statementTimeoutMs: TOOL_STATEMENT_TIMEOUT_MS });
 try {
   const started = performance.now();
   const report = await verifyAuditChain(db);
