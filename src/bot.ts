@@ -14,6 +14,7 @@ import { MultiFernet, parseFernetKeys } from "./crypto/fernet.js";
 import { startSchedules } from "./schedules.js";
 import type { FeatureDeps } from "./features/types.js";
 import { SlackHttpReceiver, type ExtraRoute } from "./slack/http-receiver.js";
+import { explainAuthTestFailure } from "./slack/auth-test-failure.js";
 
 export type RunningBot = {
   port: number;
@@ -52,7 +53,7 @@ export async function startBot(
     bot = { botId: String(auth.bot_id ?? ""), botUserId: String(auth.user_id ?? "") };
   } catch (e) {
     await db.$disconnect();
-    throw new StartupError(`Slack rejected SLACK_BOT_TOKEN (auth.test: ${(e as Error).message}). Check the token and SLACK_API_URL.`);
+    throw new StartupError(explainAuthTestFailure(e, config.slack.apiUrl).message);
   }
 
   const directory = createSlackDirectory(client);
