@@ -1,7 +1,7 @@
 import { defineConfig } from "prisma/config";
 
 // `prisma migrate deploy` (where the schema engine exists) reads DATABASE_URL;
-// here migrations are applied by scripts/migrate.ts instead.
+// here migrations are applied by src/cli/migrate.ts (dist/cli/migrate.js when built) instead.
 export default defineConfig({
   schema: "prisma/schema.prisma",
   migrations: { path: "prisma/migrations" },

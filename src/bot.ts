@@ -22,6 +22,7 @@ import { SlackHttpReceiver, type ExtraRoute } from "./slack/http-receiver.js";
 import { auditRoleProblems } from "./audit/app-role.js";
 import { parseAnchorKeys } from "./audit/audit-anchor.js";
 import { startCheckpoints } from "./audit/audit-checkpoint.js";
+import { explainAuthTestFailure } from "./slack/auth-test-failure.js";
 
 export type RunningBot = {
   port: number;
@@ -32,6 +33,9 @@ export type RunningBot = {
   services: Services;
   stop(): Promise<void>;
 };
+
+/** How long GET /healthz waits for the database before answering 503. */
+export const HEALTHZ_DEADLINE_MS = 1_000;
 
 export class StartupError extends Error {
   override name = "StartupError";
@@ -75,7 +79,7 @@ export async function startBot(
     bot = { botId: String(auth.bot_id ?? ""), botUserId: String(auth.user_id ?? "") };
   } catch (e) {
     await db.$disconnect();
-    throw new StartupError(`Slack rejected SLACK_BOT_TOKEN (auth.test: ${(e as Error).message}). Check the token and SLACK_API_URL.`);
+    throw new StartupError(explainAuthTestFailure(e, config.slack.apiUrl).message);
   }
 
   const directory = createSlackDirectory(client);
@@ -113,7 +117,9 @@ export async function startBot(
     bot,
     routes: {
       "GET /healthz": async (_req, res) => {
-        const ok = await pingDb(db);
+        // Its own deadline: a hung database must read as unhealthy to a load balancer or
+        // orchestrator, whose probes give up after a few seconds, not as a hang.
+        const ok = await pingDb(db, HEALTHZ_DEADLINE_MS);
         res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
         res.end(JSON.stringify({ ok }));
       },

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
+import cron from "node-cron";
 import { z } from "zod";
 
 // The only place that reads the environment. Everything else receives a frozen Config.
@@ -14,23 +15,45 @@ const optionalString = z
   .optional()
   .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
 
-const positiveInt = (def: number) => z.coerce.number().int().positive().default(def);
 
 const slackChannelId = optionalString.refine((v) => v === undefined || /^[CGD][A-Z0-9]{2,}$/.test(v), {
   message: "must be a Slack channel id such as C0123ABCD",
 });
 
-const timeZone = z.string().default("UTC").refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: "must be an IANA time zone such as Europe/London" },
-);
+/** An integer from 1 to `max`, explaining the cap when it is exceeded. */
+const boundedInt = (def: number, max: number, why: string) =>
+  z.coerce
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(max, `must be at most ${max}: ${why}`)
+    .default(def);
+
+// Checked here, the way node-cron and the date helpers will use it, so a typo stops the start
+// with its variable's name instead of a stack trace from the scheduler later.
+const timeZone = z
+  .string()
+  .default("UTC")
+  .transform((tz) => tz.trim())
+  .refine(
+    (tz) => {
+      try {
+        new Intl.DateTimeFormat("en-US", { timeZone: tz });
+        return tz !== "";
+      } catch {
+        return false;
+      }
+    },
+    { message: "must be an IANA time zone such as Europe/London" },
+  );
+
+const cronExpression = z
+  .string()
+  .default("0 9 * * 1-5")
+  .transform((v) => v.trim())
+  .refine((v) => cron.validate(v), {
+    message: 'is not a valid cron expression: five fields (minute hour day-of-month month day-of-week), e.g. "0 9 * * 1-5"; an optional sixth field in front is seconds',
+  });
 
 export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-5-5";
 /** The bot's own, limited role (see src/audit/app-role.ts); `npm start` creates it locally. */
@@ -90,10 +113,14 @@ const schema = z
       }),
     ADMIN_SLACK_USER_IDS: csv,
     APPROVALS_CHANNEL: slackChannelId,
-    REVEAL_APPROVAL_TTL_MINUTES: positiveInt(15),
-    REVEAL_MESSAGE_TTL_SECONDS: positiveInt(60),
+    // An approval is for a reveal the requester is about to do; a day is already generous.
+    REVEAL_APPROVAL_TTL_MINUTES: boundedInt(15, 1440, "an approval is meant to be used at once, not kept for days (1440 is 24 hours)"),
+    // The revealed message is deleted through the click's response_url, which Slack honours for
+    // 30 minutes only; 15 minutes at most leaves the rest for retries and for another replica
+    // to finish the deletion after a crash.
+    REVEAL_MESSAGE_TTL_SECONDS: boundedInt(60, 900, "the secret is deleted through Slack's response_url, which expires 30 minutes after the click; 900 (15 minutes) leaves room for retries"),
     DIGEST_CHANNEL: slackChannelId,
-    DIGEST_CRON: z.string().default("0 9 * * 1-5"),
+    DIGEST_CRON: cronExpression,
     DIGEST_TZ: timeZone,
     ANTHROPIC_API_KEY: optionalString,
     ANTHROPIC_BASE_URL: optionalString.pipe(z.url().optional()),

@@ -12,16 +12,46 @@ export type Pool = pg.Pool;
 /** Prisma (writes, transactions) and the pg.Pool it runs on (hot reads), sharing connections. */
 export type Database = Readonly<{ db: Db; pool: Pool }>;
 
-export type PoolOptions = { max?: number };
+export type PoolOptions = {
+  max?: number;
+  /**
+   * Postgres cancels any statement that runs longer (sent as `statement_timeout` when each
+   * connection starts). Requests need answers in seconds; background jobs and operator tools
+   * that scan whole tables pass a longer one. 0 turns it off.
+   */
+  statementTimeoutMs?: number;
+  /**
+   * The client gives up on a query whose answer never arrives (a hung server or a dead
+   * network, where Postgres cannot cancel anything). Defaults to a little after
+   * statementTimeoutMs, so a live server always cancels first and says why.
+   */
+  queryTimeoutMs?: number;
+};
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
+/** Operator tools walk whole tables (key rotation, the audit chain): minutes, not seconds. */
+export const TOOL_STATEMENT_TIMEOUT_MS = 10 * 60_000;
+/** Slack of the client-side backstop over statement_timeout. */
+const QUERY_TIMEOUT_MARGIN_MS = 5_000;
 
 export function createDatabase(databaseUrl: string, opts: PoolOptions = {}): Database {
+  const statementTimeout = opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const queryTimeout = opts.queryTimeoutMs ?? (statementTimeout > 0 ? statementTimeout + QUERY_TIMEOUT_MARGIN_MS : 0);
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: opts.max ?? 10,
     // A dropped connection must surface as an error, not a hang.
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
+    // Probes an idle connection after 10 s of silence, so a vanished server (failover, a cut
+    // network) is noticed by the OS instead of leaving sockets half-open for hours.
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    ...(statementTimeout > 0 ? { statement_timeout: statementTimeout } : {}),
+    ...(queryTimeout > 0 ? { query_timeout: queryTimeout } : {}),
+    // A transaction left open by a stalled client must not hold its row locks (or the audit
+    // chain's head) for ever.
+    idle_in_transaction_session_timeout: 60_000,
   });
   // An idle client that loses its server (restart, failover) emits here; without a listener
   // the process would die. The next checkout gets a fresh connection.
@@ -35,11 +65,23 @@ export function createDb(databaseUrl: string, opts: PoolOptions = {}): Db {
   return createDatabase(databaseUrl, opts).db;
 }
 
-export async function pingDb(db: Db): Promise<boolean> {
+/**
+ * True when the database answers `SELECT 1` within `deadlineMs`. A hung database (it accepts
+ * connections and never answers) gets a `false` at the deadline rather than a wait for the
+ * pool's own timeouts; the abandoned query ends on those timeouts in the background.
+ */
+export async function pingDb(db: Db, deadlineMs = 5_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), deadlineMs);
+  });
+  const ping = db.$queryRaw`SELECT 1`.then(
+    () => true,
+    () => false,
+  );
   try {
-    await db.$queryRaw`SELECT 1`;
-    return true;
-  } catch {
-    return false;
+    return await Promise.race([ping, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }

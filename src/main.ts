@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, loadDotEnv } from "./config.js";
 import { createLogger } from "./logger.js";
 import { startBot, StartupError } from "./bot.js";
 import { sandboxBanner, startSandboxBot } from "./sandbox/start-sandbox.js";
+import { httpModeBanner } from "./slack/request-url.js";
 
 loadDotEnv();
 let config;
@@ -21,6 +22,7 @@ try {
   const sandboxed = config.sandbox ? await startSandboxBot(config, logger) : null;
   const bot = sandboxed ?? (await startBot(config, logger));
   if (sandboxed) console.log(sandboxBanner(sandboxed.sandboxUrl));
+  else if (!config.slack.appToken) console.log(httpModeBanner(bot.port));
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

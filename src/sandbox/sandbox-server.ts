@@ -47,6 +47,7 @@ export class Sandbox {
   private internalBase = "";
   private pageBase = "";
   private readonly streams = new Set<ServerResponse>();
+  private closing = false;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly opts: SandboxOptions) {
@@ -93,10 +94,24 @@ export class Sandbox {
     this.pageBase = a.pageUrl;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Ends the page's open event streams and refuses new ones. The streams live on the bot's
+   * HTTP server, whose close() waits for every open response: left open, one browser tab kept
+   * Ctrl-C waiting for the forced exit. Call before stopping the bot.
+   */
+  endStreams(): void {
+    this.closing = true;
     this.unsubscribe();
-    for (const res of this.streams) res.end();
+    for (const res of this.streams) {
+      res.end();
+      // The socket too: a kept-alive connection would otherwise carry the page's reconnect.
+      res.socket?.end();
+    }
     this.streams.clear();
+  }
+
+  async close(): Promise<void> {
+    this.endStreams();
     const server = this.server;
     this.server = undefined;
     if (!server) return;
@@ -222,6 +237,10 @@ export class Sandbox {
   }
 
   private events(req: IncomingMessage, res: ServerResponse): true {
+    if (this.closing) {
+      res.writeHead(503, { "content-type": "text/plain", connection: "close" }).end("the sandbox is shutting down");
+      return true;
+    }
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
     res.write(`retry: 1000\ndata: ${JSON.stringify({ version: this.ws.version })}\n\n`);
     this.streams.add(res);

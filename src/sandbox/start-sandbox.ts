@@ -55,6 +55,8 @@ export async function startSandboxBot(config: Config, logger: Logger, opts: { cl
     sandbox,
     sandboxUrl,
     async stop() {
+      // The page's open streams first: the bot's server waits for them before it closes.
+      sandbox.endStreams();
       await bot.stop();
       await sandbox.close();
     },

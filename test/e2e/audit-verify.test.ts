@@ -24,7 +24,7 @@ const newestCheckpoint = async (x: Harness) => (await x.tdb.db.auditCheckpoint.a
 /** `npm run audit:verify` (without setup.mjs) with the bot's own DATABASE_URL and the operator's key. */
 async function auditVerify(x: Harness): Promise<{ code: number; out: string }> {
   const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATABASE_URL: x.config.databaseUrl, AUDIT_ANCHOR_KEY: ANCHOR_KEY };
-  return promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/verify-audit.ts"], { cwd: root, env }).then(
+  return promisify(execFile)(process.execPath, ["--import", "tsx", "src/cli/verify-audit.ts"], { cwd: root, env }).then(
     (r) => ({ code: 0, out: r.stdout + r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
   );

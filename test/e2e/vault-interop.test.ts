@@ -12,7 +12,7 @@ let h: Harness;
 let creatorId: string;
 const fernet = new MultiFernet(parseFernetKeys(TEST_KEY));
 const db = () => h.tdb.db;
-const vectors = JSON.parse(readFileSync(new URL("../../../shared/test-vectors/fernet/verify.json", import.meta.url), "utf8")) as { token: string; src: string; secret: string }[];
+const vectors = JSON.parse(readFileSync(new URL("../fixtures/fernet/verify.json", import.meta.url), "utf8")) as { token: string; src: string; secret: string }[];
 
 beforeAll(async () => {
   h = await startHarness();

@@ -1,8 +1,12 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
-import { readPrismaSchema } from "../helpers/prisma-schema.js";
+import { catalogTables, dmmfOf, drift, schemaTables, tablesFromDmmf, type Table } from "../helpers/schema-drift.js";
+
+// schema.prisma (read by Prisma's own parser) and the database the migrations build must
+// describe the same tables, columns, types, nullability, keys, indexes and foreign keys.
 
 let tdb: TestDatabase;
 let client: pg.Client;
@@ -16,57 +20,76 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-const schema = readPrismaSchema(fileURLToPath(new URL("../../prisma/schema.prisma", import.meta.url)));
+const schemaPath = fileURLToPath(new URL("../../prisma/schema.prisma", import.meta.url));
+const schemaText = readFileSync(schemaPath, "utf8");
 
-async function dbColumns(table: string) {
-  const { rows } = await client.query<{ column_name: string; type: string; is_nullable: string }>(
-    `SELECT a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS type, CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END AS is_nullable
-       FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
-    [table],
-  );
-  return rows.map((r) => ({ name: r.column_name, type: r.type.replace(/\(6\)/, ""), nullable: r.is_nullable === "YES" }));
-}
-
-async function dbIndexes(table: string) {
-  const { rows } = await client.query<{ cols: string[]; unique: boolean }>(
-    `SELECT i.indisunique AS unique,
-            array_agg(a.attname || CASE WHEN (i.indoption[k.ord - 1] & 1) = 1 THEN ' DESC' ELSE '' END ORDER BY k.ord) AS cols
-       FROM pg_index i
-       CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
-       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-      WHERE i.indrelid = $1::regclass AND NOT i.indisprimary
-        -- Expression and partial indexes (search, urgency) exist only in migrations: Prisma cannot describe them.
-        AND i.indexprs IS NULL AND i.indpred IS NULL
-      GROUP BY i.indexrelid, i.indisunique`,
-    [table],
-  );
-  return rows.map((r) => `${r.unique ? "UNIQUE " : ""}(${r.cols.join(", ")})`).sort();
+/** The catalog as it would be after `ddl`, without keeping it: DDL is transactional in Postgres. */
+async function catalogAfter(ddl: string): Promise<Table[]> {
+  await client.query("BEGIN");
+  try {
+    await client.query(ddl);
+    return await catalogTables(client);
+  } finally {
+    await client.query("ROLLBACK");
+  }
 }
 
 describe("schema.prisma and the migrated database agree", () => {
-  it("has every model's table", async () => {
-    const { rows } = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'");
-    expect(rows.map((r) => r.tablename).sort()).toEqual(schema.map((t) => t.name).sort());
+  it("no drift: every table, column, type, nullability, key, index and foreign key matches", async () => {
+    expect(drift(schemaTables(schemaPath), await catalogTables(client))).toEqual([]);
   });
 
-  for (const table of schema) {
-    it(`${table.name}: columns, types, nullability`, async () => {
-      const expected = table.columns.map((c) => ({ ...c, type: c.type.replace(/\(6\)/, "") }));
-      expect((await dbColumns(table.name)).sort((a, b) => a.name.localeCompare(b.name))).toEqual(
-        expected.sort((a, b) => a.name.localeCompare(b.name)),
-      );
+  it("reads the schema through Prisma's parser: every model, with its mapped names and native types", () => {
+    const creator = schemaTables(schemaPath).find((t) => t.name === "studio_crm_creator")!;
+    expect(creator.columns).toContainEqual({ name: "creator_email", type: "character varying(254)", nullable: false });
+    expect(creator.columns).toContainEqual({ name: "next_follow_up_date", type: "date", nullable: true });
+    expect(creator.indexes).toContainEqual({ columns: ["last_status_change DESC"], unique: false });
+    expect(() => dmmfOf("model Broken { id Int @id @default(nope()) }")).toThrow();
+  });
+
+  describe("catches drift both ways (scratch copies)", () => {
+    it("a column added to schema.prisma but to no migration", async () => {
+      const scratch = schemaText.replace(/(model Milestone \{\n)/, `$1  reminderNote String? @map("reminder_note") @db.VarChar(300)\n`);
+      expect(scratch).not.toBe(schemaText);
+      expect(drift(tablesFromDmmf(dmmfOf(scratch)), await catalogTables(client))).toEqual([
+        "studio_crm_milestone.reminder_note: in schema.prisma, missing from the database",
+      ]);
     });
-    it(`${table.name}: indexes`, async () => {
-      const expected = table.indexes.map((i) => `${i.unique ? "UNIQUE " : ""}(${i.columns.join(", ")})`).sort();
-      expect(await dbIndexes(table.name)).toEqual(expected);
+
+    it("a column added by a migration but not to schema.prisma", async () => {
+      const after = await catalogAfter("ALTER TABLE studio_crm_milestone ADD COLUMN reminder_note varchar(300)");
+      expect(drift(schemaTables(schemaPath), after)).toEqual(["studio_crm_milestone.reminder_note: in the database, not in schema.prisma"]);
     });
-  }
+
+    it("a changed length, nullability, index or cascade", async () => {
+      const scratch = schemaText
+        .replace(/creatorName(\s+)String(\s+)@map\("creator_name"\) @db\.VarChar\(200\)/, 'creatorName$1String$2@map("creator_name") @db.VarChar(250)')
+        .replace(/description(\s+)String\?/, "description$1String ")
+        .replace("  @@index([brandName])\n", "");
+      expect(drift(tablesFromDmmf(dmmfOf(scratch)), await catalogTables(client)).sort()).toEqual([
+        "studio_crm_creator.creator_name: type character varying(250) in schema.prisma, character varying(200) in the database",
+        "studio_crm_creator: index (brand_name) in the database, not in schema.prisma",
+        "studio_crm_milestone.description: NOT NULL in schema.prisma, nullable in the database",
+      ]);
+      const after = await catalogAfter(`ALTER TABLE studio_crm_milestone DROP CONSTRAINT ${await fkName("studio_crm_milestone")},
+        ADD FOREIGN KEY (creator_id) REFERENCES studio_crm_creator(id) ON DELETE RESTRICT`);
+      expect(drift(schemaTables(schemaPath), after).sort()).toEqual([
+        "studio_crm_milestone: foreign key (creator_id) -> studio_crm_creator(id) ON DELETE Cascade in schema.prisma, missing from the database",
+        "studio_crm_milestone: foreign key (creator_id) -> studio_crm_creator(id) ON DELETE Restrict in the database, not in schema.prisma",
+      ]);
+    });
+
+    it("a table only one side has", async () => {
+      const after = await catalogAfter("CREATE TABLE wl_scratch (id int PRIMARY KEY)");
+      expect(drift(schemaTables(schemaPath), after)).toEqual(["table wl_scratch: in the database, not in schema.prisma"]);
+    });
+  });
 
   it("keeps the seed's indexes, including (health_score, last_status_change) for the dashboard", async () => {
-    const creator = await dbIndexes("studio_crm_creator");
-    expect(creator).toEqual(expect.arrayContaining(["(journey_status, health_score)", "(brand_name)", "(last_status_change DESC)", "(health_score, last_status_change)", "UNIQUE (creator_email)"]));
-    expect(await dbIndexes("studio_crm_auditlog")).toEqual(expect.arrayContaining(["(timestamp DESC, action_type)", "(user_id, timestamp DESC)"]));
-    expect(await dbIndexes("studio_crm_creatorcredential")).toContain("UNIQUE (creator_id, platform_name, account_identifier)");
+    const indexes = (t: string) => catalogTables(client).then((ts) => ts.find((x) => x.name === t)!.indexes.map((i) => `${i.unique ? "UNIQUE " : ""}(${i.columns.join(", ")})`));
+    expect(await indexes("studio_crm_creator")).toEqual(expect.arrayContaining(["(journey_status, health_score)", "(brand_name)", "(last_status_change DESC)", "(health_score, last_status_change)", "UNIQUE (creator_email)"]));
+    expect(await indexes("studio_crm_auditlog")).toEqual(expect.arrayContaining(["(timestamp DESC, action_type)", "(user_id, timestamp DESC)"]));
+    expect(await indexes("studio_crm_creatorcredential")).toContain("UNIQUE (creator_id, platform_name, account_identifier)");
   });
 
   it("cascades deletes from a creator to its credentials, milestones and deliverables", async () => {
@@ -85,3 +108,8 @@ describe("schema.prisma and the migrated database agree", () => {
     expect(rows).toHaveLength(0);
   });
 });
+
+async function fkName(table: string): Promise<string> {
+  const { rows } = await client.query<{ conname: string }>(`SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = $1::regclass AND confrelid = 'studio_crm_creator'::regclass`, [table]);
+  return `"${rows[0]!.conname}"`;
+}

@@ -158,7 +158,7 @@ describe("key rotation", () => {
       SLACK_SIGNING_SECRET: "rotation-secret",
     };
     const run = promisify(execFile);
-    const failed = await run(process.execPath, ["--import", "tsx", "scripts/rotate-keys.ts", "--batch-size", "2"], { cwd: root, env }).then(
+    const failed = await run(process.execPath, ["--import", "tsx", "src/cli/rotate-keys.ts", "--batch-size", "2"], { cwd: root, env }).then(
       () => null,
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
@@ -169,7 +169,7 @@ describe("key rotation", () => {
     const cli = await tdb.db.creatorCredential.findFirstOrThrow({ where: { platformName: "Cli" } });
     expect(newOnly.decryptString(cli.password!)).toBe("cli-pw");
 
-    const noKey = await run(process.execPath, ["--import", "tsx", "scripts/rotate-keys.ts"], { cwd: root, env: { ...env, FIELD_ENCRYPTION_KEY: "" } }).then(
+    const noKey = await run(process.execPath, ["--import", "tsx", "src/cli/rotate-keys.ts"], { cwd: root, env: { ...env, FIELD_ENCRYPTION_KEY: "" } }).then(
       () => null,
       (e: { code: number; stderr: string }) => e,
     );

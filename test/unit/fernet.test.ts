@@ -4,10 +4,8 @@ import { readFileSync } from "node:fs";
 import { describe, it, expect } from "vitest";
 import { Fernet, FernetError, MultiFernet, parseFernetKeys } from "../../src/crypto/fernet.js";
 
-// shared/ is always a sibling of the repo folder; the repo root is two levels
-// above this file's folder (test/unit/).
-const repoRoot = new URL("../../", import.meta.url);
-const vectorsDir = new URL("../shared/test-vectors/fernet/", repoRoot);
+// The Fernet specification's official vectors, kept in the repository (see its README).
+const vectorsDir = new URL("../fixtures/fernet/", import.meta.url);
 
 interface Vector {
   desc?: string;

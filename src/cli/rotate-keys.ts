@@ -1,10 +1,10 @@
 // `npm run keys:rotate [-- --batch-size 200] [-- --dry-run]`: re-encrypts every credential's
 // secrets with the first key of FIELD_ENCRYPTION_KEY. Put the new key first, keep the old ones
 // after it, run this, and drop an old key only once it reports 0 failed.
-import { ConfigError, loadDotEnv, loadKeyToolConfig } from "../src/config.js";
-import { createDb } from "../src/db.js";
-import { MultiFernet, parseFernetKeys } from "../src/crypto/fernet.js";
-import { rotateCredentialKeys } from "../src/features/vault/key-rotation.js";
+import { ConfigError, loadDotEnv, loadKeyToolConfig } from "../config.js";
+import { createDb, TOOL_STATEMENT_TIMEOUT_MS } from "../db.js";
+import { MultiFernet, parseFernetKeys } from "../crypto/fernet.js";
+import { rotateCredentialKeys } from "../features/vault/key-rotation.js";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -26,7 +26,7 @@ if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
 }
 const dryRun = process.argv.includes("--dry-run");
 const fernet = new MultiFernet(parseFernetKeys(config.encryptionKeys.join(",")));
-const db = createDb(config.databaseUrl, { max: 2 });
+const db = createDb(config.databaseUrl, { max: 2, statementTimeoutMs: TOOL_STATEMENT_TIMEOUT_MS });
 try {
   const summary = await rotateCredentialKeys(db, fernet, {
     batchSize,

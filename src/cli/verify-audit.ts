@@ -1,10 +1,10 @@
 // `npm run audit:verify`: checks the audit log's hash chain and its signed checkpoints; names the
 // first row or checkpoint that does not match. Exit 0: intact and anchored; 1: broken;
 // 2: intact, but rows after the newest checkpoint have waited longer than expected for one.
-import { createDb } from "../src/db.js";
-import { ConfigError, loadAuditToolConfig, loadDotEnv } from "../src/config.js";
-import { verifyAuditChain } from "../src/audit/audit-chain.js";
-import { parseAnchorKeys } from "../src/audit/audit-anchor.js";
+import { createDb, TOOL_STATEMENT_TIMEOUT_MS } from "../db.js";
+import { ConfigError, loadAuditToolConfig, loadDotEnv } from "../config.js";
+import { verifyAuditChain } from "../audit/audit-chain.js";
+import { parseAnchorKeys } from "../audit/audit-anchor.js";
 
 loadDotEnv();
 let config;
@@ -19,7 +19,7 @@ try {
 }
 // Two intervals: one checkpoint may be missed (a slow tick, a restart) without an alarm.
 const maxAgeMs = 2 * config.checkpointIntervalSeconds * 1000;
-const db = createDb(config.databaseUrl);
+const db = createDb(config.databaseUrl, { statementTimeoutMs: TOOL_STATEMENT_TIMEOUT_MS });
 try {
   const started = performance.now();
   const report = await verifyAuditChain(db, { anchor: { keys: parseAnchorKeys(config.anchorKeys), now: new Date(), maxAgeMs } });

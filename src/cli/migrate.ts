@@ -1,8 +1,10 @@
-// `npm run db:migrate`: create the database if needed, apply pending migrations as the tables'
-// owner (MIGRATION_DATABASE_URL), then grant the bot's role (DATABASE_URL's user) what it may do.
+// `npm run db:migrate` (or `node dist/cli/migrate.js` in production): create the database if
+// needed, apply pending migrations as the tables' owner (MIGRATION_DATABASE_URL), then grant the
+// bot's role (DATABASE_URL's user) what it may do. The folder is found relative to this file,
+// which sits two levels below the repository root both as src/cli/ and as dist/cli/.
 import { fileURLToPath } from "node:url";
-import { ensureDatabase, migrate } from "../src/migrate/migrate-runner.js";
-import { ConfigError, loadDotEnv, loadMigrationConfig } from "../src/config.js";
+import { ensureDatabase, migrate } from "../migrate/migrate-runner.js";
+import { ConfigError, loadDotEnv, loadMigrationConfig } from "../config.js";
 
 loadDotEnv();
 let config;
@@ -15,7 +17,7 @@ try {
   }
   throw e;
 }
-const dir = fileURLToPath(new URL("../prisma/migrations/", import.meta.url));
+const dir = fileURLToPath(new URL("../../prisma/migrations/", import.meta.url));
 const created = await ensureDatabase(config.ownerUrl);
 const { applied, alreadyApplied, appRole } = await migrate(config.ownerUrl, dir, { appRole: config.appRole, createAppRole: config.createAppRole });
 console.log(
