@@ -109,10 +109,7 @@ export function register(router: Router, deps: FeatureDeps): void {
 
   router.action(ACTIONS.credentialDeactivate, "admin", async (ctx) => {
     const { meta, expiredRequests } = await vault.deactivate(ctx.actor, idFrom(ctx.action.value));
-    for (const id of expiredRequests) {
-      const v = await reveal.view(id);
-      if (v) await notify.refresh(v);
-    }
+    await notify.ended(expiredRequests);
     await showList(vault, ctx, meta.creatorId, { replace: true, note: `Deactivated ${credentialLabel(meta)}.` });
   });
 
@@ -165,9 +162,10 @@ export function register(router: Router, deps: FeatureDeps): void {
   router.view(VIEWS.credentialEdit, "admin", async (ctx) => {
     const id = idFrom(ctx.meta.credentialId);
     const form = parseForm(credentialFormSchema, ctx.view.state.values);
-    const { meta, changed } = await vault.update(ctx.actor, id, form);
+    const { meta, changed, endedRequests } = await vault.update(ctx.actor, id, form);
     await ctx.ack();
     await ctx.reply(changed.length ? `Updated ${credentialLabel(meta)}: ${changed.join(", ")}.` : `No changes to ${credentialLabel(meta)}.`);
+    await notify.ended(endedRequests);
   });
 
   router.view(VIEWS.revealReason, "staff", async (ctx) => {
