@@ -1,8 +1,7 @@
 import type { Router } from "../../slack/router.js";
 import type { FeatureDeps } from "../types.js";
 import { AppError, ErrorCode, invalid } from "../../errors.js";
-import { esc } from "../../slack/mrkdwn.js";
-import { parseRoleArgs, ROLE_USAGE } from "./roles-fns.js";
+import { parseRoleArgs, roleChangedText, ROLE_USAGE } from "./roles-fns.js";
 
 export function register(router: Router, { identity, directory, client, logger }: FeatureDeps): void {
   router.command({
@@ -32,9 +31,7 @@ export function register(router: Router, { identity, directory, client, logger }
         await client.chat
           .postMessage({
             channel: profile.slackUserId,
-            text: change.to
-              ? `${esc(ctx.actor.displayName)} gave you the *${change.to}* role in the Wavelaunch bot. Try \`/wl help\`.`
-              : `${esc(ctx.actor.displayName)} removed your access to the Wavelaunch bot.`,
+            text: roleChangedText(ctx.actor.displayName, change.to),
           })
           .catch((e: unknown) => logger.warn({ err: e }, "could not DM the user about their role"));
       }
