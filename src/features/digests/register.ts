@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { ActionCtx, CommandCtx, Router } from "../../slack/router.js";
 import { todayOf, type FeatureDeps, type Schedule } from "../types.js";
@@ -64,10 +63,6 @@ export function register(router: Router, deps: FeatureDeps): void {
         userMessage: "There is no digest channel (`DIGEST_CHANNEL` is not set), so there is nowhere to post. Ask an admin to set it; `/wl digest` shows you a preview.",
       });
     }
-    await writeAudit(deps.db, ctx.actor, {
-      action: "CREATE", targetModel: "HealthDigest", targetId: randomUUID(), targetDisplay: "/wl digest now",
-      notes: `digest posted on demand to ${channel}`,
-    });
     try {
       const r = await postDigestNow(deps, ctx.actor, todayOf(deps));
       await ctx.reply(`Posted the digest to <#${channel}>: ${r.creators} ${r.creators === 1 ? "creator" : "creators"} in ${r.parts} ${r.parts === 1 ? "message" : "messages"}. Today's scheduled digest still goes out as usual.`);
