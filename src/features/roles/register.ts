@@ -12,10 +12,6 @@ export function register(router: Router, { identity, directory, client, logger }
     handler: async (ctx) => {
       const parsed = parseRoleArgs(ctx.args);
       if (!parsed) throw invalid(`Usage: \`/wl ${ROLE_USAGE}\` (mention the person with @).`);
-      if (parsed.slackUserId === ctx.actor.slackUserId) {
-        // Stops an admin locking the studio out by demoting the last admin: themselves.
-        throw invalid("You can't change your own role; ask another admin.");
-      }
       const profile = await directory.lookup(parsed.slackUserId).catch(() => null);
       if (!profile || profile.isBot) {
         throw new AppError(ErrorCode.NotFound, { userMessage: "I couldn't find that Slack user (bots can't have roles)." });
