@@ -106,23 +106,24 @@ export class SlackHttpReceiver implements Receiver {
     if (length !== undefined && !(Number(length) <= BODY_LIMIT)) return refuseEarly(res, 413);
     const nowSeconds = Math.floor((this.opts.now?.() ?? Date.now()) / 1000);
     const headers = checkSignatureHeaders({ timestampHeader: header(req, "x-slack-request-timestamp"), signatureHeader: header(req, "x-slack-signature"), nowSeconds });
-    const sslCheck = !headers.ok && contentType === "application/x-www-form-urlencoded" && length !== undefined && Number(length) <= UNSIGNED_LIMIT;
-    if (!headers.ok && !sslCheck) {
+    const maybeSslCheck = !headers.ok && contentType === "application/x-www-form-urlencoded" && length !== undefined && Number(length) <= UNSIGNED_LIMIT;
+    if (!headers.ok && !maybeSslCheck) {
       this.opts.logger.warn({ reason: headers.reason, ip: req.socket.remoteAddress }, "rejected a request with a bad signature");
       return refuseEarly(res, 401);
     }
 
     let raw: Buffer;
     try {
-      raw = await readBody(req, sslCheck ? UNSIGNED_LIMIT : BODY_LIMIT, { deadlineMs: this.limits.requestTimeoutMs });
+      raw = await readBody(req, maybeSslCheck ? UNSIGNED_LIMIT : BODY_LIMIT, { deadlineMs: this.limits.requestTimeoutMs });
     } catch (e) {
       if (e instanceof BodyError) return refuseEarly(res, e.status);
       throw e;
     }
-    if (sslCheck) {
+    if (contentType === "application/x-www-form-urlencoded" && raw.length <= UNSIGNED_LIMIT) {
       // Slack's ssl_check is unsigned; answer it without parsing anything else from the body.
       const q = parseQs(raw.toString());
-      return void res.writeHead(q.ssl_check === "1" ? 200 : 401).end();
+      if (q.ssl_check === "1") return void res.writeHead(200).end();
+      if (maybeSslCheck) return refuseEarly(res, 401);
     }
     const verdict = verifySlackSignature({
       signingSecret: this.opts.signingSecret,
