@@ -57,6 +57,7 @@ describe("an approval is for one version of a credential", () => {
     const r = await edit(cred, { platform_name: "Instagram", account_identifier: "@new-acct", password: NEW_PW });
     expect(r.body).toBeNull();
     expect(fernet.decryptString((await db().creatorCredential.findUniqueOrThrow({ where: { id: cred } })).password!)).toBe(NEW_PW);
+    await h.slack.waitForCall("chat.postMessage", (c) => c.args.channel === "UADMIN" && /Updated .*1 open reveal request or approval was for the old version and ended/.test(String(c.args.text)));
 
     // The requester's `Reveal once` (the ephemeral offer they still hold) shows nothing.
     const { answer } = await click(h, "USTAFF", "reveal_once", id);

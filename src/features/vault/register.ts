@@ -12,6 +12,7 @@ import { createRevealOnce } from "./reveal-once.js";
 import { credentialFormSchema, idFrom, parseForm, reasonSchema } from "./vault-schemas.js";
 import {
   credentialLabel,
+  endedNote,
   credentialListBlocks,
   credentialModal,
   decidedAck,
@@ -164,7 +165,7 @@ export function register(router: Router, deps: FeatureDeps): void {
     const form = parseForm(credentialFormSchema, ctx.view.state.values);
     const { meta, changed, endedRequests } = await vault.update(ctx.actor, id, form);
     await ctx.ack();
-    await ctx.reply(changed.length ? `Updated ${credentialLabel(meta)}: ${changed.join(", ")}.` : `No changes to ${credentialLabel(meta)}.`);
+    await ctx.reply((changed.length ? `Updated ${credentialLabel(meta)}: ${changed.join(", ")}.` : `No changes to ${credentialLabel(meta)}.`) + endedNote(endedRequests.length));
     await notify.ended(endedRequests);
   });
 

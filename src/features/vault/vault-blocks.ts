@@ -193,6 +193,11 @@ function endedWhy(v: Pick<RequestView, "endReason">): string | null {
   return null;
 }
 
+/** Told to the admin whose edit ended open requests: they were for the credential as it was. */
+export function endedNote(n: number): string {
+  return n ? ` ${n === 1 ? "1 open reveal request or approval was" : `${n} open reveal requests or approvals were`} for the old version and ended; the requester${n === 1 ? " was" : "s were"} told.` : "";
+}
+
 /** A DM to a requester whose open request ended because the credential changed or was deactivated. */
 export function endedText(v: RequestView): string {
   const why = endedWhy(v) ?? "it expired";
