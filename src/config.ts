@@ -128,6 +128,9 @@ const schema = z
     AUDIT_ANCHOR_KEY: anchorKeys,
     AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(5_000),
+    HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1_000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   });
 
@@ -152,6 +155,8 @@ export type Config = Readonly<{
   /** Signed checkpoints of the audit chain (src/audit/audit-checkpoint.ts). */
   audit: Readonly<{ anchorKeys: readonly string[]; checkpointIntervalSeconds: number }>;
   port: number;
+  /** What one HTTP client may cost the receiver (see ReceiverLimits). */
+  http: Readonly<{ requestTimeoutMs: number; headersTimeoutMs: number; maxConnections: number }>;
   logLevel: string;
   /**
    * True when no Slack variable is set outside production: the bot then runs against the local
@@ -188,6 +193,10 @@ export function loadConfig(input: Record<string, string | undefined> = process.e
   if (!env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim()) {
     problems.push("SLACK_SIGNING_SECRET is required in HTTP mode (set it, or SLACK_APP_TOKEN for Socket Mode)");
   }
+  // Node refuses a header deadline later than the whole request's.
+  if (parsed.success && parsed.data.HTTP_HEADERS_TIMEOUT_MS > parsed.data.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push("HTTP_HEADERS_TIMEOUT_MS must not be greater than HTTP_REQUEST_TIMEOUT_MS");
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return deepFreeze({
@@ -209,6 +218,7 @@ export function loadConfig(input: Record<string, string | undefined> = process.e
     anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, model: e.ANTHROPIC_MODEL },
     audit: { anchorKeys: e.AUDIT_ANCHOR_KEY, checkpointIntervalSeconds: e.AUDIT_CHECKPOINT_INTERVAL_SECONDS },
     port: e.PORT,
+    http: { requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, maxConnections: e.HTTP_MAX_CONNECTIONS },
     logLevel: e.LOG_LEVEL,
     sandbox,
   });

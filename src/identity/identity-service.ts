@@ -3,12 +3,50 @@ import type { Actor } from "./actor.js";
 import { roleSchema, type Role } from "./roles.js";
 import type { SlackDirectory, SlackProfile } from "./slack-directory.js";
 import { SYSTEM_ACTOR } from "./actor.js";
-import { writeAudit } from "../audit/audit-service.js";
+import { audited, writeAudit } from "../audit/audit-service.js";
 import { nameToUuid } from "../audit/audit-fns.js";
+import { AppError, ErrorCode } from "../errors.js";
 
 export type IdentityService = ReturnType<typeof createIdentityService>;
 
 type Deps = { db: Db; pool: Pool; directory: SlackDirectory; bootstrapAdmins: readonly string[] };
+
+/**
+ * Serialises every change to who is admin (role changes, bootstrap): under it, "is the actor
+ * still an admin" and "would any admin be left" are answered by what is committed, and no
+ * other change can land between the check and the write.
+ */
+async function lockRoles(tx: DbOrTx): Promise<void> {
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('wl_user_role'))::text AS locked`;
+}
+
+async function anyAdmin(tx: DbOrTx): Promise<boolean> {
+  const [row] = await tx.$queryRaw<{ any: boolean }[]>`SELECT EXISTS (SELECT 1 FROM wl_user_role WHERE role = 'admin') AS any`;
+  return row?.any === true;
+}
+
+/** Under the role lock: the actor was resolved before the request waited for it, so ask again. */
+async function assertStillAdmin(tx: DbOrTx, actor: Actor): Promise<void> {
+  const row = actor.userId === null ? null : await tx.userRole.findUnique({ where: { userId: actor.userId }, select: { role: true } });
+  if (row?.role === "admin") return;
+  throw new AppError(ErrorCode.Forbidden, {
+    message: `actor is no longer admin (${row?.role ?? "no role"})`,
+    userMessage: "You're no longer an admin (your role changed a moment ago), so nothing was changed.",
+  });
+}
+
+/**
+ * There is always an admin: removing the admin role from `from` must leave one. This also
+ * decides an admin stepping down: allowed while another admin remains, refused for the last.
+ */
+async function assertAdminRemains(tx: DbOrTx, from: Role | null, to: Role | null): Promise<void> {
+  if (from !== "admin" || to === "admin") return;
+  if ((await tx.userRole.count({ where: { role: "admin" } })) > 1) return;
+  throw new AppError(ErrorCode.Conflict, {
+    message: "would leave no admin",
+    userMessage: "That would leave the studio without an admin, so nothing was changed. Make someone else an admin first.",
+  });
+}
 
 /** Django marks a password that can never log in with a leading "!". */
 const UNUSABLE_PASSWORD = "!wavelaunch-slack";
@@ -99,7 +137,7 @@ export function createIdentityService({ db, pool, directory, bootstrapAdmins }: 
     const row = await withinDeadline(linked(slackUserId), LOOKUP_DEADLINE_MS);
     if (row) {
       let role = (row.user.role?.role ?? null) as Role | null;
-      if (!role && admins.has(slackUserId)) role = await bootstrapAdmin(row.user.id, row.user.email, slackUserId, teamId);
+      if (role !== "admin" && admins.has(slackUserId)) role = await bootstrapAdmin(row.user.id, row.user.email, slackUserId, teamId);
       return {
         userId: row.user.id,
         email: row.user.email,
@@ -149,12 +187,25 @@ export function createIdentityService({ db, pool, directory, bootstrapAdmins }: 
       }
     },
 
-    /** Sets (or with null, removes) a Slack user's role; the change and its audit row commit together. */
+    /**
+     * Sets (or with null, removes) a Slack user's role; the change and its audit row commit
+     * together. Under the role lock it re-checks that the actor is still an admin (two admins
+     * demoting each other at once: the second finds they no longer are) and refuses a change
+     * that would leave the studio without an admin. A refusal changes nothing and is audited.
+     */
+    /**
+     * Sets (or with null, removes) a Slack user's role; the change and its audit row commit
+     * together. Under the role-change lock: the actor must still be an admin, and no change may
+     * leave the studio without one (two admins demoting each other at once: one of them wins).
+     */
     async setRole(actor: Actor, target: SlackProfile, role: Role | null): Promise<{ from: Role | null; to: Role | null; email: string }> {
-      return db.$transaction(async (tx) => {
+      return audited(db, actor, async (tx) => {
+        await lockRoles(tx);
+        await assertStillAdmin(tx, actor);
         const user = await ensureUser(tx, target);
         const prior = await tx.userRole.findUnique({ where: { userId: user.id } });
         const from = (prior?.role ?? null) as Role | null;
+        await assertAdminRemains(tx, from, role);
         // The audit row points at the role row (wl_user_role.id); removing a role nobody had
         // touches no row, so that one names the Slack user instead.
         let roleRowId = prior?.id ?? null;
@@ -168,15 +219,17 @@ export function createIdentityService({ db, pool, directory, bootstrapAdmins }: 
         } else if (prior) {
           await tx.userRole.delete({ where: { userId: user.id } });
         }
-        await writeAudit(tx, actor, {
-          action: "UPDATE",
-          targetModel: "UserRole",
-          targetId: roleRowId ?? nameToUuid(`slack-user:${target.slackUserId}`),
-          targetDisplay: `${target.name} <${user.email}>`,
-          changes: from === role ? {} : { role: { from, to: role } },
-          notes: from === role ? "role unchanged" : null,
-        });
-        return { from, to: role, email: user.email };
+        return {
+          result: { from, to: role, email: user.email },
+          audit: {
+            action: "UPDATE",
+            targetModel: "UserRole",
+            targetId: roleRowId ?? nameToUuid(`slack-user:${target.slackUserId}`),
+            targetDisplay: `${target.name} <${user.email}>`,
+            changes: from === role ? {} : { role: { from, to: role } },
+            notes: from === role ? "role unchanged" : null,
+          },
+        };
       });
     },
 
@@ -191,24 +244,30 @@ export function createIdentityService({ db, pool, directory, bootstrapAdmins }: 
     },
   };
 
-  async function bootstrapAdmin(userId: number, email: string, slackUserId: string, teamId: string | null): Promise<Role> {
-    // ADMIN_SLACK_USER_IDS grants admin to a listed user who has no role; it never downgrades a
-    // role set later. To remove a bootstrap admin, take them off the list, then set their role.
-    await db.$transaction(async (tx) => {
-      const created = await tx.userRole.createMany({ data: [{ userId, role: "admin" }], skipDuplicates: true });
-      if (created.count === 1) {
-        const granted = await tx.userRole.findUniqueOrThrow({ where: { userId }, select: { id: true } });
-        await writeAudit(tx, { ...SYSTEM_ACTOR, slackTeamId: teamId }, {
-          action: "UPDATE",
-          targetModel: "UserRole",
-          targetId: granted.id,
-          targetDisplay: email,
-          changes: { role: { from: null, to: "admin" } },
-          notes: `bootstrap admin from ADMIN_SLACK_USER_IDS (${slackUserId})`,
-        });
-      }
+  /**
+   * ADMIN_SLACK_USER_IDS bootstraps the first admins: a listed user is made admin only while
+   * the studio has no admin at all (a fresh install, or every admin removed outside the bot).
+   * Once an admin exists the list grants nothing, so removing or demoting a listed user sticks.
+   * Returns the user's role afterwards.
+   */
+  async function bootstrapAdmin(userId: number, email: string, slackUserId: string, teamId: string | null): Promise<Role | null> {
+    const current = async (tx: DbOrTx) => ((await tx.userRole.findUnique({ where: { userId }, select: { role: true } }))?.role ?? null) as Role | null;
+    // Every request of a listed non-admin asks this: one cheap read while an admin exists.
+    if (await anyAdmin(db)) return current(db);
+    return db.$transaction(async (tx) => {
+      await lockRoles(tx);
+      if (await anyAdmin(tx)) return current(tx);
+      const from = await current(tx);
+      const granted = await tx.userRole.upsert({ where: { userId }, create: { userId, role: "admin" }, update: { role: "admin", updatedAt: new Date() }, select: { id: true } });
+      await writeAudit(tx, { ...SYSTEM_ACTOR, slackTeamId: teamId }, {
+        action: "UPDATE",
+        targetModel: "UserRole",
+        targetId: granted.id,
+        targetDisplay: email,
+        changes: { role: { from, to: "admin" } },
+        notes: `bootstrap admin from ADMIN_SLACK_USER_IDS (${slackUserId}): the studio had no admin`,
+      });
+      return "admin" as const;
     });
-    const row = await db.userRole.findUnique({ where: { userId }, select: { role: true } });
-    return (row?.role ?? "admin") as Role;
   }
 }

@@ -26,6 +26,7 @@ export function createSlackApp(opts: {
         logger,
         routes: opts.routes,
         extraRoutes: opts.extraRoutes,
+        limits: config.http,
       });
   const app = new App({
     token: config.slack.botToken,

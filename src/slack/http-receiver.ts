@@ -3,9 +3,26 @@ import type { AddressInfo } from "node:net";
 import { parse as parseQs } from "node:querystring";
 import { HTTPResponseAck, HTTPModuleFunctions, type App, type Receiver, type ReceiverEvent } from "@slack/bolt";
 import type { Logger } from "../logger.js";
-import { verifySlackSignature } from "./signature.js";
+import { checkSignatureHeaders, verifySlackSignature } from "./signature.js";
 
 const BODY_LIMIT = 1024 * 1024;
+/** Slack's unsigned ssl_check body is tiny; an unsigned request may send no more than this. */
+const UNSIGNED_LIMIT = 64;
+
+/**
+ * What one client may cost: a request (headers and body) must arrive within requestTimeoutMs,
+ * its headers within headersTimeoutMs, and no more than maxConnections sockets are open at once.
+ * Slack sends small bodies at once and wants an answer within 3 s, so the defaults are generous.
+ */
+export type ReceiverLimits = { requestTimeoutMs: number; headersTimeoutMs: number; maxConnections: number };
+export const DEFAULT_RECEIVER_LIMITS: ReceiverLimits = { requestTimeoutMs: 10_000, headersTimeoutMs: 5_000, maxConnections: 1_000 };
+
+/** Why a body could not be read: too large (413) or too slow (408). */
+export class BodyError extends Error {
+  constructor(readonly status: 408 | 413) {
+    super(status === 413 ? "body too large" : "body not received in time");
+  }
+}
 
 export type ExtraRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -25,21 +42,33 @@ export class SlackHttpReceiver implements Receiver {
       routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>;
       extraRoutes?: ExtraRoute[];
       now?: () => number;
+      limits?: Partial<ReceiverLimits>;
     },
   ) {}
+
+  private get limits(): ReceiverLimits {
+    return { ...DEFAULT_RECEIVER_LIMITS, ...this.opts.limits };
+  }
 
   init(app: App): void {
     this.app = app;
   }
 
   async start(port: number, host = "0.0.0.0"): Promise<http.Server> {
-    const server = http.createServer((req, res) => {
-      this.handle(req, res).catch((e: unknown) => {
-        this.opts.logger.error({ err: e }, "request handling failed");
-        if (!res.headersSent) res.writeHead(500).end();
-      });
-    });
+    const limits = this.limits;
+    // Node enforces requestTimeout/headersTimeout on its connection check (every 30 s by
+    // default): checked every second, a slow client is cut off close to its deadline.
+    const server = http.createServer(
+      { requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs) },
+      (req, res) => {
+        this.handle(req, res).catch((e: unknown) => {
+          this.opts.logger.error({ err: e }, "request handling failed");
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+      },
+    );
     server.keepAliveTimeout = 65_000;
+    server.maxConnections = limits.maxConnections;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -70,24 +99,38 @@ export class SlackHttpReceiver implements Receiver {
     if (url.pathname !== (this.opts.path ?? "/slack/events")) return void res.writeHead(404).end();
     if (req.method !== "POST") return void res.writeHead(405, { allow: "POST" }).end();
 
+    // Everything that needs no body is checked before any of it is read: a refusal here costs
+    // the client's headers only, however large or slow the body it announced.
+    const contentType = (req.headers["content-type"] ?? "").split(";")[0]!.trim();
+    const length = header(req, "content-length");
+    if (length !== undefined && !(Number(length) <= BODY_LIMIT)) return refuseEarly(res, 413);
+    const nowSeconds = Math.floor((this.opts.now?.() ?? Date.now()) / 1000);
+    const headers = checkSignatureHeaders({ timestampHeader: header(req, "x-slack-request-timestamp"), signatureHeader: header(req, "x-slack-signature"), nowSeconds });
+    const maybeSslCheck = !headers.ok && contentType === "application/x-www-form-urlencoded" && length !== undefined && Number(length) <= UNSIGNED_LIMIT;
+    if (!headers.ok && !maybeSslCheck) {
+      this.opts.logger.warn({ reason: headers.reason, ip: req.socket.remoteAddress }, "rejected a request with a bad signature");
+      return refuseEarly(res, 401);
+    }
+
     let raw: Buffer;
     try {
-      raw = await readBody(req, BODY_LIMIT);
-    } catch {
-      return void res.writeHead(413).end();
+      raw = await readBody(req, maybeSslCheck ? UNSIGNED_LIMIT : BODY_LIMIT, { deadlineMs: this.limits.requestTimeoutMs });
+    } catch (e) {
+      if (e instanceof BodyError) return refuseEarly(res, e.status);
+      throw e;
     }
-    const contentType = (req.headers["content-type"] ?? "").split(";")[0]!.trim();
-    if (contentType === "application/x-www-form-urlencoded" && raw.length < 64) {
+    if (contentType === "application/x-www-form-urlencoded" && raw.length <= UNSIGNED_LIMIT) {
       // Slack's ssl_check is unsigned; answer it without parsing anything else from the body.
       const q = parseQs(raw.toString());
       if (q.ssl_check === "1") return void res.writeHead(200).end();
+      if (maybeSslCheck) return refuseEarly(res, 401);
     }
     const verdict = verifySlackSignature({
       signingSecret: this.opts.signingSecret,
       rawBody: raw,
       timestampHeader: header(req, "x-slack-request-timestamp"),
       signatureHeader: header(req, "x-slack-signature"),
-      nowSeconds: Math.floor((this.opts.now?.() ?? Date.now()) / 1000),
+      nowSeconds,
     });
     if (!verdict.ok) {
       this.opts.logger.warn({ reason: verdict.reason, ip: req.socket.remoteAddress }, "rejected a request with a bad signature");
@@ -129,6 +172,13 @@ export class SlackHttpReceiver implements Receiver {
   }
 }
 
+/** Answers without reading the rest of the body, and closes the connection so none is read. */
+function refuseEarly(res: ServerResponse, status: 401 | 408 | 413): void {
+  // Node's own requestTimeout may have answered and closed the socket first.
+  if (res.headersSent || res.socket?.destroyed) return;
+  res.writeHead(status, { connection: "close" }).end();
+}
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -146,14 +196,35 @@ function parseBody(raw: Buffer, contentType: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** Reads a request body, refusing more than `limit` bytes. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new Error("body too large");
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * Reads a request body, refusing more than `limit` bytes (BodyError 413) and, with a deadline,
+ * a body still incomplete after `deadlineMs` (BodyError 408): a client trickling bytes cannot
+ * hold a request open.
+ */
+export function readBody(req: IncomingMessage, limit: number, opts: { deadlineMs?: number } = {}): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const timer = opts.deadlineMs ? setTimeout(() => done(new BodyError(408)), opts.deadlineMs) : undefined;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) return done(new BodyError(413));
+      chunks.push(chunk);
+    };
+    const onEnd = () => done(null);
+    const onError = (e: Error) => done(e);
+    // 'close' before 'end': the client went away mid-body.
+    const onClose = () => done(new Error("request closed before its body was read"));
+    function done(e: Error | null): void {
+      clearTimeout(timer);
+      req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
+      if (e) {
+        req.pause();
+        reject(e);
+      } else {
+        resolve(Buffer.concat(chunks));
+      }
+    }
+    req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
+  });
 }

@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
-import { createDb, type Db } from "../../src/db.js";
+import { createDatabase, type Db, type Pool } from "../../src/db.js";
 import { appDbUrl, dbUrl, dropDatabase, withAdmin } from "./pg-admin.js";
 
 /**
  * `url` and `db` connect as the owner (a superuser: fixtures, tampering, inspection); `appUrl`
  * as the limited app role, which is what the bot under test must use.
  */
-export type TestDatabase = { name: string; url: string; appUrl: string; db: Db; drop(): Promise<void> };
+export type TestDatabase = { name: string; url: string; appUrl: string; db: Db; pool: Pool; drop(): Promise<void> };
 
 /** A fresh, migrated database of this test file's own, cloned from the run's template. */
 export async function createTestDatabase(): Promise<TestDatabase> {
@@ -26,12 +26,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     }
   });
   const url = dbUrl(name);
-  const db = createDb(url, { max: 5 });
+  const { db, pool } = createDatabase(url, { max: 5 });
   return {
     name,
     url,
     appUrl: appDbUrl(name),
     db,
+    pool,
     async drop() {
       await db.$disconnect();
       await dropDatabase(name);

@@ -98,5 +98,5 @@ export function auditPageBlocks(page: AuditPage): { text: string; blocks: KnownB
       elements: [{ type: "button", action_id: ACTIONS.auditPage, text: { type: "plain_text", text: LABELS.next }, value: JSON.stringify(v) }],
     });
   }
-  return { text: title, blocks };
+  return { text: esc(title), blocks };
 }

@@ -108,7 +108,8 @@ export function creatorCard(d: CardData, opts: { today: IsoDate; isAdmin: boolea
   );
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: fit(`Tags: ${tagsText(c.tags)}`, LIMITS.sectionText) }] });
   blocks.push(cardActions(c.id, c.brandName, c.isActive, opts.isAdmin));
-  return { text: `${c.brandName} — ${c.creatorName}`.slice(0, 300), blocks };
+  // The fallback text is shown (and notifies) like mrkdwn: escaped like the blocks.
+  return { text: fit(esc(`${c.brandName} — ${c.creatorName}`), 300), blocks };
 }
 
 function cardActions(id: string, brand: string, isActive: boolean, isAdmin: boolean): ActionsBlock {
@@ -129,7 +130,7 @@ function cardActions(id: string, brand: string, isActive: boolean, isAdmin: bool
 export function archivePrompt(c: { id: string; brandName: string; creatorName: string }): Message {
   const text = `Archive *${esc(c.brandName)}* (${esc(c.creatorName)})? Archived creators leave \`/wl list\`, the Home tab and digests; their data stays.`;
   return {
-    text: `Archive ${c.brandName}?`.slice(0, 300),
+    text: fit(esc(`Archive ${c.brandName}?`), 300),
     blocks: [
       section(text),
       { type: "actions", block_id: "archive_confirm", elements: [button(LABELS.archive, ACTIONS.creatorArchive, c.id, { style: "danger", confirm: archiveConfirm(c.brandName) })] },

@@ -63,6 +63,11 @@ export function failedMessage(a: About & { reason: string }): Msg {
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text: truncate(text, LIMITS.sectionText) } }, regenerateButton(a.id)] };
 }
 
+/** The DM when a finished deliverable could not be posted: it is safe in the database. */
+export function deliveryFallbackText(a: About): string {
+  return `Your ${esc(a.label)} for ${esc(a.brandName)} is ready, but I couldn't post it here. Ask an admin to retrieve deliverable ${a.id}.`;
+}
+
 export function tooManyOpen(max: number): string {
   return `You already have ${max} deliverables being written. Wait for one to arrive, then ask again.`;
 }

@@ -25,7 +25,7 @@ import {
   type DeliverableStatus,
 } from "./deliverable-fns.js";
 import { ClaudeError, type ClaudeClient, type GenerateResult } from "./claude-client.js";
-import { failedMessage, fileDeliveredMessage, NOT_CONFIGURED, resultMessage, tooManyOpen } from "./deliverable-blocks.js";
+import { deliveryFallbackText, failedMessage, fileDeliveredMessage, NOT_CONFIGURED, resultMessage, tooManyOpen } from "./deliverable-blocks.js";
 
 export type DeliverableService = ReturnType<typeof createDeliverableService>;
 
@@ -226,7 +226,7 @@ export function createDeliverableService(deps: Deps) {
     } catch (e) {
       // The document is safe in the database; only the Slack copy is missing.
       log.error({ err: e, id: row.id }, "could not deliver the deliverable to Slack");
-      await dm(requester, { text: `Your ${about.label} for ${row.brandName} is ready, but I couldn't post it here. Ask an admin to retrieve deliverable ${row.id}.` }, "delivery fallback");
+      await dm(requester, { text: deliveryFallbackText(about) }, "delivery fallback");
     }
   }
 

@@ -1,7 +1,9 @@
 import cron from "node-cron";
+import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { WebClient } from "@slack/web-api";
 import type { Actor } from "../../identity/actor.js";
+import { writeAudit } from "../../audit/audit-service.js";
 import { dateInTz, type IsoDate } from "../../lib/dates.js";
 import type { Logger } from "../../logger.js";
 import type { FeatureDeps } from "../types.js";
@@ -197,7 +199,11 @@ export async function postParts(
   return true;
 }
 
-/** `/wl digest now`: the digest as of now to DIGEST_CHANNEL, marked as on demand; no run is consumed. */
+/**
+ * `/wl digest now`: the digest as of now to DIGEST_CHANNEL, marked as on demand; no run is
+ * consumed. Audited once the outcome is known: what was posted, or that posting failed and
+ * how far it got (a row written before the post would claim a digest that never went out).
+ */
 export async function postDigestNow(
   deps: Pick<FeatureDeps, "db" | "client" | "health" | "config">,
   actor: Actor,
@@ -207,9 +213,29 @@ export async function postDigestNow(
   if (!channel) throw new Error("DIGEST_CHANNEL is not set");
   const { snapshot, entries } = await createDigestService(deps).prepare(today, { compareWithToday: true });
   const messages = renderDigest(snapshot, entries, { kind: "on_demand", bySlackUserId: actor.slackUserId ?? "unknown" });
+  const creators = snapshot.red.length + snapshot.yellow.length;
   const state = { channel, parts: [] as string[] };
-  await postParts(deps.client, messages, state, async () => true);
-  return { channel: state.channel, parts: state.parts.length, creators: snapshot.red.length + snapshot.yellow.length };
+  const audit = (entry: { action: "CREATE" | "VIEW"; notes: string; changes: Record<string, unknown> }) =>
+    writeAudit(deps.db, actor, { ...entry, targetModel: "HealthDigest", targetId: randomUUID(), targetDisplay: "/wl digest now" });
+  try {
+    await postParts(deps.client, messages, state, async () => true);
+  } catch (e) {
+    const error = errorText(e);
+    const posted = state.parts.length;
+    await audit({
+      // A partly posted digest is in the channel: that is a creation, if an incomplete one.
+      action: posted > 0 ? "CREATE" : "VIEW",
+      changes: { channel, parts_posted: posted, parts_total: messages.length, creators, error },
+      notes: `on-demand digest to ${channel} failed after ${posted} of ${messages.length} part(s): ${error}`,
+    });
+    throw e;
+  }
+  await audit({
+    action: "CREATE",
+    changes: { channel: state.channel, parts_posted: state.parts.length, parts_total: messages.length, creators, ts: state.parts[0] ?? null },
+    notes: `digest posted on demand to ${channel}: ${creators} creator(s) in ${state.parts.length} message(s)`,
+  });
+  return { channel: state.channel, parts: state.parts.length, creators };
 }
 
 /**

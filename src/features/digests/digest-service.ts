@@ -120,17 +120,6 @@ export function createDigestService(deps: { db: Db; health: Pick<HealthService, 
       return new Map((await entries(rows, today)).map((e) => [e.id, e]));
     },
 
-    /** An on-demand digest that was posted: CREATE HealthDigest, written after the post. */
-    async recordPosted(actor: Actor, id: string, r: { channel: string; parts: number; creators: number }): Promise<void> {
-      await writeAudit(db, actor, {
-        action: "CREATE",
-        targetModel: "HealthDigest",
-        targetId: id,
-        targetDisplay: "/wl digest now",
-        notes: `digest posted on demand to ${r.channel}: ${r.creators} creator(s) in ${r.parts} message(s)`,
-      });
-    },
-
     /** `Snooze 3 days`: the next follow-up moves to today + 3; audited, health recomputed. */
     snooze(actor: Actor, creatorId: string, today: IsoDate): Promise<ActResult> {
       return act(actor, creatorId, today, "next_follow_up_date", addDays(today, SNOOZE_DAYS));

@@ -4,6 +4,7 @@ import type { Actor } from "../../identity/actor.js";
 import { SYSTEM_ACTOR } from "../../identity/actor.js";
 import { writeAudit, type AuditEntry } from "../../audit/audit-service.js";
 import { SECRET_FIELDS, type SecretField } from "./vault-fns.js";
+import { CREDENTIAL_VERSION } from "./reveal-service.js";
 
 // Re-encrypts every credential's secrets under the first key of FIELD_ENCRYPTION_KEY, so an
 // old key can then be dropped from the list. Restartable: a row already under the primary key
@@ -99,6 +100,15 @@ export async function rotateCredentialKeys(
               conflicts.push({ id: row.id, fields: Object.keys(updates) as SecretField[], reason: "changed_during_rotation" });
               continue;
             }
+            // Re-encryption changes the stored tokens, not the secret (verified above): open
+            // requests made for the old tokens move to the new version, or rotating would end
+            // every approval as if the credential had been edited.
+            await tx.$executeRaw`
+              UPDATE wl_reveal_request r SET credential_version = ${CREDENTIAL_VERSION}
+                FROM studio_crm_creatorcredential c
+               WHERE c.id = r.credential_id AND r.credential_id = ${row.id}::uuid AND r.status IN ('PENDING','APPROVED')
+                 AND r.credential_version = wl_credential_version(c.platform_name, c.account_identifier,
+                       ${row.login_url}::text, ${row.password}::text, ${row.two_factor_backup_codes}::text, ${row.api_keys}::text)`;
             audits.push({
               action: "UPDATE",
               targetModel: "CreatorCredential",

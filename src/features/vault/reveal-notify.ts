@@ -2,7 +2,7 @@ import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../../logger.js";
 import type { IdentityService } from "../../identity/identity-service.js";
 import type { PostedMessage, RequestView, RevealService } from "./reveal-service.js";
-import { approvalPromptBlocks, deniedText, grantBlocks, revealOfferBlocks } from "./vault-blocks.js";
+import { approvalPromptBlocks, deniedText, endedText, grantBlocks, revealOfferBlocks } from "./vault-blocks.js";
 
 export type RevealNotifier = ReturnType<typeof createRevealNotifier>;
 
@@ -81,6 +81,20 @@ export function createRevealNotifier(deps: {
 
     /** Offers `Reveal once` again, ephemerally, through a click's own reply. */
     offer: (v: RequestView) => revealOfferBlocks(v, deps.revealTtlSeconds),
+
+    /**
+     * Requests ended because their credential changed or was deactivated: every message about
+     * them (prompts, the requester's approval DM) is re-rendered to say why; a requester still
+     * waiting for a decision has no such message, so they get a DM.
+     */
+    async ended(requestIds: readonly string[]): Promise<void> {
+      for (const id of requestIds) {
+        const v = await reveal.view(id);
+        if (!v) continue;
+        await refresh(v);
+        if (!v.messages.some((m) => m.kind === "grant")) await post(v.requesterSlackId, { text: endedText(v), blocks: [] });
+      }
+    },
 
     async denied(v: RequestView): Promise<void> {
       await post(v.requesterSlackId, { text: deniedText(v), blocks: [] });

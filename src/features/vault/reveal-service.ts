@@ -11,6 +11,7 @@ import {
   revealRefusal,
   PENDING_TTL_HOURS,
   type DecideRefusal,
+  type EndReason,
   type RequestLimitRefusal,
   type RequestState,
   type RequestStatus,
@@ -39,6 +40,8 @@ export type RequestView = Readonly<{
   deciderName: string | null;
   credentialId: string;
   credentialActive: boolean;
+  /** Why it ended early, if it did (status EXPIRED): the credential changed or was deactivated. */
+  endReason?: EndReason | null;
   platformName: string;
   accountIdentifier: string;
   creatorId: string;
@@ -48,7 +51,7 @@ export type RequestView = Readonly<{
 
 const viewSelect = {
   id: true, status: true, reason: true, createdAt: true, expiresAt: true, decidedAt: true, revealedAt: true,
-  requesterId: true, requesterSlackId: true, approvalMessages: true,
+  requesterId: true, requesterSlackId: true, approvalMessages: true, endReason: true,
   decidedBy: { select: { firstName: true, username: true, slackUser: { select: { slackUserId: true } } } },
   credential: { select: { id: true, platformName: true, accountIdentifier: true, isActive: true, creator: { select: { id: true, brandName: true } } } },
 } as const;
@@ -70,6 +73,7 @@ async function loadView(db: DbOrTx, id: string): Promise<RequestView | null> {
     deciderName: r.decidedBy ? r.decidedBy.firstName || r.decidedBy.username : null,
     credentialId: r.credential.id,
     credentialActive: r.credential.isActive,
+    endReason: (r.endReason as EndReason | null) ?? null,
     platformName: r.credential.platformName,
     accountIdentifier: r.credential.accountIdentifier,
     creatorId: r.credential.creator.id,
@@ -78,8 +82,37 @@ async function loadView(db: DbOrTx, id: string): Promise<RequestView | null> {
   };
 }
 
-const stateOf = (v: RequestView | null): RequestState | null =>
-  v && { status: v.status, requesterId: v.requesterId, expiresAt: v.expiresAt, credentialActive: v.credentialActive };
+/**
+ * The version of credential `c` a reveal would show (migration 20261204500001): a hash of its
+ * platform, account and stored secret tokens. A request keeps the version it was made for;
+ * approving and claiming require it unchanged, inside their conditional UPDATEs.
+ */
+export const CREDENTIAL_VERSION = Prisma.raw(
+  "wl_credential_version(c.platform_name, c.account_identifier, c.login_url, c.password, c.two_factor_backup_codes, c.api_keys)",
+);
+
+/** True if the credential no longer has the version the request was made for (an unknown version counts as changed). */
+async function credentialChanged(db: DbOrTx, requestId: string): Promise<boolean> {
+  const [row] = await db.$queryRaw<{ same: boolean | null }[]>`
+    SELECT r.credential_version = ${CREDENTIAL_VERSION} AS same
+      FROM wl_reveal_request r JOIN studio_crm_creatorcredential c ON c.id = r.credential_id
+     WHERE r.id = ${requestId}::uuid`;
+  return row !== undefined && row.same !== true;
+}
+
+/** What the rules need, read after a conditional UPDATE matched nothing, to say why. */
+async function stateOf(db: DbOrTx, v: RequestView | null): Promise<RequestState | null> {
+  if (!v) return null;
+  const open = v.status === "PENDING" || v.status === "APPROVED";
+  return {
+    status: v.status,
+    requesterId: v.requesterId,
+    expiresAt: v.expiresAt,
+    credentialActive: v.credentialActive,
+    endReason: v.endReason ?? null,
+    credentialChanged: open && (await credentialChanged(db, v.id)),
+  };
+}
 
 export const displayOf = (v: Pick<RequestView, "platformName" | "accountIdentifier" | "brandName">): string =>
   `${v.platformName} · ${v.accountIdentifier} (${v.brandName})`;
@@ -90,27 +123,48 @@ async function dbNow(db: DbOrTx): Promise<Date> {
   return row!.now;
 }
 
+/** Which open requests to end, and why. */
+export type EndScope =
+  /** One request whose time is up (a refused click found it expired). */
+  | { requestId: string }
+  /** Every open request of a credential being changed or deactivated: an approval is for one version. */
+  | { credentialId: string; reason: EndReason; changed?: readonly string[] }
+  /** The sweep: every request whose time is up, or whose credential changed outside the bot (Django, SQL). */
+  | { stale: true };
+
+function endNote(scope: EndScope, endReason: EndReason | null): string {
+  if ("credentialId" in scope) {
+    return scope.reason === "credential_deactivated" ? "expired: credential deactivated" : `ended: credential changed (${(scope.changed ?? []).join(", ") || "secret, account or platform"})`;
+  }
+  return endReason === "credential_changed" ? "ended: credential changed since the request (outside the bot)" : "expired: time window passed";
+}
+
 /**
- * Moves open requests whose time is up (or, with credentialId, every open request of a
- * credential being deactivated) to EXPIRED, one audit row each, in the caller's transaction.
- * One conditional UPDATE: replicas sweeping at once expire each row once.
+ * Ends open requests (status EXPIRED, with end_reason when it was not time), one audit row
+ * each, in the caller's transaction. One conditional UPDATE: replicas sweeping at once end
+ * each row once, and a claim racing it either wins first or finds the row ended.
  */
-export async function expireOpenRequests(
-  tx: Tx,
-  actor: Actor,
-  scope: { requestId: string } | { credentialId: string } | { stale: true },
-): Promise<string[]> {
+export async function expireOpenRequests(tx: Tx, actor: Actor, scope: EndScope): Promise<string[]> {
+  const timeUp = Prisma.sql`r.expires_at <= now()`;
+  const changed = Prisma.sql`r.credential_version IS DISTINCT FROM ${CREDENTIAL_VERSION}`;
   const which =
     "requestId" in scope
-      ? Prisma.sql`r.id = ${scope.requestId}::uuid AND r.expires_at <= now()`
+      ? Prisma.sql`r.id = ${scope.requestId}::uuid AND ${timeUp}`
       : "credentialId" in scope
         ? Prisma.sql`r.credential_id = ${scope.credentialId}::uuid`
-        : Prisma.sql`r.expires_at <= now()`;
-  const rows = await tx.$queryRaw<{ id: string; prev: string; display: string }[]>`
-    UPDATE wl_reveal_request r SET status = 'EXPIRED'
+        : Prisma.sql`(${timeUp} OR ${changed})`;
+  // Time running out is the ordinary end (NULL); otherwise say what happened to the credential.
+  const endReason =
+    "credentialId" in scope
+      ? Prisma.sql`${scope.reason}::text`
+      : "stale" in scope
+        ? Prisma.sql`CASE WHEN ${timeUp} THEN NULL ELSE 'credential_changed' END`
+        : Prisma.sql`NULL::text`;
+  const rows = await tx.$queryRaw<{ id: string; prev: string; display: string; endReason: EndReason | null }[]>`
+    UPDATE wl_reveal_request r SET status = 'EXPIRED', end_reason = ${endReason}
       FROM studio_crm_creatorcredential c JOIN studio_crm_creator k ON k.id = c.creator_id
      WHERE c.id = r.credential_id AND r.status IN ('PENDING','APPROVED') AND ${which}
-    RETURNING r.id::text AS id, CASE WHEN r.decided_at IS NULL THEN 'PENDING' ELSE 'APPROVED' END AS prev,
+    RETURNING r.id::text AS id, CASE WHEN r.decided_at IS NULL THEN 'PENDING' ELSE 'APPROVED' END AS prev, r.end_reason AS "endReason",
               c.platform_name || ' · ' || c.account_identifier || ' (' || k.brand_name || ')' AS display`;
   await writeAudit(
     tx,
@@ -120,8 +174,8 @@ export async function expireOpenRequests(
       targetModel: "RevealRequest",
       targetId: r.id,
       targetDisplay: r.display,
-      changes: { status: { from: r.prev, to: "EXPIRED" } },
-      notes: "credentialId" in scope ? "expired: credential deactivated" : "expired: time window passed",
+      changes: { status: { from: r.prev, to: "EXPIRED" }, ...(r.endReason ? { end_reason: { from: null, to: r.endReason } } : {}) },
+      notes: endNote(scope, r.endReason),
     })),
   );
   return rows.map((r) => r.id);
@@ -170,11 +224,14 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
            WHERE requester_id = ${userId} AND status IN ('PENDING','APPROVED') AND expires_at > now()`;
         const limit: RequestLimitRefusal | null = requestLimitRefusal(open, credentialId, await dbNow(tx));
         if (limit) throw new AppError(ErrorCode.RateLimited, { message: `reveal request refused: ${limit}`, userMessage: refusalText(limit) });
+        // The request is for the credential as it is now: its version is what an approval vouches for.
         const [row] = await tx.$queryRaw<{ id: string; expiresAt: Date }[]>`
-          INSERT INTO wl_reveal_request (id, credential_id, requester_id, requester_slack_id, reason, status, expires_at)
-          VALUES (gen_random_uuid(), ${credentialId}::uuid, ${userId}, ${actor.slackUserId}, ${reason}, 'PENDING',
-                  now() + make_interval(hours => ${PENDING_TTL_HOURS}::int))
+          INSERT INTO wl_reveal_request (id, credential_id, requester_id, requester_slack_id, reason, status, expires_at, credential_version)
+          SELECT gen_random_uuid(), c.id, ${userId}, ${actor.slackUserId}, ${reason}, 'PENDING',
+                 now() + make_interval(hours => ${PENDING_TTL_HOURS}::int), ${CREDENTIAL_VERSION}
+            FROM studio_crm_creatorcredential c WHERE c.id = ${credentialId}::uuid
           RETURNING id::text AS id, expires_at AS "expiresAt"`;
+        if (!row) throw notFound("That credential doesn't exist (any more).");
         const audit: AuditEntry = {
           action: "CREATE",
           targetModel: "RevealRequest",
@@ -212,7 +269,8 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
             FROM studio_crm_creatorcredential c
            WHERE r.id = ${requestId}::uuid AND r.status = 'PENDING' AND r.requester_id <> ${actor.userId}::int
              AND (r.expires_at IS NULL OR r.expires_at > now())
-             AND c.id = r.credential_id AND (${decision}::text = 'DENIED' OR c.is_active)
+             AND c.id = r.credential_id
+             AND (${decision}::text = 'DENIED' OR (c.is_active AND r.credential_version = ${CREDENTIAL_VERSION}))
           RETURNING r.expires_at AS "expiresAt"`;
         if (rows.length === 0) return { result: false, audit: [] };
         const changes: Record<string, unknown> = { status: { from: "PENDING", to: decision }, decided_by_id: { from: null, to: actor.userId } };
@@ -224,7 +282,7 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
       });
       if (!won) {
         const after = await loadView(db, requestId);
-        const reason = decideRefusal(stateOf(after), actor.userId, decision, await dbNow(db)) ?? "already_decided";
+        const reason = decideRefusal(await stateOf(db, after), actor.userId, decision, await dbNow(db)) ?? "already_decided";
         await settleExpiry(actor, reason, requestId);
         throw refuse(actor, requestId, displayOf(before), label, reason);
       }
@@ -233,7 +291,8 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
 
     /**
      * Reveal once. The grant is claimed by ONE conditional UPDATE (requester, APPROVED, not
-     * expired by the database clock), in the same transaction as its audit rows: if the audit
+     * expired by the database clock, the credential still the version that was requested and
+     * approved), in the same transaction as its audit rows: if the audit
      * cannot be written nothing is claimed, and the grant stays usable. The tokens come back
      * still encrypted; the caller decrypts only after this has committed.
      */
@@ -245,6 +304,7 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
             FROM studio_crm_creatorcredential c JOIN studio_crm_creator k ON k.id = c.creator_id
            WHERE r.id = ${requestId}::uuid AND r.status = 'APPROVED' AND r.requester_id = ${actor.userId}::int
              AND r.expires_at > now() AND c.id = r.credential_id AND c.is_active
+             AND r.credential_version = ${CREDENTIAL_VERSION}
           RETURNING c.id::text AS credential_id, c.login_url, c.password, c.two_factor_backup_codes, c.api_keys, c.notes,
                     c.platform_name || ' · ' || c.account_identifier || ' (' || k.brand_name || ')' AS display`;
         const row = rows[0];
@@ -268,7 +328,7 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
       });
       const view = await loadView(db, requestId);
       if (!claimed) {
-        const reason = revealRefusal(stateOf(view), actor.userId, await dbNow(db)) ?? "already_revealed";
+        const reason = revealRefusal(await stateOf(db, view), actor.userId, await dbNow(db)) ?? "already_revealed";
         if (reason !== "not_requester") await settleExpiry(actor, reason, requestId);
         throw refuse(actor, requestId, view ? displayOf(view) : "(unknown request)", "Reveal once", reason);
       }
@@ -281,7 +341,7 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
      */
     async checkRevealable(actor: Actor, requestId: string): Promise<RequestView> {
       const view = await loadView(db, requestId);
-      const reason = revealRefusal(stateOf(view), actor.userId, await dbNow(db));
+      const reason = revealRefusal(await stateOf(db, view), actor.userId, await dbNow(db));
       if (reason) {
         if (reason !== "not_requester") await settleExpiry(actor, reason, requestId);
         throw refuse(actor, requestId, view ? displayOf(view) : "(unknown request)", "Reveal once", reason);

@@ -170,9 +170,30 @@ export function outcomeLine(v: RequestView): string {
       return `:no_entry: Denied by ${by}${v.decidedAt ? ` ${when(v.decidedAt)}` : ""}.`;
     case "REVEALED":
       return `:white_check_mark: Approved by ${by}${v.decidedAt ? ` ${when(v.decidedAt)}` : ""} · :eyes: revealed once to ${user(v.requesterSlackId)}${v.revealedAt ? ` ${when(v.revealedAt)}` : ""}.`;
-    case "EXPIRED":
+    case "EXPIRED": {
+      const why = endedWhy(v);
+      if (why) return v.decidedAt ? `:no_entry_sign: Approved by ${by} ${when(v.decidedAt)}, then ended unused: ${why}. Nothing was revealed.` : `:no_entry_sign: Ended without a decision: ${why}.`;
       return v.decidedAt ? `:hourglass: Approved by ${by} ${when(v.decidedAt)}, expired unused.` : ":hourglass: Expired without a decision.";
+    }
   }
+}
+
+/** Why a request ended before its time, in words; null if time simply ran out. */
+function endedWhy(v: Pick<RequestView, "endReason">): string | null {
+  if (v.endReason === "credential_changed") return "the credential was changed (its secret, account or platform) after it was requested, so an approval would no longer match";
+  if (v.endReason === "credential_deactivated") return "the credential was deactivated";
+  return null;
+}
+
+/** Told to the admin whose edit ended open requests: they were for the credential as it was. */
+export function endedNote(n: number): string {
+  return n ? ` ${n === 1 ? "1 open reveal request or approval was" : `${n} open reveal requests or approvals were`} for the old version and ended; the requester${n === 1 ? " was" : "s were"} told.` : "";
+}
+
+/** A DM to a requester whose open request ended because the credential changed or was deactivated. */
+export function endedText(v: RequestView): string {
+  const why = endedWhy(v) ?? "it expired";
+  return `Your request to reveal ${credTitle(v)} (${esc(v.brandName)}) ended: ${why}. Nothing was revealed. Use \`Request reveal\` again if you still need it.`;
 }
 
 /** The approval prompt (channel or DM): buttons while pending, the outcome and no buttons after. */
@@ -225,7 +246,8 @@ export function requestSentText(v: RequestView, notified: number, channel: strin
  * response_url. A secret must never replace a stored message.
  */
 export function grantBlocks(v: RequestView, revealTtlSeconds: number): Msg {
-  const text = `Your reveal request for ${v.platformName} · ${v.accountIdentifier} was ${v.status === "DENIED" ? "denied" : "approved"}`;
+  const outcome = v.status === "DENIED" ? "denied" : v.status === "EXPIRED" ? v.endReason === "credential_changed" ? "ended: the credential was changed" : v.endReason ? "ended: the credential was deactivated" : "not used in time" : "approved";
+  const text = `Your reveal request for ${v.platformName} · ${v.accountIdentifier} was ${outcome}`;
   const blocks: KnownBlock[] = [section(`${credTitle(v)} for *${esc(v.brandName)}*\n${outcomeLine(v)}`)];
   if (v.status === "APPROVED") {
     blocks.push(

@@ -25,19 +25,38 @@ export const PENDING_TTL_HOURS = 24;
 export const REQUEST_STATUSES = ["PENDING", "APPROVED", "DENIED", "REVEALED", "EXPIRED"] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
+/**
+ * Why an open request was ended before its time (it is then EXPIRED): the credential's secret,
+ * account or platform changed, or it was deactivated. An approval is for one version of a
+ * credential, so either ends it.
+ */
+export const END_REASONS = ["credential_changed", "credential_deactivated"] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
 /** What the rules need to know about a request, as read from the database. */
 export type RequestState = Readonly<{
   status: RequestStatus;
   requesterId: number;
   expiresAt: Date | null;
   credentialActive: boolean;
+  /** Set when the request was ended early (see EndReason). */
+  endReason?: EndReason | null;
+  /** The credential no longer has the version the request was made for. */
+  credentialChanged?: boolean;
 }>;
 
 export function isExpired(expiresAt: Date | null, now: Date): boolean {
   return expiresAt !== null && expiresAt.getTime() <= now.getTime();
 }
 
-export type DecideRefusal = "not_found" | "self_approval" | "already_decided" | "expired" | "credential_inactive";
+export type DecideRefusal = "not_found" | "self_approval" | "already_decided" | "expired" | "credential_inactive" | "credential_changed";
+
+/** An EXPIRED request tells why it ended: time, or a change to the credential. */
+function endedRefusal(req: RequestState): "expired" | "credential_inactive" | "credential_changed" {
+  if (req.endReason === "credential_changed") return "credential_changed";
+  if (req.endReason === "credential_deactivated") return "credential_inactive";
+  return "expired";
+}
 
 /** Why `deciderId` may not approve or deny this request now; null if they may. */
 export function decideRefusal(req: RequestState | null, deciderId: number | null, decision: "APPROVED" | "DENIED", now: Date): DecideRefusal | null {
@@ -46,16 +65,19 @@ export function decideRefusal(req: RequestState | null, deciderId: number | null
   // stolen admin session would be enough to read every credential.
   if (deciderId === null || req.requesterId === deciderId) return "self_approval";
   // A decision is final: a second click (or a second admin) must not flip DENIED to APPROVED.
-  if (req.status !== "PENDING") return req.status === "EXPIRED" ? "expired" : "already_decided";
+  if (req.status !== "PENDING") return req.status === "EXPIRED" ? endedRefusal(req) : "already_decided";
   // An old request approved days later grants access nobody is waiting for any more.
   if (isExpired(req.expiresAt, now)) return "expired";
   // A deactivated credential is retired (or compromised); approving it would be meaningless at
   // best. Denying is always allowed: it only closes the request.
   if (decision === "APPROVED" && !req.credentialActive) return "credential_inactive";
+  // The requester asked for what the credential was then; an approval now would hand them
+  // whatever it has become (another account, a new password) without anyone vouching for that.
+  if (decision === "APPROVED" && req.credentialChanged) return "credential_changed";
   return null;
 }
 
-export type RevealRefusal = "not_found" | "not_requester" | "pending" | "denied" | "already_revealed" | "expired" | "credential_inactive";
+export type RevealRefusal = "not_found" | "not_requester" | "pending" | "denied" | "already_revealed" | "expired" | "credential_inactive" | "credential_changed";
 
 /** Why `actorId` may not reveal now; null if they may. The order matters (see comments). */
 export function revealRefusal(req: RequestState | null, actorId: number | null, now: Date): RevealRefusal | null {
@@ -68,8 +90,12 @@ export function revealRefusal(req: RequestState | null, actorId: number | null, 
   if (req.status === "DENIED") return "denied";
   if (req.status === "PENDING") return "pending";
   // An approval is for now, not for whenever: an unused grant left in a DM must go stale.
-  if (req.status === "EXPIRED" || isExpired(req.expiresAt, now)) return "expired";
+  if (req.status === "EXPIRED") return endedRefusal(req);
+  if (isExpired(req.expiresAt, now)) return "expired";
   if (!req.credentialActive) return "credential_inactive";
+  // An approval is for one version of a credential: one edited since (secret, account or
+  // platform) would show something nobody approved.
+  if (req.credentialChanged) return "credential_changed";
   return null;
 }
 
@@ -93,6 +119,8 @@ const REFUSAL_TEXT: Record<DecideRefusal | RevealRefusal | RequestLimitRefusal, 
   already_decided: "That request was already decided.",
   expired: "That request has expired. Ask again with `Request reveal` if you still need it.",
   credential_inactive: "That credential has been deactivated, so it can't be revealed.",
+  credential_changed:
+    "That credential was changed (its secret, account or platform) after this was requested, so the approval no longer applies and nothing was shown. Ask again with `Request reveal` if you still need it.",
   not_requester: "Only the person who asked for this reveal can use it.",
   pending: "That request hasn't been approved yet.",
   denied: "That request was denied.",

@@ -8,7 +8,7 @@ import { fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
 import { SECRET_FIELDS, type SecretField } from "./vault-fns.js";
 import { encryptSecrets, secretsPresent, tokensOf, SECRET_PROPS } from "./secret-fields.js";
 import type { CredentialForm } from "./vault-schemas.js";
-import { expireOpenRequests } from "./reveal-service.js";
+import { CREDENTIAL_VERSION, expireOpenRequests } from "./reveal-service.js";
 
 export type VaultService = ReturnType<typeof createVaultService>;
 
@@ -117,11 +117,14 @@ export function createVaultService(deps: { db: Db; fernet: MultiFernet }) {
     /** The viewer's unused approvals (credential id -> request id), so a list can offer `Reveal once`. */
     async grantsOf(userId: number | null, credentialIds: readonly string[]): Promise<Map<string, string>> {
       if (userId === null || credentialIds.length === 0) return new Map();
+      // Only approvals still claimable: a credential changed since (even outside the bot) offers Request reveal again.
       const rows = await db.$queryRaw<{ credential_id: string; id: string }[]>`
-        SELECT DISTINCT ON (credential_id) credential_id::text AS credential_id, id::text AS id FROM wl_reveal_request
-         WHERE requester_id = ${userId}::int AND status = 'APPROVED' AND expires_at > now()
-           AND credential_id = ANY(${credentialIds as string[]}::uuid[])
-         ORDER BY credential_id, expires_at DESC`;
+        SELECT DISTINCT ON (r.credential_id) r.credential_id::text AS credential_id, r.id::text AS id
+          FROM wl_reveal_request r JOIN studio_crm_creatorcredential c ON c.id = r.credential_id
+         WHERE r.requester_id = ${userId}::int AND r.status = 'APPROVED' AND r.expires_at > now()
+           AND r.credential_id = ANY(${credentialIds as string[]}::uuid[])
+           AND r.credential_version = ${CREDENTIAL_VERSION}
+         ORDER BY r.credential_id, r.expires_at DESC`;
       return new Map(rows.map((r) => [r.credential_id, r.id]));
     },
 
@@ -177,8 +180,13 @@ export function createVaultService(deps: { db: Db; fernet: MultiFernet }) {
       }
     },
 
-    /** Admin edit. A secret left empty keeps its value; a changed secret is audited only as changed. */
-    async update(actor: Actor, credentialId: string, form: CredentialForm): Promise<{ meta: CredentialMeta; changed: string[] }> {
+    /**
+     * Admin edit. A secret left empty keeps its value; a changed secret is audited only as
+     * changed. An approval is for one version of a credential: a new secret, account or
+     * platform ends every open request and unused approval of it in the same transaction
+     * (returned, so their messages can say why). Notes and dates leave them alone.
+     */
+    async update(actor: Actor, credentialId: string, form: CredentialForm): Promise<{ meta: CredentialMeta; changed: string[]; endedRequests: string[] }> {
       const provided = SECRET_FIELDS.filter((f) => form[f] != null);
       const tokens = encryptSecrets(fernet, Object.fromEntries(provided.map((f) => [f, form[f]])));
       try {
@@ -201,9 +209,11 @@ export function createVaultService(deps: { db: Db; fernet: MultiFernet }) {
           const changes: Record<string, unknown> = diffChanges(nonSecret(before), nonSecret(after));
           // A re-entered secret counts as changed even if it is the same: comparing would mean decrypting.
           for (const f of provided) changes[f] = { changed: true };
+          const versioned = ["platform_name", "account_identifier", ...SECRET_FIELDS].filter((k) => k in changes);
+          const endedRequests = versioned.length ? await expireOpenRequests(tx, actor, { credentialId, reason: "credential_changed", changed: versioned }) : [];
           const meta = toMeta(fernet, after);
           return {
-            result: { meta, changed: Object.keys(changes) },
+            result: { meta, changed: Object.keys(changes), endedRequests },
             audit: {
               action: "UPDATE",
               targetModel: "CreatorCredential",
@@ -230,7 +240,7 @@ export function createVaultService(deps: { db: Db; fernet: MultiFernet }) {
         const row = await tx.creatorCredential.findUnique({ where: { id: credentialId }, select: metaSelect });
         if (!row) throw notFound("That credential doesn't exist (any more).");
         if (n.count === 0) throw new AppError(ErrorCode.Conflict, { userMessage: "That credential is already deactivated." });
-        const expiredRequests = await expireOpenRequests(tx, actor, { credentialId });
+        const expiredRequests = await expireOpenRequests(tx, actor, { credentialId, reason: "credential_deactivated" });
         const meta = toMeta(fernet, row);
         return {
           result: { meta, expiredRequests },

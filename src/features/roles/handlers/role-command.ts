@@ -4,12 +4,15 @@ import type { IdentityService } from "../../../identity/identity-service.js";
 import type { SlackDirectory } from "../../../identity/slack-directory.js";
 import type { Logger } from "../../../logger.js";
 import type { CommandRoute } from "../../../slack/router.js";
-import { esc } from "../../../slack/mrkdwn.js";
-import { parseRoleArgs, ROLE_USAGE } from "../roles-fns.js";
+import { parseRoleArgs, roleChangedText, ROLE_USAGE } from "../roles-fns.js";
 
 type Deps = { identity: Pick<IdentityService, "setRole">; directory: SlackDirectory; client: WebClient; logger: Logger };
 
-/** `/wl role @person staff|manager|admin|none` (admin): parse, guard, one service call, reply; the DM after commit. */
+/**
+ * `/wl role @person staff|manager|admin|none` (admin): parse, guard, one service call, reply;
+ * the DM after commit. An admin may change their own role while another admin remains: the
+ * service refuses any change that would leave the studio without one.
+ */
 export const roleCommand = ({ identity, directory, client, logger }: Deps): CommandRoute => ({
   name: "role",
   usage: ROLE_USAGE,
@@ -18,10 +21,6 @@ export const roleCommand = ({ identity, directory, client, logger }: Deps): Comm
   async handle(ctx) {
     const parsed = parseRoleArgs(ctx.args);
     if (!parsed) throw invalid(`Usage: \`/wl ${ROLE_USAGE}\` (mention the person with @).`);
-    if (parsed.slackUserId === ctx.actor.slackUserId) {
-      // Stops an admin locking the studio out by demoting the last admin: themselves.
-      throw invalid("You can't change your own role; ask another admin.");
-    }
     const profile = await directory.lookup(parsed.slackUserId).catch(() => null);
     if (!profile || profile.isBot) {
       throw new AppError(ErrorCode.NotFound, { userMessage: "I couldn't find that Slack user (bots can't have roles)." });
@@ -32,9 +31,7 @@ export const roleCommand = ({ identity, directory, client, logger }: Deps): Comm
       await client.chat
         .postMessage({
           channel: profile.slackUserId,
-          text: change.to
-            ? `${esc(ctx.actor.displayName)} gave you the *${change.to}* role in the Wavelaunch bot. Try \`/wl help\`.`
-            : `${esc(ctx.actor.displayName)} removed your access to the Wavelaunch bot.`,
+          text: roleChangedText(ctx.actor.displayName, change.to),
         })
         .catch((e: unknown) => logger.warn({ err: e }, "could not DM the user about their role"));
     }

@@ -5,16 +5,13 @@ import { credentialListAnswer } from "./credential-list.js";
 import type { VaultHandlerDeps } from "./types.js";
 
 /** `Deactivate` (admin): ends every open request and approval of it, then redraws the list. */
-export const deactivateButton = (deps: Pick<VaultHandlerDeps, "vault" | "reveal" | "notify">): ActionRoute => ({
+export const deactivateButton = (deps: Pick<VaultHandlerDeps, "vault" | "notify">): ActionRoute => ({
   label: `${LABELS.deactivate} credential`,
   minRole: "admin",
   model: "CreatorCredential",
   async handle(ctx) {
     const { meta, expiredRequests } = await deps.vault.deactivate(ctx.actor, parseId(ctx.action.value));
-    for (const id of expiredRequests) {
-      const v = await deps.reveal.view(id);
-      if (v) await deps.notify.refresh(v);
-    }
+    await deps.notify.ended(expiredRequests);
     const { reply } = await credentialListAnswer(deps, ctx.actor, meta.creatorId, { replace: true, note: `Deactivated ${credentialLabel(meta)}.` });
     return { reply };
   },
