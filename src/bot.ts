@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { WebClient } from "@slack/web-api";
 import type { Config } from "./config.js";
 import { createDatabase, pingDb, type Db } from "./db.js";
@@ -8,20 +10,32 @@ import { actorMiddleware, eventDedupeMiddleware } from "./slack/middleware.js";
 import { createRefusalRecorder } from "./slack/refusals.js";
 import { createSlackDirectory } from "./identity/slack-directory.js";
 import { createIdentityService } from "./identity/identity-service.js";
-import { featureSchedules, registerFeatures, startFeatures } from "./features/index.js";
+import { featureJobs, featureSchedules, registerFeatures, startFeatures } from "./features/index.js";
 import { createHealthService } from "./features/health/health-service.js";
 import { MultiFernet, parseFernetKeys } from "./crypto/fernet.js";
-import { startSchedules } from "./schedules.js";
-import type { FeatureDeps } from "./features/types.js";
+import { scheduleJobHandler, startSchedules } from "./schedules.js";
+import type { FeatureDeps, Schedule } from "./features/types.js";
 import { SlackHttpReceiver, type ExtraRoute } from "./slack/http-receiver.js";
+import { createLifecycle, type StopOptions } from "./lifecycle.js";
+import { cancelJob, createJobStore, enqueueJob } from "./jobs/jobs-service.js";
+import { createJobWorker, type JobWorker, type WorkerOptions } from "./jobs/job-worker.js";
+import type { JobQueue } from "./jobs/job-types.js";
 
 export type RunningBot = {
   port: number;
   db: Db;
   router: Router;
   deps: FeatureDeps;
-  stop(): Promise<void>;
+  /** This process's job worker (its own pool); `idle()` waits for its running jobs. */
+  jobs: JobWorker;
+  /** The stop sequence (lifecycle.ts): stop taking requests, finish or hand back work, close. */
+  stop(opts?: StopOptions): Promise<void>;
 };
+
+/** Connections the job worker may hold: background work never takes the request pool's. */
+const JOB_POOL_MAX = 4;
+/** Finished jobs are kept this long for inspection. */
+const JOB_RETENTION_DAYS = 7;
 
 export class StartupError extends Error {
   override name = "StartupError";
@@ -31,7 +45,14 @@ export class StartupError extends Error {
 export async function startBot(
   config: Config,
   logger: Logger,
-  opts: { host?: string; clock?: FeatureDeps["clock"]; schedules?: boolean; extraRoutes?: ExtraRoute[] } = {},
+  opts: {
+    host?: string;
+    clock?: FeatureDeps["clock"];
+    schedules?: boolean;
+    extraRoutes?: ExtraRoute[];
+    /** Worker timings; `start: false` leaves jobs queued for another process to run. */
+    jobs?: WorkerOptions & { start?: boolean };
+  } = {},
 ): Promise<RunningBot> {
   const { db, pool } = createDatabase(config.databaseUrl);
   if (!(await pingDb(db))) {
@@ -52,6 +73,12 @@ export async function startBot(
     throw new StartupError(`Slack rejected SLACK_BOT_TOKEN (auth.test: ${(e as Error).message}). Check the token and SLACK_API_URL.`);
   }
 
+  const lifecycle = createLifecycle(logger);
+  // One per process: the owner of its job claims, and the origin of the jobs it enqueues.
+  const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`.slice(-100);
+  const jobsDb = createDatabase(config.databaseUrl, { max: JOB_POOL_MAX });
+  const jobs: JobQueue = Object.freeze({ enqueue: (tx, spec) => enqueueJob(tx, spec, owner), cancel: cancelJob });
+
   const directory = createSlackDirectory(client);
   const identity = createIdentityService({ db, directory, bootstrapAdmins: config.adminSlackUserIds });
   const deps: FeatureDeps = Object.freeze({
@@ -65,7 +92,17 @@ export async function startBot(
     health: createHealthService({ db, tz: config.digest.tz }),
     fernet: new MultiFernet(parseFernetKeys(config.encryptionKeys.join(","))),
     clock: opts.clock ?? { now: () => new Date() },
+    jobs,
+    lifecycle,
   });
+  // Jobs run over the worker's pool; everything else about them is the same.
+  const jobDeps: FeatureDeps = Object.freeze({ ...deps, db: jobsDb.db, pool: jobsDb.pool });
+  const store = createJobStore(jobsDb.db);
+  const schedules: Schedule[] = [
+    ...featureSchedules(jobDeps),
+    { name: "jobs-prune", cron: "17 3 * * *", tz: "UTC", run: async () => void (await store.prune(JOB_RETENTION_DAYS)) },
+  ];
+  const worker = createJobWorker({ store, handlers: [...featureJobs(jobDeps), scheduleJobHandler(schedules)], owner, logger, ...opts.jobs });
 
   const router = new Router({ logger, refusals: createRefusalRecorder(db) });
   registerFeatures(router, deps);
@@ -80,8 +117,19 @@ export async function startBot(
         res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
         res.end(JSON.stringify({ ok }));
       },
+      // Liveness stays /healthz; readiness turns 503 the moment a stop begins, so the load
+      // balancer sends new requests to the other replicas while this one drains.
+      "GET /readyz": async (_req, res) => {
+        const ready = lifecycle.ready && (await pingDb(db));
+        res.writeHead(ready ? 200 : 503, { "content-type": "application/json" });
+        res.end(JSON.stringify({ ok: ready, stopping: !lifecycle.ready }));
+      },
     },
     extraRoutes: opts.extraRoutes,
+  });
+  // First: every request is in flight until its handler is done; a stop waits for them.
+  app.use(async ({ next }) => {
+    await lifecycle.track(next());
   });
   app.use(eventDedupeMiddleware(db, logger));
   app.use(actorMiddleware(identity, logger));
@@ -91,7 +139,8 @@ export async function startBot(
   });
 
   await startFeatures(deps);
-  const schedules = opts.schedules === false ? null : startSchedules(featureSchedules(deps), logger);
+  const cron = opts.schedules === false ? null : startSchedules(schedules, { db, jobs, logger });
+  if (opts.jobs?.start !== false) worker.start();
 
   let port = 0;
   if (receiver instanceof SlackHttpReceiver) {
@@ -102,16 +151,27 @@ export async function startBot(
   }
   logger.info({ port, mode: receiver instanceof SlackHttpReceiver ? "http" : "socket", botUserId: bot.botUserId }, "Wavelaunch bot started");
 
+  lifecycle.onDrain("intake", "cron", () => cron?.stop());
+  lifecycle.onDrain("requests", "slack receiver", async () => {
+    await app.stop().catch((e: unknown) => logger.warn({ err: e }, "stopping the Slack receiver failed"));
+  });
+  // A stopping replica deletes its pending reveals now (early, never late), then hands back the rest.
+  lifecycle.onDrain("work", "job worker", async (deadline) => {
+    const early = await worker.runEarly(owner, deadline);
+    if (early) logger.info({ jobs: early }, "ran this replica's pending reveal deletions early");
+    await worker.drain(deadline);
+  });
+  lifecycle.onDrain("close", "databases", async () => {
+    await Promise.all([db.$disconnect(), jobsDb.db.$disconnect()]);
+  });
+
   return {
     port,
     db,
     router,
     deps,
-    async stop() {
-      schedules?.stop();
-      await app.stop().catch(() => undefined);
-      await db.$disconnect();
-    },
+    jobs: worker,
+    stop: (stopOpts?: StopOptions) => lifecycle.stop(stopOpts),
   };
 }
 

@@ -76,6 +76,8 @@ const schema = z
     ANTHROPIC_BASE_URL: optionalString.pipe(z.url().optional()),
     ANTHROPIC_MODEL: z.string().default(DEFAULT_ANTHROPIC_MODEL),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    // Must stay under the orchestrator's own limit (Kubernetes: terminationGracePeriodSeconds, 30).
+    SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(25),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   });
 
@@ -96,6 +98,8 @@ export type Config = Readonly<{
   digest: Readonly<{ channel: string | undefined; cron: string; tz: string }>;
   anthropic: Readonly<{ apiKey: string | undefined; baseUrl: string | undefined; model: string }>;
   port: number;
+  /** SIGTERM to exit: stop taking requests, finish or hand back work, close. */
+  shutdownGraceSeconds: number;
   logLevel: string;
   /**
    * True when no Slack variable is set outside production: the bot then runs against the local
@@ -151,6 +155,7 @@ export function loadConfig(input: Record<string, string | undefined> = process.e
     digest: { channel: e.DIGEST_CHANNEL, cron: e.DIGEST_CRON, tz: e.DIGEST_TZ },
     anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, model: e.ANTHROPIC_MODEL },
     port: e.PORT,
+    shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
     logLevel: e.LOG_LEVEL,
     sandbox,
   });

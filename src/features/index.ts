@@ -1,4 +1,5 @@
 import type { Router } from "../slack/router.js";
+import type { JobHandler } from "../jobs/job-types.js";
 import type { FeatureDeps, Schedule } from "./types.js";
 import * as help from "./help/register.js";
 import * as roles from "./roles/register.js";
@@ -16,6 +17,8 @@ type Feature = {
   schedules?: (deps: FeatureDeps) => Schedule[];
   /** Work to do once at start-up (e.g. recover records a crash left mid-way). */
   onStart?: (deps: FeatureDeps) => Promise<void>;
+  /** The feature's job handlers, built over the worker's own database pool. */
+  jobs?: (deps: FeatureDeps) => JobHandler[];
 };
 
 // The registry: each feature maps its ids to handlers in its own register().
@@ -28,6 +31,10 @@ export function registerFeatures(router: Router, deps: FeatureDeps): void {
 
 export function featureSchedules(deps: FeatureDeps): Schedule[] {
   return features.flatMap((f) => f.schedules?.(deps) ?? []);
+}
+
+export function featureJobs(deps: FeatureDeps): JobHandler[] {
+  return features.flatMap((f) => f.jobs?.(deps) ?? []);
 }
 
 export async function startFeatures(deps: FeatureDeps): Promise<void> {

@@ -54,8 +54,8 @@ export async function startSandboxBot(config: Config, logger: Logger, opts: { cl
     ...bot,
     sandbox,
     sandboxUrl,
-    async stop() {
-      await bot.stop();
+    async stop(opts) {
+      await bot.stop(opts);
       await sandbox.close();
     },
   };

@@ -6,12 +6,14 @@ import { invalid } from "../../errors.js";
 import { creatorOrReply } from "../creators/creator-resolve.js";
 import { createClaudeClient } from "./claude-client.js";
 import { createDeliverableService, type DeliverableService } from "./deliverable-service.js";
+import { deliverableJob } from "./deliverable-job.js";
+import type { JobHandler } from "../../jobs/job-types.js";
 import { DELIVERABLE_USAGE, parseDeliverableArgs, parseDeliverableType } from "./deliverable-fns.js";
 import { creatorGoneModal, NOT_CONFIGURED, pickModal, usageText, workingOn } from "./deliverable-blocks.js";
 
 const uuid = z.uuid();
 
-// register(), schedules() and onStart() share one service: it tracks the generations in flight.
+// register(), schedules(), jobs() and onStart() share one service per deps.
 const services = new WeakMap<FeatureDeps, DeliverableService>();
 
 export function serviceFor(deps: FeatureDeps): DeliverableService {
@@ -29,6 +31,7 @@ export function serviceFor(deps: FeatureDeps): DeliverableService {
       tz: config.digest.tz,
       logger,
       clock: deps.clock,
+      jobs: deps.jobs,
     });
     services.set(deps, s);
   }
@@ -53,7 +56,6 @@ export function register(router: Router, deps: FeatureDeps): void {
       const creator = await creatorOrReply(deps.db, parsed.creatorRef, ctx.reply, DELIVERABLE_USAGE);
       if (!creator) return;
       const req = await service.request({ creatorId: creator.id, type: parsed.type }, ctx.actor);
-      service.start(req.id, ctx.actor);
       await ctx.reply(workingOn(req)).catch(lostAnswer(deps));
     },
   });
@@ -87,8 +89,6 @@ export function register(router: Router, deps: FeatureDeps): void {
     if (!creatorId.success) throw invalid("This form is out of date; open the creator again.");
     const req = await service.request({ creatorId: creatorId.data, type }, ctx.actor);
     await ctx.ack();
-    // Started before the answer is sent: whatever the answer's fate, the record moves on.
-    service.start(req.id, ctx.actor);
     await ctx.reply(workingOn(req)).catch(lostAnswer(deps));
   });
 
@@ -100,7 +100,6 @@ export function register(router: Router, deps: FeatureDeps): void {
     const id = uuid.safeParse(ctx.action.value);
     if (!id.success) throw invalid("That button is out of date.");
     const req = await service.regenerate(id.data, ctx.actor);
-    service.start(req.id, ctx.actor);
     await ctx.reply(workingOn(req)).catch(lostAnswer(deps));
   });
 }
@@ -110,7 +109,7 @@ function lostAnswer(deps: FeatureDeps) {
   return (e: unknown) => deps.logger.warn({ err: e }, "could not send the deliverable acknowledgement");
 }
 
-/** Records a crash or deploy left mid-way are closed on a schedule too, not only at start-up. */
+/** Records nothing will finish (no job drives them) are closed on a schedule too, not only at start-up. */
 export function schedules(deps: FeatureDeps): Schedule[] {
   return [
     {
@@ -124,7 +123,12 @@ export function schedules(deps: FeatureDeps): Schedule[] {
   ];
 }
 
-/** At start-up: nothing is generating in this process yet, so stale records are orphans. */
+/** Generation, by whichever replica claims a record's job (enqueued with the record by `request`). */
+export function jobs(deps: FeatureDeps): JobHandler[] {
+  return [deliverableJob(serviceFor(deps))];
+}
+
+/** At start-up: records with no job to drive them (left by an in-process version) are closed. */
 export async function onStart(deps: FeatureDeps): Promise<void> {
   await serviceFor(deps).recoverStale();
 }

@@ -10,7 +10,9 @@ import { ACTIONS } from "../../slack/ids.js";
 import { esc } from "../../slack/mrkdwn.js";
 import { actedRowBlocks, renderDigest, replaceRow, rowId } from "./digest-blocks.js";
 import { createDigestService } from "./digest-service.js";
-import { catchUpMissedDigest, postDigestNow, runScheduledDigest } from "./digest-run.js";
+import { catchUpMissedDigest, enqueueDigestPlan, postDigestNow } from "./digest-run.js";
+import { digestJobs } from "./digest-jobs.js";
+import type { JobHandler } from "../../jobs/job-types.js";
 
 const USAGE = "digest [now]";
 /** response_url takes at most 5 answers: up to 4 parts, then a note on what was left out. */
@@ -115,18 +117,23 @@ export function schedules(deps: FeatureDeps): Schedule[] {
       cron: deps.config.digest.cron,
       tz: deps.config.digest.tz,
       run: async (firedAt) => {
-        await runScheduledDigest(deps, firedAt);
+        await enqueueDigestPlan(deps, firedAt);
       },
     },
   ];
 }
 
+export function jobs(deps: FeatureDeps): JobHandler[] {
+  return digestJobs(deps);
+}
+
 /** A digest missed while every replica was down goes out when one comes back the same day. */
 export async function onStart(deps: FeatureDeps): Promise<void> {
-  // In the background: start-up must not wait on Slack or on another replica's claim.
-  void catchUpMissedDigest(deps)
-    .then((r) => {
-      if (r.ran) deps.logger.info({ reason: r.reason, delivered: r.report?.delivered.length, failed: r.report?.failed }, "digest catch-up ran");
-    })
-    .catch((e: unknown) => deps.logger.error({ err: e }, "digest catch-up failed"));
+  // Only an enqueue: the work itself is the queue's, so start-up never waits on Slack.
+  try {
+    const r = await catchUpMissedDigest(deps);
+    if (r.ran) deps.logger.info({ reason: r.reason }, "digest catch-up queued");
+  } catch (e) {
+    deps.logger.error({ err: e }, "digest catch-up failed");
+  }
 }

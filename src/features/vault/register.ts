@@ -9,6 +9,9 @@ import { createVaultService, type VaultService } from "./vault-service.js";
 import { createRevealService } from "./reveal-service.js";
 import { createRevealNotifier } from "./reveal-notify.js";
 import { createRevealOnce } from "./reveal-once.js";
+import { revealDeletionJob, revealDeletions } from "./reveal-deletion.js";
+import { enqueueRequestNotices, requestNoticeJob } from "./reveal-notice-job.js";
+import type { JobHandler } from "../../jobs/job-types.js";
 import { credentialFormSchema, idFrom, parseForm, reasonSchema } from "./vault-schemas.js";
 import {
   credentialLabel,
@@ -51,7 +54,8 @@ async function showList(vault: VaultService, ctx: CommandCtx | ActionCtx, creato
 export function register(router: Router, deps: FeatureDeps): void {
   const { client, logger, config, fernet } = deps;
   const { vault, reveal, notify } = services(deps);
-  const revealOnce = createRevealOnce({ reveal, vault, notify, fernet, logger, messageTtlSeconds: config.revealMessageTtlSeconds });
+  const deletions = revealDeletions({ db: deps.db, jobs: deps.jobs, fernet, ttlSeconds: config.revealMessageTtlSeconds });
+  const revealOnce = createRevealOnce({ reveal, vault, notify, deletions, fernet, logger, messageTtlSeconds: config.revealMessageTtlSeconds });
 
   router.command({
     name: "creds",
@@ -189,17 +193,23 @@ export function register(router: Router, deps: FeatureDeps): void {
   });
 }
 
-/** Expires requests and unused approvals whose time has passed, and updates their messages. */
+/** Expires requests and unused approvals whose time has passed; their messages are updated by jobs. */
 export function schedules(deps: FeatureDeps): Schedule[] {
-  const { reveal, notify } = services(deps);
+  const { reveal } = services(deps);
   return [
     {
       name: "vault-expire-reveals",
       cron: "*/5 * * * *",
       tz: "UTC",
       async run() {
-        for (const v of await reveal.expireStale()) await notify.refresh(v);
+        await reveal.expireStale((tx, ids) => enqueueRequestNotices(tx, deps.jobs, ids, "EXPIRED"));
       },
     },
   ];
+}
+
+/** Reveal deletions and request notices, run by whichever replica claims them. */
+export function jobs(deps: FeatureDeps): JobHandler[] {
+  const { reveal, notify } = services(deps);
+  return [revealDeletionJob({ fernet: deps.fernet }), requestNoticeJob({ reveal, notify })];
 }
