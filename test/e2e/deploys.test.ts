@@ -122,9 +122,6 @@ describe("reveal deletion survives the process", () => {
     await h.slack.waitFor(() => responsesTo(url).find((r) => r.body.replace_original === true), 10_000);
     const signalled = Date.now();
     a.child.kill("SIGTERM");
-    // Readiness turns 503 at once; liveness stays 200 while it drains.
-    await until(async () => (await fetch(`${a.baseUrl}/readyz`)).status === 503, 2_000);
-    expect((await fetch(`${a.baseUrl}/healthz`)).status).toBe(200);
     expect(await a.exited).toEqual({ code: 0, signal: null });
     expect(Date.now() - signalled).toBeLessThan(10_000);
     // Deleted before it exited: ten minutes early rather than never.
@@ -134,6 +131,23 @@ describe("reveal deletion survives the process", () => {
 });
 
 describe("a deploy loses no work", () => {
+  it("SIGTERM: readiness answers 503 at once while liveness stays 200, requests still inside finish, then it exits 0", async () => {
+    const a = await processBot();
+    expect((await fetch(`${a.baseUrl}/readyz`)).status).toBe(200);
+    // A request the bot is still working on when the signal arrives (Slack is slow to answer it).
+    h.slack.on("views.open", async () => (await new Promise((r) => setTimeout(r, 1_500)), undefined));
+    const responseUrl = await commandAt(a.baseUrl, "USTAFF", "new");
+    a.child.kill("SIGTERM");
+    await until(async () => (await fetch(`${a.baseUrl}/readyz`)).status === 503, 2_000);
+    expect(await (await fetch(`${a.baseUrl}/readyz`)).json()).toEqual({ ok: false, stopping: true });
+    expect((await fetch(`${a.baseUrl}/healthz`)).status).toBe(200);
+    expect(await a.exited).toEqual({ code: 0, signal: null });
+    // The request that was inside finished before the exit: its modal went out and its audit row was written.
+    expect(h.slack.callsTo("views.open")).toHaveLength(1);
+    expect(await h.tdb.db.auditLog.count({ where: { slackUserId: "USTAFF", notes: "opened the New creator form" } })).toBe(1);
+    expect(h.slack.responses.filter((r) => r.id === idOf(responseUrl))).toEqual([]); // no error answer
+  });
+
   it("SIGTERM mid-deliverable: the stopping bot hands it back and another completes it at once; nothing is left GENERATING", async () => {
     const a = await processBot();
     ai.enqueue({ delayMs: 60_000 }); // the stopping bot's Claude call would take a minute
