@@ -78,6 +78,7 @@ describe("deploys and crashes", () => {
     ]);
     expect((await trail(d!.id))[2]!.notes).toMatch(/handed back: the bot stopped while Claude was writing/);
     // The handed-back attempt does not count against the job's attempts.
+    await until(async () => (await h.tdb.db.job.findFirstOrThrow({ where: { kind: GENERATE_JOB, dedupeKey: d!.id } })).status === "done");
     expect(await h.tdb.db.job.findFirstOrThrow({ where: { kind: GENERATE_JOB, dedupeKey: d!.id } })).toMatchObject({ status: "done", attempts: 1, owner: b.jobs.owner });
     await h.slack.waitForCall("chat.postMessage", (c) => c.args.channel === "USTAFF" && JSON.stringify(c.args.blocks ?? "").includes(d!.id));
   });
@@ -95,6 +96,7 @@ describe("deploys and crashes", () => {
     expect(waited).toBeLessThan(6_000);
     const t = await trail(req.id);
     expect(t.at(-2)).toEqual({ changes: { status: { from: "GENERATING", to: "GENERATING" } }, notes: "restarted: the replica writing it stopped before it finished" });
+    await until(async () => (await h.tdb.db.job.findFirstOrThrow({ where: { kind: GENERATE_JOB, dedupeKey: req.id } })).status === "done");
     expect(await h.tdb.db.job.findFirstOrThrow({ where: { kind: GENERATE_JOB, dedupeKey: req.id } })).toMatchObject({ status: "done", attempts: 2 });
   });
 });

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
 import { captureLogger } from "../helpers/logs.js";
 import { createDb, type Db } from "../../src/db.js";
-import { createJobStore, enqueueJob } from "../../src/jobs/jobs-service.js";
+import { cancelJob, createJobStore, enqueueJob } from "../../src/jobs/jobs-service.js";
+import { scheduleJobHandler, startSchedules } from "../../src/schedules.js";
+import type { Schedule } from "../../src/features/types.js";
 import { createJobWorker, type JobWorker } from "../../src/jobs/job-worker.js";
 import { JOB_STOPPING, PermanentJobError, type JobHandler } from "../../src/jobs/job-types.js";
 
@@ -265,5 +267,28 @@ describe("stopping", () => {
     expect(ran).toEqual([mine]);
     expect((await job(theirs)).status).toBe("queued");
     expect((await job(ordinary)).status).toBe("queued");
+  });
+});
+
+describe("cron", () => {
+  it("race: two replicas' cron firing every second enqueue one job per slot, and each slot runs once", async () => {
+    const runs: string[] = [];
+    const tick: Schedule = { name: "tick", cron: "* * * * * *", tz: "UTC", run: async (at) => void runs.push(at.toISOString()) };
+    const replicas = [
+      { db: tdb.db, owner: "a" },
+      { db: other, owner: "b" },
+    ].map((r) => {
+      worker(r.db, r.owner, [scheduleJobHandler([tick])]).start();
+      return startSchedules([tick], { db: r.db, jobs: { enqueue: (tx, spec) => enqueueJob(tx, spec, r.owner), cancel: cancelJob }, logger: logs.logger });
+    });
+    await sleep(3_300);
+    for (const r of replicas) r.stop();
+    await until(async () => (await tdb.db.job.count({ where: { kind: "schedule", status: { in: ["queued", "running"] } } })) === 0);
+    const jobs = await tdb.db.job.findMany({ where: { kind: "schedule" } });
+    expect(jobs.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(jobs.map((j) => j.dedupeKey)).size).toBe(jobs.length);
+    expect(runs.length).toBe(jobs.length);
+    expect(new Set(runs).size).toBe(runs.length);
+    expect(jobs.every((j) => j.status === "done")).toBe(true);
   });
 });

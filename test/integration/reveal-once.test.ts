@@ -43,6 +43,11 @@ async function grant(platform: string, password = h.bot.deps.fernet.encrypt(SECR
 const staff = () => h.bot.deps.identity.resolve("USTAFF", TEAM);
 const idOf = (url: string) => url.slice(url.lastIndexOf("/") + 1);
 const deletionJob = (requestId: string) => db().job.findFirst({ where: { kind: REVEAL_DELETE_JOB, dedupeKey: requestId } });
+/** The job's row is written just after the worker sees Slack's answer. */
+async function settled(requestId: string, status: string) {
+  for (let i = 0; i < 200 && (await deletionJob(requestId))?.status !== status; i++) await new Promise((r) => setTimeout(r, 25));
+  return deletionJob(requestId);
+}
 const notesFor = async (targetIds: string[]) =>
   (await db().auditLog.findMany({ where: { targetId: { in: targetIds } }, orderBy: { timestamp: "asc" } })).map((r) => r.notes ?? `${r.actionType} ${JSON.stringify(r.changes)}`);
 
@@ -87,7 +92,7 @@ describe("delivery unknown is not delivery failed", () => {
       // ...and it is deleted when due, by the worker.
       const del = await h.slack.waitFor(() => h.slack.responses.find((r) => r.id === idOf(url) && r.body.delete_original === true), 10_000);
       expect(del.body).toEqual({ delete_original: true });
-      expect((await deletionJob(requestId))?.status).toBe("done");
+      expect((await settled(requestId, "done"))?.status).toBe("done");
     } finally {
       h.slack.reset();
     }
@@ -148,9 +153,8 @@ describe("deleting", () => {
       await useCase(h.bot.deps, 1)(await staff(), retried.requestId, urlA);
       await useCase(h.bot.deps, 1)(await staff(), gone.requestId, urlB);
       await h.slack.waitFor(() => h.slack.responses.find((r) => r.id === idOf(urlA) && r.body.delete_original === true), 15_000);
-      expect(await deletionJob(retried.requestId)).toMatchObject({ status: "done", attempts: 2 });
-      for (let i = 0; i < 100 && (await deletionJob(gone.requestId))?.status !== "dead"; i++) await new Promise((r) => setTimeout(r, 50));
-      expect(await deletionJob(gone.requestId)).toMatchObject({ status: "dead", attempts: 1, lastError: "PermanentJobError: response_url answered HTTP 404 (permanent failure)" });
+      expect(await settled(retried.requestId, "done")).toMatchObject({ status: "done", attempts: 2 });
+      expect(await settled(gone.requestId, "dead")).toMatchObject({ status: "dead", attempts: 1, lastError: "PermanentJobError: response_url answered HTTP 404 (permanent failure)" });
       expect(h.logs.text()).toMatch(/"kind":"vault.reveal-delete".*job dead-lettered/);
       for (const u of [urlA, urlB]) expect(h.logs.text()).not.toContain(idOf(u));
     } finally {
