@@ -140,15 +140,22 @@ export async function startBot(
 
   await startFeatures(deps);
   const cron = opts.schedules === false ? null : startSchedules(schedules, { db, jobs, logger });
-  if (opts.jobs?.start !== false) worker.start();
 
   let port = 0;
-  if (receiver instanceof SlackHttpReceiver) {
-    await receiver.start(config.port, opts.host);
-    port = receiver.port;
-  } else {
-    await app.start();
+  try {
+    if (receiver instanceof SlackHttpReceiver) {
+      await receiver.start(config.port, opts.host);
+      port = receiver.port;
+    } else {
+      await app.start();
+    }
+  } catch (e) {
+    // A port already taken: nothing else may keep this process alive.
+    cron?.stop();
+    await Promise.all([db.$disconnect(), jobsDb.db.$disconnect()]);
+    throw e;
   }
+  if (opts.jobs?.start !== false) worker.start();
   logger.info({ port, mode: receiver instanceof SlackHttpReceiver ? "http" : "socket", botUserId: bot.botUserId }, "Wavelaunch bot started");
 
   lifecycle.onDrain("intake", "cron", () => cron?.stop());

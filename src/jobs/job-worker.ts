@@ -194,7 +194,6 @@ export function createJobWorker(deps: { store: JobStore; handlers: readonly JobH
       }
     },
 
-    runningCount: () => running.size,
   };
 }
 

@@ -136,9 +136,12 @@ export async function startHarness(env: Record<string, string> = {}, botOpts: { 
       try {
         const secrets = await secretsIn(tdb.db, bot.deps.fernet);
         const audit = await tdb.db.auditLog.findMany();
+        const jobs = await tdb.db.job.findMany();
         const leaks = findLeaks(secrets, {
           logs: logs.text(),
           "audit rows": jsonWithBigInt(audit),
+          // Payloads, progress and last errors of the job queue: never a plaintext.
+          "job rows": jsonWithBigInt(jobs),
           "non-ephemeral Slack calls": slack.transcript({ excludeEphemeral: true }),
         });
         recordScan(inject("leakReport"), { file: expect.getState().testPath ?? "?", secrets: secrets.length, leaks });
