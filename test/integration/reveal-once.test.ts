@@ -9,6 +9,8 @@ import { createRevealService } from "../../src/features/vault/reveal-service.js"
 import { createRevealNotifier } from "../../src/features/vault/reveal-notify.js";
 import { createRevealOnce } from "../../src/features/vault/reveal-once.js";
 import { REVEAL_DELETE_JOB, revealDeletions } from "../../src/features/vault/reveal-deletion.js";
+import { REQUEST_NOTICE_JOB } from "../../src/features/vault/reveal-notice-job.js";
+import { schedules as vaultSchedules } from "../../src/features/vault/register.js";
 
 // `Reveal once` below Slack's button: the use case with its narrowed deps, against real
 // Postgres, the response_url faked over HTTP. Its deletion is a job any replica runs.
@@ -177,5 +179,28 @@ describe("deleting", () => {
     expect(h.slack.responses.find((r) => r.id === idOf(url) && r.body.delete_original === true)).toBeDefined();
     expect(await deletionJob(requestId)).toMatchObject({ status: "done" });
     expect(logs.text()).toMatch(/ran this replica's pending reveal deletions early/);
+  });
+});
+
+describe("approval expiry notices", () => {
+  it("the expiry sweep stores one notice job per expired request in its own transaction; a worker updates the messages", async () => {
+    const { requestId } = await grant("Expiring");
+    const row = await db().revealRequest.findUniqueOrThrow({ where: { id: requestId } });
+    const messages = row.approvalMessages as { channel: string; ts: string }[];
+    expect(messages.length).toBeGreaterThan(0);
+    await db().$executeRaw`UPDATE wl_reveal_request SET expires_at = now() - interval '1 second' WHERE id = ${requestId}::uuid`;
+    const before = h.slack.callsTo("chat.update").length;
+
+    await vaultSchedules(h.bot.deps).find((x) => x.name === "vault-expire-reveals")!.run(new Date());
+    expect((await db().revealRequest.findUniqueOrThrow({ where: { id: requestId } })).status).toBe("EXPIRED");
+    expect(await db().job.findMany({ where: { kind: REQUEST_NOTICE_JOB, dedupeKey: `${requestId}:EXPIRED` } })).toHaveLength(1);
+    const updated = await h.slack.waitFor(
+      () => messages.every((m) => h.slack.callsTo("chat.update").slice(before).some((c) => c.args.ts === m.ts && /expired unused/.test(JSON.stringify(c.args.blocks)))),
+      10_000,
+    );
+    expect(updated).toBe(true);
+    // Another replica's sweep finds nothing more to expire or to notify.
+    await vaultSchedules(h.bot.deps).find((x) => x.name === "vault-expire-reveals")!.run(new Date());
+    expect(await db().job.count({ where: { kind: REQUEST_NOTICE_JOB } })).toBe(1);
   });
 });
