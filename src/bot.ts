@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { WebClient } from "@slack/web-api";
 import { DEV_AUDIT_ANCHOR_KEY, type Config } from "./config.js";
-import { createDatabase, pingDb, type Db, type Pool } from "./db.js";
+import { createDatabase, pingDb, TOOL_STATEMENT_TIMEOUT_MS, type Db, type Pool } from "./db.js";
 import { listenForChanges } from "./db-notify.js";
 import type { Logger } from "./logger.js";
 import { createSlackApp, ensureSlash } from "./slack/app.js";
@@ -12,17 +14,21 @@ import { createAuditBatcher } from "./audit/audit-batcher.js";
 import { createSlackDirectory } from "./identity/slack-directory.js";
 import { createIdentityService } from "./identity/identity-service.js";
 import { createActorCache } from "./identity/actor-cache.js";
-import { featureSchedules, registerFeatures, startFeatures } from "./features/index.js";
+import { featureJobs, featureSchedules, registerFeatures, startFeatures } from "./features/index.js";
 import { createServices, type Services } from "./features/services.js";
 import { createHealthService } from "./features/health/health-service.js";
 import { MultiFernet, parseFernetKeys } from "./crypto/fernet.js";
-import { startSchedules } from "./schedules.js";
-import type { FeatureDeps } from "./features/types.js";
+import { scheduleJobHandler, startSchedules } from "./schedules.js";
+import type { FeatureDeps, Schedule } from "./features/types.js";
 import { SlackHttpReceiver, type ExtraRoute } from "./slack/http-receiver.js";
 import { auditRoleProblems } from "./audit/app-role.js";
 import { parseAnchorKeys } from "./audit/audit-anchor.js";
 import { startCheckpoints } from "./audit/audit-checkpoint.js";
 import { explainAuthTestFailure } from "./slack/auth-test-failure.js";
+import { createLifecycle, type StopOptions } from "./lifecycle.js";
+import { cancelJob, createJobStore, enqueueJob } from "./jobs/jobs-service.js";
+import { createJobWorker, type JobWorker, type WorkerOptions } from "./jobs/job-worker.js";
+import type { JobQueue } from "./jobs/job-types.js";
 
 export type RunningBot = {
   port: number;
@@ -31,11 +37,18 @@ export type RunningBot = {
   router: Router;
   deps: FeatureDeps;
   services: Services;
-  stop(): Promise<void>;
+  /** This process's job worker (its own pool); `idle()` waits for its running jobs. */
+  jobs: JobWorker;
+  /** The stop sequence (lifecycle.ts): stop taking requests, finish or hand back work, close. */
+  stop(opts?: StopOptions): Promise<void>;
 };
 
 /** How long GET /healthz waits for the database before answering 503. */
 export const HEALTHZ_DEADLINE_MS = 1_000;
+/** Connections the job worker may hold: background work never takes the request pool's. */
+const JOB_POOL_MAX = 4;
+/** Finished jobs are kept this long for inspection. */
+const JOB_RETENTION_DAYS = 7;
 
 export class StartupError extends Error {
   override name = "StartupError";
@@ -48,7 +61,14 @@ const ACTOR_CHANGED = "wl_actor_changed";
 export async function startBot(
   config: Config,
   logger: Logger,
-  opts: { host?: string; clock?: FeatureDeps["clock"]; schedules?: boolean; extraRoutes?: ExtraRoute[] } = {},
+  opts: {
+    host?: string;
+    clock?: FeatureDeps["clock"];
+    schedules?: boolean;
+    extraRoutes?: ExtraRoute[];
+    /** Worker timings; `start: false` leaves jobs queued for another process to run. */
+    jobs?: WorkerOptions & { start?: boolean };
+  } = {},
 ): Promise<RunningBot> {
   const { db, pool } = createDatabase(config.databaseUrl, { max: config.databasePoolMax });
   if (!(await pingDb(db))) {
@@ -82,6 +102,12 @@ export async function startBot(
     throw new StartupError(explainAuthTestFailure(e, config.slack.apiUrl).message);
   }
 
+  const lifecycle = createLifecycle(logger);
+  // One per process: the owner of its job claims, and the origin of the jobs it enqueues.
+  const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`.slice(-100);
+  const jobsDb = createDatabase(config.databaseUrl, { max: JOB_POOL_MAX, statementTimeoutMs: TOOL_STATEMENT_TIMEOUT_MS });
+  const jobs: JobQueue = Object.freeze({ enqueue: (tx, spec) => enqueueJob(tx, spec, owner), cancel: cancelJob });
+
   const directory = createSlackDirectory(client);
   const identity = createIdentityService({ db, pool, directory, bootstrapAdmins: config.adminSlackUserIds });
   const actors = createActorCache({ resolve: (id, team) => identity.resolve(id, team) });
@@ -103,8 +129,20 @@ export async function startBot(
     health: createHealthService({ db, tz: config.digest.tz }),
     fernet: new MultiFernet(parseFernetKeys(config.encryptionKeys.join(","))),
     clock: opts.clock ?? { now: () => new Date() },
+    jobs,
+    lifecycle,
   });
   const services = createServices(deps);
+  // Jobs run over the worker's pool (and long statements may take longer there); everything
+  // else about them is the same, with their own services over that pool.
+  const jobDeps: FeatureDeps = Object.freeze({ ...deps, db: jobsDb.db, pool: jobsDb.pool, health: createHealthService({ db: jobsDb.db, tz: config.digest.tz }) });
+  const jobServices = createServices(jobDeps);
+  const store = createJobStore(jobsDb.db);
+  const schedules: Schedule[] = [
+    ...featureSchedules(jobDeps, jobServices),
+    { name: "jobs-prune", cron: "17 3 * * *", tz: "UTC", run: async () => void (await store.prune(JOB_RETENTION_DAYS)) },
+  ];
+  const worker = createJobWorker({ store, handlers: [...featureJobs(jobDeps, jobServices), scheduleJobHandler(schedules)], owner, logger, ...opts.jobs });
 
   const router = new Router();
   registerFeatures(router, deps, services);
@@ -123,20 +161,31 @@ export async function startBot(
         res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
         res.end(JSON.stringify({ ok }));
       },
+      // Liveness stays /healthz; readiness turns 503 the moment a stop begins, so the load
+      // balancer sends new requests to the other replicas while this one drains.
+      "GET /readyz": async (_req, res) => {
+        const ready = lifecycle.ready && (await pingDb(db));
+        res.writeHead(ready ? 200 : 503, { "content-type": "application/json" });
+        res.end(JSON.stringify({ ok: ready, stopping: !lifecycle.ready }));
+      },
     },
     extraRoutes: opts.extraRoutes,
   });
-  // Middleware order matters: ack before anything slow, then dedupe events, then the caller.
+  // Middleware order matters: a stop waits for every request; ack before anything slow; then
+  // dedupe events; then the caller.
+  app.use(async ({ next }) => {
+    await lifecycle.track(next());
+  });
   app.use(ackFirst);
   app.use(eventDedupe(pool, logger));
   app.use(resolveActor(actors, logger));
-  const pipeline = installPipeline(app, { router, logger, audit, refusals });
+  installPipeline(app, { router, logger, audit, refusals });
   app.error(async (e) => {
     logger.error({ err: e }, "unhandled Bolt error");
   });
 
   await startFeatures(deps, services);
-  const schedules = opts.schedules === false ? null : startSchedules(featureSchedules(deps, services), logger);
+  const cron = opts.schedules === false ? null : startSchedules(schedules, { db, jobs, logger });
   // Not a feature schedule: the audit trail's anchor runs whenever the bot serves requests.
   const checkpoints = await startCheckpoints({
     db,
@@ -147,15 +196,44 @@ export async function startBot(
   });
 
   let port = 0;
-  if (receiver instanceof SlackHttpReceiver) {
-    await receiver.start(config.port, opts.host);
-    port = receiver.port;
-  } else {
-    await app.start();
+  try {
+    if (receiver instanceof SlackHttpReceiver) {
+      await receiver.start(config.port, opts.host);
+      port = receiver.port;
+    } else {
+      await app.start();
+    }
+  } catch (e) {
+    // A port already taken: nothing else may keep this process alive.
+    cron?.stop();
+    await Promise.all([db.$disconnect(), jobsDb.db.$disconnect()]);
+    throw e;
   }
+  if (opts.jobs?.start !== false) worker.start();
   logger.info({ port, mode: receiver instanceof SlackHttpReceiver ? "http" : "socket", botUserId: bot.botUserId }, "Wavelaunch bot started");
 
-  let stopped: Promise<void> | undefined;
+  lifecycle.onDrain("intake", "cron", () => cron?.stop());
+  lifecycle.onDrain("requests", "slack receiver", async () => {
+    await app.stop().catch((e: unknown) => logger.warn({ err: e }, "stopping the Slack receiver failed"));
+  });
+  // A stopping replica deletes its pending reveals now (early, never late), then hands back the rest.
+  lifecycle.onDrain("work", "job worker", async (deadline) => {
+    const early = await worker.runEarly(owner, deadline);
+    if (early) logger.info({ jobs: early }, "ran this replica's pending reveal deletions early");
+    await worker.drain(deadline);
+  });
+  // Rows still in the batch commit; the suppressed-refusal counts are written; the last rows
+  // are anchored; then the change feed and the pools close.
+  lifecycle.onDrain("flush", "audit", async () => {
+    await refusals.stop();
+    await audit.drain();
+    await checkpoints.stop();
+  });
+  lifecycle.onDrain("close", "databases", async () => {
+    await actorFeed.stop();
+    await Promise.all([db.$disconnect(), jobsDb.db.$disconnect()]);
+  });
+
   return {
     port,
     db,
@@ -163,23 +241,8 @@ export async function startBot(
     router,
     deps,
     services,
-    // Once, however often it is called (a signal handler and a test harness may both call it).
-    stop() {
-      stopped ??= (async () => {
-        schedules?.stop();
-        await app.stop().catch(() => undefined);
-        // Requests already acked still get their answer (and its audit row) if they finish in time.
-        await pipeline.drain(5_000);
-        // Rows still in the batch commit; the suppressed-refusal counts are written.
-        await refusals.stop();
-        await audit.drain();
-        // After in-flight requests: the last rows they audited are anchored before the pool closes.
-        await checkpoints.stop();
-        await actorFeed.stop();
-        await db.$disconnect();
-      })();
-      return stopped;
-    },
+    jobs: worker,
+    stop: (stopOpts?: StopOptions) => lifecycle.stop(stopOpts),
   };
 }
 

@@ -131,6 +131,8 @@ const schema = z
     HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
     HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(5_000),
     HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1_000),
+    // Must stay under the orchestrator's own limit (Kubernetes: terminationGracePeriodSeconds, 30).
+    SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(25),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   });
 
@@ -157,6 +159,8 @@ export type Config = Readonly<{
   port: number;
   /** What one HTTP client may cost the receiver (see ReceiverLimits). */
   http: Readonly<{ requestTimeoutMs: number; headersTimeoutMs: number; maxConnections: number }>;
+  /** SIGTERM to exit: stop taking requests, finish or hand back work, close. */
+  shutdownGraceSeconds: number;
   logLevel: string;
   /**
    * True when no Slack variable is set outside production: the bot then runs against the local
@@ -219,6 +223,7 @@ export function loadConfig(input: Record<string, string | undefined> = process.e
     audit: { anchorKeys: e.AUDIT_ANCHOR_KEY, checkpointIntervalSeconds: e.AUDIT_CHECKPOINT_INTERVAL_SECONDS },
     port: e.PORT,
     http: { requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, maxConnections: e.HTTP_MAX_CONNECTIONS },
+    shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
     logLevel: e.LOG_LEVEL,
     sandbox,
   });

@@ -27,11 +27,15 @@ try {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down");
-    // In-flight requests finish; a hung shutdown is cut off rather than blocking a deploy.
-    const timer = setTimeout(() => process.exit(1), 10_000);
+    const graceMs = config.shutdownGraceSeconds * 1000;
+    logger.info({ signal, graceMs }, "shutting down: readiness 503, finishing requests, handing back jobs");
+    // A stop that overruns its grace period is cut off rather than blocking a deploy; whatever
+    // it still held is taken over by another replica once its heartbeat goes stale.
+    const timer = setTimeout(() => process.exit(1), graceMs + 2_000);
     timer.unref();
-    await bot.stop();
+    // Readiness answers 503 for a few seconds before the server stops accepting, so the load
+    // balancer has taken this replica out before connections are refused.
+    await bot.stop({ graceMs, unreadyMs: Math.min(3_000, graceMs / 5) });
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,4 +1,5 @@
 import type { Router } from "../slack/router.js";
+import type { JobHandler } from "../jobs/job-types.js";
 import type { FeatureDeps, Schedule } from "./types.js";
 import type { Services } from "./services.js";
 import * as help from "./help/register.js";
@@ -19,6 +20,8 @@ type Feature = {
   schedules?: (deps: FeatureDeps, s: Services) => Schedule[];
   /** Work to do once at start-up (e.g. recover records a crash left mid-way). */
   onStart?: (deps: FeatureDeps, s: Services) => Promise<void>;
+  /** The feature's job handlers, built over the worker's own database pool (and its services). */
+  jobs?: (deps: FeatureDeps, s: Services) => JobHandler[];
 };
 
 // The registry: each feature maps its ids to handlers in its own register().
@@ -31,6 +34,10 @@ export function registerFeatures(router: Router, deps: FeatureDeps, s: Services)
 
 export function featureSchedules(deps: FeatureDeps, s: Services): Schedule[] {
   return features.flatMap((f) => f.schedules?.(deps, s) ?? []);
+}
+
+export function featureJobs(deps: FeatureDeps, s: Services): JobHandler[] {
+  return features.flatMap((f) => f.jobs?.(deps, s) ?? []);
 }
 
 export async function startFeatures(deps: FeatureDeps, s: Services): Promise<void> {

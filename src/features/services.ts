@@ -42,6 +42,7 @@ export function createServices(deps: FeatureDeps) {
       tz: config.digest.tz,
       logger,
       clock: deps.clock,
+      jobs: deps.jobs,
     }),
     auditQuery: createAuditQueryService({ db }),
     home: createHomeService({ db, health }),

@@ -6,6 +6,8 @@ import type { IdentityService } from "../identity/identity-service.js";
 import type { SlackDirectory } from "../identity/slack-directory.js";
 import type { HealthService } from "./health/health-service.js";
 import type { MultiFernet } from "../crypto/fernet.js";
+import type { JobQueue } from "../jobs/job-types.js";
+import type { Lifecycle } from "../lifecycle.js";
 import { dateInTz } from "../lib/dates.js";
 
 /** What the composition root hands every feature's register(). */
@@ -22,6 +24,10 @@ export type FeatureDeps = Readonly<{
   fernet: MultiFernet;
   /** "Now" comes from here so tests and jobs can move time. */
   clock: Clock;
+  /** Durable work for later or for any replica: enqueue inside the transaction that promises it. */
+  jobs: JobQueue;
+  /** Joins the stop sequence (flush a buffer, finish a step) within the grace period. */
+  lifecycle: Pick<Lifecycle, "onDrain">;
 }>;
 
 export type Clock = { now(): Date };

@@ -54,10 +54,10 @@ export async function startSandboxBot(config: Config, logger: Logger, opts: { cl
     ...bot,
     sandbox,
     sandboxUrl,
-    async stop() {
+    async stop(opts) {
       // The page's open streams first: the bot's server waits for them before it closes.
       sandbox.endStreams();
-      await bot.stop();
+      await bot.stop(opts);
       await sandbox.close();
     },
   };

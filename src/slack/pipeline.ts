@@ -52,14 +52,8 @@ export const pseudoTarget = (model: string, key: string, display: string): Audit
   targetDisplay: auditText(display) || display,
 });
 
-export type Pipeline = {
-  /** Waits (up to `ms`) for handlers still running: their acks went out long ago, their answers have not. */
-  drain(ms: number): Promise<void>;
-};
-
-export function installPipeline(app: App, deps: PipelineDeps): Pipeline {
+export function installPipeline(app: App, deps: PipelineDeps): void {
   const { router } = deps;
-  const inflight = new Set<Promise<void>>();
   app.command(SLASH_COMMAND, (a) => onCommand(a));
   app.action(/.*/, (a) => onAction(a as SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs));
   app.view(/.*/, (a) => onView(a as SlackViewMiddlewareArgs<ViewSubmitAction | ViewClosedAction> & AllMiddlewareArgs));
@@ -256,14 +250,8 @@ export function installPipeline(app: App, deps: PipelineDeps): Pipeline {
   }
   const pending = new WeakMap<Actor, { target: AuditTarget; recorded: boolean }>();
 
-  function guarded<C extends Base>(ctx: C, spec: Spec<C>, onError?: (e: unknown) => Promise<boolean>): Promise<void> {
-    const p = run(ctx, spec, onError).finally(() => inflight.delete(p));
-    inflight.add(p);
-    return p;
-  }
-
   /** Role check, then the handler, its audit row and its answer; the single place errors become a safe answer. */
-  async function run<C extends Base>(ctx: C, spec: Spec<C>, onError?: (e: unknown) => Promise<boolean>): Promise<void> {
+  async function guarded<C extends Base>(ctx: C, spec: Spec<C>, onError?: (e: unknown) => Promise<boolean>): Promise<void> {
     const { actor } = ctx;
     if (ctx.unavailable) {
       // Nothing can be checked or recorded without the database: say so, change nothing.
@@ -309,12 +297,6 @@ export function installPipeline(app: App, deps: PipelineDeps): Pipeline {
     }
   }
 
-  return {
-    async drain(ms) {
-      const deadline = new Promise<void>((r) => setTimeout(r, ms).unref());
-      while (inflight.size > 0) await Promise.race([Promise.allSettled([...inflight]), deadline.then(() => inflight.clear())]);
-    },
-  };
 }
 
 /** A refusal raised inside the pipeline (unknown ids): audited and answered like a handler's. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KnownBlock } from "@slack/types";
 import { answerTo, grantRoles, startHarness, type Harness } from "../helpers/bot-harness.js";
-import { runScheduledDigest } from "../../src/features/digests/digest-run.js";
+import { fireDigest } from "../helpers/digest-jobs.js";
 import { addDays, fromDbDate } from "../../src/lib/dates.js";
 import { seedCreators, todayUtc } from "../integration/digest-seed.js";
 
@@ -68,7 +68,7 @@ describe("/wl digest", () => {
     expect(await h.tdb.db.jobRun.count()).toBe(0);
     expect(await h.tdb.db.auditLog.count({ where: { slackUserId: "UMANAGER", targetModel: "HealthDigest", actionType: "CREATE" } })).toBe(1);
 
-    const report = await runScheduledDigest(h.bot.deps, new Date(), { pollMs: 50 });
+    const report = await fireDigest(h.bot.deps, new Date());
     expect(report.delivered).toContain(CHANNEL);
     expect(channelTops()).toHaveLength(2);
     expect(JSON.stringify(channelTops()[1]!.args.blocks)).not.toContain("posted on demand");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerTo, grantRoles, startHarness, type Harness } from "../helpers/bot-harness.js";
-import { startBotProcess, type BotProcess } from "../helpers/bot-process.js";
+import { botEnv, spawnBot, type BotProcess } from "../helpers/bot-process.js";
 
 // What only a second process shows: another replica's actor cache, and a signal mid-traffic.
 
@@ -22,7 +22,7 @@ const answerText = async (url: string) => String((await answerTo(h, url, 10_000)
 
 describe("a role change on one replica", () => {
   it("is seen by a second bot process on its very next request (no cache TTL in between)", async () => {
-    other = await startBotProcess({ SLACK_API_URL: h.slack.apiUrl, DATABASE_URL: h.tdb.appUrl });
+    other = await spawnBot(botEnv(h.slack.apiUrl, h.tdb.appUrl));
     // The other process caches USTAFF2 as staff: approvals (admin) are refused there.
     expect(await answerText((await h.commandAt(other.baseUrl, "USTAFF2", "approvals")).responseUrl)).toMatch(/needs the \*admin\* role/);
     expect(await answerText((await h.commandAt(other.baseUrl, "USTAFF2", "approvals")).responseUrl)).toMatch(/needs the \*admin\* role/);
@@ -37,7 +37,7 @@ describe("a role change on one replica", () => {
     await answerText((await h.command("UADMIN", "role <@USTAFF2> none")).responseUrl);
     expect(await answerText((await h.commandAt(other.baseUrl, "USTAFF2", "help")).responseUrl)).toMatch(/don't have access/);
     other.child.kill("SIGTERM");
-    expect(await other.exited).toBe(0);
+    expect((await other.exited).code).toBe(0);
   });
 });
 
@@ -45,7 +45,7 @@ describe("a signal in the middle of traffic", () => {
   // SIGTERM drains; SIGKILL cannot, which is what shows the order: an answer is sent only
   // after its audit row committed, so even a killed process has no answer without a row.
   it.each(["SIGTERM", "SIGKILL"] as const)("%s loses no answered request's audit row", async (signal) => {
-    const bot = await startBotProcess({ SLACK_API_URL: h.slack.apiUrl, DATABASE_URL: h.tdb.appUrl });
+    const bot = await spawnBot(botEnv(h.slack.apiUrl, h.tdb.appUrl));
     other = bot;
     const sent: Promise<{ responseUrl: string }>[] = [];
     const tag = signal.toLowerCase();
@@ -62,7 +62,7 @@ describe("a signal in the middle of traffic", () => {
       await new Promise((r) => setTimeout(r, 2));
     }
     const urls = (await Promise.all(sent)).map((s) => s.responseUrl).filter(Boolean);
-    const code = await bot.exited;
+    const { code } = await bot.exited;
     await new Promise((r) => setTimeout(r, 200)); // answers already in flight reach the fake Slack
     const answers = urls.map((u) => h.slack.responses.find((r) => u.endsWith(`/${r.id}`))).filter((r) => r !== undefined);
     const probes = answers.map((r) => new RegExp(`${tag}-(\\d+)`).exec(String(r.body.text))?.[1]).filter((x): x is string => Boolean(x));

@@ -131,3 +131,14 @@ export function djangoEncryptMany(items: { key: string; value: string }[]): stri
     items,
   );
 }
+
+/** A request by `requester`, approved by `approver`, through the bot's own forms and buttons. */
+export async function approvedRequest(h: Harness, credentialId: string, requester = "USTAFF", approver = "UADMIN"): Promise<string> {
+  const r = await h.submit(requester, { callback_id: "reveal_reason", private_metadata: JSON.stringify({ id: credentialId }), values: formValues({ reason: "jobs test" }) });
+  if (r.body !== null) throw new Error(`reveal request refused: ${JSON.stringify(r.body)}`);
+  const { id } = await h.tdb.db.revealRequest.findFirstOrThrow({ where: { credentialId, requesterSlackId: requester }, orderBy: { createdAt: "desc" } });
+  await click(h, approver, "reveal_approve", id);
+  const row = await h.tdb.db.revealRequest.findUniqueOrThrow({ where: { id } });
+  if (row.status !== "APPROVED") throw new Error(`request is ${row.status}, not APPROVED`);
+  return id;
+}

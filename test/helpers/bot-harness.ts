@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { loadConfig, type Config } from "../../src/config.js";
 import { startBot, type RunningBot } from "../../src/bot.js";
+import type { WorkerOptions } from "../../src/jobs/job-worker.js";
 import { signSlackRequest } from "../../src/slack/signature.js";
 import { FakeSlack, type FakeUser } from "./fake-slack.js";
 import { createTestDatabase, type TestDatabase } from "./test-db.js";
@@ -35,7 +36,7 @@ export type Harness = {
  * The real bot on a fresh database, its Slack faked over HTTP. Users: UADMIN (bootstrap admin),
  * UMANAGER, USTAFF, USTAFF2 (roles granted here), UNOBODY (no role).
  */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, botOpts: { jobs?: WorkerOptions & { start?: boolean } } = {}): Promise<Harness> {
   const slack = await new FakeSlack().start();
   for (const u of defaultUsers) slack.addUser(u);
   const tdb = await createTestDatabase();
@@ -55,7 +56,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const logs = captureLogger();
   let now: Date | null = null;
   const clock = { now: () => now ?? new Date(), set: (d: Date | string) => void (now = new Date(d)) };
-  const bot = await startBot(config, logs.logger, { host: "127.0.0.1", clock, schedules: false });
+  // Jobs are polled often so tests see queued work run promptly.
+  const bot = await startBot(config, logs.logger, { host: "127.0.0.1", clock, schedules: false, jobs: { pollMs: 100, heartbeatMs: 500, ...botOpts.jobs } });
   const baseUrl = `http://127.0.0.1:${bot.port}`;
 
   const postTo = (url: string, body: string, contentType: string, headers: Record<string, string> = {}) =>
@@ -140,9 +142,12 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       try {
         const secrets = await secretsIn(tdb.db, bot.deps.fernet);
         const audit = await tdb.db.auditLog.findMany();
+        const jobs = await tdb.db.job.findMany();
         const leaks = findLeaks(secrets, {
           logs: logs.text(),
           "audit rows": jsonWithBigInt(audit),
+          // Payloads, progress and last errors of the job queue: never a plaintext.
+          "job rows": jsonWithBigInt(jobs),
           "non-ephemeral Slack calls": slack.transcript({ excludeEphemeral: true }),
         });
         recordScan(inject("leakReport"), { file: expect.getState().testPath ?? "?", secrets: secrets.length, leaks });

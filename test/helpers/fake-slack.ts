@@ -13,6 +13,8 @@ type Override = (args: Record<string, unknown>, n: number) => Answer | undefined
 export class FakeSlack {
   readonly calls: Call[] = [];
   readonly responses: { id: string; body: Record<string, unknown>; at: number }[] = [];
+  /** response_url posts an on("response_url") override refused (4xx/5xx): not shown. */
+  readonly refusedResponses: { id: string; body: Record<string, unknown>; at: number }[] = [];
   /** Bytes POSTed to upload URLs (files.uploadV2 step 2), by file id. */
   readonly uploads: { fileId: string; body: string; at: number }[] = [];
   readonly users = new Map<string, FakeUser>();
@@ -56,6 +58,7 @@ export class FakeSlack {
   reset(): void {
     this.calls.length = 0;
     this.responses.length = 0;
+    this.refusedResponses.length = 0;
     this.uploads.length = 0;
     this.overrides.clear();
     this.counts.clear();
@@ -100,7 +103,18 @@ export class FakeSlack {
       res.end(typeof body === "string" ? body : JSON.stringify(body));
     };
     if (url.pathname.startsWith("/response/")) {
-      this.responses.push({ id: url.pathname.slice(10), body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {}, at: Date.now() });
+      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      // on("response_url", …) can delay or refuse a response_url post; the body is recorded
+      // either way once the override returns (Slack may have acted on a post it never confirmed).
+      const n = (this.counts.get("response_url") ?? 0) + 1;
+      this.counts.set("response_url", n);
+      const over = await this.overrides.get("response_url")?.({ ...body, _id: url.pathname.slice(10) }, n);
+      if (over && "status" in over && typeof over.status === "number" && over.status >= 400) {
+        this.refusedResponses.push({ id: url.pathname.slice(10), body, at: Date.now() });
+        return send(over.status, over.body ?? "refused");
+      }
+      this.responses.push({ id: url.pathname.slice(10), body, at: Date.now() });
+      if (res.destroyed) return;
       return send(200, "ok");
     }
     if (url.pathname.startsWith("/upload/")) {

@@ -3,7 +3,7 @@ import { answerTo, grantRoles, startHarness, TEAM, type Harness } from "../helpe
 import { FakeAnthropic, snapshotOf } from "../helpers/fake-anthropic.js";
 import { startBot } from "../../src/bot.js";
 import { schedules } from "../../src/features/deliverables/register.js";
-import { createDeliverableService, INTERRUPTED_MESSAGE } from "../../src/features/deliverables/deliverable-service.js";
+import { createDeliverableService, GENERATE_JOB, INTERRUPTED_MESSAGE } from "../../src/features/deliverables/deliverable-service.js";
 import { CLAUDE_DEFAULTS, createClaudeClient } from "../../src/features/deliverables/claude-client.js";
 import type { Actor } from "../../src/identity/actor.js";
 import type { Db } from "../../src/db.js";
@@ -57,6 +57,18 @@ async function makeCreator(db: Db, brandName: string, email: string): Promise<st
 
 const actorOf = (user: string): Promise<Actor> => h.bot.deps.identity.resolve(user, TEAM);
 const svc = () => h.bot.services.deliverables;
+/** For services driven by hand in a test: records get no job, so no worker runs them too. */
+const noJobs = { enqueue: async () => null };
+
+/** Waits until every deliverable job has run (the harness's worker polls every 100 ms). */
+async function settle(timeoutMs = 25_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while ((await h.tdb.db.job.count({ where: { kind: GENERATE_JOB, status: { in: ["queued", "running"] } } })) > 0) {
+    if (Date.now() > end) throw new Error("settle: deliverable jobs still open");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await h.bot.jobs.idle();
+}
 const latest = (cid: string) => h.tdb.db.aiDeliverable.findFirstOrThrow({ where: { creatorId: cid }, orderBy: { createdAt: "desc" } });
 const trail = (id: string) =>
   h.tdb.db.auditLog.findMany({ where: { targetId: id }, orderBy: [{ timestamp: "asc" }], select: { actionType: true, changes: true, userEmail: true, notes: true } });
@@ -72,7 +84,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await svc()?.idle();
+  await settle().catch(() => undefined);
   await h?.close();
   await ai?.stop();
 });
@@ -82,7 +94,7 @@ describe("/wl deliverable", () => {
     ai.defaultReply = { text: "# Glow Co — Brand report\n\n## Snapshot\n- **Clean skincare** brand in BRAND_BUILDING.\n\n## Next steps\n1. Sign off the logo." };
     const { responseUrl } = await h.command("USTAFF", "deliverable Glow Co report");
     expect(String((await answerTo(h, responseUrl)).text)).toMatch(/Working on it.*Brand report.*Glow Co/);
-    await svc().idle();
+    await settle();
 
     const row = await latest(creatorId);
     const staff = await h.tdb.db.authUser.findFirstOrThrow({ where: { email: "sam@studio.test" } });
@@ -149,7 +161,7 @@ describe("/wl deliverable", () => {
     ai.enqueue({ text: long });
     const { responseUrl } = await h.command("USTAFF", "deliverable glow co content-calendar");
     await answerTo(h, responseUrl);
-    await svc().idle();
+    await settle();
 
     const row = await latest(creatorId);
     expect(row.status).toBe("COMPLETED");
@@ -174,7 +186,7 @@ describe("/wl deliverable", () => {
     const n0 = ai.requests.length;
     const { responseUrl } = await h.command("USTAFF", "deliverable Glow Co guidelines");
     await answerTo(h, responseUrl);
-    await svc().idle();
+    await settle();
 
     expect(ai.requests.length - n0).toBe(attempts);
     const row = await latest(creatorId);
@@ -199,7 +211,7 @@ describe("/wl deliverable", () => {
     ai.enqueue(...Array.from({ length: attempts }, () => ({ status: 529, headers: { "retry-after-ms": "20" } })));
     let n0 = ai.requests.length;
     await answerTo(h, (await h.command("USTAFF", "deliverable Glow Co launch-plan")).responseUrl);
-    await svc().idle();
+    await settle();
     expect(ai.requests.length - n0).toBe(attempts);
     const failed = await latest(creatorId);
     expect(failed.status).toBe("FAILED");
@@ -208,7 +220,7 @@ describe("/wl deliverable", () => {
     ai.enqueue({ status: 529, headers: { "retry-after-ms": "20" } });
     n0 = ai.requests.length;
     await answerTo(h, (await h.command("USTAFF", "deliverable Glow Co launch-plan")).responseUrl);
-    await svc().idle();
+    await settle();
     expect(ai.requests.length - n0).toBe(2);
     const ok = await latest(creatorId);
     expect(ok.id).not.toBe(failed.id);
@@ -219,7 +231,7 @@ describe("/wl deliverable", () => {
     const first = await h.tdb.db.aiDeliverable.findFirstOrThrow({ where: { creatorId, deliverableType: "report", status: "COMPLETED" }, orderBy: { createdAt: "asc" } });
     const { responseUrl } = await h.action("USTAFF", { action_id: "deliverable_regenerate", value: first.id });
     expect(String((await answerTo(h, responseUrl)).text)).toMatch(/Working on it/);
-    await svc().idle();
+    await settle();
 
     const reports = await h.tdb.db.aiDeliverable.findMany({ where: { creatorId, deliverableType: "report" }, orderBy: { createdAt: "asc" } });
     expect(reports).toHaveLength(2);
@@ -250,16 +262,21 @@ describe("/wl deliverable", () => {
     });
     expect(ok.status).toBe(200);
     await h.slack.waitForCall("chat.postMessage", (c) => c.args.channel === "USTAFF" && String(c.args.text).includes("Working on it"));
-    await svc().idle();
+    await settle();
     const row = await latest(creatorId);
     expect(row).toMatchObject({ deliverableType: "guidelines", status: "COMPLETED" });
   });
 
   it("race: two runs of one PENDING record generate it once", async () => {
     const actor = await actorOf("USTAFF");
-    const req = await svc().request({ creatorId, type: "report" }, actor);
+    const byHand = createDeliverableService({
+      db: h.bot.db, health: h.bot.deps.health, slack: h.bot.deps.client,
+      claude: createClaudeClient({ apiKey: API_KEY, baseUrl: ai.url, logger: h.logs.logger }),
+      model: MODEL, tz: "UTC", logger: h.logs.logger, clock: h.clock, jobs: noJobs,
+    });
+    const req = await byHand.request({ creatorId, type: "report" }, actor);
     const n0 = ai.requests.length;
-    const results = await Promise.all([svc().run(req.id, actor, null), svc().run(req.id, actor, null)]);
+    const results = await Promise.all([byHand.run(req.id, actor, null), byHand.run(req.id, actor, null)]);
     expect(results.sort()).toEqual(["COMPLETED", null]);
     expect(ai.requests.length - n0).toBe(1);
     const rows = await trail(req.id);
@@ -278,6 +295,7 @@ describe("/wl deliverable", () => {
         tz: "UTC",
         logger: h.logs.logger,
         clock: h.clock,
+        jobs: noJobs,
       });
 
     // No response headers in time, on every attempt.
@@ -314,6 +332,7 @@ describe("/wl deliverable", () => {
       tz: "UTC",
       logger: h.logs.logger,
       clock: h.clock,
+      jobs: noJobs,
       maxOpenPerUser: 2,
     });
     const a = await limited.request({ creatorId, type: "report" }, actor);
@@ -334,8 +353,8 @@ describe("/wl deliverable", () => {
     expect(await h.tdb.db.aiDeliverable.count()).toBe(before);
   });
 
-  it("restart: records a crashed process left PENDING/GENERATING are failed on start and their requesters told", async () => {
-    await svc().idle();
+  it("restart: records no job drives (left by a version that generated in-process) are failed on start and their requesters told", async () => {
+    await settle();
     const staff = await h.tdb.db.authUser.findFirstOrThrow({ where: { email: "sam@studio.test" } });
     const base = { creatorId, createdById: staff.id, deliverableType: "report", promptUsed: "p", contextData: {}, generatedContent: "" };
     const ago = (min: number) => new Date(Date.now() - min * 60_000);
@@ -357,7 +376,7 @@ describe("/wl deliverable", () => {
         expect(last.changes).toEqual({ status: { from: r.status, to: "FAILED" } });
         expect(last.userEmail).toBe("system@wavelaunch.bot");
       }
-      // Younger than the stale age: maybe another replica's live work; left alone at start-up.
+      // Younger than the stale age: left alone at start-up.
       expect((await get(fresh.id)).status).toBe("GENERATING");
       expect(await get(oldDone.id)).toEqual(oldDone);
       const told = h.slack.callsTo("chat.postMessage").slice(dmsBefore).filter((c) => c.args.channel === "USTAFF" && String(c.args.text).includes("Interrupted"));

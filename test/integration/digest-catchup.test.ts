@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { grantRoles, startHarness, type Harness } from "../helpers/bot-harness.js";
-import { catchUpMissedDigest } from "../../src/features/digests/digest-run.js";
+import { digestJobsSettled } from "../helpers/digest-jobs.js";
+import { catchUpMissedDigest, DIGEST_DELIVER_JOB } from "../../src/features/digests/digest-run.js";
 import { onStart, schedules } from "../../src/features/digests/register.js";
 import { addDays } from "../../src/lib/dates.js";
 import { seedCreators, todayUtc } from "./digest-seed.js";
@@ -19,7 +20,9 @@ afterAll(async () => {
   await h?.close();
 });
 beforeEach(async () => {
+  await digestJobsSettled(h.tdb.db);
   await h.tdb.db.$executeRaw`DELETE FROM wl_job_run`;
+  await h.tdb.db.$executeRaw`DELETE FROM wl_job`;
   h.slack.reset();
 });
 
@@ -36,39 +39,42 @@ async function sentYesterday() {
 describe("missed-digest catch-up on start", () => {
   it("sends today's missed digest once when a replica comes back after the scheduled time", async () => {
     await sentYesterday();
-    const first = await catchUpMissedDigest(h.bot.deps, { pollMs: 50 });
-    expect(first).toMatchObject({ ran: true, reason: "sent today's missed digest" });
-    expect(first.report!.delivered.sort()).toEqual([CHANNEL, "UADMIN", "UMANAGER"]);
+    const first = await catchUpMissedDigest(h.bot.deps);
+    expect(first).toEqual({ ran: true, reason: "queued today's missed digest" });
+    // A second replica starting at the same time queues nothing more (the day is the key).
+    expect(await catchUpMissedDigest(h.bot.deps)).toEqual({ ran: false, reason: "today's digest is already queued" });
+    await digestJobsSettled(h.tdb.db);
     expect(h.slack.callsTo("chat.postMessage").filter((c) => c.args.channel === CHANNEL)).toHaveLength(1);
+    expect(await h.tdb.db.jobRun.count({ where: { job: "digest", runKey: todayUtc(), status: "done" } })).toBe(4);
 
-    // A second replica starting later the same day sends nothing more.
-    const second = await catchUpMissedDigest(h.bot.deps, { pollMs: 50 });
-    expect(second).toEqual({ ran: false, reason: "today's digest was sent" });
+    // A replica starting later the same day sends nothing more.
+    const later = await catchUpMissedDigest(h.bot.deps);
+    expect(later).toEqual({ ran: false, reason: "today's digest was planned" });
+    await digestJobsSettled(h.tdb.db);
     expect(h.slack.callsTo("chat.postMessage")).toHaveLength(3);
   });
 
-  it("onStart runs the catch-up (in the background, not holding up start-up)", async () => {
+  it("onStart queues the catch-up without waiting for it (start-up never waits on Slack)", async () => {
     await sentYesterday();
+    h.slack.on("chat.postMessage", async () => (await new Promise((r) => setTimeout(r, 500)), undefined));
+    const started = Date.now();
     await onStart(h.bot.deps);
+    expect(Date.now() - started).toBeLessThan(500);
     await h.slack.waitForCall("chat.postMessage", (c) => c.args.channel === CHANNEL, 10_000);
-    // Let the background run finish before the next test clears its rows.
-    for (let i = 0; i < 100; i++) {
-      const rows = await h.tdb.db.jobRun.findMany({ where: { job: "digest", runKey: todayUtc() } });
-      if (rows.length === 4 && rows.every((r) => r.status === "done")) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await digestJobsSettled(h.tdb.db);
     expect(await h.tdb.db.jobRun.count({ where: { job: "digest", runKey: todayUtc(), status: "done" } })).toBe(4);
   });
 
-  it("resumes today's unfinished digest on start", async () => {
+  it("an unfinished delivery needs no catch-up: its job is stored, and retried by whichever replica is up", async () => {
     await sentYesterday();
     let failed = false;
     h.slack.on("chat.postMessage", (args) => (args.channel === "UMANAGER" && !failed ? ((failed = true), { ok: false, error: "internal_error" }) : undefined));
-    const { report } = await catchUpMissedDigest(h.bot.deps, { pollMs: 50 });
-    expect(report!.failed).toHaveLength(1);
-    const again = await catchUpMissedDigest(h.bot.deps, { pollMs: 50 });
-    expect(again).toMatchObject({ ran: true, reason: "resumed today's unfinished digest" });
-    expect(again.report!.delivered).toEqual(["UMANAGER"]);
+    await catchUpMissedDigest(h.bot.deps);
+    await h.slack.waitFor(() => failed);
+    await digestJobsSettled(h.tdb.db);
+    expect(await catchUpMissedDigest(h.bot.deps)).toEqual({ ran: false, reason: "today's digest was planned" });
+    const retry = await h.tdb.db.job.findFirstOrThrow({ where: { kind: DIGEST_DELIVER_JOB, dedupeKey: { endsWith: "UMANAGER" } } });
+    expect(retry).toMatchObject({ status: "queued", attempts: 1, lastError: expect.stringContaining("internal_error") });
     expect(h.slack.callsTo("chat.postMessage").filter((c) => c.args.channel === CHANNEL)).toHaveLength(1);
   });
 

@@ -2,36 +2,66 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import nock from "nock";
 import type { KnownBlock } from "@slack/types";
 import { grantRoles, startHarness, type Harness } from "../helpers/bot-harness.js";
+import { digestJobsSettled, fireDigest } from "../helpers/digest-jobs.js";
 import { createDb, type Db } from "../../src/db.js";
-import { runScheduledDigest } from "../../src/features/digests/digest-run.js";
+import type { FeatureDeps } from "../../src/features/types.js";
+import { digestJobs } from "../../src/features/digests/digest-jobs.js";
+import { deliverDigest, DIGEST_DELIVER_JOB, DIGEST_PLAN_JOB } from "../../src/features/digests/digest-run.js";
+import { createJobStore } from "../../src/jobs/jobs-service.js";
+import { createJobWorker, type JobWorker } from "../../src/jobs/job-worker.js";
 import { addDays, toDbDate } from "../../src/lib/dates.js";
 import { seedCreators, todayUtc } from "./digest-seed.js";
 
-// The scheduled digest against a real Postgres, Slack faked at HTTP. Destinations:
-// C0DIGEST (DIGEST_CHANNEL), UADMIN and UMANAGER by DM (admins hold every manager right).
+// The scheduled digest against a real Postgres, Slack faked at HTTP, run by job workers as
+// replicas would run it (each its own pool). Destinations: C0DIGEST (DIGEST_CHANNEL), UADMIN
+// and UMANAGER by DM (admins hold every manager right).
 
 const CHANNEL = "C0DIGEST";
 const DESTS = [CHANNEL, "UADMIN", "UMANAGER"];
-const fast = { pollMs: 50, staleAfterMs: 60_000 };
 
 let h: Harness;
 let db: Db;
+const workers: JobWorker[] = [];
+const pools: Db[] = [];
 beforeAll(async () => {
-  h = await startHarness({ DIGEST_CHANNEL: CHANNEL, DIGEST_TZ: "UTC" });
+  // The harness's own worker stays off: each test starts the replicas it needs.
+  h = await startHarness({ DIGEST_CHANNEL: CHANNEL, DIGEST_TZ: "UTC" }, { jobs: { start: false } });
   db = h.tdb.db;
   await grantRoles(h, { UMANAGER: "manager", USTAFF: "staff" });
 });
 afterAll(async () => {
+  await Promise.all(pools.map((p) => p.$disconnect()));
   await h?.close();
 });
 beforeEach(async () => {
+  await Promise.all(workers.splice(0).map((w) => w.drain(Date.now() + 5_000)));
   await db.$executeRaw`DELETE FROM wl_job_run`;
+  await db.$executeRaw`DELETE FROM wl_job`;
   await db.creator.deleteMany();
   h.slack.reset();
 });
 afterEach(() => {
   nock.cleanAll();
 });
+
+/** A replica: its own pool and job worker, running the digest's jobs (quick retries here). */
+function replica(opts: { staleAfterMs?: number; backoffMs?: number } = {}): FeatureDeps {
+  const own = createDb(h.tdb.appUrl, { max: 3 });
+  pools.push(own);
+  const deps: FeatureDeps = { ...h.bot.deps, db: own };
+  const w = createJobWorker({
+    store: createJobStore(own),
+    handlers: digestJobs(deps, { backoff: { baseMs: opts.backoffMs ?? 100, factor: 1, maxMs: opts.backoffMs ?? 100 } }),
+    owner: `replica-${workers.length}`,
+    logger: h.logs.logger,
+    pollMs: 50,
+    heartbeatMs: 200,
+    staleAfterMs: opts.staleAfterMs ?? 1_500,
+  });
+  w.start();
+  workers.push(w);
+  return deps;
+}
 
 const posts = (ch: string) => h.slack.callsTo("chat.postMessage").filter((c) => c.args.channel === ch);
 const tops = (ch: string) => posts(ch).filter((c) => !c.args.thread_ts);
@@ -50,24 +80,21 @@ function failSecondPartOnce() {
 }
 
 describe("exactly once", () => {
-  it("replica race: five schedulers firing at once on one database post one digest per destination", async () => {
+  it("replica race: five replicas firing at once on one database post one digest per destination", async () => {
     // Stored scores are stale (GREEN): only the recompute-first step puts them in the digest.
     const red = await seedCreators(db, "RED", 30, { stored: "GREEN" });
     const yellow = await seedCreators(db, "YELLOW", 30, { stored: "GREEN" });
     await seedCreators(db, "GREEN", 5);
     const auditBefore = await db.auditLog.count({ where: { targetModel: "Creator" } });
 
-    const others = Array.from({ length: 4 }, () => createDb(h.tdb.appUrl, { max: 3 }));
-    try {
-      const replicas = [h.bot.deps, ...others.map((o) => ({ ...h.bot.deps, db: o }))];
-      const firedAt = new Date();
-      const reports = await Promise.all(replicas.map((d) => runScheduledDigest(d, firedAt, fast)));
-
-      expect(reports.flatMap((r) => r.delivered).sort()).toEqual([...DESTS].sort());
-      expect(reports.flatMap((r) => r.failed)).toEqual([]);
-    } finally {
-      await Promise.all(others.map((o) => o.$disconnect()));
-    }
+    const replicas = Array.from({ length: 5 }, () => replica());
+    const firedAt = new Date();
+    // Every replica's cron fires the same slot at once.
+    const reports = await Promise.all(replicas.map((d) => fireDigest(d, firedAt)));
+    expect(reports.flatMap((r) => r.failed)).toEqual([]);
+    expect(new Set(reports.flatMap((r) => r.delivered))).toEqual(new Set(DESTS));
+    expect(await db.job.count({ where: { kind: DIGEST_PLAN_JOB } })).toBe(1);
+    expect(await db.job.count({ where: { kind: DIGEST_DELIVER_JOB } })).toBe(3);
 
     for (const dest of DESTS) {
       expect(tops(dest), dest).toHaveLength(1);
@@ -92,56 +119,86 @@ describe("exactly once", () => {
     expect((await db.auditLog.count({ where: { targetModel: "Creator" } })) - auditBefore).toBe(60);
 
     // A later firing the same day posts nothing.
-    const again = await runScheduledDigest(h.bot.deps, new Date(), fast);
+    const again = await fireDigest(replicas[0]!, new Date());
     expect(again.delivered).toEqual([]);
     expect(h.slack.callsTo("chat.postMessage")).toHaveLength(9);
   });
 
-  it("crash and resume: a part that fails for good is recorded; the next run posts only the missing parts", async () => {
+  it("crash and resume: a part that fails is recorded; the retry posts only the missing parts", async () => {
     await seedCreators(db, "RED", 60);
     failSecondPartOnce();
+    const deps = replica({ backoffMs: 1_500 });
+    await fireDigestAndWatch(deps);
 
-    const first = await runScheduledDigest(h.bot.deps, new Date(), fast);
-    expect(first.failed).toEqual([{ destination: CHANNEL, error: "internal_error" }]);
-    expect(first.delivered.sort()).toEqual(["UADMIN", "UMANAGER"]); // not blocked by the channel
-    const row = (await jobRows()).find((r) => r.destination === CHANNEL)!;
-    expect(row.status).toBe("failed");
-    expect(row.error).toBe("internal_error");
-    expect((row.detail as { parts: string[] }).parts).toHaveLength(1);
     expect(h.logs.text()).toMatch(/digest could not be delivered.*C0DIGEST|C0DIGEST.*digest could not be delivered/);
-    const rootTs = (row.detail as { parts: string[] }).parts[0]!;
-    const before = posts(CHANNEL).length; // 1 posted + 1 failed
-
-    const second = await runScheduledDigest(h.bot.deps, new Date(), fast);
-    expect(second.delivered).toEqual([CHANNEL]);
-    const resumed = posts(CHANNEL).slice(before);
-    expect(resumed).toHaveLength(2); // parts 2 and 3 only
-    expect(resumed.every((c) => c.args.thread_ts === rootTs)).toBe(true);
-    expect(tops(CHANNEL)).toHaveLength(1);
-    expect(posts("UADMIN")).toHaveLength(3);
-    // Every creator reached the channel exactly once across both runs.
-    const okCalls = posts(CHANNEL).filter((c, i) => i !== 1);
-    expect(new Set(okCalls.flatMap((c) => rowIds(c.args.blocks))).size).toBe(60);
+    expect(posts("UADMIN")).toHaveLength(3); // not blocked by the channel
     const done = (await jobRows()).find((r) => r.destination === CHANNEL)!;
     expect([done.status, done.attempts, (done.detail as { parts: string[] }).parts.length]).toEqual(["done", 2, 3]);
+    const rootTs = (done.detail as { parts: string[] }).parts[0]!;
+    const channel = posts(CHANNEL);
+    expect(channel).toHaveLength(4); // part 1, part 2 refused, then parts 2 and 3
+    expect(channel.slice(2).every((c) => c.args.thread_ts === rootTs)).toBe(true);
+    expect(tops(CHANNEL)).toHaveLength(1);
+    // Every creator reached the channel exactly once across both attempts.
+    const okCalls = channel.filter((_c, i) => i !== 1);
+    expect(new Set(okCalls.flatMap((c) => rowIds(c.args.blocks))).size).toBe(60);
+
+    /** Fires, sees the channel's first attempt recorded as failed (1 part), then lets the retry finish. */
+    async function fireDigestAndWatch(d: FeatureDeps) {
+      const fired = fireDigest(d, new Date());
+      for (let i = 0; ; i++) {
+        const row = (await jobRows()).find((r) => r.destination === CHANNEL);
+        if (row?.status === "failed") {
+          expect(row.error).toBe("internal_error");
+          expect((row.detail as { parts: string[] }).parts).toHaveLength(1);
+          break;
+        }
+        if (i > 400) throw new Error("the failed attempt was never recorded");
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await fired;
+      await digestJobsSettled(db);
+    }
   });
 
-  it("a replica that died mid-post (claim left running) is finished by a surviving replica once its claim goes stale", async () => {
+  it("a replica that died mid-digest is taken over within seconds (not a 10-minute stale window); recorded parts are not posted again", async () => {
     await seedCreators(db, "RED", 60);
-    failSecondPartOnce();
-    await runScheduledDigest(h.bot.deps, new Date(), fast);
-    // As if the holder were still mid-post: running, claimed just now.
-    await db.$executeRaw`UPDATE wl_job_run SET status = 'running', error = NULL, completed_at = NULL, claimed_at = now() WHERE destination = ${CHANNEL}`;
-    const before = posts(CHANNEL).length;
+    // Plan today's digest (one replica), but leave the deliveries to the crash below.
+    const planner = createJobWorker({ store: createJobStore(db), handlers: digestJobs(h.bot.deps).filter((x) => x.kind === DIGEST_PLAN_JOB), owner: "planner", logger: h.logs.logger, pollMs: 50 });
+    planner.start();
+    workers.push(planner);
+    await fireDigest(h.bot.deps, new Date()).catch(() => undefined);
+    await planner.drain(Date.now() + 2_000);
+
+    // The doomed replica claims the channel's delivery, posts part 1, records it, and dies
+    // right then, before part 2 (its process is gone: no more posts, heartbeats or records).
+    const doomed = createJobStore(db);
+    const claimed = await doomed.claim("doomed", [{ kind: DIGEST_DELIVER_JOB, limit: 3 }], 60_000);
+    const mine = claimed.find((j) => j.payload.destination === CHANNEL)!;
+    for (const j of claimed) if (j !== mine) await doomed.handBack(j);
+    const never = new Promise<boolean>(() => undefined);
+    let recorded = 0;
+    void deliverDigest(h.bot.deps, mine, {
+      signal: new AbortController().signal,
+      logger: h.logs.logger,
+      checkpoint: async (p) => {
+        if (++recorded === 1) await doomed.checkpoint(mine, p);
+        return never;
+      },
+    });
+    await h.slack.waitFor(() => posts(CHANNEL).length === 1 && recorded === 1);
+    await new Promise((r) => setTimeout(r, 100));
 
     const started = Date.now();
-    const report = await runScheduledDigest(h.bot.deps, new Date(), { pollMs: 100, staleAfterMs: 1_500 });
-    // Not taken over while fresh; taken over (conditional UPDATE) once stale.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
-    expect(report.delivered).toEqual([CHANNEL]);
-    expect(posts(CHANNEL).slice(before)).toHaveLength(2);
+    replica({ staleAfterMs: 1_500 });
+    await digestJobsSettled(db, 15_000);
+    expect(Date.now() - started).toBeLessThan(6_000);
     const row = (await jobRows()).find((r) => r.destination === CHANNEL)!;
-    expect([row.status, row.attempts]).toEqual(["done", 2]);
+    expect([row.status, (row.detail as { parts: string[] }).parts.length]).toEqual(["done", 3]);
+    const channel = posts(CHANNEL);
+    expect(channel).toHaveLength(3); // part 1 by the dead replica, parts 2 and 3 by the survivor
+    expect(new Set(channel.flatMap((c) => rowIds(c.args.blocks))).size).toBe(60);
+    expect(await db.job.findFirstOrThrow({ where: { kind: DIGEST_DELIVER_JOB, dedupeKey: { endsWith: CHANNEL } } })).toMatchObject({ status: "done", attempts: 2 });
   });
 });
 
@@ -154,18 +211,19 @@ describe("Slack faults", () => {
       .post("/api/chat.postMessage")
       .reply(500, "upstream broke");
     const started = Date.now();
-    const report = await runScheduledDigest(h.bot.deps, new Date(), fast);
+    const report = await fireDigest(replica(), new Date());
     expect(scope.isDone()).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
     expect(report.delivered.sort()).toEqual([...DESTS].sort());
-    // Both faults were on the first call (the channel); it reached Slack once, then the DMs.
-    expect(h.slack.callsTo("chat.postMessage").map((c) => c.args.channel)).toEqual(DESTS);
+    // Both faults were answered by nock before Slack saw the post; every destination reached Slack once.
+    expect(h.slack.callsTo("chat.postMessage").map((c) => c.args.channel).sort()).toEqual([...DESTS].sort());
   });
 
   it("retries a burst of 429s with Retry-After (FakeSlack)", async () => {
     await seedCreators(db, "YELLOW", 2);
-    h.slack.on("chat.postMessage", (_args, n) => (n < 3 ? { status: 429, headers: { "retry-after": "1" }, body: { ok: false, error: "ratelimited" } } : undefined));
-    const report = await runScheduledDigest(h.bot.deps, new Date(), fast);
+    let limited = 0;
+    h.slack.on("chat.postMessage", (args) => (args.channel === CHANNEL && limited++ < 2 ? { status: 429, headers: { "retry-after": "1" }, body: { ok: false, error: "ratelimited" } } : undefined));
+    const report = await fireDigest(replica(), new Date());
     expect(report.failed).toEqual([]);
     expect(tops(CHANNEL)).toHaveLength(3); // two refused, one accepted
     expect(tops("UADMIN")).toHaveLength(1);
@@ -177,21 +235,25 @@ describe("Slack faults", () => {
     await seedCreators(db, "YELLOW", 1);
     h.slack.on("chat.postMessage", (args) => (args.channel === "UMANAGER" ? { status: 500, body: "down" } : undefined));
 
-    const day1 = await runScheduledDigest(h.bot.deps, new Date(), fast);
+    const deps = replica({ backoffMs: 50 });
+    const day1 = await fireDigest(deps, new Date(), 60_000);
     expect(day1.delivered.sort()).toEqual([CHANNEL, "UADMIN"]);
     expect(day1.failed).toEqual([{ destination: "UMANAGER", error: "HTTP 500" }]);
-    expect(posts("UMANAGER").length).toBe(4); // the client's 3 retries, then given up
+    // Each attempt is the client's 3 retries; the queue gives up after 5 attempts.
+    expect(posts("UMANAGER").length).toBe(20);
+    expect(await db.job.findFirstOrThrow({ where: { kind: DIGEST_DELIVER_JOB, dedupeKey: { endsWith: "UMANAGER" } } })).toMatchObject({ status: "dead", attempts: 5 });
     expect((await jobRows()).find((r) => r.destination === "UMANAGER")).toMatchObject({ status: "failed", error: "HTTP 500" });
     expect(h.logs.text()).toContain("digest could not be delivered");
 
     // Make that yesterday's run, then change the world: one RED recovers, one new RED appears.
     const yesterday = addDays(todayUtc(), -1);
     await db.$executeRaw`UPDATE wl_job_run SET run_key = ${yesterday}`;
+    await db.$executeRaw`DELETE FROM wl_job`;
     await db.creator.update({ where: { id: gone! }, data: { lastContactedDate: toDbDate(todayUtc()) } });
     const [fresh] = await seedCreators(db, "RED", 1, { stored: "GREEN", prefix: "New" });
     h.slack.reset();
 
-    await runScheduledDigest(h.bot.deps, new Date(), fast);
+    await fireDigest(deps, new Date());
     const header = JSON.stringify(tops(CHANNEL)[0]!.args.blocks);
     expect(header).toContain("could not be delivered to <@UMANAGER> (HTTP 500)");
     expect(header).toMatch(/\*1\* new RED · ✅ \*1\* recovered \(Old Brand \d+\)/);

@@ -41,10 +41,12 @@ describe("reveal service", () => {
     const live = await svc.request(staff, creds[2]!, "still live");
     await tdb.db.$executeRaw`UPDATE wl_reveal_request SET expires_at = now() - interval '1 second' WHERE id IN (${stalePending.id}::uuid, ${staleApproved.id}::uuid)`;
 
-    const sweeps = await Promise.all(Array.from({ length: 6 }, () => svc.expireStale()));
-    const expired = sweeps.flat().map((v) => v.id).sort();
+    const noticed: string[] = [];
+    const sweeps = await Promise.all(Array.from({ length: 6 }, () => svc.expireStale(async (_tx, ids) => void noticed.push(...ids))));
+    const expired = sweeps.flat().sort();
     expect(expired).toEqual([stalePending.id, staleApproved.id].sort());
-    for (const v of sweeps.flat()) expect(v.status).toBe("EXPIRED");
+    expect(noticed.sort()).toEqual(expired);
+    for (const id of expired) expect((await tdb.db.revealRequest.findUniqueOrThrow({ where: { id } })).status).toBe("EXPIRED");
     expect((await tdb.db.revealRequest.findUniqueOrThrow({ where: { id: live.id } })).status).toBe("PENDING");
 
     const audits = await tdb.db.auditLog.findMany({ where: { targetModel: "RevealRequest", notes: "expired: time window passed" } });

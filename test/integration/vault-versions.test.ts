@@ -1,3 +1,4 @@
+import { decryptSecrets, type SecretTokens } from "../../src/features/vault/secret-fields.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
 import { createRevealService } from "../../src/features/vault/reveal-service.js";
@@ -36,6 +37,9 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
+/** The claim's decrypt step, as the reveal use case passes it (no deletion job here). */
+const opener = (fernet: MultiFernet) => ({ open: (t: SecretTokens) => decryptSecrets(fernet, t), onRevealed: async () => undefined });
+
 describe("credential versions", () => {
   it("the sweep ends open requests whose credential changed outside the bot, says so, and audits it under the system actor", async () => {
     const svc = createRevealService({ db: tdb.db, approvalTtlMinutes: 15 });
@@ -47,12 +51,13 @@ describe("credential versions", () => {
     await svc.decide(admin, b.id, "APPROVED");
     await tdb.db.$executeRaw`UPDATE studio_crm_creatorcredential SET password = ${oldOnly.encrypt("pw-a2")} WHERE id = ${changed}::uuid`;
 
-    const swept = await svc.expireStale();
-    expect(swept.map((v) => [v.id, v.status, v.endReason])).toEqual([[a.id, "EXPIRED", "credential_changed"]]);
+    const swept = await svc.expireStale(async () => undefined);
+    expect(swept).toEqual([a.id]);
+    expect(await tdb.db.revealRequest.findUniqueOrThrow({ where: { id: a.id }, select: { status: true, endReason: true } })).toEqual({ status: "EXPIRED", endReason: "credential_changed" });
     expect((await tdb.db.revealRequest.findUniqueOrThrow({ where: { id: b.id } })).status).toBe("APPROVED");
     const audit = await tdb.db.auditLog.findFirstOrThrow({ where: { targetId: a.id, notes: { startsWith: "ended" } } });
     expect(audit).toMatchObject({ userId: null, userEmail: "system@wavelaunch.bot", notes: "ended: credential changed since the request (outside the bot)" });
-    await expect(svc.claim(staff, a.id)).rejects.toThrow(/credential_changed/);
+    await expect(svc.claim(staff, a.id, opener(oldOnly))).rejects.toThrow(/credential_changed/);
   });
 
   it("key rotation keeps open approvals: the secret is the same, only its encryption changed", async () => {
@@ -65,9 +70,9 @@ describe("credential versions", () => {
     expect(summary.failed).toBe(0);
     const after = (await tdb.db.creatorCredential.findUniqueOrThrow({ where: { id: cred } })).password!;
     expect(after).not.toBe(before);
-    expect(await svc.expireStale()).toEqual([]);
-    const claimed = await svc.claim(staff, r.id);
-    expect(rotated.decryptString(claimed.tokens.password!)).toBe("pw-rotated");
+    expect(await svc.expireStale(async () => undefined)).toEqual([]);
+    const claimed = await svc.claim(staff, r.id, opener(rotated));
+    expect(claimed.kind === "revealed" && claimed.values.password).toBe("pw-rotated");
   });
 
   it("the version is a fingerprint of stored tokens: no secret and no token in it", async () => {

@@ -22,6 +22,8 @@ export type GenerateRequest = {
   template: string;
   user: string;
   maxTokens: number;
+  /** Cuts the call short (this replica is stopping); the caller then hands the work back. */
+  signal?: AbortSignal;
 };
 
 export type TokenUsage = {
@@ -102,7 +104,7 @@ export function createClaudeClient(opts: ClaudeClientOptions): ClaudeClient {
             ],
             messages: [{ role: "user", content: req.user }],
           },
-          { signal: deadline.signal },
+          { signal: req.signal ? AbortSignal.any([deadline.signal, req.signal]) : deadline.signal },
         );
         const message = await stream.finalMessage();
         const text = message.content

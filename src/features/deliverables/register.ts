@@ -2,6 +2,8 @@ import type { Router } from "../../slack/router.js";
 import { ACTIONS, VIEWS } from "../../slack/ids.js";
 import type { FeatureDeps, Schedule } from "../types.js";
 import type { Services } from "../services.js";
+import type { JobHandler } from "../../jobs/job-types.js";
+import { deliverableJob } from "./deliverable-job.js";
 import { deliverableCommand } from "./handlers/deliverable-command.js";
 import { deliverableButton } from "./handlers/deliverable-button.js";
 import { pickForm } from "./handlers/pick-form.js";
@@ -17,7 +19,7 @@ export function register(router: Router, deps: FeatureDeps, s: Services): void {
     .action(ACTIONS.deliverableRegenerate, regenerateButton(d));
 }
 
-/** Records a crash or deploy left mid-way are closed on a schedule too, not only at start-up. */
+/** Records nothing will finish (no job drives them) are closed on a schedule too, not only at start-up. */
 export function schedules(_deps: FeatureDeps, s: Services): Schedule[] {
   return [
     {
@@ -31,7 +33,12 @@ export function schedules(_deps: FeatureDeps, s: Services): Schedule[] {
   ];
 }
 
-/** At start-up: nothing is generating in this process yet, so stale records are orphans. */
+/** Generation, by whichever replica claims a record's job (enqueued with the record by `request`). */
+export function jobs(_deps: FeatureDeps, s: Services): JobHandler[] {
+  return [deliverableJob(s.deliverables)];
+}
+
+/** At start-up: records with no job to drive them (left by an in-process version) are closed. */
 export async function onStart(_deps: FeatureDeps, s: Services): Promise<void> {
   await s.deliverables.recoverStale();
 }

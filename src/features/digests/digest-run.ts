@@ -7,109 +7,108 @@ import { writeAudit } from "../../audit/audit-service.js";
 import { dateInTz, type IsoDate } from "../../lib/dates.js";
 import type { Logger } from "../../logger.js";
 import type { FeatureDeps } from "../types.js";
+import { PermanentJobError, type ClaimedJob, type JobContext } from "../../jobs/job-types.js";
 import { HEALTH_JOB, runKeyOf, runNightlyHealth } from "../health/health-job.js";
 import { renderDigest } from "./digest-blocks.js";
-import { createClaims, type Claim, type Claims } from "./digest-claims.js";
+import { createDigestRecord, STATUS } from "./digest-record.js";
 import { lastFireOnDay } from "./digest-cron.js";
-import { createDigestService, DIGEST_JOB, PLAN_DESTINATION } from "./digest-service.js";
+import { createDigestService, PLAN_DESTINATION } from "./digest-service.js";
 import { deliverySchema, snapshotSchema, type DigestMessage, type DigestSnapshot } from "./digest-types.js";
 
-// The scheduled digest, exactly once per day per destination however many replicas fire it:
-//  1. the day's plan row: one replica recomputes health and fixes who is in today's digest;
-//  2. one row per destination: the replica that claims it posts the parts, recording each
-//     part's ts as it goes, so whoever resumes it later posts only what is missing.
-// Posts happen after the claim commits; a crash between a post and its record re-posts at
-// most that one part.
+// The scheduled digest, exactly once per day per destination however many replicas run:
+//  1. the cron firing (and the start-up catch-up) enqueue the day's plan job, keyed by the day,
+//     so one plan job exists per day; it recomputes health, fixes who is in today's digest
+//     (the plan row) and enqueues one delivery job per destination, keyed by (day, destination);
+//  2. a delivery job posts the parts not yet posted, checkpointing each part's ts under its
+//     lease. A replica that stops hands it back after the part in flight; one that dies is
+//     taken over within seconds and the next holder posts only what is missing.
+// Posts happen outside any transaction; only a process killed between Slack accepting a part
+// and its checkpoint (milliseconds) can cause that one part to be posted again.
 
-export type RunOptions = {
-  /** A claim whose holder made no progress for this long is taken to be a crashed replica's. */
-  staleAfterMs?: number;
-  /** How often a replica re-checks work another replica is doing. */
-  pollMs?: number;
-  /** A destination that failed is retried by later runs of the same day up to this many attempts. */
-  maxAttempts?: number;
-};
-export const RUN_DEFAULTS: Required<RunOptions> = { staleAfterMs: 10 * 60_000, pollMs: 2_000, maxAttempts: 5 };
+export const DIGEST_PLAN_JOB = "digests.plan";
+export const DIGEST_DELIVER_JOB = "digests.deliver";
 
-export type RunReport = { runKey: IsoDate; delivered: string[]; failed: { destination: string; error: string }[]; waitedOut: boolean };
+/** How long a plan waits for another replica's health recompute before using the scores as they are. */
+const HEALTH_WAIT_MS = 10 * 60_000;
+const HEALTH_POLL_MS = 2_000;
 
 type Deps = FeatureDeps;
 
-export async function runScheduledDigest(deps: Deps, firedAt: Date, opts: RunOptions = {}): Promise<RunReport> {
-  const o = { ...RUN_DEFAULTS, ...opts };
-  const claims = createClaims(deps.db, DIGEST_JOB);
-  const runKey = dateInTz(await claims.dbNow(), deps.config.digest.tz);
-  const log = deps.logger.child({ job: DIGEST_JOB, runKey });
-  // Waiting on another replica ends once its claim would have gone stale and been taken over.
-  const deadline = Date.now() + o.staleAfterMs + 3 * o.pollMs;
-  const report: RunReport = { runKey, delivered: [], failed: [], waitedOut: false };
-
-  const snapshot = await ensurePlan(deps, claims, runKey, firedAt, o, deadline, log);
-  if (!snapshot) {
-    report.waitedOut = true;
-    log.warn("another replica still holds today's digest plan; leaving it to that replica");
-    return report;
-  }
-  const service = createDigestService(deps);
-  let messages: DigestMessage[] | undefined;
-  const render = async () => (messages ??= renderDigest(snapshot, await service.entriesFor(snapshot, runKey), { kind: "scheduled" }));
-
-  const attempt = async (destination: string, retryFailed: boolean) => {
-    const claim = await claims.claim(runKey, destination, { staleAfterMs: o.staleAfterMs, retryFailed, maxAttempts: o.maxAttempts });
-    if (!claim) return;
-    const outcome = await deliverClaimed(deps.client, claims, claim, destination, render, log);
-    if (outcome.ok) report.delivered.push(destination);
-    else if (outcome.error) report.failed.push({ destination, error: outcome.error });
-  };
-
-  // Failed destinations get one more try per run; a failure never stops the others.
-  for (const destination of await destinationsOf(deps)) await attempt(destination, true);
-
-  // Destinations other replicas are posting: wait for them, and finish any whose holder died.
-  for (;;) {
-    const open = (await claims.rows(runKey)).filter((r) => r.destination !== PLAN_DESTINATION && r.status === "running");
-    if (open.length === 0) break;
-    if (Date.now() > deadline) {
-      report.waitedOut = true;
-      break;
-    }
-    await sleep(o.pollMs);
-    for (const r of open) await attempt(r.destination, false);
-  }
-  if (report.delivered.length || report.failed.length) log.info({ delivered: report.delivered.length, failed: report.failed }, "digest run finished");
-  return report;
+/** The day's plan, enqueued once per day (the day is the dedupe key). */
+export function enqueueDigestPlan(deps: Pick<Deps, "db" | "jobs" | "config">, firedAt: Date): Promise<string | null> {
+  const runKey = runKeyOf(firedAt, deps.config.digest.tz);
+  return deps.jobs.enqueue(deps.db, { kind: DIGEST_PLAN_JOB, payload: { runKey, firedAt: firedAt.toISOString() }, dedupeKey: runKey, maxAttempts: 3 });
 }
 
-/** Today's plan: made by the replica that claims it, waited for by the others. */
-async function ensurePlan(
-  deps: Deps,
-  claims: Claims,
-  runKey: IsoDate,
-  firedAt: Date,
-  o: Required<RunOptions>,
-  deadline: number,
-  log: Logger,
-): Promise<DigestSnapshot | null> {
-  for (;;) {
-    const claim = await claims.claim(runKey, PLAN_DESTINATION, { staleAfterMs: o.staleAfterMs, retryFailed: true, maxAttempts: o.maxAttempts });
-    if (claim) {
-      try {
-        // The passage of time moves scores: recompute before deciding who is in the digest.
-        await recomputeHealthFirst(deps, firedAt, o.pollMs, deadline, log);
-        const { snapshot } = await createDigestService(deps).prepare(runKey, { compareWithToday: false });
-        if (await claims.finish(claim, "done", snapshot)) return snapshot;
-        // Too slow: another replica took the plan over; use the one it finished.
-      } catch (e) {
-        await claims.finish(claim, "failed", {}, errorText(e)).catch(() => undefined);
-        log.error({ err: e }, "could not prepare today's digest");
-        throw e;
-      }
+/**
+ * The plan job: today's snapshot (made once; a plan that lost a race uses the winner's), then
+ * one delivery job per destination, each with its record row, in one transaction.
+ */
+export async function planDigest(deps: Deps, job: ClaimedJob, ctx: Pick<JobContext, "signal">, opts: { deliveryAttempts: number }): Promise<{ runKey: IsoDate; destinations: string[] }> {
+  const runKey = String(job.payload.runKey) as IsoDate;
+  const firedAt = new Date(String(job.payload.firedAt));
+  const record = createDigestRecord(deps.db);
+  const existing = await record.get(runKey, PLAN_DESTINATION);
+  let snapshot: DigestSnapshot;
+  if (existing?.status === STATUS.done) {
+    snapshot = snapshotSchema.parse(existing.detail);
+  } else {
+    // The passage of time moves scores: recompute before deciding who is in the digest.
+    await recomputeHealthFirst(deps, firedAt, ctx.signal);
+    const { snapshot: fresh } = await createDigestService(deps).prepare(runKey, { compareWithToday: false });
+    snapshot = await record.savePlan(runKey, fresh);
+  }
+  const destinations = await destinationsOf(deps);
+  await deps.db.$transaction(async (tx) => {
+    const rows = createDigestRecord(tx);
+    for (const destination of destinations) {
+      await rows.openDelivery(runKey, destination);
+      await deps.jobs.enqueue(tx, {
+        kind: DIGEST_DELIVER_JOB,
+        payload: { runKey, destination },
+        dedupeKey: `${runKey}:${destination}`,
+        maxAttempts: opts.deliveryAttempts,
+      });
     }
-    const row = await claims.get(runKey, PLAN_DESTINATION);
-    if (row?.status === "done") return snapshotSchema.parse(row.detail);
-    if (row?.status === "failed" && row.attempts >= o.maxAttempts) throw new Error(`today's digest plan failed ${row.attempts} times: ${row.error}`);
-    if (Date.now() > deadline) return null;
-    await sleep(o.pollMs);
+  });
+  deps.logger.info({ runKey, red: snapshot.red.length, yellow: snapshot.yellow.length, destinations: destinations.length }, "digest planned");
+  return { runKey, destinations };
+}
+
+/**
+ * A delivery job: posts the parts of the day's digest not yet posted to one destination,
+ * recording each part's ts (checkpoint) as it goes. Stops between parts when asked.
+ */
+export async function deliverDigest(deps: Deps, job: ClaimedJob, ctx: JobContext): Promise<void> {
+  const runKey = String(job.payload.runKey) as IsoDate;
+  const destination = String(job.payload.destination);
+  const record = createDigestRecord(deps.db);
+  const log = deps.logger.child({ job: DIGEST_DELIVER_JOB, runKey });
+  const row = await record.get(runKey, destination);
+  if (row?.status === STATUS.done) return;
+  const plan = await record.get(runKey, PLAN_DESTINATION);
+  if (plan?.status !== STATUS.done) throw new PermanentJobError(`no finished plan for ${runKey}`);
+  const snapshot = snapshotSchema.parse(plan.detail);
+  const prior = deliverySchema.safeParse(job.progress ?? row?.detail ?? {});
+  const state = { channel: (prior.success && prior.data.channel) || destination, parts: prior.success ? [...prior.data.parts] : [] };
+  let total: number | undefined;
+  try {
+    const messages = renderDigest(snapshot, await createDigestService(deps).entriesFor(snapshot, runKey), { kind: "scheduled" });
+    total = messages.length;
+    await record.recordDelivery(runKey, destination, { status: "running", attempts: job.attempts, detail: { ...state, total } });
+    const kept = await postParts(deps.client, messages, state, (s) => ctx.checkpoint({ ...s, total }), ctx.signal);
+    if (!kept) throw new Error("another replica took this digest delivery over");
+    await record.recordDelivery(runKey, destination, { status: "done", attempts: job.attempts, detail: { ...state, total } });
+    if (prior.success && prior.data.parts.length) log.info({ destination, resumedAt: prior.data.parts.length, of: total }, "digest delivery resumed");
+  } catch (e) {
+    if (ctx.signal.aborted) {
+      log.info({ destination, partsSent: state.parts.length, of: total }, "digest delivery stopped between parts; handed back");
+      throw e;
+    }
+    const error = errorText(e);
+    await record.recordDelivery(runKey, destination, { status: "failed", attempts: job.attempts, detail: { ...state, total }, error }).catch(() => undefined);
+    log.error({ destination, error, partsSent: state.parts.length, of: total }, "digest could not be delivered");
+    throw e;
   }
 }
 
@@ -117,18 +116,20 @@ async function ensurePlan(
  * The nightly recompute, once per day: if another replica (or the nightly schedule) holds it
  * right now, wait for it to finish rather than build the digest on yesterday's scores.
  */
-async function recomputeHealthFirst(deps: Deps, firedAt: Date, pollMs: number, deadline: number, log: Logger): Promise<void> {
+async function recomputeHealthFirst(deps: Deps, firedAt: Date, signal: AbortSignal): Promise<void> {
   const r = await runNightlyHealth(deps, firedAt);
   if (r.ran) return;
-  const nightly = createClaims(deps.db, HEALTH_JOB);
+  const nightly = createDigestRecord(deps.db, HEALTH_JOB);
   const key = runKeyOf(firedAt, deps.config.digest.tz);
+  const deadline = Date.now() + HEALTH_WAIT_MS;
   while (Date.now() < deadline) {
+    signal.throwIfAborted();
     const row = await nightly.get(key, "");
     if (row?.status !== "running") {
-      if (row?.status === "failed") log.warn({ error: row.error }, "today's health recompute failed; the digest uses the scores as they are");
+      if (row?.status === "failed") deps.logger.warn({ error: row.error }, "today's health recompute failed; the digest uses the scores as they are");
       return;
     }
-    await sleep(pollMs);
+    await sleep(HEALTH_POLL_MS);
   }
 }
 
@@ -140,47 +141,21 @@ async function destinationsOf(deps: Deps): Promise<string[]> {
   return out;
 }
 
-async function deliverClaimed(
-  client: WebClient,
-  claims: Claims,
-  claim: Claim,
-  destination: string,
-  render: () => Promise<DigestMessage[]>,
-  log: Logger,
-): Promise<{ ok: boolean; error?: string }> {
-  const prior = deliverySchema.safeParse(claim.detail ?? {});
-  const state = { channel: (prior.success && prior.data.channel) || destination, parts: prior.success ? [...prior.data.parts] : [] };
-  let total: number | undefined;
-  try {
-    const messages = await render();
-    total = messages.length;
-    const kept = await postParts(client, messages, state, (s) => claims.progress(claim, { ...s, total }));
-    if (!kept) {
-      log.warn({ destination }, "another replica took over this digest delivery; stopping");
-      return { ok: false };
-    }
-    await claims.finish(claim, "done", { ...state, total });
-    if (prior.success && prior.data.parts.length) log.info({ destination, resumedAt: prior.data.parts.length, of: total }, "digest delivery resumed");
-    return { ok: true };
-  } catch (e) {
-    const error = errorText(e);
-    await claims.finish(claim, "failed", { ...state, total }, error).catch(() => undefined);
-    log.error({ destination, error, partsSent: state.parts.length, of: total }, "digest could not be delivered");
-    return { ok: false, error };
-  }
-}
-
 /**
  * Posts the parts not yet sent: the first in the channel, the rest in its thread. `state` is
- * updated after each post and handed to `record`; a false from `record` stops (claim lost).
+ * updated after each post and handed to `record`; a false from `record` stops (claim lost),
+ * and so does `signal` before the next part (this replica is stopping).
  */
 export async function postParts(
   client: WebClient,
   messages: readonly DigestMessage[],
   state: { channel: string; parts: string[] },
   record: (s: { channel: string; parts: string[] }) => Promise<boolean>,
+  signal?: AbortSignal,
 ): Promise<boolean> {
   for (let i = state.parts.length; i < messages.length; i++) {
+    // A safe point: every part before this one is posted and recorded.
+    signal?.throwIfAborted();
     const m = messages[i]!;
     const res = await client.chat.postMessage({
       channel: state.channel,
@@ -239,22 +214,24 @@ export async function postDigestNow(
 }
 
 /**
- * At start-up: if today's DIGEST_CRON time has passed and today's digest is missing or
- * unfinished, run it now. A fresh installation (no digest ever) waits for the schedule,
- * rather than greeting its first boot with a digest nobody missed.
+ * At start-up: if today's DIGEST_CRON time has passed and today's digest was never planned,
+ * enqueue its plan now (keyed by the day, like the cron firing: at most one runs). A fresh
+ * installation (no digest ever) waits for the schedule, rather than greeting its first boot
+ * with a digest nobody missed. An unfinished delivery needs nothing here: its job is stored
+ * and any replica finishes it.
  */
-export async function catchUpMissedDigest(deps: Deps, opts: RunOptions = {}): Promise<{ ran: boolean; reason: string; report?: RunReport }> {
-  const claims = createClaims(deps.db, DIGEST_JOB);
-  const now = await claims.dbNow();
+export async function catchUpMissedDigest(deps: Pick<Deps, "db" | "jobs" | "config">): Promise<{ ran: boolean; reason: string }> {
+  const record = createDigestRecord(deps.db);
+  const now = await record.dbNow();
   const { cron: expr, tz } = deps.config.digest;
   const today = dateInTz(now, tz);
   const fire = lastFireOnDay(cron.parse(expr), today, tz, now);
   if (!fire) return { ran: false, reason: "today's digest is not due yet" };
-  const rows = await claims.rows(today);
-  if (rows.length === 0 && !(await claims.everRan())) return { ran: false, reason: "no digest has run on this installation yet" };
-  if (rows.length > 0 && rows.every((r) => r.status === "done")) return { ran: false, reason: "today's digest was sent" };
-  const report = await runScheduledDigest(deps, fire, opts);
-  return { ran: true, reason: rows.length ? "resumed today's unfinished digest" : "sent today's missed digest", report };
+  const plan = await record.get(today, PLAN_DESTINATION);
+  if (plan?.status === STATUS.done) return { ran: false, reason: "today's digest was planned" };
+  if (!plan && !(await record.everRan())) return { ran: false, reason: "no digest has run on this installation yet" };
+  const queued = await enqueueDigestPlan(deps, fire);
+  return queued ? { ran: true, reason: "queued today's missed digest" } : { ran: false, reason: "today's digest is already queued" };
 }
 
 function errorText(e: unknown): string {

@@ -2,7 +2,9 @@ import type { Router } from "../../slack/router.js";
 import { ACTIONS } from "../../slack/ids.js";
 import { todayOf, type FeatureDeps, type Schedule } from "../types.js";
 import type { Services } from "../services.js";
-import { catchUpMissedDigest, postDigestNow, runScheduledDigest } from "./digest-run.js";
+import type { JobHandler } from "../../jobs/job-types.js";
+import { catchUpMissedDigest, enqueueDigestPlan, postDigestNow } from "./digest-run.js";
+import { digestJobs } from "./digest-jobs.js";
 import { digestCommand } from "./handlers/digest-command.js";
 import { digestActButton } from "./handlers/digest-act-button.js";
 
@@ -29,18 +31,23 @@ export function schedules(deps: FeatureDeps): Schedule[] {
       cron: deps.config.digest.cron,
       tz: deps.config.digest.tz,
       run: async (firedAt) => {
-        await runScheduledDigest(deps, firedAt);
+        await enqueueDigestPlan(deps, firedAt);
       },
     },
   ];
 }
 
+export function jobs(deps: FeatureDeps): JobHandler[] {
+  return digestJobs(deps);
+}
+
 /** A digest missed while every replica was down goes out when one comes back the same day. */
 export async function onStart(deps: FeatureDeps): Promise<void> {
-  // In the background: start-up must not wait on Slack or on another replica's claim.
-  void catchUpMissedDigest(deps)
-    .then((r) => {
-      if (r.ran) deps.logger.info({ reason: r.reason, delivered: r.report?.delivered.length, failed: r.report?.failed }, "digest catch-up ran");
-    })
-    .catch((e: unknown) => deps.logger.error({ err: e }, "digest catch-up failed"));
+  // Only an enqueue: the work itself is the queue's, so start-up never waits on Slack.
+  try {
+    const r = await catchUpMissedDigest(deps);
+    if (r.ran) deps.logger.info({ reason: r.reason }, "digest catch-up queued");
+  } catch (e) {
+    deps.logger.error({ err: e }, "digest catch-up failed");
+  }
 }

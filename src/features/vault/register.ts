@@ -3,6 +3,9 @@ import { ACTIONS, VIEWS } from "../../slack/ids.js";
 import type { FeatureDeps, Schedule } from "../types.js";
 import type { Services } from "../services.js";
 import { createRevealOnce } from "./reveal-once.js";
+import { revealDeletionJob, revealDeletions } from "./reveal-deletion.js";
+import { enqueueRequestNotices, requestNoticeJob } from "./reveal-notice-job.js";
+import type { JobHandler } from "../../jobs/job-types.js";
 import { credsCommand } from "./handlers/creds-command.js";
 import { approvalsCommand } from "./handlers/approvals-command.js";
 import { credentialsButton } from "./handlers/credentials-button.js";
@@ -19,7 +22,9 @@ import { reasonForm } from "./handlers/reason-form.js";
 /** The vault: which handler answers which command, button and form. */
 export function register(router: Router, deps: FeatureDeps, s: Services): void {
   const { vault, reveal, notify } = s;
-  const revealOnce = createRevealOnce({ reveal, vault, notify, fernet: deps.fernet, logger: deps.logger, messageTtlSeconds: deps.config.revealMessageTtlSeconds });
+  const { fernet, logger, config } = deps;
+  const deletions = revealDeletions({ db: deps.db, jobs: deps.jobs, fernet, ttlSeconds: config.revealMessageTtlSeconds });
+  const revealOnce = createRevealOnce({ reveal, vault, notify, deletions, fernet, logger, messageTtlSeconds: config.revealMessageTtlSeconds });
   const d = { vault, reveal, notify, revealOnce, creators: s.creators, approvalsChannel: deps.config.approvalsChannel };
   router
     .command(credsCommand(d))
@@ -37,16 +42,21 @@ export function register(router: Router, deps: FeatureDeps, s: Services): void {
     .view(VIEWS.revealReason, reasonForm(d));
 }
 
-/** Expires requests and unused approvals whose time has passed, and updates their messages. */
-export function schedules(_deps: FeatureDeps, s: Services): Schedule[] {
+/** Expires requests and unused approvals whose time has passed; their messages are updated by jobs. */
+export function schedules(deps: FeatureDeps, s: Services): Schedule[] {
   return [
     {
       name: "vault-expire-reveals",
       cron: "*/5 * * * *",
       tz: "UTC",
       async run() {
-        for (const v of await s.reveal.expireStale()) await s.notify.refresh(v);
+        await s.reveal.expireStale((tx, ids) => enqueueRequestNotices(tx, deps.jobs, ids, "EXPIRED"));
       },
     },
   ];
+}
+
+/** Reveal deletions and request notices, run by whichever replica claims them. */
+export function jobs(deps: FeatureDeps, s: Services): JobHandler[] {
+  return [revealDeletionJob({ fernet: deps.fernet }), requestNoticeJob({ reveal: s.reveal, notify: s.notify })];
 }

@@ -18,7 +18,7 @@ import {
   type RevealRefusal,
   type SecretField,
 } from "./vault-fns.js";
-import type { SecretTokens } from "./secret-fields.js";
+import type { Decrypted, SecretTokens } from "./secret-fields.js";
 
 export type RevealService = ReturnType<typeof createRevealService>;
 
@@ -181,7 +181,9 @@ export async function expireOpenRequests(tx: Tx, actor: Actor, scope: EndScope):
   return rows.map((r) => r.id);
 }
 
-export type Claimed = { view: RequestView; tokens: SecretTokens; notes: string | null };
+type Opened = { kind: "revealed"; values: Record<SecretField, string | null>; notes: string | null } | { kind: "undecryptable"; failed: SecretField[] };
+/** A claim's outcome, known before anything was committed: shown values, or a failure recorded instead. */
+export type ClaimOutcome = Opened & { view: RequestView };
 
 export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; now?: () => number }) {
   const { db, approvalTtlMinutes } = deps;
@@ -291,13 +293,18 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
 
     /**
      * Reveal once. The grant is claimed by ONE conditional UPDATE (requester, APPROVED, not
-     * expired by the database clock, the credential still the version that was requested and
-     * approved), in the same transaction as its audit rows: if the audit
-     * cannot be written nothing is claimed, and the grant stays usable. The tokens come back
-     * still encrypted; the caller decrypts only after this has committed.
+     * expired by the database clock); in the same transaction the tokens are opened (`open`,
+     * CPU only) and the outcome is recorded: either the "revealed" rows plus whatever
+     * `onRevealed` stores (the message's deletion), or, when no key opens a token, the
+     * failure row alone with the grant left unused (nothing was shown). If any of it cannot be
+     * written, nothing is claimed. Plaintext goes back to the caller only, never into a row.
      */
-    async claim(actor: Actor, requestId: string): Promise<Claimed> {
-      const claimed = await audited(db, actor, async (tx) => {
+    async claim(
+      actor: Actor,
+      requestId: string,
+      how: { open(tokens: SecretTokens): Decrypted; onRevealed(tx: Tx): Promise<unknown> },
+    ): Promise<ClaimOutcome> {
+      const claimed = await audited(db, actor, async (tx): Promise<{ result: Opened | null; audit: AuditEntry[] }> => {
         const rows = await tx.$queryRaw<{ login_url: string | null; password: string | null; two_factor_backup_codes: string | null; api_keys: string | null; notes: string | null; display: string; credential_id: string }[]>`
           UPDATE wl_reveal_request r
              SET status = 'REVEALED', revealed_at = now()
@@ -310,9 +317,29 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
         const row = rows[0];
         if (!row) return { result: null, audit: [] };
         const tokens: SecretTokens = { login_url: row.login_url, password: row.password, two_factor_backup_codes: row.two_factor_backup_codes, api_keys: row.api_keys };
+        const opened = how.open(tokens);
+        if (!opened.ok) {
+          // Nothing will be shown, so the grant is not used up: the claim is undone in this same
+          // transaction (no one else ever sees it) and only the failure is recorded.
+          await tx.$executeRaw`UPDATE wl_reveal_request SET status = 'APPROVED', revealed_at = NULL WHERE id = ${requestId}::uuid`;
+          return {
+            result: { kind: "undecryptable", failed: opened.failed },
+            audit: [
+              {
+                action: "VIEW",
+                targetModel: "CreatorCredential",
+                targetId: row.credential_id,
+                targetDisplay: row.display,
+                changes: { undecryptable: [...opened.failed] },
+                notes: `reveal failed closed: no configured FIELD_ENCRYPTION_KEY opens ${opened.failed.join(", ")} (reveal request ${requestId}); nothing was shown`,
+              },
+            ],
+          };
+        }
+        await how.onRevealed(tx);
         const shown = (Object.keys(tokens) as SecretField[]).filter((f) => tokens[f] != null);
         return {
-          result: { tokens, notes: row.notes },
+          result: { kind: "revealed", values: opened.values, notes: row.notes },
           audit: [
             { action: "UPDATE", targetModel: "RevealRequest", targetId: requestId, targetDisplay: row.display, changes: { status: { from: "APPROVED", to: "REVEALED" } } },
             {
@@ -332,7 +359,7 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
         if (reason !== "not_requester") await settleExpiry(actor, reason, requestId);
         throw refuse(actor, requestId, view ? displayOf(view) : "(unknown request)", "Reveal once", reason);
       }
-      return { view: view!, tokens: claimed.tokens, notes: claimed.notes };
+      return { ...claimed, view: view! };
     },
 
     /**
@@ -349,18 +376,6 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
       return view!;
     },
 
-    /** A claimed token no configured key opens: recorded, never shown (the caller answers). */
-    async recordDecryptFailure(actor: Actor, view: RequestView, failed: readonly SecretField[]): Promise<void> {
-      await writeAudit(db, actor, {
-        action: "VIEW",
-        targetModel: "CreatorCredential",
-        targetId: view.credentialId,
-        targetDisplay: displayOf(view),
-        changes: { undecryptable: [...failed] },
-        notes: `reveal failed closed: no configured FIELD_ENCRYPTION_KEY opens ${failed.join(", ")} (reveal request ${view.id}); nothing was shown`,
-      });
-    },
-
     /** Open requests for admins to decide, oldest first. */
     async pending(limit = 20): Promise<RequestView[]> {
       const rows = await db.$queryRaw<{ id: string }[]>`
@@ -375,11 +390,16 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
       return Number(row?.n ?? 0);
     },
 
-    /** The periodic sweep: expires what time has run out on, under the system actor. */
-    async expireStale(): Promise<RequestView[]> {
-      const ids = await audited(db, SYSTEM_ACTOR, async (tx) => ({ result: await expireOpenRequests(tx, SYSTEM_ACTOR, { stale: true }), audit: [] }));
-      const views = await Promise.all(ids.map((id) => loadView(db, id)));
-      return views.filter((v): v is RequestView => v !== null);
+    /**
+     * The periodic sweep: expires what time has run out on, under the system actor; `then`
+     * runs in the same transaction (it stores the notices that update their messages).
+     */
+    async expireStale(then: (tx: Tx, ids: string[]) => Promise<unknown>): Promise<string[]> {
+      return audited(db, SYSTEM_ACTOR, async (tx) => {
+        const ids = await expireOpenRequests(tx, SYSTEM_ACTOR, { stale: true });
+        await then(tx, ids);
+        return { result: ids, audit: [] };
+      });
     },
   };
 }

@@ -19,6 +19,6 @@ export const deliverableCommand = (deps: DeliverableHandlerDeps): CommandRoute =
     const r = await resolveCreator(deps, parsed.creatorRef, DELIVERABLE_USAGE);
     if ("answer" in r) return r.answer;
     const req = await deps.deliverables.request({ creatorId: r.creator.id, type: parsed.type }, ctx.actor);
-    return startAnswer(deps, req, ctx.actor);
+    return startAnswer(req);
   },
 });

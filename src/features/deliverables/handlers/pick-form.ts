@@ -20,6 +20,6 @@ export const pickForm = (deps: Pick<DeliverableHandlerDeps, "deliverables">): Vi
     const creatorId = parseId(ctx.meta.creatorId, "This form is out of date; open the creator again.");
     const req = await deps.deliverables.request({ creatorId, type }, ctx.actor);
     await ctx.ack();
-    return startAnswer(deps, req, ctx.actor);
+    return startAnswer(req);
   },
 });

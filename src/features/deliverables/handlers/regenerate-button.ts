@@ -13,6 +13,6 @@ export const regenerateButton = (deps: Pick<DeliverableHandlerDeps, "deliverable
   async handle(ctx) {
     if (!deps.deliverables.configured) throw new AppError(ErrorCode.NotConfigured, { userMessage: NOT_CONFIGURED });
     const req = await deps.deliverables.regenerate(parseId(ctx.action.value, "That button is out of date."), ctx.actor);
-    return startAnswer(deps, req, ctx.actor);
+    return startAnswer(req);
   },
 });

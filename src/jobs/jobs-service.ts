@@ -1,0 +1,167 @@
+import type { Db, DbOrTx } from "../db.js";
+import { afterFailure, DEFAULT_BACKOFF, JOB_DEFAULTS, safeError, type BackoffPolicy, type FailureDecision } from "./jobs-fns.js";
+import type { ClaimedJob, JobSpec } from "./job-types.js";
+
+// The queue's SQL. Every state change is ONE conditional write whose row count decides: a
+// claim (FOR UPDATE SKIP LOCKED, so replicas never wait on each other's rows), and every write
+// by a holder is fenced by its lease, so a holder presumed dead that wakes up changes nothing.
+// All times are the database's now().
+
+const returning = `wl_job.id::text AS id, wl_job.kind, wl_job.payload, wl_job.progress, wl_job.attempts, wl_job.max_attempts AS "maxAttempts",
+  wl_job.lease::text AS lease, wl_job.deadline_at AS "deadlineAt"`;
+
+type Row = { id: string; kind: string; payload: Record<string, unknown>; progress: unknown; attempts: number; maxAttempts: number; lease: string; deadlineAt: Date | null };
+
+/**
+ * Stores a job in the caller's transaction: it commits with the change that promises it, or
+ * not at all. Returns its id, or null when (kind, dedupeKey) already exists.
+ */
+export async function enqueueJob(tx: DbOrTx, spec: JobSpec, origin: string | null): Promise<string | null> {
+  const delayMs = Math.max(0, Math.round(spec.delayMs ?? 0));
+  const deadlineMs = spec.deadlineMs === undefined ? null : Math.max(0, Math.round(spec.deadlineMs));
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO wl_job (id, kind, payload, progress, status, run_at, deadline_at, attempts, max_attempts,
+                        owner, lease, heartbeat_at, enqueued_by, dedupe_key, last_error, created_at, finished_at)
+    VALUES (gen_random_uuid(), ${spec.kind}, ${JSON.stringify(spec.payload)}::jsonb, NULL, 'queued',
+            now() + ${delayMs}::int * interval '1 millisecond',
+            now() + ${deadlineMs}::int * interval '1 millisecond',
+            0, ${spec.maxAttempts ?? JOB_DEFAULTS.maxAttempts}::int,
+            NULL, NULL, NULL, ${origin}, ${spec.dedupeKey ?? null}, NULL, now(), NULL)
+    ON CONFLICT (kind, dedupe_key) DO NOTHING
+    RETURNING id::text AS id`;
+  return rows[0]?.id ?? null;
+}
+
+/** Withdraws a job that has not started (a reveal Slack refused needs no deletion). */
+export async function cancelJob(tx: DbOrTx, kind: string, dedupeKey: string): Promise<boolean> {
+  const n = await tx.$executeRaw`
+    UPDATE wl_job SET status = 'cancelled', finished_at = now()
+     WHERE kind = ${kind} AND dedupe_key = ${dedupeKey} AND status = 'queued'`;
+  return n > 0;
+}
+
+export type JobStore = ReturnType<typeof createJobStore>;
+
+export function createJobStore(db: Db) {
+  return {
+    /**
+     * Claims up to `limit` due jobs of each kind for `owner`: queued ones whose time has come,
+     * and running ones whose owner stopped heartbeating (a dead replica's), oldest first.
+     * Each gets a fresh lease. Rows another replica is claiming right now are skipped, not waited on.
+     */
+    async claim(owner: string, wants: readonly { kind: string; limit: number }[], staleAfterMs: number): Promise<ClaimedJob[]> {
+      const want = wants.filter((w) => w.limit > 0);
+      if (want.length === 0) return [];
+      return db.$queryRawUnsafe<Row[]>(
+        `WITH want AS (SELECT * FROM unnest($1::text[], $2::int[]) AS w(kind, n)),
+              picked AS (
+                SELECT j.id FROM want w CROSS JOIN LATERAL (
+                  SELECT id FROM wl_job
+                   WHERE kind = w.kind
+                     AND ((status = 'queued' AND run_at <= now())
+                       OR (status = 'running' AND heartbeat_at < now() - $3::int * interval '1 millisecond' AND attempts < max_attempts))
+                   ORDER BY run_at, id
+                   LIMIT w.n
+                   FOR UPDATE SKIP LOCKED) j)
+         UPDATE wl_job SET status = 'running', owner = $4, lease = gen_random_uuid(), heartbeat_at = now(), attempts = wl_job.attempts + 1
+           FROM picked WHERE wl_job.id = picked.id
+         RETURNING ${returning}`,
+        want.map((w) => w.kind),
+        want.map((w) => w.limit),
+        staleAfterMs,
+        owner,
+      );
+    },
+
+    /**
+     * Running jobs whose owner died on their last attempt: dead-lettered (a job that kills its
+     * process every time must not take every replica down in turn).
+     */
+    async reapStale(kinds: readonly string[], staleAfterMs: number): Promise<ClaimedJob[]> {
+      if (kinds.length === 0) return [];
+      return db.$queryRawUnsafe<Row[]>(
+        `UPDATE wl_job SET status = 'dead', finished_at = now(), lease = NULL,
+                last_error = left(coalesce(last_error || '; ', '') || 'its owner stopped heartbeating during the last attempt', 1000)
+          WHERE kind = ANY($1::text[]) AND status = 'running' AND attempts >= max_attempts
+            AND heartbeat_at < now() - $2::int * interval '1 millisecond'
+          RETURNING ${returning}`,
+        [...kinds],
+        staleAfterMs,
+      );
+    },
+
+    /** Renews this process's claims; returns the leases still held (a missing one was taken over). */
+    async heartbeat(leases: readonly string[]): Promise<Set<string>> {
+      if (leases.length === 0) return new Set();
+      const rows = await db.$queryRaw<{ lease: string }[]>`
+        UPDATE wl_job SET heartbeat_at = now() WHERE lease = ANY(${[...leases]}::uuid[]) AND status = 'running'
+        RETURNING lease::text AS lease`;
+      return new Set(rows.map((r) => r.lease));
+    },
+
+    async checkpoint(job: ClaimedJob, progress: unknown): Promise<boolean> {
+      const n = await db.$executeRaw`
+        UPDATE wl_job SET progress = ${JSON.stringify(progress ?? null)}::jsonb, heartbeat_at = now()
+         WHERE id = ${job.id}::uuid AND lease = ${job.lease}::uuid AND status = 'running'`;
+      return n === 1;
+    },
+
+    async complete(job: ClaimedJob): Promise<boolean> {
+      const n = await db.$executeRaw`
+        UPDATE wl_job SET status = 'done', finished_at = now(), last_error = NULL
+         WHERE id = ${job.id}::uuid AND lease = ${job.lease}::uuid AND status = 'running'`;
+      return n === 1;
+    },
+
+    /**
+     * Records a failed attempt: retried after a backoff, or dead-lettered (permanent, out of
+     * attempts, or past its deadline). Null when the claim was lost meanwhile.
+     */
+    async fail(job: ClaimedJob, error: unknown, opts: { permanent: boolean; policy?: BackoffPolicy; rand?: number }): Promise<FailureDecision | null> {
+      return db.$transaction(async (tx) => {
+        const [row] = await tx.$queryRaw<{ now: Date; attempts: number; maxAttempts: number; deadlineAt: Date | null }[]>`
+          SELECT now() AS now, attempts, max_attempts AS "maxAttempts", deadline_at AS "deadlineAt" FROM wl_job
+           WHERE id = ${job.id}::uuid AND lease = ${job.lease}::uuid AND status = 'running' FOR UPDATE`;
+        if (!row) return null;
+        const decision = afterFailure(row, { permanent: opts.permanent }, row.now, opts.policy ?? DEFAULT_BACKOFF, opts.rand ?? Math.random());
+        const message = safeError(error);
+        if (decision.action === "retry") {
+          await tx.$executeRaw`
+            UPDATE wl_job SET status = 'queued', run_at = ${decision.runAt}, last_error = ${message}, lease = NULL, heartbeat_at = NULL
+             WHERE id = ${job.id}::uuid`;
+        } else {
+          await tx.$executeRaw`
+            UPDATE wl_job SET status = 'dead', finished_at = now(), last_error = ${`${message} (${decision.reason})`}, lease = NULL
+             WHERE id = ${job.id}::uuid`;
+        }
+        return decision;
+      });
+    },
+
+    /**
+     * Gives a job back untouched by failure (this replica is stopping): due at once, so another
+     * replica takes it now; the attempt is not counted.
+     */
+    async handBack(job: ClaimedJob): Promise<boolean> {
+      const n = await db.$executeRaw`
+        UPDATE wl_job SET status = 'queued', run_at = now(), attempts = greatest(attempts - 1, 0), owner = NULL, lease = NULL, heartbeat_at = NULL
+         WHERE id = ${job.id}::uuid AND lease = ${job.lease}::uuid AND status = 'running'`;
+      return n === 1;
+    },
+
+    /** Makes this process's queued jobs of these kinds due now (a stopping replica runs them early). */
+    async pullForward(kinds: readonly string[], origin: string): Promise<number> {
+      if (kinds.length === 0) return 0;
+      return db.$executeRaw`
+        UPDATE wl_job SET run_at = now()
+         WHERE kind = ANY(${[...kinds]}::text[]) AND status = 'queued' AND enqueued_by = ${origin} AND run_at > now()`;
+    },
+
+    /** Finished jobs are kept a while for inspection, then removed. */
+    async prune(olderThanDays: number): Promise<number> {
+      return db.$executeRaw`
+        DELETE FROM wl_job WHERE status IN ('done', 'dead', 'cancelled')
+           AND finished_at < now() - make_interval(days => ${olderThanDays}::int)`;
+    },
+  };
+}
