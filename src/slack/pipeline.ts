@@ -277,8 +277,12 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
         const fields = e.fieldErrors ? ` (fields: ${Object.keys(e.fieldErrors).join(", ")})` : "";
         // The internal reason where there is one ("needs admin, has manager"), else what the user was told.
         const why = e.message !== e.userMessage ? e.message : e.userMessage;
-        // Recorded before the answer, like every other row: inline form errors are the answer too.
-        await deps.refusals.record(actor, spec.label, `${why}${fields}`, spec.target).catch((err: unknown) => deps.logger.warn({ err }, "could not audit a refusal"));
+        // Recorded before the answer, like every other row: inline form errors are the answer
+        // too. A request whose service already audited what happened (a reveal that failed
+        // closed, a delivery Slack did not confirm) has its record: no second row.
+        if (watch.committed === 0) {
+          await deps.refusals.record(actor, spec.label, `${why}${fields}`, spec.target).catch((err: unknown) => deps.logger.warn({ err }, "could not audit a refusal"));
+        }
         deps.logger.info({ code: e.code, msg: e.message, label: spec.label, user: actor.slackUserId }, "request refused");
         const handledInline = onError ? await onError(e).catch(() => false) : false;
         if (!handledInline && !e.shownToUser) await ctx.reply(e.userMessage).catch(() => undefined);

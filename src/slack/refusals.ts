@@ -4,7 +4,7 @@ import type { AuditBatcher } from "../audit/audit-batcher.js";
 import { auditText, clip, nameToUuid, type AuditTarget } from "../audit/audit-fns.js";
 
 export type RefusalRecorder = {
-  /** Records a refused request (once per user and label per window); resolves when the row committed or was suppressed. */
+  /** Records a refused request (throttled, see below); resolves when the row committed or was suppressed. */
   record(actor: Actor, label: string, reason: string, target?: AuditTarget): Promise<void>;
   /** Writes the suppressed counts now (timer and shutdown). */
   flush(): Promise<void>;
@@ -21,11 +21,15 @@ export function withinWindow(recordedAt: number, now: number, windowMs: number):
 
 type Window = { at: number; suppressed: number; actor: Actor; target: AuditTarget; label: string; reason: string };
 
+/** Distinct targets one user's refusals of one label may name per window before they are pooled. */
+export const TARGETS_PER_WINDOW = 10;
+
 /**
- * Every refused request leaves a trace, but a user hammering a forbidden button writes one row
- * per (user, label) per window, plus one row with the count of those suppressed, written when
- * the window closes (a timer) or at shutdown, so the log cannot be flooded through us and no
- * refusal goes uncounted.
+ * Every refused request leaves a trace, but a user hammering a forbidden button cannot flood the
+ * log through us: per user and label, one row per target per window, for at most
+ * TARGETS_PER_WINDOW targets (a loop over forged ids lands in one pooled window after that);
+ * whatever a window suppressed is written as one count row when the window closes (a timer) or
+ * at shutdown, so no refusal goes uncounted and a refusal of a real row is recorded against it.
  */
 export function createRefusalRecorder(deps: {
   audit: Pick<AuditBatcher, "record">;
@@ -57,14 +61,20 @@ export function createRefusalRecorder(deps: {
 
   return {
     async record(actor, label, reason, target) {
-      const key = `${actor.slackUserId ?? actor.email}|${label}`;
-      const w = windows.get(key);
-      if (w && withinWindow(w.at, now(), windowMs)) {
+      const tgt = target ?? { targetModel: "SlackRequest", targetId: nameToUuid(`slack-user:${actor.slackUserId ?? "unknown"}`), targetDisplay: auditText(label) };
+      const prefix = `${actor.slackUserId ?? actor.email}|${label}|`;
+      const open = (k: string) => {
+        const w = windows.get(k);
+        return w && withinWindow(w.at, now(), windowMs) ? w : undefined;
+      };
+      let key = prefix + tgt.targetId;
+      if (!open(key) && [...windows.keys()].filter((k) => k.startsWith(prefix) && open(k)).length >= TARGETS_PER_WINDOW) key = `${prefix}*`;
+      const w = open(key);
+      if (w) {
         w.suppressed += 1;
         return;
       }
-      if (w) await flush();
-      const tgt = target ?? { targetModel: "SlackRequest", targetId: nameToUuid(`slack-user:${actor.slackUserId ?? "unknown"}`), targetDisplay: auditText(label) };
+      if (windows.has(key)) await flush();
       windows.set(key, { at: now(), suppressed: 0, actor, target: tgt, label, reason });
       await row({ actor, target: tgt, label }, `refused: ${reason}`);
     },

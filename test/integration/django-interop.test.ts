@@ -207,6 +207,8 @@ describe.skipIf(skipReason !== null)("shared database with the real Django app (
     it("the bot's writes on Django's tables set every value (no database defaults) and Django reads them", async () => {
       const newbie = profile("U0NEWBIE", "newbie@studio.test", "New Bie");
       s = services(db, [newbie]);
+      // Role changes re-check, under their lock, that the actor is an admin in the database.
+      await db.userRole.create({ data: { userId: setup.aliceId, role: "admin" } });
       await s.identity.setRole(alice, newbie, "staff");
       const created = await s.creators.create(creatorFormSchema.parse({ creator_name: "Bo Bot", creator_email: "bo@creators.test", brand_name: "Bot Brand", brand_niche: "games" }), alice);
       await s.milestones.add(created.id, { title: "First video", description: null, targetDate: TODAY, relatedJourneyStage: "ONBOARDING" }, alice);

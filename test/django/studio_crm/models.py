@@ -1,4 +1,4 @@
-"""The studio's models, written from /work/shared/seed/wavelaunch-database-schema.md only (not from
+"""The studio's models, written from the seed document only (docs/data-model.md restates it) (not from
 the bot's Prisma schema), the way a Django developer would: defaults live in Python, foreign keys
 are Django's (NO ACTION DEFERRABLE INITIALLY DEFERRED, cascades done by the ORM)."""
 import uuid
