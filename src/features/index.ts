@@ -11,6 +11,7 @@ import * as digests from "./digests/register.js";
 import * as deliverables from "./deliverables/register.js";
 import * as audit from "./audit/register.js";
 import * as home from "./home/register.js";
+import * as ask from "./ask/register.js";
 
 type Feature = {
   register?(router: Router, deps: FeatureDeps, s: Services): void;
@@ -22,7 +23,7 @@ type Feature = {
 
 // The registry: each feature maps its ids to handlers in its own register().
 // help stays first; the help text lists commands in registration order.
-const features: Feature[] = [help, creators, milestones, health, vault, digests, deliverables, audit, roles, home];
+const features: Feature[] = [help, creators, milestones, health, vault, digests, deliverables, ask, audit, roles, home];
 
 export function registerFeatures(router: Router, deps: FeatureDeps, s: Services): void {
   for (const f of features) f.register?.(router, deps, s);
