@@ -55,7 +55,10 @@ export function createClaudeChat(opts: ClaudeChatOptions): ClaudeChat {
         log.info({ model: message.model, usage, stopReason: message.stop_reason, ms: Date.now() - started }, "claude ask turn");
         return { content: message.content.flatMap(toBlock), stopReason: message.stop_reason ?? null, usage };
       } catch (e) {
-        const err = toClaudeError(e, { deadlineHit: req.signal.aborted, attempts: opts.maxRetries + 1, deadlineMs: req.deadlineMs });
+        // The question's own deadline (seconds, not the deliverables' minutes).
+        const err = req.signal.aborted
+          ? new ClaudeError("timeout", `Claude did not finish answering within ${seconds(req.deadlineMs)}.`)
+          : toClaudeError(e, { deadlineHit: false, attempts: opts.maxRetries + 1, deadlineMs: req.deadlineMs });
         log.warn({ kind: err.kind, status: err.status, ms: Date.now() - started, cause: describeFailure(e) }, "claude ask turn failed");
         throw err;
       }
@@ -92,6 +95,11 @@ function toParam(t: Turn): Anthropic.MessageParam {
         : [{ type: "tool_use" as const, id: b.id, name: b.name, input: b.inputParsed ? b.input : {} }],
     ),
   };
+}
+
+function seconds(ms: number): string {
+  const s = Math.max(1, Math.round(ms / 1000));
+  return `${s} second${s === 1 ? "" : "s"}`;
 }
 
 export { ClaudeError };
