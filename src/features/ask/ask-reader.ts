@@ -4,6 +4,7 @@ import { dateInTz, daysBetween, fromDbDate, type IsoDate } from "../../lib/dates
 import type { HealthService } from "../health/health-service.js";
 import { escapeLike } from "../creators/creator-fns.js";
 import { SEARCH_TEXT } from "../creators/creator-lookup.js";
+import { ASK_LIMITS } from "./ask-limits.js";
 import type { ToolInput } from "./ask-tools.js";
 
 // What the ask tools read, and nothing else. Every query names its columns: no credential
@@ -67,7 +68,7 @@ export function createAskReader({ db, health, tz, today }: Deps) {
   return {
     async findCreators(input: ToolInput<"find_creators">): Promise<Lookup> {
       const p = `%${escapeLike(input.text)}%`;
-      const limit = input.limit ?? 25;
+      const limit = input.limit ?? ASK_LIMITS.maxRows;
       return readOnly(async (tx) => {
         const rows = await tx.$queryRaw<(CreatorLabel & { journeyStatus: string; healthScore: string; isActive: boolean; total: number })[]>`
           SELECT id, brand_name AS "brandName", creator_name AS "creatorName", journey_status AS "journeyStatus",
@@ -101,7 +102,7 @@ export function createAskReader({ db, health, tz, today }: Deps) {
       if (input.follow_up_overdue === true) where.push(Prisma.sql`c.next_follow_up_date < ${day}::date`);
       if (input.follow_up_overdue === false) where.push(Prisma.sql`(c.next_follow_up_date IS NULL OR c.next_follow_up_date >= ${day}::date)`);
       if (input.max_priority_level !== undefined) where.push(Prisma.sql`c.priority_level <= ${input.max_priority_level}::int`);
-      const limit = input.limit ?? 25;
+      const limit = input.limit ?? ASK_LIMITS.maxRows;
       return readOnly(async (tx) => {
         const rows = await tx.$queryRaw<(HealthColumns & { priorityLevel: number; tags: unknown; openMilestones: number; total: number })[]>`
           SELECT c.id, c.brand_name AS "brandName", c.creator_name AS "creatorName", c.journey_status AS "journeyStatus",
