@@ -9,6 +9,9 @@ import { createDeliverableService } from "./deliverables/deliverable-service.js"
 import { createClaudeClient } from "./deliverables/claude-client.js";
 import { createAuditQueryService } from "./audit/audit-query-service.js";
 import { createHomeService } from "./home/home-service.js";
+import { createAskService } from "./ask/ask-service.js";
+import { createClaudeChat } from "./ask/ask-claude.js";
+import { ASK_LIMITS } from "./ask/ask-limits.js";
 
 /**
  * Every feature service, built once per process from the composition root's deps and shared by
@@ -46,6 +49,18 @@ export function createServices(deps: FeatureDeps) {
     }),
     auditQuery: createAuditQueryService({ db }),
     home: createHomeService({ db, health }),
+    ask: createAskService({
+      db,
+      health,
+      chat: config.anthropic.apiKey
+        ? createClaudeChat({ apiKey: config.anthropic.apiKey, baseUrl: config.anthropic.baseUrl, logger, timeoutMs: ASK_LIMITS.attemptTimeoutMs, maxRetries: ASK_LIMITS.maxRetries })
+        : null,
+      model: config.anthropic.model,
+      tz: config.digest.tz,
+      clock: deps.clock,
+      logger,
+      slack: client,
+    }),
   });
 }
 

@@ -53,7 +53,7 @@ async function exactlyOneRow(user: string, send: Send) {
 describe("audit coverage: every registered surface", () => {
   it("the inventory is the whole product surface (commands, buttons, forms, events)", () => {
     const inv = h.bot.router.inventory();
-    expect(inv.command).toEqual(expect.arrayContaining(["help", "new", "find", "list", "show", "edit", "status", "archive", "milestones", "creds", "approvals", "digest", "deliverable", "audit", "role"]));
+    expect(inv.command).toEqual(expect.arrayContaining(["help", "new", "find", "list", "show", "edit", "status", "archive", "milestones", "creds", "approvals", "digest", "deliverable", "ask", "audit", "role"]));
     expect(inv.event).toEqual(["app_home_opened"]);
     expect(inv.action.length).toBeGreaterThanOrEqual(20);
   });

@@ -40,7 +40,7 @@ describe("ADMIN_SLACK_USER_IDS bootstraps the first admin only", () => {
     const text = await answerText(await h.command("UADMIN", "role <@UADMIN> none"));
     expect(text).toMatch(/without an admin/);
     expect(await roleOf("ada@studio.test")).toBe("admin");
-    const refusal = await db().auditLog.findFirstOrThrow({ where: { slackUserId: "UADMIN", targetModel: "UserRole", notes: { startsWith: "refused role change" } } });
+    const refusal = await db().auditLog.findFirstOrThrow({ where: { slackUserId: "UADMIN", targetDisplay: { startsWith: "/wl role" }, notes: { startsWith: "refused:" } } });
     expect(refusal.notes).toContain("would leave no admin");
   });
 

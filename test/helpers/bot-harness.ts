@@ -29,6 +29,8 @@ export type Harness = {
   action(user: string, action: { action_id: string; value?: string; block_id?: string }, extra?: Record<string, unknown>): Promise<{ status: number; responseUrl: string }>;
   submit(user: string, view: { callback_id: string; private_metadata?: string; values: Record<string, Record<string, unknown>> }): Promise<{ status: number; body: unknown }>;
   event(user: string, event: Record<string, unknown>, opts?: { eventId?: string; retryNum?: number }): Promise<{ status: number }>;
+  /** One more place no secret may appear (e.g. ephemeral answers, requests sent to Anthropic), searched by the leak scan at close. */
+  scanAlso(where: string, text: () => string): void;
   close(): Promise<void>;
 };
 
@@ -80,6 +82,7 @@ export async function startHarness(env: Record<string, string> = {}, botOpts: { 
     return { status: res.status, responseUrl, triggerId };
   };
 
+  const extraScans = new Map<string, () => string>();
   const h: Harness = {
     bot,
     slack,
@@ -136,6 +139,9 @@ export async function startHarness(env: Record<string, string> = {}, botOpts: { 
       await res.text();
       return { status: res.status };
     },
+    scanAlso(where, text) {
+      extraScans.set(where, text);
+    },
     async close() {
       await bot.stop();
       await slack.stop();
@@ -149,6 +155,7 @@ export async function startHarness(env: Record<string, string> = {}, botOpts: { 
           // Payloads, progress and last errors of the job queue: never a plaintext.
           "job rows": jsonWithBigInt(jobs),
           "non-ephemeral Slack calls": slack.transcript({ excludeEphemeral: true }),
+          ...Object.fromEntries([...extraScans].map(([where, text]) => [where, text()])),
         });
         recordScan(inject("leakReport"), { file: expect.getState().testPath ?? "?", secrets: secrets.length, leaks });
         if (leaks.length > 0) throw new Error(`secrets leaked: ${JSON.stringify(leaks)}`);

@@ -7,6 +7,9 @@ import { randomBytes } from "node:crypto";
 // server-sent events the real API sends, records every request, and can be told to fail,
 // delay or stall per request.
 
+/** One block of a scripted answer: text, or a tool call (its input as JSON, or `rawInput` sent as is, malformed on purpose). */
+export type FakeBlock = { type: "text"; text: string } | { type: "tool_use"; id?: string; name: string; input?: unknown; rawInput?: string };
+
 export type FakeReply = {
   /** Non-200: an error body in the API's shape. */
   status?: number;
@@ -15,6 +18,8 @@ export type FakeReply = {
   delayMs?: number;
   /** Text of the answer, streamed in chunks. */
   text?: string;
+  /** The answer's blocks in order (tool_use included), instead of `text`; stop_reason defaults to tool_use when there is one. */
+  content?: FakeBlock[];
   /** The model the answer reports; by default the requested one as a dated snapshot. */
   model?: string;
   stopReason?: string;
@@ -53,6 +58,13 @@ export class FakeAnthropic {
   enqueue(...replies: FakeReply[]): this {
     this.queue.push(...replies);
     return this;
+  }
+
+  /** The tool_result blocks the bot sent in request `n` (its last user turn). */
+  toolResults(n: number): { tool_use_id: string; content: string; is_error?: boolean }[] {
+    const messages = (this.requests[n]?.body.messages ?? []) as { role: string; content: unknown }[];
+    const last = messages[messages.length - 1];
+    return Array.isArray(last?.content) ? (last.content as { type: string; tool_use_id: string; content: string; is_error?: boolean }[]).filter((b) => b.type === "tool_result") : [];
   }
 
   reset(): void {
@@ -96,8 +108,9 @@ export class FakeAnthropic {
     const hit = cachedPrefix !== null && this.cached.has(cachedPrefix);
     if (cachedPrefix) this.cached.add(cachedPrefix);
     const userTokens = Math.ceil(JSON.stringify(body.messages ?? []).length / 4);
-    const text = reply.text ?? "";
-    const outputTokens = Math.max(1, Math.ceil(text.length / 4));
+    const blocks: FakeBlock[] = reply.content ?? [{ type: "text", text: reply.text ?? "" }];
+    const outputTokens = Math.max(1, Math.ceil(JSON.stringify(blocks).length / 4));
+    const hasToolUse = blocks.some((b) => b.type === "tool_use");
 
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "request-id": requestId, ...reply.headers });
     const send = (event: string, data: unknown) => {
@@ -123,18 +136,31 @@ export class FakeAnthropic {
     });
     if (reply.stallMs) await sleep(reply.stallMs);
     if (closed) return;
-    send("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
     send("ping", { type: "ping" });
-    for (let i = 0; i < text.length; i += 400) {
-      send("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: text.slice(i, i + 400) } });
+    for (const [index, b] of blocks.entries()) {
+      if (b.type === "text") {
+        send("content_block_start", { type: "content_block_start", index, content_block: { type: "text", text: "" } });
+        for (let i = 0; i < b.text.length; i += 400) {
+          send("content_block_delta", { type: "content_block_delta", index, delta: { type: "text_delta", text: b.text.slice(i, i + 400) } });
+        }
+      } else {
+        const id = b.id ?? `toolu_${randomBytes(8).toString("hex")}`;
+        send("content_block_start", { type: "content_block_start", index, content_block: { type: "tool_use", id, name: b.name, input: {} } });
+        // The API streams tool input as JSON fragments.
+        const json = b.rawInput ?? JSON.stringify(b.input ?? {});
+        for (let i = 0; i < json.length; i += 16) {
+          send("content_block_delta", { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: json.slice(i, i + 16) } });
+        }
+      }
+      if (reply.streamError) {
+        send("error", { type: "error", error: reply.streamError });
+        res.end();
+        return;
+      }
+      send("content_block_stop", { type: "content_block_stop", index });
     }
-    if (reply.streamError) {
-      send("error", { type: "error", error: reply.streamError });
-      res.end();
-      return;
-    }
-    send("content_block_stop", { type: "content_block_stop", index: 0 });
-    send("message_delta", { type: "message_delta", delta: { stop_reason: reply.stopReason ?? "end_turn", stop_sequence: null }, usage: { output_tokens: outputTokens } });
+    const stopReason = reply.stopReason ?? (hasToolUse ? "tool_use" : "end_turn");
+    send("message_delta", { type: "message_delta", delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: outputTokens } });
     send("message_stop", { type: "message_stop" });
     res.end();
   }

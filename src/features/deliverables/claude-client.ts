@@ -67,17 +67,18 @@ export type ClaudeClientOptions = {
   deadlineMs?: number;
 };
 
-export function createClaudeClient(opts: ClaudeClientOptions): ClaudeClient {
-  const timeoutMs = opts.timeoutMs ?? CLAUDE_DEFAULTS.timeoutMs;
-  const maxRetries = opts.maxRetries ?? CLAUDE_DEFAULTS.maxRetries;
-  const deadlineMs = opts.deadlineMs ?? CLAUDE_DEFAULTS.deadlineMs;
-  const log = opts.logger.child({ component: "claude" });
-  const client = new Anthropic({
+/**
+ * The SDK client every Claude feature uses: the configured key and base URL, the SDK's retries
+ * and per-attempt timeout, and its log lines routed into ours (never the request bodies).
+ */
+export function anthropicClient(opts: { apiKey: string; baseUrl?: string | undefined; timeoutMs: number; maxRetries: number; log: Logger }): Anthropic {
+  const { log } = opts;
+  return new Anthropic({
     apiKey: opts.apiKey,
     // Explicit, so an ANTHROPIC_BASE_URL only the config saw is the one used.
     ...(opts.baseUrl ? { baseURL: opts.baseUrl } : {}),
-    timeout: timeoutMs,
-    maxRetries,
+    timeout: opts.timeoutMs,
+    maxRetries: opts.maxRetries,
     logLevel: "warn",
     logger: {
       error: (msg: string) => log.error(msg),
@@ -86,6 +87,14 @@ export function createClaudeClient(opts: ClaudeClientOptions): ClaudeClient {
       debug: (msg: string) => log.debug(msg),
     },
   });
+}
+
+export function createClaudeClient(opts: ClaudeClientOptions): ClaudeClient {
+  const timeoutMs = opts.timeoutMs ?? CLAUDE_DEFAULTS.timeoutMs;
+  const maxRetries = opts.maxRetries ?? CLAUDE_DEFAULTS.maxRetries;
+  const deadlineMs = opts.deadlineMs ?? CLAUDE_DEFAULTS.deadlineMs;
+  const log = opts.logger.child({ component: "claude" });
+  const client = anthropicClient({ apiKey: opts.apiKey, baseUrl: opts.baseUrl, timeoutMs, maxRetries, log });
 
   return {
     async generate(req) {
@@ -127,7 +136,7 @@ export function createClaudeClient(opts: ClaudeClientOptions): ClaudeClient {
         return { text, model: message.model || req.model, stopReason: message.stop_reason ?? null, usage, requestId: stream.request_id ?? null };
       } catch (e) {
         const err = toClaudeError(e, { deadlineHit: deadline.signal.aborted, attempts: maxRetries + 1, deadlineMs });
-        log.warn({ kind: err.kind, status: err.status, ms: Date.now() - started, cause: describe(e) }, "claude call failed");
+        log.warn({ kind: err.kind, status: err.status, ms: Date.now() - started, cause: describeFailure(e) }, "claude call failed");
         throw err;
       } finally {
         clearTimeout(timer);
@@ -169,7 +178,7 @@ function errorType(body: unknown): string | undefined {
 }
 
 /** For the log only: the error's class and status, not its message (which may echo a body). */
-function describe(e: unknown): Record<string, unknown> {
+export function describeFailure(e: unknown): Record<string, unknown> {
   if (e instanceof APIError) return { class: e.constructor.name, status: e.status ?? null, requestId: e.requestID ?? null };
   return { class: e instanceof Error ? e.constructor.name : typeof e };
 }
