@@ -41,6 +41,9 @@ async function drive(port: number, make: () => Req, total: number, concurrency: 
 
 let fake: FastFakeSlack;
 const commandReq = (text: string, id: string) => signedCommand(fake.url, text, id);
+const commandReq_ = (text: string, id: string, user: string) => signedCommand(fake.url, text, id, user);
+/** Unlinked Django staff for the first-contact row; more than its warm-up and rounds use. */
+const FIRST_CONTACTS = 2_000;
 
 export async function runLatency(opts: { databaseUrl: string; rounds?: number; perRound?: number; concurrencies?: number[] }): Promise<LatencyRow[]> {
   fake = await new FastFakeSlack().start();
@@ -54,6 +57,14 @@ export async function runLatency(opts: { databaseUrl: string; rounds?: number; p
   await c.connect();
   const ids = (await c.query<{ id: string }>("SELECT id FROM studio_crm_creator WHERE is_active ORDER BY random() LIMIT 200")).rows.map((r) => r.id);
   const brands = (await c.query<{ brand_name: string }>("SELECT brand_name FROM studio_crm_creator WHERE is_active ORDER BY random() LIMIT 200")).rows.map((r) => r.brand_name);
+  // Staff known to Django (an auth_user with a role) who have never used the bot: each one's
+  // first request is a first contact (users.info, then the Slack link is written).
+  await c.query(`
+    WITH u AS (
+      INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined)
+      SELECT '!bench', false, 'first' || k, 'First ' || k, '', 'ufirst' || k || '@bench.test', false, true, now()
+        FROM generate_series(1, $1::int) k RETURNING id)
+    INSERT INTO wl_user_role (user_id, role, updated_at) SELECT id, 'staff', now() FROM u`, [FIRST_CONTACTS]);
   await c.end();
 
   const bare = await startChild(["bench/bare-app.ts", SECRET, "0", `${fake.url}/api/`], {}, (l) => (/^ready (\d+)/.exec(l) ? Number(/^ready (\d+)/.exec(l)![1]) : null));
@@ -61,7 +72,8 @@ export async function runLatency(opts: { databaseUrl: string; rounds?: number; p
 
   let n = 0;
   const pick = <T>(xs: T[]) => xs[n++ % xs.length]!;
-  const scenarios: { name: string; make: () => Req }[] = [
+  let firstContact = 0;
+  const scenarios: { name: string; make: () => Req; onlyC1?: boolean }[] = [
     { name: "/wl find <text>", make: () => commandReq(`find ${pick(brands).split(" ").slice(0, 2).join(" ")}`, randomUUID()) },
     { name: "/wl list", make: () => commandReq("list", randomUUID()) },
     { name: "/wl show <creator>", make: () => commandReq(`show ${pick(brands)}`, randomUUID()) },
@@ -94,6 +106,12 @@ export async function runLatency(opts: { databaseUrl: string; rounds?: number; p
         }, `new-${tag}`);
       },
     },
+    {
+      // Every request comes from a different unlinked user: the path each person takes once.
+      name: "first contact: /wl list",
+      onlyC1: true,
+      make: () => commandReq_(`list`, randomUUID(), `UFIRST${(firstContact = (firstContact % FIRST_CONTACTS) + 1)}`),
+    },
   ];
 
   const rounds = opts.rounds ?? 4;
@@ -101,7 +119,7 @@ export async function runLatency(opts: { databaseUrl: string; rounds?: number; p
   const rows: LatencyRow[] = [];
   try {
     for (const s of scenarios) {
-      for (const conc of opts.concurrencies ?? [1, 10, 50]) {
+      for (const conc of s.onlyC1 ? [1] : opts.concurrencies ?? [1, 10, 50]) {
         // Warm both (JIT, pools, caches), then alternate A B A B so drift hits both alike.
         await drive(bare.port, s.make, 30, conc, null);
         await drive(bot.port, s.make, 30, conc, fake);
@@ -133,8 +151,12 @@ export async function runLatency(opts: { databaseUrl: string; rounds?: number; p
       }
     }
   } finally {
-    bare.child.kill("SIGTERM");
-    bot.child.kill("SIGTERM");
+    // Both gone before the caller drops the database under them.
+    await Promise.all([bare, bot].map((t) => new Promise<void>((resolve) => {
+      if (t.child.exitCode !== null || t.child.signalCode !== null) return resolve();
+      t.child.once("exit", () => resolve());
+      t.child.kill("SIGTERM");
+    })));
     await fake.stop();
     agent.destroy();
   }

@@ -31,7 +31,7 @@ export class FastFakeSlack {
         const key = this.keyOf(method, body);
         if (key) this.arrive(key, t);
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify(this.answer(method)));
+        res.end(JSON.stringify(this.answer(method, body)));
       });
     });
     this.server.keepAliveTimeout = 60_000;
@@ -67,7 +67,7 @@ export class FastFakeSlack {
     } else this.arrived.set(key, t);
   }
 
-  private answer(method: string): Record<string, unknown> {
+  private answer(method: string, body: string): Record<string, unknown> {
     const ts = `${1_700_000_000 + this.seq++}.000100`;
     switch (method) {
       case "auth.test": return { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "TBENCH" };
@@ -75,7 +75,7 @@ export class FastFakeSlack {
       case "chat.postEphemeral": return { ok: true, message_ts: ts };
       case "conversations.open": return { ok: true, channel: { id: "D1" } };
       case "views.open": case "views.update": case "views.publish": case "views.push": return { ok: true, view: { id: `V${this.seq}`, hash: "h" } };
-      case "users.info": return { ok: true, user: { id: "UX", team_id: "TBENCH", name: "x", profile: { email: "x@bench.test" } } };
+      case "users.info": return { ok: true, user: userOf(body) };
       default: return { ok: true };
     }
   }
@@ -84,4 +84,27 @@ export class FastFakeSlack {
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server.close(() => r()));
   }
+}
+
+/**
+ * The profile of the user users.info asked about (as Slack answers it): each Slack user id has
+ * its own email, so the bot links the caller on their first request and later requests take the
+ * linked path, as in production.
+ */
+function userOf(body: string): Record<string, unknown> {
+  const asked = askedUser(body) ?? "UNKNOWN";
+  const name = asked.toLowerCase();
+  return { id: asked, team_id: "TBENCH", name, real_name: `Bench ${asked}`, profile: { email: `${name}@bench.test`, display_name: name } };
+}
+
+function askedUser(body: string): string | null {
+  if (body.startsWith("{")) {
+    try {
+      const u = (JSON.parse(body) as { user?: unknown }).user;
+      return typeof u === "string" ? u : null;
+    } catch {
+      return null;
+    }
+  }
+  return new URLSearchParams(body).get("user");
 }

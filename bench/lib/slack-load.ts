@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import net from "node:net";
 import { signSlackRequest } from "../../src/slack/signature.js";
+import { asAppRole } from "./bench-db.js";
 
 // Signed Slack traffic for benchmarks and the soak run: requests built and signed as Slack
 // sends them, over a keep-alive agent, to app processes started as children.
@@ -43,9 +44,9 @@ export async function startChild(args: string[], env: Record<string, string>, re
   });
 }
 
-export function commandReq(fakeUrl: string, text: string, responseId: string): Req {
+export function commandReq(fakeUrl: string, text: string, responseId: string, user = USER): Req {
   return {
-    body: new URLSearchParams({ token: "x", team_id: "TBENCH", team_domain: "bench", channel_id: "CBENCH", channel_name: "bench", user_id: USER, user_name: "bench", command: "/wl", text, api_app_id: "ABENCH", response_url: `${fakeUrl}/r/${responseId}`, trigger_id: `trg.${responseId}` }).toString(),
+    body: new URLSearchParams({ token: "x", team_id: "TBENCH", team_domain: "bench", channel_id: "CBENCH", channel_name: "bench", user_id: user, user_name: user.toLowerCase(), command: "/wl", text, api_app_id: "ABENCH", response_url: `${fakeUrl}/r/${responseId}`, trigger_id: `trg.${responseId}` }).toString(),
     contentType: "application/x-www-form-urlencoded",
     key: responseId,
   };
@@ -83,9 +84,14 @@ function freePort(): Promise<number> {
   });
 }
 
+/** A bench-only audit checkpoint key (production refuses to start without one). */
+const BENCH_ANCHOR_KEY = "YmVuY2gtb25seS1hdWRpdC1hbmNob3Ita2V5LTMyYnl0ZXMhIQ";
+
+/** `databaseUrl` is the bench database as its owner: the bot serves requests as the limited app role. */
 export function botEnv(fakeUrl: string, databaseUrl: string): Record<string, string> {
   return {
-    SLACK_BOT_TOKEN: "xoxb-bench", SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${fakeUrl}/api/`, DATABASE_URL: databaseUrl,
+    SLACK_BOT_TOKEN: "xoxb-bench", SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${fakeUrl}/api/`,
+    DATABASE_URL: asAppRole(databaseUrl), MIGRATION_DATABASE_URL: databaseUrl, AUDIT_ANCHOR_KEY: BENCH_ANCHOR_KEY,
     FIELD_ENCRYPTION_KEY: KEY, ADMIN_SLACK_USER_IDS: USER, LOG_LEVEL: "warn", PORT: "0", NODE_ENV: "production",
     // Far from any run, so no digest fires during a measurement.
     DIGEST_CRON: "0 3 1 1 *",
