@@ -1,6 +1,6 @@
 // Ad-hoc: where does a /wl find spend its time? (not part of npm run bench)
 import { createBenchDb, seedCreators } from "./lib/bench-db.js";
-import { createDb } from "../src/db.js";
+import { createDatabase } from "../src/db.js";
 import { createHealthService } from "../src/features/health/health-service.js";
 import { createCreatorService } from "../src/features/creators/creator-service.js";
 import { writeAudit } from "../src/audit/audit-service.js";
@@ -10,10 +10,10 @@ import { timeIt, round } from "./lib/stats.js";
 
 const bdb = await createBenchDb("wl_bench_profile");
 await seedCreators(bdb.url, 10_000, 10);
-const db = createDb(bdb.url);
+const { db, pool } = createDatabase(bdb.url);
 const health = createHealthService({ db, tz: "UTC" });
 await health.recomputeAll(SYSTEM_ACTOR, dateInTz(new Date(), "UTC"));
-const creators = createCreatorService({ db, health, now: () => new Date(), today: () => dateInTz(new Date(), "UTC") });
+const creators = createCreatorService({ db, pool, health, now: () => new Date(), today: () => dateInTz(new Date(), "UTC") });
 const ids = (await db.creator.findMany({ select: { id: true }, take: 100 })).map((c) => c.id);
 let i = 0;
 const show = async (name: string, fn: () => unknown) => {
@@ -21,8 +21,8 @@ const show = async (name: string, fn: () => unknown) => {
   console.log(`${name.padEnd(40)} p50 ${round(r.p50)} ms  p95 ${round(r.p95)} ms`);
 };
 await show("SELECT 1 (prisma)", () => db.$queryRaw`SELECT 1`);
-await show("find 'Brand 12'", () => creators.find(`Brand ${i++ % 900}`));
-await show("find 'Glow'", () => creators.find("Glow"));
+await show("find 'Luna Botanica'", () => creators.find("Luna Botanica"));
+await show("find 'glow'", () => creators.find("glow"));
 await show("list page 0", () => creators.list({}, 0));
 await show("card", () => creators.card(ids[i++ % ids.length]!));
 await show("writeAudit VIEW", () => writeAudit(db, SYSTEM_ACTOR, { action: "VIEW", targetModel: "X", targetId: ids[0]!, targetDisplay: "x" }));

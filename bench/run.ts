@@ -14,7 +14,7 @@ import { runSeedOps } from "./seed-ops.js";
 import { runDigestScale } from "./digest-scale.js";
 import { runHealthScale } from "./health-scale.js";
 import { KEY } from "./lib/slack-load.js";
-import { createDb } from "../src/db.js";
+import { createDatabase } from "../src/db.js";
 import { createHealthService } from "../src/features/health/health-service.js";
 import { createCreatorService } from "../src/features/creators/creator-service.js";
 import { SYSTEM_ACTOR } from "../src/identity/actor.js";
@@ -47,7 +47,7 @@ log(`bench: ${env.cpu}, Node ${env.node}, Postgres ${env.postgres}`);
 log("1/3 Slack-facing latency (10,000 creators, 10 milestones each)…");
 const bdb = await createBenchDb("wl_bench_latency");
 await seedCreators(bdb.url, 10_000, 10);
-const db = createDb(bdb.url);
+const { db, pool } = createDatabase(bdb.url);
 const health = createHealthService({ db, tz: "UTC" });
 await health.recomputeAll(SYSTEM_ACTOR, dateInTz(new Date(), "UTC"));
 let latency: LatencyRow[] = [];
@@ -55,7 +55,7 @@ let seedOps;
 try {
   latency = await runLatency({ databaseUrl: bdb.url, rounds: quick ? 2 : 4, perRound: quick ? 50 : 100 });
   log("2/3 the seed's operations…");
-  const creators = createCreatorService({ db, health, now: () => new Date(), today: () => dateInTz(new Date(), "UTC") });
+  const creators = createCreatorService({ db, pool, health, now: () => new Date(), today: () => dateInTz(new Date(), "UTC") });
   const ids = (await db.creator.findMany({ select: { id: true }, take: 500 })).map((c) => c.id);
   let i = 0;
   seedOps = await runSeedOps(bdb.url, KEY, {

@@ -23,7 +23,7 @@ export function createServices(deps: FeatureDeps) {
   const now = () => deps.clock.now();
   const reveal = createRevealService({ db, approvalTtlMinutes: config.revealApprovalTtlMinutes, now: () => now().getTime() });
   return Object.freeze({
-    creators: createCreatorService({ db, health, now, today }),
+    creators: createCreatorService({ db, pool: deps.pool, health, now, today }),
     milestones: createMilestoneService({ db, health, today }),
     vault: createVaultService({ db, fernet: deps.fernet }),
     reveal,

@@ -93,7 +93,7 @@ function services(db: Db, profiles: SlackProfile[] = [], bootstrapAdmins: string
   const health = createHealthService({ db, tz: "UTC" });
   return {
     health,
-    creators: createCreatorService({ db, health, now: () => new Date(), today: () => TODAY }),
+    creators: createCreatorService({ db, pool, health, now: () => new Date(), today: () => TODAY }),
     milestones: createMilestoneService({ db, health, today: () => TODAY }),
     vault: createVaultService({ db, fernet }),
     identity: createIdentityService({ db, pool, directory: { lookup: async (id) => profiles.find((p) => p.slackUserId === id) ?? null }, bootstrapAdmins }),

@@ -13,12 +13,19 @@ const MAX_CANDIDATES = 10;
 const select = { id: true, brandName: true, creatorName: true, creatorEmail: true, isActive: true, journeyStatus: true } as const;
 /**
  * The expression of studio_crm_creator_search_trgm_idx (migration 20261127080000): a query that
- * uses this fragment with LIKE is answered from the trigram index.
+ * uses this fragment with LIKE may be answered from the trigram index, if the planner agrees;
+ * wl_creator_search (below) always is.
  */
 export const SEARCH_TEXT = Prisma.sql`lower(brand_name || chr(31) || creator_name || chr(31) || creator_email || chr(31) ||
   coalesce(instagram_handle, '') || chr(31) || coalesce(tiktok_handle, '') || chr(31) || coalesce(twitter_handle, ''))`;
 
 const columns = Prisma.sql`id, brand_name AS "brandName", creator_name AS "creatorName", creator_email AS "creatorEmail", is_active AS "isActive", journey_status AS "journeyStatus"`;
+
+/**
+ * Every creator whose brand, name, email or handles contain `text`, from the trigram index
+ * whatever the planner estimates (wl_creator_search, migration 20261205100000).
+ */
+const matching = (text: string) => Prisma.sql`wl_creator_search(${text}, NULL)`;
 
 /**
  * `<creator>` as the contract defines it: brand name, creator name or email, case-insensitive;
@@ -37,23 +44,21 @@ export async function resolveCreatorRef(db: DbOrTx, rawRef: string): Promise<Res
   }
   // Raw SQL because Prisma's case-insensitive `equals`/`contains` become ILIKE without escaping:
   // `%` or `_` in a brand or email would then match other creators.
-  // The trigram search index narrows to candidates containing the text (no extra indexes to
-  // slow down the nightly health writes); the second condition is the exact match itself.
+  // The trigram search narrows to candidates containing the text (no extra indexes to slow
+  // down the nightly health writes); the condition is the exact match itself.
   const p = `%${escapeLike(ref)}%`;
   const exact = await db.$queryRaw<CreatorRef[]>`
-    SELECT ${columns} FROM studio_crm_creator
-     WHERE ${SEARCH_TEXT} LIKE lower(${p})
-       AND (lower(brand_name) = lower(${ref}) OR lower(creator_name) = lower(${ref}) OR lower(creator_email) = lower(${ref}))
+    SELECT ${columns} FROM ${matching(ref)}
+     WHERE (lower(brand_name) = lower(${ref}) OR lower(creator_name) = lower(${ref}) OR lower(creator_email) = lower(${ref}))
      ORDER BY is_active DESC, brand_name, id
      LIMIT ${MAX_CANDIDATES}`;
   if (exact.length === 1) return { kind: "one", creator: exact[0]! };
   if (exact.length > 1) return { kind: "many", candidates: exact };
-  // The first condition is the trigram search index's expression (it narrows to candidates);
-  // the second keeps the meaning exact (brand, name or email only, not the handles).
+  // The search narrows to candidates; the condition keeps the meaning exact (brand, name or
+  // email only, not the handles).
   const partial = await db.$queryRaw<CreatorRef[]>`
-    SELECT ${columns} FROM studio_crm_creator
-     WHERE ${SEARCH_TEXT} LIKE lower(${p})
-       AND (brand_name ILIKE ${p} OR creator_name ILIKE ${p} OR creator_email ILIKE ${p})
+    SELECT ${columns} FROM ${matching(ref)}
+     WHERE (brand_name ILIKE ${p} OR creator_name ILIKE ${p} OR creator_email ILIKE ${p})
      ORDER BY is_active DESC, brand_name, id
      LIMIT ${MAX_CANDIDATES}`;
   if (partial.length === 1) return { kind: "one", creator: partial[0]! };

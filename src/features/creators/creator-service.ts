@@ -1,22 +1,26 @@
-import { resolveCreatorRef, SEARCH_TEXT } from "./creator-lookup.js";
-import type { Db, Tx } from "../../db.js";
+import { resolveCreatorRef } from "./creator-lookup.js";
+import { createCreatorReads, summaryOf, type FoundRow, type ListRow } from "./creator-reads.js";
+import type { Db, Pool, Tx } from "../../db.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { Actor } from "../../identity/actor.js";
 import { audited } from "../../audit/audit-service.js";
 import { diffChanges, snapshot } from "../../audit/audit-fns.js";
 import { AppError, ErrorCode, notFound } from "../../errors.js";
 import { fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
-import type { HealthService } from "../health/health-service.js";
-import type { Health } from "../health/health-fns.js";
+import { toHealthInput, type HealthService } from "../health/health-service.js";
+import { computeHealth, type Health } from "../health/health-fns.js";
 import {
-  columnValuesOf, CREDENTIAL_SECRET_COLUMNS, displayOf, escapeLike, FIELD_OF, FIND_LIMIT, LIST_PAGE_SIZE, toColumns,
+  columnValuesOf, CREDENTIAL_SECRET_COLUMNS, displayOf, FIELD_OF, FIND_LIMIT, LIST_PAGE_SIZE, toColumns,
   type FormColumn, type JourneyStatus, type ListFilters,
 } from "./creator-fns.js";
 import type { CreatorForm } from "./creator-schemas.js";
 
 export type CreatorService = ReturnType<typeof createCreatorService>;
 
-type Deps = { db: Db; health: Pick<HealthService, "recompute" | "healthFor">; now: () => Date; today: () => IsoDate };
+/** `db` for writes and transactions; `pool` (the one under `db`) for the hot reads. */
+type Deps = { db: Db; pool: Pool; health: Pick<HealthService, "recompute" | "tz">; now: () => Date; today: () => IsoDate };
+
+export type { FoundRow, ListRow };
 
 export type CardData = {
   creator: Prisma.CreatorGetPayload<object>;
@@ -25,17 +29,7 @@ export type CardData = {
   openMilestoneCount: number;
 };
 
-export type ListRow = {
-  id: string; brandName: string; creatorName: string; journeyStatus: string; isActive: boolean; healthScore: string;
-  priorityLevel: number; lastContactedDate: Date | null; nextFollowUpDate: Date | null; createdAt: Date;
-  lastStatusChange: Date; tags: unknown; openMilestones: number;
-};
 export type ListPage = { rows: (ListRow & { health: Health })[]; total: number; page: number; pages: number };
-
-export type FoundRow = {
-  id: string; brandName: string; creatorName: string; creatorEmail: string; journeyStatus: string; healthScore: string;
-  isActive: boolean; instagramHandle: string | null; tiktokHandle: string | null; twitterHandle: string | null; total: number;
-};
 
 const EMAIL_TAKEN = "A creator with this email already exists.";
 const emailTaken = () => new AppError(ErrorCode.Conflict, { userMessage: EMAIL_TAKEN, fieldErrors: { creator_email: EMAIL_TAKEN } });
@@ -51,7 +45,13 @@ function toData(values: Partial<CreatorForm>): Record<string, unknown> {
   return data;
 }
 
-export function createCreatorService({ db, health, now, today }: Deps) {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createCreatorService({ db, pool, health, now, today }: Deps) {
+  const reads = createCreatorReads(pool);
+  const healthOf = (row: Parameters<typeof toHealthInput>[0], overdue: Parameters<typeof summaryOf>[0], day: IsoDate) =>
+    computeHealth(toHealthInput(row, summaryOf(overdue)), day, health.tz);
+
   /** Serialises writers on one creator so each audit row's `from` is what was really replaced. */
   async function lock(tx: Tx, id: string) {
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM studio_crm_creator WHERE id = ${id}::uuid FOR UPDATE`;
@@ -214,79 +214,40 @@ export function createCreatorService({ db, health, now, today }: Deps) {
       return db.creator.findUnique({ where: { id } });
     },
 
-    /** The card: the row, live health with reasons, and the next few open milestones. */
+    /** The card: the row, live health with reasons, and the next few open milestones (one read). */
     async card(id: string): Promise<CardData | null> {
-      const creator = await db.creator.findUnique({ where: { id } });
-      if (!creator) return null;
+      if (!UUID.test(id)) return null;
       const day = today();
-      const [healthMap, open, openCount] = await Promise.all([
-        health.healthFor([creator], day),
-        db.milestone.findMany({
-          where: { creatorId: id, isCompleted: false },
-          orderBy: [{ targetDate: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }],
-          take: 5,
-          select: { id: true, title: true, targetDate: true },
-        }),
-        db.milestone.count({ where: { creatorId: id, isCompleted: false } }),
-      ]);
+      const row = await reads.card(id.toLowerCase(), day);
+      if (!row) return null;
+      const { overdueCount, oldestOverdue, openMilestoneCount, openMilestones, ...creator } = row;
       return {
         creator,
-        health: healthMap.get(id) ?? { score: "GREEN", reasons: [] },
-        openMilestones: open.map((m) => ({ id: m.id, title: m.title, targetDate: fromDbDate(m.targetDate) })),
-        openMilestoneCount: openCount,
+        health: healthOf(creator, { overdueCount, oldestOverdue }, day),
+        openMilestones: openMilestones.map((m) => ({ id: m.id, title: m.title, targetDate: m.targetDate })),
+        openMilestoneCount,
       };
     },
 
     /** Case-insensitive substring search over brand, name, email and handles; archived last. */
     async find(text: string): Promise<{ rows: FoundRow[]; total: number }> {
-      const p = `%${escapeLike(text)}%`;
-      const rows = await db.$queryRaw<FoundRow[]>`
-        SELECT id, brand_name AS "brandName", creator_name AS "creatorName", creator_email AS "creatorEmail",
-               journey_status AS "journeyStatus", health_score AS "healthScore", is_active AS "isActive",
-               instagram_handle AS "instagramHandle", tiktok_handle AS "tiktokHandle", twitter_handle AS "twitterHandle",
-               count(*) OVER ()::int AS total
-          FROM studio_crm_creator
-         WHERE ${SEARCH_TEXT} LIKE lower(${p})
-         ORDER BY is_active DESC, lower(brand_name), id
-         LIMIT ${FIND_LIMIT}`;
+      const rows = await reads.find(text, FIND_LIMIT);
       return { rows, total: rows[0]?.total ?? 0 };
     },
 
-    /** One page of active creators, most urgent first: one query, plus one for health reasons. */
+    /** One page of active creators, most urgent first, with health reasons: two reads at once. */
     async list(filters: ListFilters, page: number, size = LIST_PAGE_SIZE): Promise<ListPage> {
-      const where = [Prisma.sql`c.is_active`];
-      if (filters.status) where.push(Prisma.sql`c.journey_status = ${filters.status}`);
-      if (filters.health) where.push(Prisma.sql`c.health_score = ${filters.health}`);
-      if (filters.tag) {
-        where.push(Prisma.sql`EXISTS (SELECT 1 FROM jsonb_array_elements_text(c.tags) t WHERE lower(t) = lower(${filters.tag}))`);
-      }
-      const filter = Prisma.join(where, " AND ");
-      // The ORDER BY is studio_crm_creator_urgency_idx's key, so a page is read from the index
-      // in order; the total is a separate count rather than a window over every row.
-      const query = (p: number) => db.$queryRaw<ListRow[]>`
-        SELECT c.id, c.brand_name AS "brandName", c.creator_name AS "creatorName", c.journey_status AS "journeyStatus",
-               c.is_active AS "isActive", c.health_score AS "healthScore", c.priority_level AS "priorityLevel",
-               c.last_contacted_date AS "lastContactedDate", c.next_follow_up_date AS "nextFollowUpDate",
-               c.created_at AS "createdAt", c.last_status_change AS "lastStatusChange", c.tags,
-               (SELECT count(*) FROM studio_crm_milestone m WHERE m.creator_id = c.id AND NOT m.is_completed)::int AS "openMilestones"
-          FROM studio_crm_creator c
-         WHERE ${filter}
-         ORDER BY (CASE c.health_score WHEN 'RED' THEN 0 WHEN 'YELLOW' THEN 1 ELSE 2 END), c.priority_level, c.last_status_change, c.id
-         LIMIT ${size} OFFSET ${p * size}`;
-      const [firstTry, counted] = await Promise.all([
-        query(page),
-        db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM studio_crm_creator c WHERE ${filter}`,
-      ]);
-      const total = counted[0]?.n ?? 0;
-      let rows = firstTry;
+      const day = today();
+      const first = await reads.list(filters, size, page * size, day);
+      const total = first.total;
+      let rows = first.rows;
       if (rows.length === 0 && page > 0) {
         // A stale Next button after creators were archived: show the last page there is.
         page = Math.max(0, Math.ceil(total / size) - 1);
-        rows = await query(page);
+        rows = await reads.listPage(filters, size, page * size, day);
       }
-      const healthMap = await health.healthFor(rows, today());
       return {
-        rows: rows.map((r) => ({ ...r, health: healthMap.get(r.id) ?? { score: "GREEN", reasons: [] } })),
+        rows: rows.map(({ overdueCount, oldestOverdue, ...r }) => ({ ...r, health: healthOf(r, { overdueCount, oldestOverdue }, day) })),
         total,
         page,
         pages: Math.max(1, Math.ceil(total / size)),
