@@ -13,6 +13,7 @@ import { runLatency, type LatencyRow } from "./latency.js";
 import { runSeedOps } from "./seed-ops.js";
 import { runDigestScale } from "./digest-scale.js";
 import { runHealthScale } from "./health-scale.js";
+import { runHttpClientBench } from "./http-client.js";
 import { KEY } from "./lib/slack-load.js";
 import { createDatabase } from "../src/db.js";
 import { createHealthService } from "../src/features/health/health-service.js";
@@ -71,18 +72,60 @@ log(`3/3 scale: ${sizes.join(" / ")} creators…`);
 const healthScale = await runHealthScale(sizes);
 const digestScale = await runDigestScale(sizes);
 
+log("http clients for Slack answers: global fetch vs a keep-alive http.Agent…");
+const httpClients = await runHttpClientBench(quick ? 1_000 : 4_000);
+
 const soakPath = new URL("./results/soak.json", import.meta.url);
 const soak = existsSync(soakPath) ? (JSON.parse(readFileSync(soakPath, "utf8")) as Record<string, unknown>) : null;
 
-const report = { machine: env, latency, seedOps, scale: { health: healthScale, digest: digestScale }, soak };
+const row = (scenario: string, c: number) => latency.find((r) => r.scenario.startsWith(scenario) && r.concurrency === c);
+const seedOp = (prefix: string) => (seedOps ?? []).find((r) => r.operation.startsWith(prefix));
+const health100k = healthScale.find((r) => r.n === 100_000);
+/** The issue's goals, each with its measured figure (bot vs the bare app in the same run). */
+const goals: { goal: string; measured: string; met: boolean | null }[] = [
+  ...["/wl find", "/wl list", "/wl show", "button: Open", "modal submit: New creator"].flatMap((s) =>
+    [1, 10, 50].map((c) => {
+      const r = row(s, c);
+      return { goal: `${s} c=${c}: ack p99 ≤ 2x bare`, measured: r ? `${r.ratios.ackP99}x` : "not run", met: r ? r.ratios.ackP99 <= 2 : null };
+    }),
+  ),
+  ...(["/wl find", "/wl list", "/wl show", "modal submit: New creator"] as const).map((s) => {
+    const r = row(s, 1);
+    const limit = s.startsWith("modal") ? 10 : 5;
+    return { goal: `${s} c=1: completion p50 < ${limit} ms`, measured: r ? `${round(r.bot.completion.p50)} ms` : "not run", met: r ? r.bot.completion.p50 < limit : null };
+  }),
+  (() => {
+    const r = row("first contact", 1);
+    return { goal: "first contact (unlinked Django user) c=1: completion p50 (figure only)", measured: r ? `${round(r.bot.completion.p50)} ms` : "not run", met: null };
+  })(),
+  (() => {
+    const r = row("/wl find", 50);
+    return { goal: "/wl find c=50: completed rate ≥ 0.2x bare", measured: r ? `${r.ratios.rps}x (${r.bot.rps}/s vs ${r.bare.rps}/s)` : "not run", met: r ? r.ratios.rps >= 0.2 : null };
+  })(),
+  (() => {
+    const r = seedOp("Creator list");
+    return { goal: "list of 50: p95 < 10 ms", measured: r ? `${round(r.result.p95)} ms` : "not run", met: r ? r.result.p95 < 10 : null };
+  })(),
+  (() => {
+    const r = seedOp("Audit log insertion");
+    return { goal: "audit insert: p95 < 2 ms", measured: r ? `${round(r.result.p95)} ms` : "not run", met: r ? r.result.p95 < 2 : null };
+  })(),
+  { goal: "health recompute at 100,000 creators < 5 s", measured: health100k ? `${round(health100k.firstMs / 1000)} s` : "not run (--quick)", met: health100k ? health100k.firstMs < 5_000 : null },
+];
+
+const report = { machine: env, goals, latency, seedOps, scale: { health: healthScale, digest: digestScale }, httpClients, soak };
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
 writeFileSync(new URL("./results/latest.json", import.meta.url), JSON.stringify(report, null, 2));
 
 const ms = (x: number) => round(x, 2);
 const md = [
-  `# Benchmark report`,
+  `# Benchmark report${quick ? " (--quick: fewer rounds, no 100,000-creator scale)" : ""}`,
   ``,
   `${env.date} · ${env.cpu} · ${env.memoryGiB} GiB · ${env.os} · Node ${env.node} · Postgres ${env.postgres} · commit ${env.commit} · load at start ${env.loadAvgAtStart.join(" ")}`,
+  ``,
+  `## Goals (issue 13)`,
+  ``,
+  table(["goal", "measured", "met"], goals.map((g) => [g.goal, g.measured, g.met === null ? "-" : g.met ? "yes" : "NO"])),
   ``,
   `## 1. Slack-facing latency: the bot vs a bare Bolt app (ms; 10,000 creators)`,
   ``,
@@ -104,6 +147,10 @@ const md = [
   `Digest build (~10% RED or YELLOW):`,
   ``,
   table(["active creators", "RED / YELLOW", "messages", "cold total ms", "warm total ms", "peak RSS MB"], digestScale.map((r) => [r.n, `${r.red} / ${r.yellow}`, r.messages, Math.round(r.totalMs), Math.round(r.warm.totalMs), r.peakRssMb])),
+  ``,
+  `## HTTP client for Slack answers (bench/http-client.ts; the bot posts response_url answers through the keep-alive Agent)`,
+  ``,
+  table(["client", "c", "p50 ms", "p99 ms", "req/s", "CPU µs/request"], httpClients.map((r) => [r.client, r.concurrency, r.p50, r.p99, r.rps, r.cpuUsPerRequest])),
   ...(soak ? [``, `## Soak (from bench/results/soak.json, \`npm run soak\`)`, ``, "```json", JSON.stringify({ ...soak, memory: { ...(soak.memory as object), samples: undefined } }, null, 2), "```"] : []),
 ].join("\n");
 writeFileSync(new URL("./results/latest.md", import.meta.url), md);
