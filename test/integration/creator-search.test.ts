@@ -91,7 +91,7 @@ describe("creator search", () => {
     expect(all.rows).toHaveLength(20);
     const one = await creators.find("Brand Luna 3500");
     expect(one.rows.map((r) => r.brandName)).toEqual(["Brand Luna 3500"]);
-    expect(await resolveCreatorRef(app.db, "brand luna 3500")).toMatchObject({ kind: "one", creator: { brandName: "Brand Luna 3500" } });
+    expect(await resolveCreatorRef(app.pool, "brand luna 3500")).toMatchObject({ kind: "one", creator: { brandName: "Brand Luna 3500" } });
   });
 
   it("a creator Django inserts with plain SQL is found by find and show at once", async () => {
@@ -105,7 +105,7 @@ describe("creator search", () => {
     );
     const creators = services(app);
     expect((await creators.find("zephyr_brews")).rows.map((r) => r.id)).toEqual([rows[0]!.id]);
-    expect(await resolveCreatorRef(app.db, "Zephyr Kombucha")).toMatchObject({ kind: "one", creator: { id: rows[0]!.id } });
+    expect(await resolveCreatorRef(app.pool, "Zephyr Kombucha")).toMatchObject({ kind: "one", creator: { id: rows[0]!.id } });
   });
 
   it("find: LIKE's wildcards and escape in the text match themselves", async () => {

@@ -208,7 +208,7 @@ export function createCreatorService({ db, pool, health, now, today }: Deps) {
     },
 
     /** `<creator>`: exact match first, then a unique partial match (see creator-lookup.ts). */
-    resolve: (ref: string) => resolveCreatorRef(db, ref),
+    resolve: (ref: string) => resolveCreatorRef(pool, ref),
 
     async get(id: string) {
       return db.creator.findUnique({ where: { id } });
