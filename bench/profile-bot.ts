@@ -17,11 +17,14 @@ const bdb = await createBenchDb("wl_bench_prof");
 await seedCreators(bdb.url, 10_000, 10);
 const db = createDb(bdb.url);
 await createHealthService({ db, tz: "UTC" }).recomputeAll(SYSTEM_ACTOR, dateInTz(new Date(), "UTC"));
+const brands = (await db.creator.findMany({ select: { brandName: true }, take: 500 })).map((c) => c.brandName);
 await db.$disconnect();
 const fake = await new FastFakeSlack().start();
 const dir = mkdtempSync(path.join(tmpdir(), "wl-prof-"));
 const bot = await startBotProcess(botEnv(fake.url, bdb.url), ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
-const text = () => (what === "find" ? `find Brand ${Math.floor(Math.random() * 900)}` : what === "list" ? "list" : `show Brand ${1 + Math.floor(Math.random() * 9000)}`);
+const brand = () => brands[Math.floor(Math.random() * brands.length)]!;
+// find: the first two words of a brand (a handful of matches); show: a whole brand (exactly one).
+const text = () => (what === "find" ? `find ${brand().split(" ").slice(0, 2).join(" ")}` : what === "list" ? "list" : `show ${brand()}`);
 let left = 600;
 const t0 = performance.now();
 await Promise.all(Array.from({ length: 10 }, async () => {
