@@ -6,8 +6,8 @@ type SlackMetrics = Pick<BotMetrics, "slackRetry" | "slackRateLimited">;
 /** The bot's own client and Bolt's share one retry policy: a few quick retries, never minutes. */
 const RETRY_POLICY = { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 5_000 };
 
-/** The web-api client's own wording for a 429 it waits out (WebClient.makeRequest). */
-const RATE_LIMIT_RETRY = /^A rate limit was exceeded/;
+/** The web-api client's own wording for a 429 it waits out (WebClient.makeRequest), inside the request error that wraps it. */
+const RATE_LIMIT_RETRY = /A rate limit was exceeded/;
 
 /**
  * Options for every WebClient the bot builds: its API URL, the retry policy, and a count of each

@@ -88,4 +88,19 @@ describe("GET /metrics", () => {
     expect(moved("wl_slack_requests_total", { surface: "action", route: "reveal_approve" })).toBe(1);
     expect(moved("wl_slack_requests_total", { surface: "action", route: "reveal_once" })).toBe(1);
   });
+
+  it("counts the Slack client's rate-limited retries", async () => {
+    const before = await metrics();
+    // Slack answers 429 once (retry at once), then as usual.
+    let limited = false;
+    h.slack.on("chat.postMessage", () => (limited ? undefined : ((limited = true), { status: 429, headers: { "retry-after": "0" }, body: { ok: false, error: "ratelimited" } })));
+    try {
+      await h.bot.deps.client.chat.postMessage({ channel: "C0CHAN", text: "metered" });
+    } finally {
+      h.slack.on("chat.postMessage", () => undefined);
+    }
+    const after = await metrics();
+    expect(valueOf(after, "wl_slack_api_rate_limited_total") - valueOf(before, "wl_slack_api_rate_limited_total")).toBe(1);
+    expect(valueOf(after, "wl_slack_api_retries_total", { reason: "rate_limited" }) - valueOf(before, "wl_slack_api_retries_total", { reason: "rate_limited" })).toBe(1);
+  });
 });
