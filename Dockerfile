@@ -38,8 +38,8 @@ COPY scripts/setup.mjs ./scripts/setup.mjs
 # Code and packages stay root-owned and read-only to the process.
 USER node
 EXPOSE 3000
-# Liveness on /healthz (HTTP mode), with node since the slim image has no curl. /healthz
+# Liveness on /healthz (PORT; in Socket Mode the ops server's OPS_PORT), with node since the slim image has no curl. /healthz
 # answers 503 within about a second when the database does not answer.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + ((process.env.SLACK_APP_TOKEN && process.env.OPS_PORT) || process.env.PORT || 3000) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "dist/main.js"]

@@ -5,7 +5,8 @@ import { DEV_AUDIT_ANCHOR_KEY, type Config } from "./config.js";
 import { createDatabase, pingDb, TOOL_STATEMENT_TIMEOUT_MS, type Db, type Pool } from "./db.js";
 import { listenForChanges } from "./db-notify.js";
 import type { Logger } from "./logger.js";
-import { createSlackApp, ensureSlash } from "./slack/app.js";
+import { createSlackApp } from "./slack/app.js";
+import { meterRateLimits, slackClientOptions } from "./slack/web-client.js";
 import { Router } from "./slack/router.js";
 import { installPipeline } from "./slack/pipeline.js";
 import { ackFirst, eventDedupe, resolveActor } from "./slack/middleware.js";
@@ -29,9 +30,17 @@ import { createLifecycle, type StopOptions } from "./lifecycle.js";
 import { cancelJob, createJobStore, enqueueJob } from "./jobs/jobs-service.js";
 import { createJobWorker, type JobWorker, type WorkerOptions } from "./jobs/job-worker.js";
 import type { JobQueue } from "./jobs/job-types.js";
+import { createMetrics, type BotMetrics } from "./metrics/metrics.js";
+import { requestLabels } from "./metrics/request-labels.js";
+import { observeAuditRows } from "./audit/audit-service.js";
+import { opsRoutes } from "./ops/ops-routes.js";
+import { startOpsServer, type OpsServer } from "./ops/ops-server.js";
 
 export type RunningBot = {
   port: number;
+  /** Where /healthz, /readyz and /metrics answer: `port` in HTTP mode, the ops server's in Socket Mode. */
+  opsPort: number;
+  metrics: BotMetrics;
   db: Db;
   pool: Pool;
   router: Router;
@@ -43,8 +52,7 @@ export type RunningBot = {
   stop(opts?: StopOptions): Promise<void>;
 };
 
-/** How long GET /healthz waits for the database before answering 503. */
-export const HEALTHZ_DEADLINE_MS = 1_000;
+export { HEALTHZ_DEADLINE_MS } from "./ops/ops-routes.js";
 /** Connections the job worker may hold: background work never takes the request pool's. */
 const JOB_POOL_MAX = 4;
 /** Finished jobs are kept this long for inspection. */
@@ -70,6 +78,8 @@ export async function startBot(
     jobs?: WorkerOptions & { start?: boolean };
   } = {},
 ): Promise<RunningBot> {
+  // One Registry per bot: everything below that counts something is handed this.
+  const metrics = createMetrics();
   const { db, pool } = createDatabase(config.databaseUrl, { max: config.databasePoolMax });
   if (!(await pingDb(db))) {
     await db.$disconnect();
@@ -89,10 +99,7 @@ export async function startBot(
     logger.warn("AUDIT_ANCHOR_KEY is unset: audit checkpoints are signed with the PUBLIC development key (DEV_AUDIT_ANCHOR_KEY in src/config.ts); they prove nothing. Production requires a real key.");
   }
 
-  const client = new WebClient(config.slack.botToken, {
-    ...(config.slack.apiUrl ? { slackApiUrl: ensureSlash(config.slack.apiUrl) } : {}),
-    retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 5_000 },
-  });
+  const client = meterRateLimits(new WebClient(config.slack.botToken, slackClientOptions(config.slack.apiUrl, metrics)), metrics);
   let bot: { botId: string; botUserId: string };
   try {
     const auth = await client.auth.test();
@@ -106,6 +113,9 @@ export async function startBot(
   // One per process: the owner of its job claims, and the origin of the jobs it enqueues.
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`.slice(-100);
   const jobsDb = createDatabase(config.databaseUrl, { max: JOB_POOL_MAX, statementTimeoutMs: TOOL_STATEMENT_TIMEOUT_MS });
+  metrics.observePool("requests", pool);
+  metrics.observePool("jobs", jobsDb.pool);
+  for (const d of [db, jobsDb.db]) observeAuditRows(d, (rows) => metrics.auditRows("audited", rows));
   const jobs: JobQueue = Object.freeze({ enqueue: (tx, spec) => enqueueJob(tx, spec, owner), cancel: cancelJob });
 
   const directory = createSlackDirectory(client);
@@ -131,6 +141,7 @@ export async function startBot(
     clock: opts.clock ?? { now: () => new Date() },
     jobs,
     lifecycle,
+    metrics,
   });
   const services = createServices(deps);
   // Jobs run over the worker's pool (and long statements may take longer there); everything
@@ -142,33 +153,21 @@ export async function startBot(
     ...featureSchedules(jobDeps, jobServices),
     { name: "jobs-prune", cron: "17 3 * * *", tz: "UTC", run: async () => void (await store.prune(JOB_RETENTION_DAYS)) },
   ];
-  const worker = createJobWorker({ store, handlers: [...featureJobs(jobDeps, jobServices), scheduleJobHandler(schedules)], owner, logger, ...opts.jobs });
+  const worker = createJobWorker({ store, handlers: [...featureJobs(jobDeps, jobServices), scheduleJobHandler(schedules)], owner, logger, metrics, ...opts.jobs });
 
   const router = new Router();
   registerFeatures(router, deps, services);
 
-  const audit = createAuditBatcher({ pool, logger });
+  const audit = createAuditBatcher({ pool, logger, metrics });
   const refusals = createRefusalRecorder({ audit, logger, now: () => deps.clock.now().getTime() });
+  const ops = opsRoutes({ ping: (ms) => pingDb(db, ms), lifecycle, metrics, metricsToken: config.ops.metricsToken });
   const { app, receiver } = createSlackApp({
     config,
     logger,
+    metrics,
+    labelsOf: (body) => requestLabels(body, router),
     bot,
-    routes: {
-      "GET /healthz": async (_req, res) => {
-        // Its own deadline: a hung database must read as unhealthy to a load balancer or
-        // orchestrator, whose probes give up after a few seconds, not as a hang.
-        const ok = await pingDb(db, HEALTHZ_DEADLINE_MS);
-        res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
-        res.end(JSON.stringify({ ok }));
-      },
-      // Liveness stays /healthz; readiness turns 503 the moment a stop begins, so the load
-      // balancer sends new requests to the other replicas while this one drains.
-      "GET /readyz": async (_req, res) => {
-        const ready = lifecycle.ready && (await pingDb(db));
-        res.writeHead(ready ? 200 : 503, { "content-type": "application/json" });
-        res.end(JSON.stringify({ ok: ready, stopping: !lifecycle.ready }));
-      },
-    },
+    routes: ops,
     extraRoutes: opts.extraRoutes,
   });
   // Middleware order matters: a stop waits for every request; ack before anything slow; then
@@ -179,7 +178,7 @@ export async function startBot(
   app.use(ackFirst);
   app.use(eventDedupe(pool, logger));
   app.use(resolveActor(actors, logger));
-  installPipeline(app, { router, logger, audit, refusals });
+  installPipeline(app, { router, logger, audit, refusals, metrics });
   app.error(async (e) => {
     logger.error({ err: e }, "unhandled Bolt error");
   });
@@ -196,21 +195,25 @@ export async function startBot(
   });
 
   let port = 0;
+  let opsServer: OpsServer | null = null;
   try {
     if (receiver instanceof SlackHttpReceiver) {
       await receiver.start(config.port, opts.host);
       port = receiver.port;
     } else {
+      // Socket Mode listens on no port of its own: the probes and the scrape get one here.
+      opsServer = await startOpsServer({ routes: ops, port: config.ops.port, host: opts.host, logger });
       await app.start();
     }
   } catch (e) {
+    await opsServer?.stop();
     // A port already taken: nothing else may keep this process alive.
     cron?.stop();
     await Promise.all([db.$disconnect(), jobsDb.db.$disconnect()]);
     throw e;
   }
   if (opts.jobs?.start !== false) worker.start();
-  logger.info({ port, mode: receiver instanceof SlackHttpReceiver ? "http" : "socket", botUserId: bot.botUserId }, "Wavelaunch bot started");
+  logger.info({ port, opsPort: opsServer?.port ?? port, mode: receiver instanceof SlackHttpReceiver ? "http" : "socket", botUserId: bot.botUserId }, "Wavelaunch bot started");
 
   lifecycle.onDrain("intake", "cron", () => cron?.stop());
   lifecycle.onDrain("requests", "slack receiver", async () => {
@@ -233,9 +236,15 @@ export async function startBot(
     await actorFeed.stop();
     await Promise.all([db.$disconnect(), jobsDb.db.$disconnect()]);
   });
+  // Last: liveness and the final scrape answer for the whole stop.
+  lifecycle.onDrain("close", "ops server", async () => {
+    await opsServer?.stop();
+  });
 
   return {
     port,
+    opsPort: opsServer?.port ?? port,
+    metrics,
     db,
     pool,
     router,

@@ -133,6 +133,11 @@ const schema = z
     HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1_000),
     // Must stay under the orchestrator's own limit (Kubernetes: terminationGracePeriodSeconds, 30).
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(25),
+    // Socket Mode has no Slack receiver listening: /healthz, /readyz and /metrics get their own
+    // server on this port (default PORT). In HTTP mode they are served on PORT with Slack's.
+    OPS_PORT: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).optional()),
+    // When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`.
+    METRICS_TOKEN: optionalString,
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   });
 
@@ -161,6 +166,8 @@ export type Config = Readonly<{
   http: Readonly<{ requestTimeoutMs: number; headersTimeoutMs: number; maxConnections: number }>;
   /** SIGTERM to exit: stop taking requests, finish or hand back work, close. */
   shutdownGraceSeconds: number;
+  /** /healthz, /readyz, /metrics: the ops server's port in Socket Mode, and the token /metrics wants. */
+  ops: Readonly<{ port: number; metricsToken: string | undefined }>;
   logLevel: string;
   /**
    * True when no Slack variable is set outside production: the bot then runs against the local
@@ -224,6 +231,7 @@ export function loadConfig(input: Record<string, string | undefined> = process.e
     port: e.PORT,
     http: { requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, maxConnections: e.HTTP_MAX_CONNECTIONS },
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+    ops: { port: e.OPS_PORT ?? e.PORT, metricsToken: e.METRICS_TOKEN },
     logLevel: e.LOG_LEVEL,
     sandbox,
   });

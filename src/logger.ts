@@ -15,6 +15,7 @@ export const REDACT_PATHS = [
   "encryptionKeys", "*.encryptionKeys",
   "anchorKeys", "*.anchorKeys", "*.*.anchorKeys",
   "response_url", "*.response_url",
+  "metricsToken", "*.metricsToken", "*.*.metricsToken",
 ];
 
 export function createLogger(opts: { level: string; name?: string }, destination?: DestinationStream): Logger {

@@ -1,6 +1,7 @@
 import type { Pool } from "../db.js";
 import type { Actor } from "../identity/actor.js";
 import type { Logger } from "../logger.js";
+import type { BotMetrics } from "../metrics/metrics.js";
 import { AUDIT_INSERT_SQL, auditRowsJson } from "./audit-service.js";
 import type { AuditEntry } from "./audit-fns.js";
 
@@ -20,13 +21,14 @@ type Pending = { actor: Actor; entry: AuditEntry; done: (e?: unknown) => void };
  * next one. A lone row goes at once (no batching delay at low load). If a batch fails, its
  * rows are retried one by one, so one bad row costs only itself.
  */
-export function createAuditBatcher(deps: { pool: Pool; logger: Logger; maxBatch?: number }): AuditBatcher {
+export function createAuditBatcher(deps: { pool: Pool; logger: Logger; metrics: Pick<BotMetrics, "auditRows">; maxBatch?: number }): AuditBatcher {
   const maxBatch = deps.maxBatch ?? 500;
   let queue: Pending[] = [];
   let inFlight: Promise<void> | null = null;
 
   const insert = async (rows: readonly Pending[]) => {
     await deps.pool.query({ name: "wl_audit_batch", text: AUDIT_INSERT_SQL, values: [auditRowsJson(rows)] });
+    deps.metrics.auditRows("batch", rows.length);
   };
 
   async function flushLoop(): Promise<void> {

@@ -44,13 +44,30 @@ export async function writeAudit(tx: DbOrTx, actor: Actor, entries: AuditEntry |
   const list = Array.isArray(entries) ? entries : [entries as AuditEntry];
   if (list.length === 0) return;
   await tx.$executeRawUnsafe(AUDIT_INSERT_SQL, auditRowsJson(list.map((entry) => ({ actor, entry }))));
-  // Outside a transaction the row has committed already; inside one, audited() reports it at commit.
-  if ("$transaction" in tx) markCommitted(actor);
-  else wroteIn.add(tx);
+  // Inside audited()'s transaction the rows count once it commits; anywhere else (the client
+  // itself, or a transaction audited() did not open) they are treated as written now. Prisma's
+  // transaction client answers `"$transaction" in tx` like the client does, so the open
+  // transactions are known by identity instead.
+  const open = wroteIn.get(tx);
+  if (open !== undefined) wroteIn.set(tx, open + list.length);
+  else {
+    markCommitted(actor);
+    rowObservers.get(tx)?.(list.length);
+  }
 }
 
-/** Transactions that wrote audit rows (by any path), so `audited()` knows its commit recorded something. */
-const wroteIn = new WeakSet<DbOrTx>();
+/** audited()'s open transactions and the audit rows each wrote (by any path), reported at commit. */
+const wroteIn = new WeakMap<DbOrTx, number>();
+
+/**
+ * Who counts committed audit rows per client (the metrics of the bot that built it). Keyed by
+ * the client, so two bots in one process count their own; a client nobody observes counts nothing.
+ */
+const rowObservers = new WeakMap<DbOrTx, (rows: number) => void>();
+
+export function observeAuditRows(db: Db, onCommitted: (rows: number) => void): void {
+  rowObservers.set(db, onCommitted);
+}
 
 /** jsonb refuses NUL and lone surrogates; an audit row must never fail over what a user typed. */
 function pgSafe(_key: string, v: unknown): unknown {
@@ -88,16 +105,20 @@ export async function audited<T>(
   work: (tx: Tx) => Promise<{ result: T; audit: AuditEntry | readonly AuditEntry[] }>,
   opts: { timeoutMs?: number; maxWaitMs?: number } = {},
 ): Promise<T> {
-  let wrote = false;
+  let wrote = 0;
   const result = await db.$transaction(
     async (tx) => {
+      wroteIn.set(tx, 0);
       const { result, audit } = await work(tx);
       await writeAudit(tx, actor, audit);
-      wrote = wroteIn.has(tx);
+      wrote = wroteIn.get(tx) ?? 0;
       return result;
     },
     { timeout: opts.timeoutMs ?? 10_000, maxWait: opts.maxWaitMs ?? 5_000 },
   );
-  if (wrote) markCommitted(actor);
+  if (wrote > 0) {
+    markCommitted(actor);
+    rowObservers.get(db)?.(wrote);
+  }
   return result;
 }

@@ -8,6 +8,7 @@ import type { HealthService } from "./health/health-service.js";
 import type { MultiFernet } from "../crypto/fernet.js";
 import type { JobQueue } from "../jobs/job-types.js";
 import type { Lifecycle } from "../lifecycle.js";
+import type { BotMetrics } from "../metrics/metrics.js";
 import { dateInTz } from "../lib/dates.js";
 
 /** What the composition root hands every feature's register(). */
@@ -28,6 +29,8 @@ export type FeatureDeps = Readonly<{
   jobs: JobQueue;
   /** Joins the stop sequence (flush a buffer, finish a step) within the grace period. */
   lifecycle: Pick<Lifecycle, "onDrain">;
+  /** This bot's Prometheus metrics (one Registry per bot). */
+  metrics: BotMetrics;
 }>;
 
 export type Clock = { now(): Date };

@@ -1,4 +1,5 @@
 import type { Logger } from "../logger.js";
+import type { BotMetrics, JobOutcome } from "../metrics/metrics.js";
 import { JOB_DEFAULTS, safeError } from "./jobs-fns.js";
 import type { JobStore } from "./jobs-service.js";
 import { JOB_LOST, JOB_STOPPING, PermanentJobError, type ClaimedJob, type JobHandler } from "./job-types.js";
@@ -18,7 +19,9 @@ type Running = { job: ClaimedJob; handler: JobHandler; abort: AbortController; d
  * claim it holds, and on stop hands back what it cannot finish so another replica takes it at
  * once. A claim it loses (its heartbeat was late and another replica took over) is aborted.
  */
-export function createJobWorker(deps: { store: JobStore; handlers: readonly JobHandler[]; owner: string; logger: Logger } & WorkerOptions) {
+export function createJobWorker(
+  deps: { store: JobStore; handlers: readonly JobHandler[]; owner: string; logger: Logger; metrics: Pick<BotMetrics, "jobRun"> } & WorkerOptions,
+) {
   const { store, owner } = deps;
   const pollMs = deps.pollMs ?? JOB_DEFAULTS.pollMs;
   const heartbeatMs = deps.heartbeatMs ?? JOB_DEFAULTS.heartbeatMs;
@@ -39,7 +42,11 @@ export function createJobWorker(deps: { store: JobStore; handlers: readonly JobH
   /** One pass: dead-letter stale last attempts, then claim what fits and start it. */
   async function pass(only?: ReadonlySet<string>): Promise<number> {
     const wanted = deps.handlers.filter((h) => !only || only.has(h.kind));
-    for (const dead of await store.reapStale(wanted.map((h) => h.kind), staleAfterMs)) await deadLettered(dead, "its owner stopped heartbeating during the last attempt");
+    for (const dead of await store.reapStale(wanted.map((h) => h.kind), staleAfterMs)) {
+      // The attempt ran on a replica that died: counted here, where its end is known.
+      deps.metrics.jobRun(dead.kind, "dead", null);
+      await deadLettered(dead, "its owner stopped heartbeating during the last attempt");
+    }
     const claimed = await store.claim(owner, wanted.map((h) => ({ kind: h.kind, limit: slotsFor(h) })), staleAfterMs);
     for (const job of claimed) launch(job);
     return claimed.length;
@@ -71,12 +78,18 @@ export function createJobWorker(deps: { store: JobStore; handlers: readonly JobH
     const abort = new AbortController();
     const jlog = log.child({ job: job.id, kind: job.kind, attempt: job.attempts });
     const ctx = { signal: abort.signal, logger: jlog, checkpoint: (p: unknown) => store.checkpoint(job, p) };
+    const started = performance.now();
+    const counted = (outcome: JobOutcome) => deps.metrics.jobRun(job.kind, outcome, (performance.now() - started) / 1000);
     const done = (async () => {
       try {
         await handler.run(job, ctx);
-        if (!(await store.complete(job))) jlog.warn("job finished after its claim was taken over");
+        if (await store.complete(job)) counted("completed");
+        else {
+          counted("lost");
+          jlog.warn("job finished after its claim was taken over");
+        }
       } catch (e) {
-        await settleFailure(job, handler, abort.signal, e, jlog);
+        counted(await settleFailure(job, handler, abort.signal, e, jlog));
       }
     })()
       .catch((e: unknown) => jlog.error({ error: safeError(e) }, "could not record a job's outcome; its claim will go stale and be retried"))
@@ -87,21 +100,24 @@ export function createJobWorker(deps: { store: JobStore; handlers: readonly JobH
     running.set(job.lease, { job, handler, abort, done });
   }
 
-  async function settleFailure(job: ClaimedJob, handler: JobHandler, signal: AbortSignal, e: unknown, jlog: Logger): Promise<void> {
-    if (signal.aborted && signal.reason === JOB_LOST) return; // another replica holds it now
+  /** Records a failed attempt; says what became of the job, for the metrics. */
+  async function settleFailure(job: ClaimedJob, handler: JobHandler, signal: AbortSignal, e: unknown, jlog: Logger): Promise<JobOutcome> {
+    if (signal.aborted && signal.reason === JOB_LOST) return "lost"; // another replica holds it now
     if (signal.aborted && signal.reason === JOB_STOPPING) {
       // Not a failure: this replica is going away. Due at once for whoever is still up.
-      if (await store.handBack(job)) jlog.info("job handed back at shutdown");
-      return;
+      if (!(await store.handBack(job))) return "lost";
+      jlog.info("job handed back at shutdown");
+      return "handed_back";
     }
     const permanent = e instanceof PermanentJobError;
     const decision = await store.fail(job, e, { permanent, policy: handler.backoff });
-    if (!decision) return;
+    if (!decision) return "lost";
     if (decision.action === "retry") {
       jlog.warn({ error: safeError(e), retryAt: decision.runAt.toISOString() }, "job failed; will retry");
-    } else {
-      await deadLettered(job, `${safeError(e)} (${decision.reason})`);
+      return "retry";
     }
+    await deadLettered(job, `${safeError(e)} (${decision.reason})`);
+    return "dead";
   }
 
   async function deadLettered(job: ClaimedJob, error: string): Promise<void> {

@@ -1,26 +1,35 @@
-import { App, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from "@slack/bolt";
+import { App, SocketModeReceiver } from "@slack/bolt";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
+import type { BotMetrics, RequestLabels } from "../metrics/metrics.js";
+import { meteredReceiver } from "../metrics/metered-receiver.js";
+import { toBoltLogger } from "./bolt-logger.js";
 import { SlackHttpReceiver, type ExtraRoute } from "./http-receiver.js";
+import { meterRateLimits, slackClientOptions } from "./web-client.js";
 
 export type SlackAppParts = { app: App; receiver: SlackHttpReceiver | SocketModeReceiver };
 
 /**
  * Bolt with our receiver. botId/botUserId come from one auth.test at start-up, so Bolt never
- * calls auth.test per request.
+ * calls auth.test per request. Every request is timed and counted (metered-receiver.ts).
  */
 export function createSlackApp(opts: {
   config: Config;
   logger: Logger;
+  metrics: BotMetrics;
+  /** The bounded labels of a request (request-labels.ts over the route table). */
+  labelsOf: (body: Record<string, unknown>) => RequestLabels;
   bot: { botId: string; botUserId: string };
   routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>;
   extraRoutes?: ExtraRoute[];
 }): SlackAppParts {
-  const { config, logger } = opts;
+  const { config, logger, metrics } = opts;
   const boltLogger = toBoltLogger(logger.child({ component: "bolt" }));
+  const clientOptions = slackClientOptions(config.slack.apiUrl, metrics);
   const receiver = config.slack.appToken
-    ? new SocketModeReceiver({ appToken: config.slack.appToken, logger: boltLogger, customRoutes: [] })
+    ? // apps.connections.open goes to SLACK_API_URL too (staging, tests).
+      new SocketModeReceiver({ appToken: config.slack.appToken, logger: boltLogger, customRoutes: [], installerOptions: { clientOptions } })
     : new SlackHttpReceiver({
         signingSecret: config.slack.signingSecret!,
         logger,
@@ -30,35 +39,13 @@ export function createSlackApp(opts: {
       });
   const app = new App({
     token: config.slack.botToken,
-    receiver,
+    receiver: meteredReceiver(receiver, { metrics, labelsOf: opts.labelsOf }),
     botId: opts.bot.botId,
     botUserId: opts.bot.botUserId,
     tokenVerificationEnabled: false,
     logger: boltLogger,
-    clientOptions: {
-      ...(config.slack.apiUrl ? { slackApiUrl: ensureSlash(config.slack.apiUrl) } : {}),
-      retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 5_000 },
-      rejectRateLimitedCalls: false,
-    },
+    clientOptions: { ...clientOptions, rejectRateLimitedCalls: false },
   });
+  meterRateLimits(app.client, metrics);
   return { app, receiver };
-}
-
-export function ensureSlash(url: string): string {
-  return url.endsWith("/") ? url : `${url}/`;
-}
-
-function toBoltLogger(log: Logger): BoltLogger {
-  let level = LogLevel.INFO;
-  return {
-    debug: (...m: unknown[]) => log.debug(m.map(String).join(" ")),
-    info: (...m: unknown[]) => log.info(m.map(String).join(" ")),
-    warn: (...m: unknown[]) => log.warn(m.map(String).join(" ")),
-    error: (...m: unknown[]) => log.error(m.map(String).join(" ")),
-    setLevel: (l: LogLevel) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => undefined,
-  };
 }

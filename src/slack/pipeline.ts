@@ -15,6 +15,7 @@ import { randomBytes } from "node:crypto";
 import type { Actor } from "../identity/actor.js";
 import { hasRole, type Role } from "../identity/roles.js";
 import type { Logger } from "../logger.js";
+import type { BotMetrics } from "../metrics/metrics.js";
 import { AppError, ErrorCode, isAppError } from "../errors.js";
 import { watchCommits } from "../audit/audit-service.js";
 import type { AuditBatcher } from "../audit/audit-batcher.js";
@@ -32,7 +33,13 @@ import { parseMeta, type ActionCtx, type Answer, type Base, type CommandCtx, typ
 // row has committed, so a handler cannot forget it and a deploy cannot lose it. Refusals of
 // every kind (role, unknown ids, forged values, invalid forms) are recorded here, once.
 
-export type PipelineDeps = { router: Router; logger: Logger; audit: Pick<AuditBatcher, "record">; refusals: Pick<RefusalRecorder, "record"> };
+export type PipelineDeps = {
+  router: Router;
+  logger: Logger;
+  audit: Pick<AuditBatcher, "record">;
+  refusals: Pick<RefusalRecorder, "record">;
+  metrics: Pick<BotMetrics, "refusal">;
+};
 
 type Spec<C> = {
   label: string;
@@ -260,6 +267,7 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
       return;
     }
     if (!hasRole(actor.role, spec.minRole)) {
+      deps.metrics.refusal(actor.role === null ? "no_role" : "role");
       const text = actor.role === null ? NO_ACCESS : `*${esc(spec.label)}* needs the *${spec.minRole}* role; you are *${actor.role}*. Ask an admin if you need it.`;
       await deps.refusals.record(actor, spec.label, `needs ${spec.minRole}, has ${actor.role ?? "no role"}`, spec.target).catch((e: unknown) => deps.logger.warn({ err: e }, "could not audit a refusal"));
       await (spec.refuse ? spec.refuse(ctx, text) : ctx.reply(text)).catch((e: unknown) => deps.logger.warn({ err: e }, "could not send a refusal"));
@@ -277,6 +285,7 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
         const fields = e.fieldErrors ? ` (fields: ${Object.keys(e.fieldErrors).join(", ")})` : "";
         // The internal reason where there is one ("needs admin, has manager"), else what the user was told.
         const why = e.message !== e.userMessage ? e.message : e.userMessage;
+        deps.metrics.refusal(e.code);
         // Recorded before the answer, like every other row: inline form errors are the answer
         // too. A request whose service already audited what happened (a reveal that failed
         // closed, a delivery Slack did not confirm) has its record: no second row.

@@ -54,6 +54,7 @@ function replica(opts: { staleAfterMs?: number; backoffMs?: number } = {}): Feat
     handlers: digestJobs(deps, { backoff: { baseMs: opts.backoffMs ?? 100, factor: 1, maxMs: opts.backoffMs ?? 100 } }),
     owner: `replica-${workers.length}`,
     logger: h.logs.logger,
+    metrics: deps.metrics,
     pollMs: 50,
     heartbeatMs: 200,
     staleAfterMs: opts.staleAfterMs ?? 1_500,
@@ -164,7 +165,7 @@ describe("exactly once", () => {
   it("a replica that died mid-digest is taken over within seconds (not a 10-minute stale window); recorded parts are not posted again", async () => {
     await seedCreators(db, "RED", 60);
     // Plan today's digest (one replica), but leave the deliveries to the crash below.
-    const planner = createJobWorker({ store: createJobStore(db), handlers: digestJobs(h.bot.deps).filter((x) => x.kind === DIGEST_PLAN_JOB), owner: "planner", logger: h.logs.logger, pollMs: 50 });
+    const planner = createJobWorker({ store: createJobStore(db), handlers: digestJobs(h.bot.deps).filter((x) => x.kind === DIGEST_PLAN_JOB), owner: "planner", logger: h.logs.logger, metrics: h.bot.metrics, pollMs: 50 });
     planner.start();
     workers.push(planner);
     await fireDigest(h.bot.deps, new Date()).catch(() => undefined);

@@ -7,6 +7,7 @@ import { scheduleJobHandler, startSchedules } from "../../src/schedules.js";
 import type { Schedule } from "../../src/features/types.js";
 import { createJobWorker, type JobWorker } from "../../src/jobs/job-worker.js";
 import { JOB_STOPPING, PermanentJobError, type JobHandler } from "../../src/jobs/job-types.js";
+import { createMetrics } from "../../src/metrics/metrics.js";
 
 // The queue against real Postgres: several "replicas" are workers with their own connection
 // pools on one database, as separate processes would be.
@@ -40,8 +41,10 @@ async function until(fn: () => Promise<boolean>, timeoutMs = 10_000): Promise<nu
   return Date.now() - started;
 }
 
+const metrics = createMetrics();
+
 function worker(db: Db, owner: string, handlers: JobHandler[], o: { staleAfterMs?: number; heartbeatMs?: number } = {}): JobWorker {
-  const w = createJobWorker({ store: createJobStore(db), handlers, owner, logger: logs.logger, pollMs: 50, heartbeatMs: o.heartbeatMs ?? 200, staleAfterMs: o.staleAfterMs ?? 1_500 });
+  const w = createJobWorker({ store: createJobStore(db), handlers, owner, logger: logs.logger, metrics, pollMs: 50, heartbeatMs: o.heartbeatMs ?? 200, staleAfterMs: o.staleAfterMs ?? 1_500 });
   workers.push(w);
   return w;
 }

@@ -35,7 +35,7 @@ function useCase(deps: FeatureDeps, ttlSeconds: number) {
   const reveal = createRevealService({ db: deps.db, approvalTtlMinutes: 15 });
   const notify = createRevealNotifier({ client: deps.client, logger: deps.logger, identity: deps.identity, reveal, approvalsChannel: undefined, revealTtlSeconds: ttlSeconds });
   const deletions = revealDeletions({ db: deps.db, jobs: deps.jobs, fernet: deps.fernet, ttlSeconds });
-  return createRevealOnce({ reveal, vault, notify, deletions, fernet: deps.fernet, logger: deps.logger, messageTtlSeconds: ttlSeconds, deliveryTimeoutMs: 400 });
+  return createRevealOnce({ reveal, vault, notify, deletions, fernet: deps.fernet, logger: deps.logger, metrics: deps.metrics, messageTtlSeconds: ttlSeconds, deliveryTimeoutMs: 400 });
 }
 
 async function grant(platform: string, password = h.bot.deps.fernet.encrypt(SECRET)) {

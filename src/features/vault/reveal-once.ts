@@ -2,6 +2,7 @@ import type { MultiFernet } from "../../crypto/fernet.js";
 import type { Tx } from "../../db.js";
 import type { Actor } from "../../identity/actor.js";
 import type { Logger } from "../../logger.js";
+import type { BotMetrics } from "../../metrics/metrics.js";
 import { AppError, ErrorCode, isAppError } from "../../errors.js";
 import { postToResponseUrl, ResponseUrlError, RESPONSE_URL_TIMEOUT_MS } from "../../slack/response-url.js";
 import { decryptSecrets } from "./secret-fields.js";
@@ -34,11 +35,12 @@ export function createRevealOnce(deps: {
   deletions: RevealDeletions;
   fernet: MultiFernet;
   logger: Logger;
+  metrics: Pick<BotMetrics, "revealOutcome">;
   messageTtlSeconds: number;
   /** How long Slack gets to take the reveal before its delivery counts as unconfirmed. */
   deliveryTimeoutMs?: number;
 }) {
-  const { reveal, vault, notify, deletions, fernet, logger } = deps;
+  const { reveal, vault, notify, deletions, fernet, logger, metrics } = deps;
   const ttl = deps.messageTtlSeconds;
   return async function revealOnce(actor: Actor, requestId: string, responseUrl: string): Promise<void> {
     let outcome;
@@ -49,7 +51,11 @@ export function createRevealOnce(deps: {
         onRevealed: (tx) => deletions.schedule(tx, requestId, responseUrl),
       });
     } catch (e) {
-      if (isAppError(e)) throw e;
+      if (isAppError(e)) {
+        metrics.revealOutcome("refused");
+        throw e;
+      }
+      metrics.revealOutcome("claim_failed");
       // The claim, its audit rows and its deletion job rolled back together: the grant is still unused.
       logger.error({ err: e, requestId }, "reveal claim failed; nothing was revealed and the grant is unused");
       throw new AppError(ErrorCode.Internal, {
@@ -59,6 +65,7 @@ export function createRevealOnce(deps: {
     }
     const { view } = outcome;
     if (outcome.kind === "undecryptable") {
+      metrics.revealOutcome("undecryptable");
       logger.error({ requestId, credentialId: view.credentialId, fields: outcome.failed }, "credential token opens with no configured key; reveal failed closed");
       throw new AppError(ErrorCode.Internal, { message: "undecryptable credential token", userMessage: decryptFailedText() });
     }
@@ -75,12 +82,14 @@ export function createRevealOnce(deps: {
       if (e instanceof ResponseUrlError && e.status < 500) {
         // A definite refusal: Slack did not show it, so there is nothing to delete.
         logger.warn({ requestId, status: e.status }, "Slack refused the revealed message");
+        metrics.revealOutcome("slack_refused");
         await deletions.cancel(requestId).catch((err: unknown) => logger.warn({ err, requestId }, "could not cancel the reveal's deletion; it will find nothing to delete"));
         await vault.auditView(actor, target, `reveal claimed but Slack refused the message (HTTP ${e.status}); nothing was shown`);
         throw new AppError(ErrorCode.Upstream, { message: "reveal delivery refused", userMessage: "Slack didn't accept the message, so nothing was shown. Please request a new reveal." });
       }
       // A timeout, a 5xx or a dropped connection: Slack may well have shown it. The deletion
       // stored with the claim stays scheduled.
+      metrics.revealOutcome("unconfirmed");
       logger.warn({ requestId, error: e instanceof ResponseUrlError ? e.message : (e as Error).name }, "Slack did not confirm the revealed message; its deletion stays scheduled");
       await vault.auditView(actor, target, `reveal delivery unconfirmed (${e instanceof ResponseUrlError ? `HTTP ${e.status}` : "no answer in time"}): the secret may have been shown; its deletion stays scheduled`);
       await notify.refresh(view);
@@ -89,6 +98,7 @@ export function createRevealOnce(deps: {
         userMessage: `Slack didn't confirm it showed the secret. If you can see it, it is deleted in ${ttl} seconds as usual; if you can't, request a new reveal.`,
       });
     }
+    metrics.revealOutcome("shown");
     await notify.refresh(view);
   };
 }
