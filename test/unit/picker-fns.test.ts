@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanMessageText, cleanNote, messageRefOf, optionFor } from "../../src/features/picker/picker-fns.js";
+import { cleanMessageText, cleanNote, fromSlackText, messageRefOf, optionFor } from "../../src/features/picker/picker-fns.js";
 
 describe("optionFor", () => {
   const id = "6f1c2b9e-1d2a-4c3b-9a8d-7e6f5a4b3c2d";
@@ -50,5 +50,14 @@ describe("cleanMessageText and cleanNote", () => {
     [" call back ", "call back"],
   ])("note %j -> %j", (raw, want) => {
     expect(cleanNote(raw)).toBe(want);
+  });
+});
+
+describe("fromSlackText", () => {
+  it.each([
+    ["Slack's entities decode once", "a &lt;b&gt; &amp;amp; c", "a <b> &amp; c"],
+    ["a real mention stays as text to escape", "hi <!channel>", "hi <!channel>"],
+  ])("%s", (_name, raw, want) => {
+    expect(fromSlackText(raw)).toBe(want);
   });
 });

@@ -2,6 +2,7 @@ import type { KnownBlock, ModalView, PlainTextElement } from "@slack/types";
 import { PICKER } from "../../slack/ids.js";
 import { esc, truncate } from "../../slack/mrkdwn.js";
 import type { ReplyMessage } from "../../slack/router.js";
+import { fromSlackText } from "./picker-fns.js";
 import type { LoggedContact } from "./picker-types.js";
 
 const text = (t: string): PlainTextElement => ({ type: "plain_text", text: t });
@@ -35,7 +36,7 @@ export function findCreatorModal(): ModalView {
 
 /** "Log to creator": the message (user text, escaped), the picker and an optional note. */
 export function logToCreatorModal(messageText: string): ModalView {
-  const quoted = messageText ? esc(truncate(messageText, 600)).replace(/^/gm, "> ") : "_(a message with no text)_";
+  const quoted = messageText ? esc(truncate(fromSlackText(messageText), 600)).replace(/^/gm, "> ") : "_(a message with no text)_";
   return {
     type: "modal",
     callback_id: PICKER.logToCreator,

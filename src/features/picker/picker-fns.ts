@@ -49,3 +49,12 @@ export function cleanNote(raw: unknown): string | null {
   const t = cleanMessageText(raw, NOTE_MAX);
   return t === "" ? null : t;
 }
+
+/**
+ * Message text as Slack delivers it has `&`, `<` and `>` as entities already; decoded once, it
+ * can be escaped again for display without showing `&amp;lt;` (and a real `<!channel>` then
+ * shows as text instead of a mention).
+ */
+export function fromSlackText(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
