@@ -14,6 +14,7 @@ import { runSeedOps } from "./seed-ops.js";
 import { runDigestScale } from "./digest-scale.js";
 import { runHealthScale } from "./health-scale.js";
 import { KEY } from "./lib/slack-load.js";
+import { optionsTable, runOptionsLatency } from "./options-latency.js";
 import { createDb } from "../src/db.js";
 import { createHealthService } from "../src/features/health/health-service.js";
 import { createCreatorService } from "../src/features/creators/creator-service.js";
@@ -71,10 +72,13 @@ log(`3/3 scale: ${sizes.join(" / ")} creators…`);
 const healthScale = await runHealthScale(sizes);
 const digestScale = await runDigestScale(sizes);
 
+log("creator picker options: the bot vs a bare Bolt app…");
+const options = await runOptionsLatency({ sizes: sizes.filter((n) => n >= 10_000), requests: quick ? 50 : 200, concurrencies: quick ? [1] : [1, 10], log });
+
 const soakPath = new URL("./results/soak.json", import.meta.url);
 const soak = existsSync(soakPath) ? (JSON.parse(readFileSync(soakPath, "utf8")) as Record<string, unknown>) : null;
 
-const report = { machine: env, latency, seedOps, scale: { health: healthScale, digest: digestScale }, soak };
+const report = { machine: env, latency, seedOps, scale: { health: healthScale, digest: digestScale }, options, soak };
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
 writeFileSync(new URL("./results/latest.json", import.meta.url), JSON.stringify(report, null, 2));
 
@@ -104,6 +108,10 @@ const md = [
   `Digest build (~10% RED or YELLOW):`,
   ``,
   table(["active creators", "RED / YELLOW", "messages", "cold total ms", "warm total ms", "peak RSS MB"], digestScale.map((r) => [r.n, `${r.red} / ${r.yellow}`, r.messages, Math.round(r.totalMs), Math.round(r.warm.totalMs), r.peakRssMb])),
+  ``,
+  `## Creator picker options: the bot vs a bare Bolt app (ms; the ack carries the options)`,
+  ``,
+  optionsTable(options),
   ...(soak ? [``, `## Soak (from bench/results/soak.json, \`npm run soak\`)`, ``, "```json", JSON.stringify({ ...soak, memory: { ...(soak.memory as object), samples: undefined } }, null, 2), "```"] : []),
 ].join("\n");
 writeFileSync(new URL("./results/latest.md", import.meta.url), md);
