@@ -91,6 +91,8 @@ export const PICKER = {
   creatorPick: "creator_pick",
   /** block_id of the input holding the picker in a form. */
   creatorBlock: "creator",
+  /** block_id of the actions block holding the picker in a message (picking opens the card). */
+  searchBlock: "creator_search",
   /** Global shortcut, and the callback_id of its modal. */
   findCreator: "find_creator",
   /** Message shortcut, and the callback_id of its modal. */

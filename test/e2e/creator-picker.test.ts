@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { grantRoles, startHarness, TEAM, type Harness } from "../helpers/bot-harness.js";
+import { answerTo, grantRoles, startHarness, TEAM, type Harness } from "../helpers/bot-harness.js";
 import { daysAgo, openedModal, seedCreator, waitUntil } from "../helpers/creators.js";
 
 // The creator picker (external_select + options), the Find a creator and Log to creator
@@ -234,5 +234,23 @@ describe("Log to creator (message shortcut)", () => {
     expect(JSON.stringify(upd.args)).toMatch(/can't see that conversation/);
     h.slack.on("chat.getPermalink", () => undefined);
     expect(await h.tdb.db.contactDraft.count()).toBe(before);
+  });
+});
+
+describe("the picker where a <creator> matched several or none", () => {
+  it("the answer carries the picker; picking opens the card with a VIEW row naming the creator", async () => {
+    const a = await seedCreator(h, { brandName: "Twin Peaks One" });
+    await seedCreator(h, { brandName: "Twin Peaks Two" });
+    const { responseUrl } = await h.command("USTAFF", "show twin peaks");
+    const many = await answerTo(h, responseUrl);
+    const pickers = (many.blocks as { type: string; block_id?: string; elements?: { type: string; action_id: string }[] }[]).filter((b) => b.type === "actions" && b.block_id === "creator_search");
+    expect(pickers[0]?.elements?.[0]).toMatchObject({ type: "external_select", action_id: "creator_pick" });
+    const none = await answerTo(h, (await h.command("USTAFF", "show no-such-creator-xyz")).responseUrl);
+    expect(JSON.stringify(none.blocks)).toContain('"creator_pick"');
+
+    const { responseUrl: r2 } = await h.action("USTAFF", { action_id: "creator_pick", block_id: "creator_search", type: "external_select", selected_option: { text: { type: "plain_text", text: "Twin Peaks One" }, value: a.id } } as never);
+    expect(JSON.stringify(await answerTo(h, r2))).toContain("Twin Peaks One");
+    const rows = await auditRows({ slackUserId: "USTAFF", targetId: a.id, actionType: "VIEW" });
+    expect(rows.map((x) => x.notes)).toContain("card shown (creator picker)");
   });
 });

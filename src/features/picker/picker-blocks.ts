@@ -1,4 +1,4 @@
-import type { KnownBlock, ModalView, PlainTextElement } from "@slack/types";
+import type { ExternalSelect, KnownBlock, ModalView, PlainTextElement } from "@slack/types";
 import { PICKER } from "../../slack/ids.js";
 import { esc, truncate } from "../../slack/mrkdwn.js";
 import type { ReplyMessage } from "../../slack/router.js";
@@ -7,19 +7,19 @@ import type { LoggedContact } from "./picker-types.js";
 
 const text = (t: string): PlainTextElement => ({ type: "plain_text", text: t });
 
-/** The search-as-you-type creator picker: every form that asks for a creator uses this input. */
+/** The search-as-you-type creator picker element (options from the creator_pick options route). */
+export function creatorPickerElement(): ExternalSelect {
+  return { type: "external_select", action_id: PICKER.creatorPick, placeholder: text("Type a brand, name, email or handle"), min_query_length: 1 };
+}
+
+/** The picker as a form input: every form that asks for a creator uses this. */
 export function creatorPickerInput(label = "Creator"): KnownBlock {
-  return {
-    type: "input",
-    block_id: PICKER.creatorBlock,
-    label: text(label),
-    element: {
-      type: "external_select",
-      action_id: PICKER.creatorPick,
-      placeholder: text("Type a brand, name, email or handle"),
-      min_query_length: 1,
-    },
-  };
+  return { type: "input", block_id: PICKER.creatorBlock, label: text(label), element: creatorPickerElement() };
+}
+
+/** The picker in a message (where a `<creator>` matched several or none): picking opens the card. */
+export function creatorPickerActions(): KnownBlock {
+  return { type: "actions", block_id: PICKER.searchBlock, elements: [creatorPickerElement()] };
 }
 
 /** "Find a creator": pick one, and its card comes by DM. */
