@@ -17,6 +17,8 @@ const app = new App({
 app.command("/wl", async ({ ack }) => ack());
 app.action(/.*/, async ({ ack }) => ack());
 app.view(/.*/, async ({ ack }) => ack());
+// An options load answers in its ack: one static option, no database.
+app.options(/.*/, async ({ ack }) => ack({ options: [{ text: { type: "plain_text", text: "Bare" }, value: "bare" }] }));
 await receiver.start(Number(process.argv[3] ?? 0), "127.0.0.1");
 process.stdout.write(`ready ${receiver.port}\n`);
 process.on("SIGTERM", () => void receiver.stop().then(() => process.exit(0)));

@@ -15,6 +15,7 @@ import { runDigestScale } from "./digest-scale.js";
 import { runHealthScale } from "./health-scale.js";
 import { runHttpClientBench } from "./http-client.js";
 import { KEY } from "./lib/slack-load.js";
+import { optionsTable, runOptionsLatency } from "./options-latency.js";
 import { createDatabase } from "../src/db.js";
 import { createHealthService } from "../src/features/health/health-service.js";
 import { createCreatorService } from "../src/features/creators/creator-service.js";
@@ -74,6 +75,8 @@ const digestScale = await runDigestScale(sizes);
 
 log("http clients for Slack answers: global fetch vs a keep-alive http.Agent…");
 const httpClients = await runHttpClientBench(quick ? 1_000 : 4_000);
+log("creator picker options: the bot vs a bare Bolt app…");
+const options = await runOptionsLatency({ sizes: sizes.filter((n) => n >= 10_000), requests: quick ? 50 : 200, concurrencies: quick ? [1] : [1, 10], log });
 
 const soakPath = new URL("./results/soak.json", import.meta.url);
 const soak = existsSync(soakPath) ? (JSON.parse(readFileSync(soakPath, "utf8")) as Record<string, unknown>) : null;
@@ -113,7 +116,7 @@ const goals: { goal: string; measured: string; met: boolean | null }[] = [
   { goal: "health recompute at 100,000 creators < 5 s", measured: health100k ? `${round(health100k.firstMs / 1000)} s` : "not run (--quick)", met: health100k ? health100k.firstMs < 5_000 : null },
 ];
 
-const report = { machine: env, goals, latency, seedOps, scale: { health: healthScale, digest: digestScale }, httpClients, soak };
+const report = { machine: env, goals, latency, seedOps, scale: { health: healthScale, digest: digestScale }, httpClients, options, soak };
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
 writeFileSync(new URL("./results/latest.json", import.meta.url), JSON.stringify(report, null, 2));
 
@@ -151,6 +154,9 @@ const md = [
   `## HTTP client for Slack answers (bench/http-client.ts; the bot posts response_url answers through the keep-alive Agent)`,
   ``,
   table(["client", "c", "p50 ms", "p99 ms", "req/s", "CPU µs/request"], httpClients.map((r) => [r.client, r.concurrency, r.p50, r.p99, r.rps, r.cpuUsPerRequest])),
+  `## Creator picker options: the bot vs a bare Bolt app (ms; the ack carries the options)`,
+  ``,
+  optionsTable(options),
   ...(soak ? [``, `## Soak (from bench/results/soak.json, \`npm run soak\`)`, ``, "```json", JSON.stringify({ ...soak, memory: { ...(soak.memory as object), samples: undefined } }, null, 2), "```"] : []),
 ].join("\n");
 writeFileSync(new URL("./results/latest.md", import.meta.url), md);

@@ -14,6 +14,7 @@ import * as audit from "./audit/register.js";
 import * as home from "./home/register.js";
 import * as housekeeping from "./housekeeping/register.js";
 import * as ask from "./ask/register.js";
+import * as picker from "./picker/register.js";
 
 type Feature = {
   register?(router: Router, deps: FeatureDeps, s: Services): void;
@@ -27,7 +28,7 @@ type Feature = {
 
 // The registry: each feature maps its ids to handlers in its own register().
 // help stays first; the help text lists commands in registration order.
-const features: Feature[] = [help, creators, milestones, health, vault, digests, deliverables, ask, audit, roles, home, housekeeping];
+const features: Feature[] = [help, creators, milestones, health, vault, digests, deliverables, ask, audit, roles, home, housekeeping, picker];
 
 export function registerFeatures(router: Router, deps: FeatureDeps, s: Services): void {
   for (const f of features) f.register?.(router, deps, s);

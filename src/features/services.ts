@@ -12,6 +12,7 @@ import { createHomeService } from "./home/home-service.js";
 import { createAskService } from "./ask/ask-service.js";
 import { createClaudeChat } from "./ask/ask-claude.js";
 import { ASK_LIMITS } from "./ask/ask-limits.js";
+import { createPickerService } from "./picker/picker-service.js";
 
 /**
  * Every feature service, built once per process from the composition root's deps and shared by
@@ -61,6 +62,7 @@ export function createServices(deps: FeatureDeps) {
       logger,
       slack: client,
     }),
+    picker: createPickerService({ db, pool: deps.pool, health, now }),
   });
 }
 

@@ -71,14 +71,18 @@ const optionOut = (o: Json): Json => {
   return out;
 };
 
-function pickOption(el: Json, value: Draft | undefined): Json | null {
+/** The option an external_select's value stands for: Slack remembers the options the app answered. */
+export type OptionLookup = (value: string) => Json | null;
+
+function pickOption(el: Json, value: Draft | undefined, lookup?: OptionLookup): Json | null {
   if (typeof value !== "string") return null;
+  if (el.type === "external_select") return lookup?.(value) ?? null;
   const o = optionsOf(el).find((x) => x.value === value);
   return o ? optionOut(o) : null;
 }
 
 /** The element's current value: the page's draft when the person touched it, else its initial value. */
-function valueOf(el: Json, draft: Draft | undefined): Json {
+function valueOf(el: Json, draft: Draft | undefined, lookup?: OptionLookup): Json {
   const type = String(el.type);
   const touched = draft !== undefined;
   if (TEXT_INPUTS.has(type)) {
@@ -87,7 +91,8 @@ function valueOf(el: Json, draft: Draft | undefined): Json {
   }
   if (SINGLE_SELECTS.has(type)) {
     const initial = isObj(el.initial_option) ? (el.initial_option.value as string) : undefined;
-    return { type, selected_option: pickOption(el, touched ? draft : initial) };
+    if (type === "external_select" && !touched && isObj(el.initial_option)) return { type, selected_option: optionOut(el.initial_option) };
+    return { type, selected_option: pickOption(el, touched ? draft : initial, lookup) };
   }
   if (MULTI_SELECTS.has(type)) {
     const initial = arr(el.initial_options).filter(isObj).map((o) => String(o.value));
@@ -112,28 +117,28 @@ function valueOf(el: Json, draft: Draft | undefined): Json {
 }
 
 /** `view.state.values` exactly as Slack builds it: `{block_id: {action_id: {type, value | selected_*}}}`. */
-export function buildStateValues(blocks: readonly Json[], drafts: Drafts = {}): Record<string, Record<string, Json>> {
+export function buildStateValues(blocks: readonly Json[], drafts: Drafts = {}, lookup?: OptionLookup): Record<string, Record<string, Json>> {
   const values: Record<string, Record<string, Json>> = {};
   for (const block of blocks) {
     const blockId = String(block.block_id);
     for (const el of elementsOf(block)) {
       if (!STATEFUL.has(String(el.type))) continue;
       const actionId = String(el.action_id);
-      (values[blockId] ??= {})[actionId] = valueOf(el, drafts[blockId]?.[actionId]);
+      (values[blockId] ??= {})[actionId] = valueOf(el, drafts[blockId]?.[actionId], lookup);
     }
   }
   return values;
 }
 
 /** One entry of a block_actions payload's `actions`, from the element's definition and what was picked. */
-export function actionFor(block: Json, el: Json, picked: Draft | undefined, actionTs: string): Json {
+export function actionFor(block: Json, el: Json, picked: Draft | undefined, actionTs: string, lookup?: OptionLookup): Json {
   const type = String(el.type);
   const base: Json = { type, action_id: el.action_id, block_id: block.block_id, action_ts: actionTs };
   if (type === "button") {
     return { ...base, text: el.text, ...(el.value !== undefined ? { value: el.value } : {}), ...(el.style ? { style: el.style } : {}), ...(el.url ? { url: el.url } : {}) };
   }
   if (type === "overflow") return { ...base, selected_option: pickOption(el, picked) };
-  const state = valueOf(el, picked);
+  const state = valueOf(el, picked, lookup);
   const initial: Json = {};
   for (const k of ["initial_option", "initial_options", "initial_date", "initial_value", "placeholder"]) if (el[k] !== undefined) initial[k] = el[k];
   return { ...base, ...initial, ...state };

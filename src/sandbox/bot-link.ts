@@ -141,6 +141,58 @@ export class BotLink {
     );
   }
 
+  /** What Slack sends while someone types into an external_select: the ack carries the options. */
+  blockSuggestion(a: { userId: string; actionId: string; blockId: string; value: string; container: Json; view?: Json; channel?: { id: string; name: string } }): Promise<Delivery> {
+    return this.interactivity(
+      {
+        type: "block_suggestion",
+        user: this.userRef(a.userId),
+        container: a.container,
+        api_app_id: this.ws.bot.appId,
+        token: VERIFICATION_TOKEN,
+        action_id: a.actionId,
+        block_id: a.blockId,
+        value: a.value,
+        team: this.teamRef,
+        enterprise: null,
+        is_enterprise_install: false,
+        ...(a.view ? { view: a.view } : {}),
+        ...(a.channel ? { channel: a.channel } : {}),
+      },
+      `block_suggestion ${a.actionId}`,
+    );
+  }
+
+  /** A global shortcut from the shortcuts menu. */
+  shortcut(a: { userId: string; callbackId: string; triggerId: string }): Promise<Delivery> {
+    return this.interactivity(
+      { type: "shortcut", token: VERIFICATION_TOKEN, action_ts: this.ws.newTs(), team: this.teamRef, user: this.userRef(a.userId), is_enterprise_install: false, enterprise: null, callback_id: a.callbackId, trigger_id: a.triggerId },
+      `shortcut ${a.callbackId}`,
+    );
+  }
+
+  /** A message shortcut from a message's menu. */
+  messageAction(a: { userId: string; callbackId: string; triggerId: string; channel: { id: string; name: string }; message: Json; responseUrl: string }): Promise<Delivery> {
+    return this.interactivity(
+      {
+        type: "message_action",
+        token: VERIFICATION_TOKEN,
+        action_ts: this.ws.newTs(),
+        team: this.teamRef,
+        user: this.userRef(a.userId),
+        channel: a.channel,
+        is_enterprise_install: false,
+        enterprise: null,
+        callback_id: a.callbackId,
+        trigger_id: a.triggerId,
+        response_url: a.responseUrl,
+        message_ts: a.message.ts,
+        message: a.message,
+      },
+      `message_action ${a.callbackId}`,
+    );
+  }
+
   event(event: Json): Promise<Delivery> {
     const body = JSON.stringify({
       token: VERIFICATION_TOKEN,

@@ -1,12 +1,19 @@
 import { actionFor, buildStateValues, clientSideErrors, findElement, isInteractive, normaliseBlocks, validateMessage, validateView, type Draft, type Drafts, type Json } from "./block-kit.js";
 import type { BotLink, Delivery } from "./bot-link.js";
+import { PICKER } from "../slack/ids.js";
 import { dmChannelId } from "./sandbox-users.js";
 import { RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_MS, type Message, type View, type Workspace } from "./workspace.js";
 
 // What a person does on the page, turned into what Slack would send the bot, and what Slack
 // does with the bot's answers: ack bodies, response_action, and posts to response_url.
 
-export type Outcome = { ok: true; note?: string } | { ok: false; error: string; errors?: Record<string, string> };
+export type Outcome = { ok: true; note?: string; options?: Json[] } | { ok: false; error: string; errors?: Record<string, string> };
+
+/** The app's shortcuts as manifest.yml declares them: the page's shortcut menu and message menu. */
+export const SHORTCUTS: readonly { name: string; type: "global" | "message"; callbackId: string }[] = [
+  { name: "Find a creator", type: "global", callbackId: PICKER.findCreator },
+  { name: "Log to creator", type: "message", callbackId: PICKER.logToCreator },
+];
 
 const TROUBLE = "We had some trouble connecting. Try again?";
 const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -29,6 +36,10 @@ export function escapeCommandText(text: string, ws: Pick<Workspace, "users" | "c
 
 export function createInteractions(ws: Workspace, link: BotLink, opts: { responseUrlBase: () => string }) {
   const bot = ws.bot;
+  // Slack remembers the options the app answered for an external_select, so a pick submits
+  // the option's text and value; per person, the latest answer for each value.
+  const suggested = new Map<string, Map<string, Json>>();
+  const lookupFor = (userId: string) => (value: string) => suggested.get(userId)?.get(value) ?? null;
 
   function slackbotSays(userId: string, channel: string, text: string): void {
     ws.post({ channel, ts: ws.newTs(), user: "USLACKBOT", text, ephemeralTo: userId, kind: "slackbot" });
@@ -115,8 +126,8 @@ export function createInteractions(ws: Workspace, link: BotLink, opts: { respons
       if (!c) return { ok: false, error: "That message or view is gone." };
       const found = findElement(c.blocks, a.blockId, a.actionId);
       if (!found || !isInteractive(found.element)) return { ok: false, error: "No such element." };
-      const action = actionFor(found.block, found.element, a.picked, ws.newTs());
-      const state = buildStateValues(c.blocks, a.drafts ?? {});
+      const action = actionFor(found.block, found.element, a.picked, ws.newTs(), lookupFor(a.userId));
+      const state = buildStateValues(c.blocks, a.drafts ?? {}, lookupFor(a.userId));
       const triggerId = ws.issueTrigger(a.userId);
       let d: Delivery;
       if (c.message) {
@@ -141,12 +152,70 @@ export function createInteractions(ws: Workspace, link: BotLink, opts: { respons
       return failed ? { ok: false, error: `${failed}. Slack shows a warning next to the button.` } : { ok: true };
     },
 
+    /** Typing into an external_select: a block_suggestion, whose ack must carry the options within 3 s. */
+    async options(a: { userId: string; source: Json; blockId: string; actionId: string; value: string; drafts?: Drafts }): Promise<Outcome> {
+      const c = containerBlocks(a.userId, a.source);
+      if (!c) return { ok: false, error: "That message or view is gone." };
+      const found = findElement(c.blocks, a.blockId, a.actionId);
+      if (!found || found.element.type !== "external_select") return { ok: false, error: "No such menu." };
+      const min = typeof found.element.min_query_length === "number" ? found.element.min_query_length : 3;
+      if (Array.from(a.value).length < min) return { ok: true, options: [] };
+      const state = buildStateValues(c.blocks, a.drafts ?? {}, lookupFor(a.userId));
+      const d = c.message
+        ? await link.blockSuggestion({ userId: a.userId, actionId: a.actionId, blockId: a.blockId, value: a.value, container: { type: "message", message_ts: c.message.ts, channel_id: c.message.channel }, channel: { id: c.message.channel, name: ws.channels.get(c.message.channel)?.name ?? "" } })
+        : await link.blockSuggestion({ userId: a.userId, actionId: a.actionId, blockId: a.blockId, value: a.value, container: { type: "view", view_id: c.view!.id }, view: ws.viewPayload(c.view!, state) });
+      if (!d.ok || d.status !== 200) return { ok: false, error: "The app did not answer with options in time (Slack shows “No results”)." };
+      let list: Json[] = [];
+      try {
+        const body = JSON.parse(d.body || "{}") as Json;
+        list = [...(Array.isArray(body.options) ? body.options : []), ...(Array.isArray(body.option_groups) ? body.option_groups.flatMap((g: Json) => (Array.isArray(g.options) ? g.options : [])) : [])].filter(isObj);
+      } catch {
+        ws.record("notice", "error", "the block_suggestion ack body is not JSON; Slack shows no options");
+        return { ok: true, options: [] };
+      }
+      const bad = list.find((o) => !isObj(o.text) || typeof o.text.text !== "string" || o.text.text.length > 75 || typeof o.value !== "string" || o.value.length > 150);
+      if (list.length > 100 || bad) {
+        ws.record("notice", "error", `Slack refuses these options (${list.length > 100 ? "more than 100" : "an option's text over 75 characters or a value over 150"}) and shows none`);
+        return { ok: true, options: [] };
+      }
+      const mine = suggested.get(a.userId) ?? new Map<string, Json>();
+      for (const o of list) mine.set(String(o.value), { text: o.text, value: o.value });
+      suggested.set(a.userId, mine);
+      return { ok: true, options: list.map((o) => ({ text: o.text, value: o.value })) };
+    },
+
+    /** A shortcut: a global one from the shortcuts menu, or a message one from a message's menu. */
+    async shortcut(a: { userId: string; callbackId: string; message?: { channel: string; ts: string } }): Promise<Outcome> {
+      const sc = SHORTCUTS.find((x) => x.callbackId === a.callbackId && x.type === (a.message ? "message" : "global"));
+      if (!sc) return { ok: false, error: "No such shortcut." };
+      const triggerId = ws.issueTrigger(a.userId);
+      let d: Delivery;
+      if (a.message) {
+        const channel = ws.channels.get(a.message.channel);
+        const m = channel && ws.canSee(a.userId, channel) ? ws.find(channel.id, a.message.ts) : undefined;
+        if (!channel || !m || m.ephemeralTo !== undefined) return { ok: false, error: "That message is gone (ephemeral messages have no shortcuts)." };
+        const r = ws.issueResponseUrl({ kind: "command", userId: a.userId, channel: channel.id });
+        d = await link.messageAction({
+          userId: a.userId,
+          callbackId: sc.callbackId,
+          triggerId,
+          channel: { id: channel.id, name: channel.kind === "im" ? "directmessage" : channel.name },
+          message: ws.messagePayload(m),
+          responseUrl: `${opts.responseUrlBase()}${r.id}`,
+        });
+      } else {
+        d = await link.shortcut({ userId: a.userId, callbackId: sc.callbackId, triggerId });
+      }
+      const failed = failureText(d, sc.name);
+      return failed ? { ok: false, error: failed } : { ok: true };
+    },
+
     async submit(a: { userId: string; viewId: string; drafts: Drafts }): Promise<Outcome> {
       const stack = ws.stackOf(a.userId);
       const top = stack[stack.length - 1];
       if (!top || top.id !== a.viewId) return { ok: false, error: "That view is no longer open." };
       const blocks = (top.def.blocks as Json[]) ?? [];
-      const state = buildStateValues(blocks, a.drafts);
+      const state = buildStateValues(blocks, a.drafts, lookupFor(a.userId));
       const own = clientSideErrors(blocks, state);
       top.banner = undefined;
       if (Object.keys(own).length) {

@@ -6,7 +6,7 @@ import type { Logger } from "../logger.js";
 import { readBody, type ExtraRoute } from "../slack/http-receiver.js";
 import type { Draft, Drafts, Json } from "./block-kit.js";
 import { BotLink } from "./bot-link.js";
-import { createInteractions, type Interactions, type Outcome } from "./interactions.js";
+import { createInteractions, SHORTCUTS, type Interactions, type Outcome } from "./interactions.js";
 import { createWebApi, type WebApi } from "./web-api.js";
 import { Workspace, type Message } from "./workspace.js";
 
@@ -289,6 +289,25 @@ export class Sandbox {
       case "close":
         out = await this.interactions.close({ userId, viewId: String(b.viewId ?? "") });
         break;
+      case "options":
+        out = await this.interactions.options({
+          userId,
+          source: (b.source ?? {}) as Json,
+          blockId: String(b.blockId ?? ""),
+          actionId: String(b.actionId ?? ""),
+          value: String(b.value ?? "").slice(0, 500),
+          drafts,
+        });
+        break;
+      case "shortcut": {
+        const m = b.message as Json | undefined;
+        out = await this.interactions.shortcut({
+          userId,
+          callbackId: String(b.callbackId ?? ""),
+          ...(m && typeof m === "object" ? { message: { channel: String(m.channel ?? ""), ts: String(m.ts ?? "") } } : {}),
+        });
+        break;
+      }
       case "home":
         out = await this.interactions.homeOpened({ userId, tab: b.tab === "messages" ? "messages" : "home" });
         break;
@@ -336,6 +355,7 @@ export class Sandbox {
       modals: ws.stackOf(userId).map(view),
       log: ws.log.slice(-120),
       connected: this.link.connected,
+      shortcuts: SHORTCUTS,
     };
   }
 }

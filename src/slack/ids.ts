@@ -82,3 +82,21 @@ export const LABELS = {
   regenerate: "Regenerate",
   deactivate: "Deactivate",
 } as const;
+
+// ---- Creator picker and shortcuts (issue 18 part 1) ----
+
+/** The search-as-you-type creator picker, its shortcuts and their forms (docs/slack-interface.md). */
+export const PICKER = {
+  /** action_id of every creator `external_select`; its options route answers the search. */
+  creatorPick: "creator_pick",
+  /** block_id of the input holding the picker in a form. */
+  creatorBlock: "creator",
+  /** block_id of the actions block holding the picker in a message (picking opens the card). */
+  searchBlock: "creator_search",
+  /** Global shortcut, and the callback_id of its modal. */
+  findCreator: "find_creator",
+  /** Message shortcut, and the callback_id of its modal. */
+  logToCreator: "log_to_creator",
+  /** block_id and action_id of the optional note in the Log to creator form. */
+  noteBlock: "note",
+} as const;

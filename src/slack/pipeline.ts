@@ -207,6 +207,15 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
     const c = a.context as PipelineContext;
     if (!route || c.actorUnavailable || !hasRole(c.actor?.role ?? null, route.minRole)) {
       await a.ack({ options: [] });
+      // An empty list shows nothing, so it goes first (Slack waits 3 s); then the refusal is
+      // recorded like any other, through the throttled recorder, since a picker asks per keystroke.
+      if (c.actor && !c.actorUnavailable) {
+        const label = route?.label ?? "an unknown options load";
+        const why = route ? `needs ${route.minRole}, has ${c.actor.role ?? "no role"}` : `unknown action id ${auditText(String(body.action_id ?? ""), 80)}`;
+        await deps.refusals
+          .record(c.actor, label, why, pseudoTarget("SlackOptions", `options:${route ? String(body.action_id) : "unknown"}`, label))
+          .catch((e: unknown) => deps.logger.warn({ err: e }, "could not audit a refusal"));
+      }
       return;
     }
     try {

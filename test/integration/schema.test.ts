@@ -98,6 +98,7 @@ describe("schema.prisma and the migrated database agree", () => {
     );
     expect(rows.map((r) => `${r.tbl}:${r.confdeltype}`).sort()).toEqual([
       "studio_crm_aideliverable:c", "studio_crm_creatorcredential:c", "studio_crm_milestone:c",
+      "wl_contact_note:c",
     ]);
   });
 

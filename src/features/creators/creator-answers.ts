@@ -8,7 +8,7 @@ import { SLASH_COMMAND } from "../../slack/ids.js";
 import { creatorCard } from "./creator-blocks.js";
 import { displayOf } from "./creator-fns.js";
 import type { CreatorRef } from "./creator-lookup.js";
-import { candidatesBlocks, noMatchText } from "./creator-lookup-blocks.js";
+import { candidatesBlocks, noMatchBlocks } from "./creator-lookup-blocks.js";
 import type { CreatorService } from "./creator-service.js";
 
 // Answers every creator handler gives the same way: the card, and `<creator>` resolution.
@@ -49,7 +49,7 @@ export async function resolveCreator(
   if (r.kind === "one") return { creator: r.creator };
   return {
     answer: {
-      reply: r.kind === "many" ? candidatesBlocks(ref, r.candidates) : noMatchText(ref),
+      reply: r.kind === "many" ? candidatesBlocks(ref, r.candidates) : noMatchBlocks(ref),
       shown: r.kind === "many" ? `${r.candidates.length} creators matched; asked which one` : "no creator matched",
     },
   };

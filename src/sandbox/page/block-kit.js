@@ -104,6 +104,45 @@ function select(e, blockId, ctx, opts) {
   return s;
 }
 
+/**
+ * external_select: a search box that asks the app for options as the person types (a
+ * block_suggestion through the sandbox), and the list the app answered.
+ */
+function externalSelect(e, blockId, ctx, opts) {
+  const box = el("div", "bk-external", { id: fieldId(ctx, blockId, e.action_id), "data-action-id": e.action_id, "data-block-id": blockId });
+  const search = el("input", "bk-input bk-external-search", { type: "search", placeholder: plain(e.placeholder) || "Type to search", "aria-label": plain(e.placeholder) || "Search" });
+  const list = el("select", "bk-select bk-external-list", { size: 6, "aria-label": "Options", hidden: true });
+  const chosen = el("div", "bk-external-chosen");
+  const d = draft(ctx, blockId, e.action_id);
+  const shown = d === undefined ? plain(e.initial_option?.text) : (ctx.pickedText?.[`${blockId}/${e.action_id}`] ?? "");
+  chosen.textContent = shown ? `Selected: ${shown}` : "";
+  let timer;
+  let asked = 0;
+  search.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const n = ++asked;
+      const options = await ctx.suggest(blockId, e.action_id, search.value);
+      if (n !== asked) return; // a newer keystroke's answer wins
+      list.replaceChildren(...options.map((o) => Object.assign(el("option", "", { value: o.value }), { textContent: emojify(plain(o.text)) })));
+      if (!options.length) list.append(Object.assign(el("option", "", { value: "", disabled: true }), { textContent: "No results" }));
+      list.hidden = false;
+    }, 200);
+  });
+  list.addEventListener("change", async () => {
+    const v = list.value || null;
+    if (!v) return;
+    const label = list.selectedOptions[0]?.textContent ?? "";
+    setDraft(ctx, blockId, e.action_id, v);
+    (ctx.pickedText ??= {})[`${blockId}/${e.action_id}`] = label;
+    chosen.textContent = `Selected: ${label}`;
+    list.hidden = true;
+    if (opts.dispatch) await ctx.onAction(blockId, e.action_id, v);
+  });
+  box.append(search, list, chosen);
+  return box;
+}
+
 function overflow(e, blockId, ctx) {
   const s = el("select", "bk-overflow", { "aria-label": "More actions", "data-action-id": e.action_id, "data-block-id": blockId });
   s.append(Object.assign(el("option", "", { value: "" }), { textContent: "⋯" }));
@@ -194,6 +233,7 @@ function element(e, blockId, ctx, opts = { dispatch: true }) {
       return button(e, blockId, ctx);
     case "static_select":
     case "external_select":
+      return externalSelect(e, blockId, ctx, opts);
     case "multi_static_select":
     case "users_select":
     case "multi_users_select":

@@ -122,9 +122,39 @@ const mctx = () => {
   return { userName: (id) => u.get(id)?.realName, channelName: (id) => c.get(id)?.name };
 };
 
-function blockCtx(surface, key, onAction, errors) {
+function blockCtx(surface, key, onAction, errors, source) {
   drafts[key] ??= {};
-  return { surface, key, drafts: drafts[key], errors, users: users(), channels: channels(), onAction, confirm: confirmDialog };
+  pickedTexts[key] ??= {};
+  return { surface, key, drafts: drafts[key], pickedText: pickedTexts[key], errors, users: users(), channels: channels(), onAction, confirm: confirmDialog, suggest: (blockId, actionId, value) => suggest(source, key, blockId, actionId, value) };
+}
+
+// What an external_select showed as picked, per surface (Slack shows the option's text).
+const pickedTexts = {};
+
+async function suggest(source, key, blockId, actionId, value) {
+  const r = await post("options", { source, blockId, actionId, value, drafts: drafts[key] ?? {} });
+  if (!r.ok) toast(r.error);
+  return r.options ?? [];
+}
+
+async function runShortcut(callbackId, message) {
+  const r = await post("shortcut", { callbackId, ...(message ? { message } : {}) });
+  if (!r.ok) toast(r.error);
+}
+
+/** A menu of shortcuts (Slack's ⚡ menu in the composer, and the ⋯ "More actions" on a message). */
+function shortcutMenu(type, label, onPick) {
+  const list = (state.shortcuts ?? []).filter((s) => s.type === type);
+  if (!list.length) return null;
+  const s = el("select", `shortcut-menu shortcut-${type}`, { "aria-label": label, title: label });
+  s.append(Object.assign(el("option", "", { value: "" }), { textContent: type === "global" ? "⚡" : "⋯" }));
+  for (const sc of list) s.append(Object.assign(el("option", "", { value: sc.callbackId }), { textContent: sc.name }));
+  s.addEventListener("change", () => {
+    const v = s.value;
+    s.value = "";
+    if (v) void onPick(v);
+  });
+  return s;
 }
 
 async function act(source, key, blockId, actionId, picked) {
@@ -219,11 +249,14 @@ function renderMessage(m, channelId) {
   meta.append(Object.assign(el("span", "msg-time"), { textContent: timeOf(m.ts) }));
   if (m.edited) meta.append(Object.assign(el("span", "msg-edited"), { textContent: "(edited)" }));
   if (m.ephemeral) meta.append(Object.assign(el("span", "eph-note"), { textContent: "Only visible to you" }));
+  // Message shortcuts are offered on every message but ephemeral ones, as in Slack.
+  const more = m.ephemeral ? null : shortcutMenu("message", "More actions", (cb) => runShortcut(cb, { channel: channelId, ts: m.ts }));
+  if (more) meta.append(more);
   body.append(meta);
   const content = el("div", "msg-content");
   const key = `m:${channelId}:${m.ts}`;
   const source = { type: "message", channel: channelId, ts: m.ts };
-  const ctx = blockCtx("message", key, (blockId, actionId, picked) => act(source, key, blockId, actionId, picked));
+  const ctx = blockCtx("message", key, (blockId, actionId, picked) => act(source, key, blockId, actionId, picked), undefined, source);
   if (m.blocks?.length) content.append(renderBlocks(m.blocks, ctx));
   else if (m.text) {
     const t = el("div", "bk-text-body");
@@ -282,7 +315,7 @@ function renderMain() {
       const v = state.home;
       const key = `v:${v.id}`;
       const source = { type: "view", viewId: v.id };
-      home.append(renderBlocks(v.def.blocks, blockCtx("home", key, (b, a, p) => act(source, key, b, a, p))));
+      home.append(renderBlocks(v.def.blocks, blockCtx("home", key, (b, a, p) => act(source, key, b, a, p), undefined, source)));
     }
   } else {
     const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
@@ -303,6 +336,10 @@ function renderMain() {
   input.placeholder = readOnly ? "This app's Messages tab is read-only (manifest.yml). Type commands in #general." : `Message #${channel?.name ?? ""} · try /wl help`;
   $("composer").classList.toggle("read-only", readOnly);
   $("composer").hidden = showHome; // the Home tab has no composer in Slack
+  const row = $("composer").querySelector(".composer-row");
+  row.querySelector(".shortcut-global")?.remove();
+  const menu = shortcutMenu("global", "Shortcuts", (cb) => runShortcut(cb));
+  if (menu) row.prepend(menu);
 }
 
 function renderModal() {
@@ -332,7 +369,7 @@ function renderModal() {
   const body = el("div", "modal-body");
   if (top.banner) body.append(Object.assign(el("div", "modal-banner", { role: "alert" }), { textContent: top.banner }));
   const source = { type: "view", viewId: top.id };
-  body.append(renderBlocks(def.blocks, blockCtx("modal", key, (b, a, p) => act(source, key, b, a, p), top.errors)));
+  body.append(renderBlocks(def.blocks, blockCtx("modal", key, (b, a, p) => act(source, key, b, a, p), top.errors, source)));
   const foot = el("footer", "modal-foot");
   const close = el("button", "bk-button modal-close", { type: "button" });
   close.textContent = def.close?.text ?? "Cancel";
