@@ -14,6 +14,8 @@ import * as audit from "./audit/register.js";
 import * as home from "./home/register.js";
 import * as housekeeping from "./housekeeping/register.js";
 import * as ask from "./ask/register.js";
+import * as follows from "./follows/register.js";
+import * as digestSettings from "./digest-settings/register.js";
 
 type Feature = {
   register?(router: Router, deps: FeatureDeps, s: Services): void;
@@ -27,7 +29,7 @@ type Feature = {
 
 // The registry: each feature maps its ids to handlers in its own register().
 // help stays first; the help text lists commands in registration order.
-const features: Feature[] = [help, creators, milestones, health, vault, digests, deliverables, ask, audit, roles, home, housekeeping];
+const features: Feature[] = [help, creators, milestones, health, vault, digests, deliverables, ask, audit, roles, home, housekeeping, follows, digestSettings];
 
 export function registerFeatures(router: Router, deps: FeatureDeps, s: Services): void {
   for (const f of features) f.register?.(router, deps, s);

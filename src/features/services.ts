@@ -12,6 +12,8 @@ import { createHomeService } from "./home/home-service.js";
 import { createAskService } from "./ask/ask-service.js";
 import { createClaudeChat } from "./ask/ask-claude.js";
 import { ASK_LIMITS } from "./ask/ask-limits.js";
+import { createFollowService } from "./follows/follow-service.js";
+import { createDigestSettingsService } from "./digest-settings/settings-service.js";
 
 /**
  * Every feature service, built once per process from the composition root's deps and shared by
@@ -61,6 +63,9 @@ export function createServices(deps: FeatureDeps) {
       logger,
       slack: client,
     }),
+    // Personal digests (issue 18 part 2).
+    follows: createFollowService({ db }),
+    digestSettings: createDigestSettingsService({ db }),
   });
 }
 

@@ -96,6 +96,9 @@ function headerBlocks(s: DigestSnapshot, mode: DigestMode): KnownBlock[] {
   }
   if (mode.kind === "on_demand") lines.push(`_(posted on demand by <@${mode.bySlackUserId}>)_`);
   if (mode.kind === "preview") lines.push("_Preview: only you can see this._");
+  if (mode.kind === "personal") {
+    lines.push(`_Your digest${mode.scope === "followed" ? " of the creators you follow" : ""}; \`/wl digest settings\` changes when and what._`);
+  }
   const blocks: KnownBlock[] = [
     { type: "header", text: { type: "plain_text", text: plain(`Creator health digest · ${formatDay(s.today)}`, LIMITS.headerText) } },
     section(lines.join("\n")),

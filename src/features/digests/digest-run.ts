@@ -13,6 +13,7 @@ import { renderDigest } from "./digest-blocks.js";
 import { createDigestRecord, STATUS } from "./digest-record.js";
 import { lastFireOnDay } from "./digest-cron.js";
 import { createDigestService, PLAN_DESTINATION } from "./digest-service.js";
+import { createDigestSettingsService } from "../digest-settings/settings-service.js";
 import { deliverySchema, snapshotSchema, type DigestMessage, type DigestSnapshot } from "./digest-types.js";
 
 // The scheduled digest, exactly once per day per destination however many replicas run:
@@ -133,11 +134,15 @@ async function recomputeHealthFirst(deps: Deps, firedAt: Date, signal: AbortSign
   }
 }
 
-/** The digest channel (if set) and every manager by DM; admins hold every manager right, so they get it too. */
+/**
+ * The digest channel (if set) and every manager by DM; admins hold every manager right, so they
+ * get it too. A manager who saved `/wl digest settings` is on their own schedule instead.
+ */
 async function destinationsOf(deps: Deps): Promise<string[]> {
   const out = deps.config.digest.channel ? [deps.config.digest.channel] : [];
   const people = await deps.identity.usersWithRole("manager");
-  for (const id of people.map((p) => p.slackUserId).sort()) if (!out.includes(id)) out.push(id);
+  const own = await createDigestSettingsService(deps).scheduledSlackIds();
+  for (const id of people.map((p) => p.slackUserId).sort()) if (!out.includes(id) && !own.has(id)) out.push(id);
   return out;
 }
 

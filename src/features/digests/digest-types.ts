@@ -49,4 +49,9 @@ export type Delivery = z.infer<typeof deliverySchema>;
 export type DigestMessage = { text: string; blocks: KnownBlock[] };
 
 /** How a digest is being shown: the scheduled post, an on-demand post, or a private preview. */
-export type DigestMode = { kind: "scheduled" } | { kind: "on_demand"; bySlackUserId: string } | { kind: "preview" };
+export type DigestMode =
+  | { kind: "scheduled" }
+  | { kind: "on_demand"; bySlackUserId: string }
+  | { kind: "preview" }
+  // A manager's own digest by DM (src/features/digest-settings/).
+  | { kind: "personal"; scope: "all" | "followed" };

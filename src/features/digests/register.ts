@@ -1,4 +1,4 @@
-import type { Router } from "../../slack/router.js";
+import type { CommandCtx, Router } from "../../slack/router.js";
 import { ACTIONS } from "../../slack/ids.js";
 import { todayOf, type FeatureDeps, type Schedule } from "../types.js";
 import type { Services } from "../services.js";
@@ -7,6 +7,7 @@ import { catchUpMissedDigest, enqueueDigestPlan, postDigestNow } from "./digest-
 import { digestJobs } from "./digest-jobs.js";
 import { digestCommand } from "./handlers/digest-command.js";
 import { digestActButton } from "./handlers/digest-act-button.js";
+import { settingsAnswer } from "../digest-settings/handlers/settings-command.js";
 
 /** Digests: the command and the digest's buttons. */
 export function register(router: Router, deps: FeatureDeps, s: Services): void {
@@ -17,6 +18,7 @@ export function register(router: Router, deps: FeatureDeps, s: Services): void {
     client: deps.client,
     logger: deps.logger,
     postNow: (actor: Parameters<typeof postDigestNow>[1], today: string) => postDigestNow(deps, actor, today),
+    settings: (ctx: CommandCtx) => settingsAnswer({ settings: s.digestSettings, client: ctx.client, logger: deps.logger, digest: deps.config.digest }, ctx),
   };
   router
     .command(digestCommand(d))
