@@ -6,6 +6,7 @@ import { notFound } from "../../errors.js";
 import { addDays, fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
 import type { CreatorHealthRow, HealthService } from "../health/health-service.js";
 import { UNTRACKED_STATUSES } from "../health/health-fns.js";
+import { ensureHealthSnapshot } from "../health/health-snapshot.js";
 import { changeSince, orderEntries } from "./digest-fns.js";
 import { snapshotSchema, type DigestEntry, type DigestSnapshot } from "./digest-types.js";
 
@@ -100,6 +101,8 @@ export function createDigestService(deps: { db: Db; health: Pick<HealthService, 
      * run; including today's for previews and on-demand posts).
      */
     async prepare(today: IsoDate, opts: { compareWithToday: boolean }): Promise<{ snapshot: DigestSnapshot; entries: Map<string, DigestEntry> }> {
+      // A digest built before the nightly run wrote today's health snapshot writes it.
+      await ensureHealthSnapshot(db, today);
       const list = orderEntries((await entries(await loadFlagged(), today)).filter((e) => e.score !== "GREEN"));
       const red = list.filter((e) => e.score === "RED").map((e) => e.id);
       const yellow = list.filter((e) => e.score === "YELLOW").map((e) => e.id);
