@@ -37,6 +37,7 @@ beforeEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.drain(Date.now() + 5_000)));
   await db.$executeRaw`DELETE FROM wl_job_run`;
   await db.$executeRaw`DELETE FROM wl_job`;
+  await db.$executeRaw`DELETE FROM wl_health_snapshot`;
   await db.creator.deleteMany();
   h.slack.reset();
 });
@@ -248,6 +249,7 @@ describe("Slack faults", () => {
     // Make that yesterday's run, then change the world: one RED recovers, one new RED appears.
     const yesterday = addDays(todayUtc(), -1);
     await db.$executeRaw`UPDATE wl_job_run SET run_key = ${yesterday}`;
+    await db.$executeRaw`UPDATE wl_health_snapshot SET day = ${yesterday}::date`;
     await db.$executeRaw`DELETE FROM wl_job`;
     await db.creator.update({ where: { id: gone! }, data: { lastContactedDate: toDbDate(todayUtc()) } });
     const [fresh] = await seedCreators(db, "RED", 1, { stored: "GREEN", prefix: "New" });

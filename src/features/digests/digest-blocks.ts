@@ -89,11 +89,12 @@ function headerBlocks(s: DigestSnapshot, mode: DigestMode): KnownBlock[] {
   else lines.push(`*${r + y} ${r + y === 1 ? "creator needs" : "creators need"} attention:* ${EMOJI.RED} *${r}* RED · ${EMOJI.YELLOW} *${y}* YELLOW`);
   if (s.since) {
     lines.push(
-      `Since the digest of ${formatDay(s.since.runKey)}: 🆕 *${s.since.newRed.length}* new RED · ✅ *${s.since.recovered.length}* recovered${nameList(s.since.recovered.map((x) => x.name))}`,
+      `Since ${formatDay(s.since.runKey)}: 🆕 *${s.since.newRed.length}* new RED · ✅ *${s.since.recovered.length}* recovered${nameList(s.since.recovered.map((x) => x.name))}`,
     );
   } else {
-    lines.push("_First digest: nothing to compare with yet._");
+    lines.push("_No health snapshot from an earlier day yet: nothing to compare with._");
   }
+  if (s.snoozed?.length) lines.push(`💤 *${s.snoozed.length}* snoozed (left out until their snooze ends)`);
   if (mode.kind === "on_demand") lines.push(`_(posted on demand by <@${mode.bySlackUserId}>)_`);
   if (mode.kind === "preview") lines.push("_Preview: only you can see this._");
   const blocks: KnownBlock[] = [

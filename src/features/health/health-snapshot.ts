@@ -69,6 +69,13 @@ export async function healthCountsByDay(db: DbOrTx, opts: { days: number; now: D
   return out;
 }
 
+/** The latest day before `day` with a snapshot (yesterday, unless the bot was down). */
+export async function latestSnapshotBefore(db: DbOrTx, day: IsoDate): Promise<IsoDate | null> {
+  const [row] = await db.$queryRaw<{ day: string | null }[]>`
+    SELECT to_char(max(day), 'YYYY-MM-DD') AS day FROM wl_health_snapshot WHERE day < ${day}::date`;
+  return row?.day ?? null;
+}
+
 /**
  * What changed between `day`'s snapshot and `until`'s (default: the latest snapshot after
  * `day`). New RED: RED on `until` and not RED on `day` (worsened from YELLOW, or new). Recovered:

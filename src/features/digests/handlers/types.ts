@@ -7,6 +7,7 @@ import type { DigestService } from "../digest-service.js";
 export type DigestHandlerDeps = {
   digests: DigestService;
   today: () => IsoDate;
+  now: () => Date;
   channel: string | undefined;
   client: WebClient;
   logger: Logger;
