@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { humanLabel, isSnoozed, orderEntries, packMessages, SNOOZE_DAYS, snoozeUntil, type Unit } from "../../src/features/digests/digest-fns.js";
+import { clampPage, humanLabel, isSnoozed, orderEntries, packMessages, SNOOZE_DAYS, snoozeUntil, type Unit } from "../../src/features/digests/digest-fns.js";
 import { addDays } from "../../src/lib/dates.js";
 
 const e = (id: string, score: "RED" | "YELLOW", priority: number, changed: string, brandName = id) => ({
@@ -80,6 +80,22 @@ describe("isSnoozed", () => {
     ["2026-12-07", "2026-12-10", false],
   ] as const)("until %s, on %s: %s", (until, today, expected) => {
     expect(isSnoozed(until, today)).toBe(expected);
+  });
+});
+
+describe("clampPage (See all's page number may be forged)", () => {
+  it.each([
+    ["0", 60, { page: 0, pages: 6 }],
+    ["5", 60, { page: 5, pages: 6 }],
+    ["6", 60, { page: 5, pages: 6 }],
+    ["999999", 60, { page: 5, pages: 6 }],
+    ["-1", 60, { page: 0, pages: 6 }],
+    ["1e3", 60, { page: 0, pages: 6 }],
+    [undefined, 60, { page: 0, pages: 6 }],
+    ["3", 0, { page: 0, pages: 1 }],
+    ["1", 11, { page: 1, pages: 2 }],
+  ] as const)("value %s of %i creators", (value, total, expected) => {
+    expect(clampPage(value, total)).toEqual(expected);
   });
 });
 

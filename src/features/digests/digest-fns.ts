@@ -83,3 +83,18 @@ export function humanLabel(value: string): string {
   const words = value.toLowerCase().replace(/_+/g, " ").trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** The digest message shows the most urgent this many per colour, with their buttons. */
+export const DIGEST_TOP = 10;
+/** Creators per page of "See all". */
+export const DIGEST_PAGE_SIZE = 10;
+
+/**
+ * The page a "See all" / Previous / Next button asks for, from its (forgeable) value: a whole
+ * number clamped to the pages there are now (the list may have shrunk since the button was sent).
+ */
+export function clampPage(value: unknown, total: number, size: number = DIGEST_PAGE_SIZE): { page: number; pages: number } {
+  const pages = Math.max(1, Math.ceil(total / size));
+  const n = typeof value === "string" && /^\d{1,6}$/.test(value) ? Number(value) : 0;
+  return { page: Math.min(n, pages - 1), pages };
+}

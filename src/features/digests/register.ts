@@ -8,6 +8,7 @@ import { digestJobs } from "./digest-jobs.js";
 import { digestCommand } from "./handlers/digest-command.js";
 import { digestContactedButton } from "./handlers/digest-act-button.js";
 import { digestSnoozeButton } from "./handlers/digest-snooze-button.js";
+import { digestSeeAllButton } from "./handlers/digest-see-all-button.js";
 
 /** Digests: the command and the digest's buttons. */
 export function register(router: Router, deps: FeatureDeps, s: Services): void {
@@ -23,7 +24,10 @@ export function register(router: Router, deps: FeatureDeps, s: Services): void {
   router
     .command(digestCommand(d))
     .action(ACTIONS.digestSnooze, digestSnoozeButton(d))
-    .action(ACTIONS.digestContacted, digestContactedButton(d));
+    .action(ACTIONS.digestContacted, digestContactedButton(d))
+    .action(ACTIONS.digestSeeAll, digestSeeAllButton(d))
+    .action(ACTIONS.digestPagePrev, digestSeeAllButton(d))
+    .action(ACTIONS.digestPageNext, digestSeeAllButton(d));
 }
 
 export function schedules(deps: FeatureDeps): Schedule[] {
