@@ -27,6 +27,10 @@ export const snapshotSchema = z.object({
   today: isoDate,
   red: z.array(z.string()),
   yellow: z.array(z.string()),
+  /** Tracked creators GREEN when the plan was made (absent in plans made before it was counted). */
+  green: z.number().int().optional(),
+  /** RED or YELLOW but snoozed: left out of this digest (absent in older plans). */
+  snoozed: z.array(z.string()).optional(),
   since: z
     .object({
       runKey: isoDate,

@@ -8,6 +8,7 @@ import type { Answer, CommandCtx } from "../../../slack/router.js";
 export type DigestHandlerDeps = {
   digests: DigestService;
   today: () => IsoDate;
+  now: () => Date;
   channel: string | undefined;
   client: WebClient;
   logger: Logger;
