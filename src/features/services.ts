@@ -12,6 +12,7 @@ import { createHomeService } from "./home/home-service.js";
 import { createAskService } from "./ask/ask-service.js";
 import { createClaudeChat } from "./ask/ask-claude.js";
 import { ASK_LIMITS } from "./ask/ask-limits.js";
+import { createAuditExportService } from "./audit/export-service.js";
 
 /**
  * Every feature service, built once per process from the composition root's deps and shared by
@@ -61,6 +62,8 @@ export function createServices(deps: FeatureDeps) {
       logger,
       slack: client,
     }),
+    // Access reviews (issue 18 part 3).
+    auditExport: createAuditExportService({ db, client, jobs: deps.jobs, tz: config.digest.tz }),
   });
 }
 
