@@ -166,6 +166,11 @@ describe("the personal digest", () => {
     await digestJobsSettled(db);
     expect(dmsTo("UMANAGER")).toHaveLength(1);
     expect(rowIds(dmsTo("UMANAGER")[0]!.args.blocks)).toHaveLength(2);
+    // The 14-day chart, once, as a PNG in the digest's thread.
+    const complete = h.slack.callsTo("files.completeUploadExternal");
+    expect(complete).toHaveLength(1);
+    expect(complete[0]!.args).toMatchObject({ channel_id: dmsTo("UMANAGER")[0]!.args.channel, thread_ts: expect.any(String) });
+    expect(h.slack.uploads).toHaveLength(1);
   });
 
   it("is not due before the manager's local time, nor when turned off", async () => {

@@ -8,6 +8,9 @@ import { renderDigest } from "../digests/digest-blocks.js";
 import { postParts } from "../digests/digest-run.js";
 import { snapshotSchema } from "../digests/digest-types.js";
 import type { FollowService } from "../follows/follow-service.js";
+import { renderHealthChart } from "../digests/digest-chart.js";
+import { healthCountsByDay } from "../health/health-snapshot.js";
+import { uploadFile } from "../../slack/file-upload.js";
 import { dueDay, onlyFollowed, personalDigestKey } from "./settings-fns.js";
 import type { DigestSettingsService } from "./settings-service.js";
 
@@ -29,6 +32,8 @@ const progressSchema = z.object({
   scope: z.enum(["all", "followed"]),
   channel: z.string(),
   parts: z.array(z.string()),
+  /** The 14-day chart was uploaded into the digest's thread. */
+  chart: z.boolean().default(false),
 });
 type Progress = z.infer<typeof progressSchema>;
 
@@ -64,7 +69,9 @@ export async function enqueueDuePersonalDigests(
   return stored;
 }
 
-export type PersonalDigestDeps = Pick<FeatureDeps, "client" | "identity" | "logger"> & {
+export const CHART_DAYS = 14;
+
+export type PersonalDigestDeps = Pick<FeatureDeps, "db" | "client" | "identity" | "logger" | "clock"> & {
   digests: Pick<DigestService, "prepare" | "entriesFor">;
   settings: Pick<DigestSettingsService, "get">;
   follows: Pick<FollowService, "followedIds">;
@@ -88,13 +95,28 @@ export async function sendPersonalDigest(deps: PersonalDigestDeps, job: ClaimedJ
   } else {
     const { snapshot } = await deps.digests.prepare(day, { compareWithToday: false });
     const mine = settings.scope === "followed" ? onlyFollowed(snapshot, await deps.follows.followedIds(p.userId)) : snapshot;
-    state = { snapshot: mine, scope: settings.scope, channel: p.slackUserId, parts: [] };
+    state = { snapshot: mine, scope: settings.scope, channel: p.slackUserId, parts: [], chart: false };
     if (!(await ctx.checkpoint(state))) throw new Error("another replica took this personal digest over");
   }
   const entries = await deps.digests.entriesFor(state.snapshot, day);
   const messages = renderDigest(state.snapshot, entries, { kind: "personal", scope: state.scope });
   const kept = await postParts(deps.client, messages, state, (s) => ctx.checkpoint({ ...state, ...s }), ctx.signal);
   if (!kept) throw new Error("another replica took this personal digest over");
+  if (!state.chart && state.parts[0]) {
+    // The picture goes into the digest's thread; checkpointed so a resumed job does not upload it twice.
+    const png = renderHealthChart(await healthCountsByDay(deps.db, { days: CHART_DAYS, now: deps.clock.now() }));
+    await uploadFile(deps.client, {
+      channelId: state.channel,
+      threadTs: state.parts[0],
+      filename: `health-${day}.png`,
+      title: `Creator health, last ${CHART_DAYS} days`,
+      initialComment: `Creator health over the last ${CHART_DAYS} days: 🔴 RED, 🟡 YELLOW, 🟢 GREEN (stacked, oldest on the left).`,
+      altText: `Stacked bars of RED, YELLOW and GREEN creator counts for the last ${CHART_DAYS} days`,
+      content: png,
+    });
+    state.chart = true;
+    if (!(await ctx.checkpoint(state))) throw new Error("another replica took this personal digest over");
+  }
   log.info({ parts: state.parts.length }, "personal digest sent");
   return { sent: true, parts: state.parts.length };
 }
