@@ -204,5 +204,7 @@ describe("the personal digest", () => {
     expect(report.delivered.sort()).toEqual([CHANNEL, "UADMIN"]);
     expect(dmsTo("UMANAGER")).toHaveLength(0);
     expect(dmsTo("UADMIN")).toHaveLength(1);
+    // Each destination's digest carries the 14-day chart once, in its thread.
+    expect(h.slack.callsTo("files.completeUploadExternal").map((c) => c.args.channel_id).sort()).toEqual([CHANNEL, "UADMIN"]);
   });
 });

@@ -8,9 +8,7 @@ import { renderDigest } from "../digests/digest-blocks.js";
 import { postParts } from "../digests/digest-run.js";
 import { snapshotSchema } from "../digests/digest-types.js";
 import type { FollowService } from "../follows/follow-service.js";
-import { renderHealthChart } from "../digests/digest-chart.js";
-import { healthCountsByDay } from "../health/health-snapshot.js";
-import { uploadFile } from "../../slack/file-upload.js";
+import { uploadDigestChart } from "../digests/digest-chart-upload.js";
 import { dueDay, onlyFollowed, personalDigestKey } from "./settings-fns.js";
 import type { DigestSettingsService } from "./settings-service.js";
 
@@ -69,8 +67,6 @@ export async function enqueueDuePersonalDigests(
   return stored;
 }
 
-export const CHART_DAYS = 14;
-
 export type PersonalDigestDeps = Pick<FeatureDeps, "db" | "client" | "identity" | "logger" | "clock"> & {
   digests: Pick<DigestService, "prepare" | "entriesFor">;
   settings: Pick<DigestSettingsService, "get">;
@@ -104,16 +100,7 @@ export async function sendPersonalDigest(deps: PersonalDigestDeps, job: ClaimedJ
   if (!kept) throw new Error("another replica took this personal digest over");
   if (!state.chart && state.parts[0]) {
     // The picture goes into the digest's thread; checkpointed so a resumed job does not upload it twice.
-    const png = renderHealthChart(await healthCountsByDay(deps.db, { days: CHART_DAYS, now: deps.clock.now() }));
-    await uploadFile(deps.client, {
-      channelId: state.channel,
-      threadTs: state.parts[0],
-      filename: `health-${day}.png`,
-      title: `Creator health, last ${CHART_DAYS} days`,
-      initialComment: `Creator health over the last ${CHART_DAYS} days: 🔴 RED, 🟡 YELLOW, 🟢 GREEN (stacked, oldest on the left).`,
-      altText: `Stacked bars of RED, YELLOW and GREEN creator counts for the last ${CHART_DAYS} days`,
-      content: png,
-    });
+    await uploadDigestChart(deps, { channel: state.channel, threadTs: state.parts[0], day, now: deps.clock.now() });
     state.chart = true;
     if (!(await ctx.checkpoint(state))) throw new Error("another replica took this personal digest over");
   }

@@ -9,6 +9,7 @@ import type { Logger } from "../../logger.js";
 import type { FeatureDeps } from "../types.js";
 import { PermanentJobError, type ClaimedJob, type JobContext } from "../../jobs/job-types.js";
 import { HEALTH_JOB, runKeyOf, runNightlyHealth } from "../health/health-job.js";
+import { uploadDigestChart } from "./digest-chart-upload.js";
 import { renderDigest } from "./digest-blocks.js";
 import { createDigestRecord, STATUS } from "./digest-record.js";
 import { lastFireOnDay } from "./digest-cron.js";
@@ -99,6 +100,11 @@ export async function deliverDigest(deps: Deps, job: ClaimedJob, ctx: JobContext
     await record.recordDelivery(runKey, destination, { status: "running", attempts: job.attempts, detail: { ...state, total } });
     const kept = await postParts(deps.client, messages, state, (s) => ctx.checkpoint({ ...s, total }), ctx.signal);
     if (!kept) throw new Error("another replica took this digest delivery over");
+    if (!(prior.success && prior.data.chart) && state.parts[0]) {
+      // Checkpointed, so a resumed delivery does not upload the chart twice.
+      await uploadDigestChart(deps, { channel: state.channel, threadTs: state.parts[0], day: runKey, now: deps.clock.now() });
+      if (!(await ctx.checkpoint({ ...state, total, chart: true }))) throw new Error("another replica took this digest delivery over");
+    }
     await record.recordDelivery(runKey, destination, { status: "done", attempts: job.attempts, detail: { ...state, total } });
     if (prior.success && prior.data.parts.length) log.info({ destination, resumedAt: prior.data.parts.length, of: total }, "digest delivery resumed");
   } catch (e) {

@@ -47,6 +47,8 @@ export const deliverySchema = z.object({
   channel: z.string().optional(),
   parts: z.array(z.string()).default([]),
   total: z.number().int().optional(),
+  /** The 14-day chart was uploaded into the thread (digest-chart-upload.ts). */
+  chart: z.boolean().optional(),
 });
 export type Delivery = z.infer<typeof deliverySchema>;
 
