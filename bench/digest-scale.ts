@@ -43,6 +43,7 @@ async function measure(url: string, n: number): Promise<void> {
   let reasonsMs = 0;
   const health = {
     recompute: real.recompute,
+    tz: real.tz,
     healthFor: async (...a: Parameters<typeof real.healthFor>) => {
       const t = performance.now();
       const r = await real.healthFor(...a);

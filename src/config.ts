@@ -62,6 +62,14 @@ export const DEFAULT_DATABASE_URL = "postgresql://wavelaunch_app@localhost:5432/
 /** The bot token the local sandbox (src/sandbox/) accepts; it is no secret and means nothing to Slack. */
 export const SANDBOX_BOT_TOKEN = "xoxb-sandbox";
 /**
+ * The sandbox's digest and approvals channels when DIGEST_CHANNEL / APPROVALS_CHANNEL are
+ * unset, so `/wl digest now` and channel approval prompts can be tried on a fresh clone.
+ */
+export const SANDBOX_CHANNELS = Object.freeze({
+  digest: Object.freeze({ id: "C0WLDIGESTS", name: "wl-digests" }),
+  approvals: Object.freeze({ id: "C0WLAPPROVALS", name: "wl-approvals" }),
+});
+/**
  * The sandbox's Fernet key when FIELD_ENCRYPTION_KEY is unset. Public (it is in the source), so
  * it protects nothing: only demo data is ever encrypted with it, and production never uses it.
  */
@@ -195,6 +203,8 @@ export function loadConfig(input: Record<string, string | undefined> = process.e
         SLACK_BOT_TOKEN: SANDBOX_BOT_TOKEN,
         SLACK_SIGNING_SECRET: randomBytes(32).toString("hex"),
         FIELD_ENCRYPTION_KEY: input.FIELD_ENCRYPTION_KEY?.trim() || SANDBOX_FIELD_ENCRYPTION_KEY,
+        DIGEST_CHANNEL: input.DIGEST_CHANNEL?.trim() || SANDBOX_CHANNELS.digest.id,
+        APPROVALS_CHANNEL: input.APPROVALS_CHANNEL?.trim() || SANDBOX_CHANNELS.approvals.id,
       }
     : input;
   const parsed = schema.safeParse(withDevAnchorKey(env));

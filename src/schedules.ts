@@ -21,6 +21,7 @@ export function startSchedules(schedules: readonly Schedule[], deps: { db: Db; j
       s.cron,
       async (ctx) => {
         try {
+          if (s.everyReplica) return void (await s.run(ctx.date));
           await deps.jobs.enqueue(deps.db, {
             kind: SCHEDULE_JOB,
             payload: { name: s.name, scheduledAt: ctx.date.toISOString() },

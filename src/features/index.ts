@@ -15,6 +15,8 @@ import * as home from "./home/register.js";
 import * as housekeeping from "./housekeeping/register.js";
 import * as ask from "./ask/register.js";
 import * as picker from "./picker/register.js";
+import * as follows from "./follows/register.js";
+import * as digestSettings from "./digest-settings/register.js";
 
 type Feature = {
   register?(router: Router, deps: FeatureDeps, s: Services): void;
@@ -28,7 +30,7 @@ type Feature = {
 
 // The registry: each feature maps its ids to handlers in its own register().
 // help stays first; the help text lists commands in registration order.
-const features: Feature[] = [help, creators, milestones, health, vault, digests, deliverables, ask, audit, roles, home, housekeeping, picker];
+const features: Feature[] = [help, creators, milestones, health, vault, digests, deliverables, ask, audit, roles, home, housekeeping, picker, follows, digestSettings];
 
 export function registerFeatures(router: Router, deps: FeatureDeps, s: Services): void {
   for (const f of features) f.register?.(router, deps, s);

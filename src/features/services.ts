@@ -13,6 +13,9 @@ import { createAskService } from "./ask/ask-service.js";
 import { createClaudeChat } from "./ask/ask-claude.js";
 import { ASK_LIMITS } from "./ask/ask-limits.js";
 import { createPickerService } from "./picker/picker-service.js";
+import { createFollowService } from "./follows/follow-service.js";
+import { createDigestSettingsService } from "./digest-settings/settings-service.js";
+import { createAuditExportService } from "./audit/export-service.js";
 
 /**
  * Every feature service, built once per process from the composition root's deps and shared by
@@ -63,6 +66,11 @@ export function createServices(deps: FeatureDeps) {
       slack: client,
     }),
     picker: createPickerService({ db, pool: deps.pool, health, now }),
+    // Personal digests (issue 18 part 2).
+    follows: createFollowService({ db }),
+    digestSettings: createDigestSettingsService({ db }),
+    // Access reviews (issue 18 part 3).
+    auditExport: createAuditExportService({ db, client, jobs: deps.jobs, tz: config.digest.tz }),
   });
 }
 

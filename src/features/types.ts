@@ -36,7 +36,18 @@ export type FeatureDeps = Readonly<{
 export type Clock = { now(): Date };
 
 /** A cron job: `run` gets the fire time; node-cron calls it at `cron` in `tz`. */
-export type Schedule = { name: string; cron: string; tz: string; run(firedAt: Date): Promise<void> };
+export type Schedule = {
+  name: string;
+  cron: string;
+  tz: string;
+  run(firedAt: Date): Promise<void>;
+  /**
+   * Run on every replica's own clock instead of once per slot through the queue: only for a
+   * `run` that is itself a conditional enqueue (once-only by its own keys), so a per-minute
+   * tick does not leave a job row behind each minute.
+   */
+  everyReplica?: boolean;
+};
 
 /** Today's calendar date in the studio's time zone (DIGEST_TZ). */
 export function todayOf(deps: Pick<FeatureDeps, "clock" | "config">): string {

@@ -7,7 +7,7 @@ import { readBody, type ExtraRoute } from "../slack/http-receiver.js";
 import type { Draft, Drafts, Json } from "./block-kit.js";
 import { BotLink } from "./bot-link.js";
 import { createInteractions, SHORTCUTS, type Interactions, type Outcome } from "./interactions.js";
-import { createWebApi, type WebApi } from "./web-api.js";
+import { createWebApi, isPng, type WebApi } from "./web-api.js";
 import { Workspace, type Message } from "./workspace.js";
 
 // The local stand-in for Slack, over HTTP: the Web API the bot calls (its SLACK_API_URL),
@@ -17,6 +17,8 @@ import { Workspace, type Message } from "./workspace.js";
 
 const PREFIX = "/sandbox/";
 const BODY_LIMIT = 5 * 1024 * 1024;
+/** Uploaded files (an audit export CSV can be large); Slack itself takes up to 1 GB. */
+const UPLOAD_LIMIT = 100 * 1024 * 1024;
 const PAGE_FILES: Record<string, string> = {
   "": "sandbox-page.html",
   "static/sandbox.js": "sandbox.js",
@@ -153,7 +155,7 @@ export class Sandbox {
       return true;
     }
     if (req.method === "GET" && rest in PAGE_FILES) return this.pageFile(res, PAGE_FILES[rest]!);
-    if (req.method === "GET" && rest.startsWith("files/")) return this.file(res, rest.slice(6));
+    if (req.method === "GET" && rest.startsWith("files/")) return this.file(res, rest.slice(6), url.searchParams.get("download") === "1");
     if (req.method === "GET" && rest === "ui/state") return this.json(res, 200, this.snapshot(url.searchParams.get("user") ?? ""));
     if (req.method === "GET" && rest === "ui/events") return this.events(req, res);
     if (req.method === "POST" && rest.startsWith("ui/")) return this.uiPost(req, res, rest.slice(3));
@@ -187,7 +189,7 @@ export class Sandbox {
 
   private async upload(req: IncomingMessage, res: ServerResponse, id: string): Promise<true> {
     const file = this.ws.files.get(id);
-    const raw = await readBody(req, BODY_LIMIT);
+    const raw = await readBody(req, UPLOAD_LIMIT);
     if (!file) {
       res.writeHead(404, { "content-type": "text/plain" }).end("file_not_found");
       return true;
@@ -199,24 +201,30 @@ export class Sandbox {
       const part = form.get("body") ?? form.get("file") ?? [...form.values()][0];
       content = part === undefined || part === null ? Buffer.alloc(0) : typeof part === "string" ? Buffer.from(part) : Buffer.from(await part.arrayBuffer());
     }
+    if (content.length !== file.size) {
+      // Slack refuses bytes that do not match the length files.getUploadURLExternal announced.
+      this.ws.record("notice", "error", `file upload ${file.name}: ${content.length} bytes, but ${file.size} were announced`);
+      res.writeHead(400, { "content-type": "text/plain" }).end("length_mismatch");
+      return true;
+    }
     file.content = content;
-    file.size = content.length;
     this.ws.record("api", "info", `file upload ${file.name} (${content.length} bytes)`);
     res.writeHead(200, { "content-type": "text/plain" }).end(`OK - ${content.length}`);
     return true;
   }
 
-  private file(res: ServerResponse, id: string): true {
+  private file(res: ServerResponse, id: string, download: boolean): true {
     const f = this.ws.files.get(id);
     if (!f?.content) {
       res.writeHead(404, { "content-type": "text/plain" }).end("no such file");
       return true;
     }
-    // Always plain text: a file the bot uploaded must not run as a page on this origin.
+    // Plain text unless the bytes are a PNG: a file the bot uploaded must not run as a page on
+    // this origin. `?download=1` saves it, as Slack's download button does.
     res.writeHead(200, {
-      "content-type": "text/plain; charset=utf-8",
+      "content-type": isPng(f.content) ? "image/png" : "text/plain; charset=utf-8",
       "x-content-type-options": "nosniff",
-      "content-disposition": `inline; filename="${f.name.replace(/[^\w.-]/g, "_")}"`,
+      "content-disposition": `${download ? "attachment" : "inline"}; filename="${f.name.replace(/[^\w.-]/g, "_")}"`,
       "content-security-policy": "default-src 'none'",
     });
     res.end(f.content);

@@ -1,5 +1,5 @@
 import type { Config } from "../config.js";
-import { SANDBOX_FIELD_ENCRYPTION_KEY } from "../config.js";
+import { SANDBOX_CHANNELS, SANDBOX_FIELD_ENCRYPTION_KEY } from "../config.js";
 import type { Logger } from "../logger.js";
 import { startBot, StartupError, type RunningBot } from "../bot.js";
 import type { FeatureDeps } from "../features/types.js";
@@ -19,9 +19,10 @@ export async function startSandboxBot(config: Config, logger: Logger, opts: { cl
   if (!config.sandbox) throw new StartupError("startSandboxBot needs a sandbox configuration (no Slack variables set).");
   if (config.nodeEnv === "production") throw new StartupError("The local Slack sandbox is refused when NODE_ENV=production.");
   const log = logger.child({ component: "sandbox" });
+  // loadConfig gives the sandbox SANDBOX_CHANNELS unless the variables name others.
   const channels = [
-    ...(config.approvalsChannel ? [{ id: config.approvalsChannel, name: "approvals" }] : []),
-    ...(config.digest.channel ? [{ id: config.digest.channel, name: "studio-digest" }] : []),
+    ...(config.approvalsChannel ? [{ id: config.approvalsChannel, name: config.approvalsChannel === SANDBOX_CHANNELS.approvals.id ? SANDBOX_CHANNELS.approvals.name : "approvals" }] : []),
+    ...(config.digest.channel ? [{ id: config.digest.channel, name: config.digest.channel === SANDBOX_CHANNELS.digest.id ? SANDBOX_CHANNELS.digest.name : "studio-digest" }] : []),
   ];
   const sandbox = new Sandbox({ botToken: config.slack.botToken, signingSecret: config.slack.signingSecret!, logger: log, channels });
   await sandbox.listen("127.0.0.1", 0);

@@ -20,6 +20,10 @@ function json<T>(v: unknown): T | undefined {
   }
 }
 
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** Judged by the bytes, not the name the bot gave the file. */
+export const isPng = (b: Buffer): boolean => b.subarray(0, 8).equals(PNG_SIGNATURE);
+
 export type WebApiOptions = {
   botToken: string;
   /** The sandbox page's URL (permalinks and file links point at it). */
@@ -236,7 +240,7 @@ export function createWebApi(ws: Workspace, opts: WebApiOptions) {
           ts: ws.newTs(),
           user: bot.userId,
           text: comment,
-          files: files.map(({ file }) => ({ id: file!.id, name: file!.name, title: file!.title, size: file!.size })),
+          files: files.map(({ file }) => ({ id: file!.id, name: file!.name, title: file!.title, size: file!.size, ...(isPng(file!.content!) ? { image: true } : {}) })),
           ...(threadTs ? { threadTs } : {}),
         };
         ws.post(m);

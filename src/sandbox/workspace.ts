@@ -8,7 +8,8 @@ import type { Json } from "./block-kit.js";
 
 export type Channel = { id: string; name: string; kind: "channel" | "im"; userId?: string };
 
-export type FileRef = { id: string; name: string; title: string; size: number };
+/** `image`: the bytes are a PNG, which the page shows inline. */
+export type FileRef = { id: string; name: string; title: string; size: number; image?: boolean };
 
 export type Message = {
   channel: string;

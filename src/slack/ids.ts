@@ -44,6 +44,10 @@ export const ACTIONS = {
   digestContacted: "digest_contacted",
   deliverableRegenerate: "deliverable_regenerate",
   auditPage: "audit_page",
+  // Digest paging (value: the page number, clamped by the server).
+  digestSeeAll: "digest_see_all",
+  digestPagePrev: "digest_page_prev",
+  digestPageNext: "digest_page_next",
 } as const;
 
 export const VIEWS = {
@@ -81,6 +85,7 @@ export const LABELS = {
   previous: "Previous",
   regenerate: "Regenerate",
   deactivate: "Deactivate",
+  seeAll: "See all",
 } as const;
 
 // ---- Creator picker and shortcuts (issue 18 part 1) ----

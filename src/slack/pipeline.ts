@@ -85,14 +85,16 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
     const [first = "", ...rest] = text.split(/\s+/);
     // A bare `/wl` is the first thing most people type: it is help.
     const name = first === "" ? "help" : first.toLowerCase();
-    const route = router.commands.get(name);
+    // A two-word command (`audit export`) is a route of its own, with its own role.
+    const sub = rest[0] ? router.commands.get(`${name} ${rest[0].toLowerCase()}`) : undefined;
+    const route = sub ?? router.commands.get(name);
     const run = base(a.context, responseUrlReply(a.command.response_url));
     const ctx: CommandCtx = {
       ...run,
       client: a.client,
       logger: deps.logger,
       record: recorder(run.actor),
-      args: rest.join(" "),
+      args: (sub ? rest.slice(1) : rest).join(" "),
       triggerId: a.command.trigger_id,
       channelId: a.command.channel_id,
       body: a.command,

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { loadConfig } from "../../src/config.js";
+import { loadConfig, SANDBOX_CHANNELS } from "../../src/config.js";
 import { startSandboxBot, type SandboxedBot } from "../../src/sandbox/start-sandbox.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
 import { captureLogger } from "../helpers/logs.js";
@@ -159,16 +159,14 @@ describe.skipIf(unavailable !== null)("the sandbox page in Chromium", () => {
     await page.locator('.nav-item[data-app="wavelaunch"] .badge').waitFor();
     await page.locator('.nav-item[data-app="wavelaunch"]').click();
     await page.locator('#app-tabs a[data-tab="messages"]').click();
-    await page.locator("#messages").getByText(/was sent to|is recorded/).last().waitFor();
+    await page.locator("#messages").getByText(/was sent (to|in)|is recorded/).last().waitFor();
     await snap("reveal-requested");
 
-    // Ada (admin) gets the request by DM and approves it.
+    // Ada (admin) finds the request in #wl-approvals (the sandbox's approvals channel) and approves it.
     await actAs(ADA);
-    await page.locator('.nav-item[data-app="wavelaunch"] .badge').waitFor();
-    await snap("admin-sees-unread-dm");
-    await page.locator('.nav-item[data-app="wavelaunch"]').click();
-    await page.locator('#app-tabs a[data-tab="messages"]').click();
+    await page.locator(`.nav-item[data-channel="${SANDBOX_CHANNELS.approvals.id}"]`).click();
     await lastButton("reveal_approve").waitFor();
+    await snap("admin-sees-approval-request");
     await lastButton("reveal_approve").click();
     await page.locator("#messages").getByText(/Approved by/).last().waitFor();
     expect(await page.locator('#messages button[data-action-id="reveal_approve"]').count()).toBe(0);

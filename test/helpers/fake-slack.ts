@@ -16,7 +16,9 @@ export class FakeSlack {
   /** response_url posts an on("response_url") override refused (4xx/5xx): not shown. */
   readonly refusedResponses: { id: string; body: Record<string, unknown>; at: number }[] = [];
   /** Bytes POSTed to upload URLs (files.uploadV2 step 2), by file id. */
-  readonly uploads: { fileId: string; body: string; at: number }[] = [];
+  readonly uploads: { fileId: string; body: string; at: number; bytes: Buffer; announced?: number; contentType?: string }[] = [];
+  /** The length each files.getUploadURLExternal announced, by file id. */
+  readonly announcedLengths = new Map<string, number>();
   readonly users = new Map<string, FakeUser>();
   private readonly overrides = new Map<string, Override>();
   private readonly counts = new Map<string, number>();
@@ -60,6 +62,7 @@ export class FakeSlack {
     this.responses.length = 0;
     this.refusedResponses.length = 0;
     this.uploads.length = 0;
+    this.announcedLengths.clear();
     this.overrides.clear();
     this.counts.clear();
   }
@@ -96,7 +99,8 @@ export class FakeSlack {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString();
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString();
     const url = new URL(req.url ?? "/", this.url);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { "content-type": "application/json", ...headers });
@@ -118,8 +122,15 @@ export class FakeSlack {
       return send(200, "ok");
     }
     if (url.pathname.startsWith("/upload/")) {
-      this.uploads.push({ fileId: url.pathname.slice(8), body: raw, at: Date.now() });
-      return send(200, "OK - " + raw.length);
+      const fileId = url.pathname.slice(8);
+      const announced = this.announcedLengths.get(fileId);
+      // on("upload", …) can refuse the bytes (a 5xx from Slack's file service).
+      const n = (this.counts.get("upload") ?? 0) + 1;
+      this.counts.set("upload", n);
+      const over = await this.overrides.get("upload")?.({ fileId }, n);
+      if (over && "status" in over && typeof over.status === "number") return send(over.status, over.body ?? "refused");
+      this.uploads.push({ fileId, body: raw, at: Date.now(), bytes, announced, contentType: req.headers["content-type"] });
+      return send(200, "OK - " + bytes.length);
     }
     if (!url.pathname.startsWith("/api/")) return send(404, { ok: false });
     const method = url.pathname.slice(5);
@@ -172,8 +183,11 @@ export class FakeSlack {
       case "views.push":
       case "views.publish":
         return { ok: true, view: { id: `V${this.seq++}`, hash: "h1", ...(typeof args.view === "object" ? args.view : {}) } };
-      case "files.getUploadURLExternal":
-        return { ok: true, upload_url: `${this.url}/upload/F${this.seq}`, file_id: `F${this.seq++}` };
+      case "files.getUploadURLExternal": {
+        const fileId = `F${this.seq++}`;
+        this.announcedLengths.set(fileId, Number(args.length));
+        return { ok: true, upload_url: `${this.url}/upload/${fileId}`, file_id: fileId };
+      }
       case "files.completeUploadExternal": {
         const files = (args.files as { id: string; title?: string }[] | undefined) ?? [];
         return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title, permalink: `https://example.slack.com/files/${f.id}` })) };

@@ -37,6 +37,7 @@ beforeEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.drain(Date.now() + 5_000)));
   await db.$executeRaw`DELETE FROM wl_job_run`;
   await db.$executeRaw`DELETE FROM wl_job`;
+  await db.$executeRaw`DELETE FROM wl_health_snapshot`;
   await db.creator.deleteMany();
   h.slack.reset();
 });
@@ -69,10 +70,10 @@ const tops = (ch: string) => posts(ch).filter((c) => !c.args.thread_ts);
 const rowIds = (blocks: unknown) => (blocks as KnownBlock[]).flatMap((b) => (b.block_id?.startsWith("dg_row:") ? [b.block_id.slice(7)] : []));
 const jobRows = () => db.jobRun.findMany({ where: { job: "digest" }, orderBy: { destination: "asc" } });
 /** Fails the first thread reply to the channel for good (a platform error, not retried). */
-function failSecondPartOnce() {
+function failFirstPostOnce() {
   let failed = false;
   h.slack.on("chat.postMessage", (args) => {
-    if (args.channel === CHANNEL && args.thread_ts && !failed) {
+    if (args.channel === CHANNEL && !failed) {
       failed = true;
       return { ok: false, error: "internal_error" };
     }
@@ -100,13 +101,12 @@ describe("exactly once", () => {
     for (const dest of DESTS) {
       expect(tops(dest), dest).toHaveLength(1);
       const all = posts(dest);
-      expect(all).toHaveLength(3); // 60 creators: 3 parts
-      // The rest are replies in the first message's thread, and together they list everyone once.
-      expect(all.slice(1).every((c) => c.args.thread_ts && typeof c.args.thread_ts === "string")).toBe(true);
-      const shown = all.flatMap((c) => rowIds(c.args.blocks));
-      expect(new Set(shown).size).toBe(60);
-      expect(shown.slice(0, 30).sort()).toEqual([...red].sort()); // RED first
-      expect(shown.slice(30).sort()).toEqual([...yellow].sort());
+      // One message: the ten most urgent per colour (RED first); "See all" pages through the rest.
+      expect(all).toHaveLength(1);
+      const shown = rowIds(all[0]!.args.blocks);
+      expect(shown).toHaveLength(20);
+      expect(shown.slice(0, 10).every((id) => red.includes(id))).toBe(true);
+      expect(shown.slice(10).every((id) => yellow.includes(id))).toBe(true);
     }
     const rows = await jobRows();
     expect(rows.map((r) => [r.destination, r.status, r.attempts])).toEqual([
@@ -115,34 +115,29 @@ describe("exactly once", () => {
       ["UADMIN", "done", 1],
       ["UMANAGER", "done", 1],
     ]);
-    expect((rows[1]!.detail as { parts: string[] }).parts).toHaveLength(3);
+    expect((rows[1]!.detail as { parts: string[] }).parts).toHaveLength(1);
     // Health was recomputed once, before the digest: one audited score change per creator.
     expect((await db.auditLog.count({ where: { targetModel: "Creator" } })) - auditBefore).toBe(60);
 
     // A later firing the same day posts nothing.
     const again = await fireDigest(replicas[0]!, new Date());
     expect(again.delivered).toEqual([]);
-    expect(h.slack.callsTo("chat.postMessage")).toHaveLength(9);
+    expect(h.slack.callsTo("chat.postMessage")).toHaveLength(3);
   });
 
-  it("crash and resume: a part that fails is recorded; the retry posts only the missing parts", async () => {
+  it("crash and resume: a post that fails is recorded; the retry posts it once", async () => {
     await seedCreators(db, "RED", 60);
-    failSecondPartOnce();
+    failFirstPostOnce();
     const deps = replica({ backoffMs: 1_500 });
     await fireDigestAndWatch(deps);
 
     expect(h.logs.text()).toMatch(/digest could not be delivered.*C0DIGEST|C0DIGEST.*digest could not be delivered/);
-    expect(posts("UADMIN")).toHaveLength(3); // not blocked by the channel
+    expect(posts("UADMIN")).toHaveLength(1); // not blocked by the channel
     const done = (await jobRows()).find((r) => r.destination === CHANNEL)!;
-    expect([done.status, done.attempts, (done.detail as { parts: string[] }).parts.length]).toEqual(["done", 2, 3]);
-    const rootTs = (done.detail as { parts: string[] }).parts[0]!;
+    expect([done.status, done.attempts, (done.detail as { parts: string[] }).parts.length]).toEqual(["done", 2, 1]);
     const channel = posts(CHANNEL);
-    expect(channel).toHaveLength(4); // part 1, part 2 refused, then parts 2 and 3
-    expect(channel.slice(2).every((c) => c.args.thread_ts === rootTs)).toBe(true);
-    expect(tops(CHANNEL)).toHaveLength(1);
-    // Every creator reached the channel exactly once across both attempts.
-    const okCalls = channel.filter((_c, i) => i !== 1);
-    expect(new Set(okCalls.flatMap((c) => rowIds(c.args.blocks))).size).toBe(60);
+    expect(channel).toHaveLength(2); // refused, then posted
+    expect(new Set(rowIds(channel[1]!.args.blocks)).size).toBe(10);
 
     /** Fires, sees the channel's first attempt recorded as failed (1 part), then lets the retry finish. */
     async function fireDigestAndWatch(d: FeatureDeps) {
@@ -151,7 +146,7 @@ describe("exactly once", () => {
         const row = (await jobRows()).find((r) => r.destination === CHANNEL);
         if (row?.status === "failed") {
           expect(row.error).toBe("internal_error");
-          expect((row.detail as { parts: string[] }).parts).toHaveLength(1);
+          expect((row.detail as { parts: string[] }).parts).toHaveLength(0);
           break;
         }
         if (i > 400) throw new Error("the failed attempt was never recorded");
@@ -195,10 +190,10 @@ describe("exactly once", () => {
     await digestJobsSettled(db, 15_000);
     expect(Date.now() - started).toBeLessThan(6_000);
     const row = (await jobRows()).find((r) => r.destination === CHANNEL)!;
-    expect([row.status, (row.detail as { parts: string[] }).parts.length]).toEqual(["done", 3]);
+    expect([row.status, (row.detail as { parts: string[] }).parts.length]).toEqual(["done", 1]);
     const channel = posts(CHANNEL);
-    expect(channel).toHaveLength(3); // part 1 by the dead replica, parts 2 and 3 by the survivor
-    expect(new Set(channel.flatMap((c) => rowIds(c.args.blocks))).size).toBe(60);
+    expect(channel).toHaveLength(1); // posted by the dead replica and recorded: not posted again
+    expect(new Set(rowIds(channel[0]!.args.blocks)).size).toBe(10);
     expect(await db.job.findFirstOrThrow({ where: { kind: DIGEST_DELIVER_JOB, dedupeKey: { endsWith: CHANNEL } } })).toMatchObject({ status: "done", attempts: 2 });
   });
 });
@@ -249,6 +244,7 @@ describe("Slack faults", () => {
     // Make that yesterday's run, then change the world: one RED recovers, one new RED appears.
     const yesterday = addDays(todayUtc(), -1);
     await db.$executeRaw`UPDATE wl_job_run SET run_key = ${yesterday}`;
+    await db.$executeRaw`UPDATE wl_health_snapshot SET day = ${yesterday}::date`;
     await db.$executeRaw`DELETE FROM wl_job`;
     await db.creator.update({ where: { id: gone! }, data: { lastContactedDate: toDbDate(todayUtc()) } });
     const [fresh] = await seedCreators(db, "RED", 1, { stored: "GREEN", prefix: "New" });

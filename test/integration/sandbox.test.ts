@@ -1,6 +1,8 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Readable } from "node:stream";
 import { WebClient } from "@slack/web-api";
+import { uploadFile } from "../../src/slack/file-upload.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { StartupError } from "../../src/bot.js";
 import { startSandboxBot, type SandboxedBot } from "../../src/sandbox/start-sandbox.js";
@@ -295,6 +297,30 @@ describe("the Web API stand-in", () => {
     expect(file.headers.get("content-type")).toBe("text/plain; charset=utf-8");
     expect(file.headers.get("x-content-type-options")).toBe("nosniff");
     expect(await file.text()).toBe("# Report\n<script>alert(1)</script>");
+  });
+
+  it("uploadFile: a CSV streamed to the DM downloads as an attachment; a PNG shows as an image; a wrong length is refused", async () => {
+    const c = client();
+    const csv = Buffer.from("who,what\nAda,'=cmd\n");
+    await uploadFile(c, { channelId: dmChannelId(ADA), filename: "audit.csv", title: "Audit export", initialComment: "Your export", content: { stream: Readable.from([csv]), length: csv.length } });
+    const sent = ws().messagesFor(ADA, dmChannelId(ADA)).at(-1)!;
+    expect(sent).toMatchObject({ text: "Your export", files: [{ name: "audit.csv", title: "Audit export", size: csv.length }] });
+    expect(sent.files![0]!.image).toBeUndefined();
+    const dl = await fetch(`${bot.sandboxUrl}files/${sent.files![0]!.id}?download=1`);
+    expect(dl.headers.get("content-disposition")).toBe('attachment; filename="audit.csv"');
+    expect(dl.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(Buffer.from(await dl.arrayBuffer()).equals(csv)).toBe(true);
+
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(32)]);
+    await uploadFile(c, { channelId: dmChannelId(ADA), filename: "chart.txt", title: "Trend", altText: "a chart", content: png });
+    const chart = ws().messagesFor(ADA, dmChannelId(ADA)).at(-1)!;
+    expect(chart.files![0]!.image).toBe(true);
+    const img = await fetch(`${bot.sandboxUrl}files/${chart.files![0]!.id}`);
+    expect(img.headers.get("content-type")).toBe("image/png");
+    expect(img.headers.get("content-security-policy")).toBe("default-src 'none'");
+
+    const short = Buffer.from("abc");
+    await expect(uploadFile(c, { channelId: dmChannelId(ADA), filename: "x.csv", title: "X", content: { stream: Readable.from([short]), length: 10 } })).rejects.toThrow();
   });
 });
 

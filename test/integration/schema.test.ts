@@ -92,13 +92,15 @@ describe("schema.prisma and the migrated database agree", () => {
     expect(await indexes("studio_crm_creatorcredential")).toContain("UNIQUE (creator_id, platform_name, account_identifier)");
   });
 
-  it("cascades deletes from a creator to its credentials, milestones and deliverables", async () => {
+  it("cascades deletes from a creator to its credentials, milestones, deliverables and follows", async () => {
     const { rows } = await client.query<{ tbl: string; confdeltype: string }>(
       `SELECT conrelid::regclass::text AS tbl, confdeltype FROM pg_constraint WHERE contype = 'f' AND confrelid = 'studio_crm_creator'::regclass`,
     );
     expect(rows.map((r) => `${r.tbl}:${r.confdeltype}`).sort()).toEqual([
       "studio_crm_aideliverable:c", "studio_crm_creatorcredential:c", "studio_crm_milestone:c",
       "wl_contact_note:c",
+      // The bot's own: a follow goes with its creator (Django deletes creators without knowing of it).
+      "wl_creator_follow:c",
     ]);
   });
 

@@ -37,21 +37,23 @@ function sectionTexts(blocks: KnownBlock[]): string[] {
 }
 
 describe("the split at Slack's limits", () => {
-  it("1,000 creators: every message ≤ 50 blocks, every section ≤ 3,000 chars, every creator once, in order", () => {
+  it("1,000 creators: one message ≤ 50 blocks, every section ≤ 3,000 chars, the ten most urgent per colour in order, and See all", () => {
     const list = Array.from({ length: 1000 }, (_, i) => entry(i + 1));
     const s = snapshotOf(list, {
       since: { runKey: "2026-11-26", newRed: [uuid(3), uuid(6)], recovered: Array.from({ length: 40 }, (_, i) => ({ id: uuid(5000 + i), name: "R&D <Co>".repeat(30) })) },
       undelivered: Array.from({ length: 15 }, (_, i) => ({ runKey: "2026-11-26", destination: `U${i}`, error: "channel_not_found".repeat(20) })),
     });
     const messages = renderDigest(s, new Map(list.map((e) => [e.id, e])), { kind: "scheduled" });
-    expect(messages.length).toBeGreaterThan(1);
+    // One message: the ten most urgent per colour, and "See all" for the rest.
+    expect(messages).toHaveLength(1);
     for (const m of messages) {
       expect(m.blocks.length).toBeLessThanOrEqual(LIMITS.messageBlocks);
       for (const t of sectionTexts(m.blocks)) expect(t.length).toBeLessThanOrEqual(LIMITS.sectionText);
       for (const b of m.blocks) if (b.type === "header") expect(b.text.text.length).toBeLessThanOrEqual(LIMITS.headerText);
     }
     const shown = messages.flatMap((m) => m.blocks).flatMap((b) => (b.block_id?.startsWith("dg_row:") ? [b.block_id.slice(7)] : []));
-    expect(shown).toEqual([...s.red, ...s.yellow]);
+    expect(shown).toEqual([...s.red.slice(0, 10), ...s.yellow.slice(0, 10)]);
+    expect(JSON.stringify(messages[0]!.blocks)).toContain('"action_id":"digest_see_all"');
     // Every row is followed by its own buttons, in the same message.
     for (const m of messages) {
       m.blocks.forEach((b, i) => {
@@ -59,7 +61,6 @@ describe("the split at Slack's limits", () => {
       });
     }
     expect(messages[0]!.text).toContain(`${s.red.length} RED, ${s.yellow.length} YELLOW`);
-    expect(messages.at(-1)!.text).toContain(`part ${messages.length} of ${messages.length}`);
   });
 
   it("a row with the longest names the schema allows, all escaping, stays within 3,000 chars", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { changeSince, orderEntries, packMessages, type Unit } from "../../src/features/digests/digest-fns.js";
+import { clampPage, humanLabel, isSnoozed, orderEntries, packMessages, SNOOZE_DAYS, snoozeUntil, type Unit } from "../../src/features/digests/digest-fns.js";
+import { addDays } from "../../src/lib/dates.js";
 
 const e = (id: string, score: "RED" | "YELLOW", priority: number, changed: string, brandName = id) => ({
   id, score, priority, lastStatusChange: new Date(changed), brandName,
@@ -41,16 +42,69 @@ describe("orderEntries", () => {
   });
 });
 
-describe("changeSince", () => {
-  it("counts new RED (including YELLOW that worsened) and recovered (flagged before, in neither list now)", () => {
-    const r = changeSince({ red: ["a", "b"], yellow: ["c", "d"] }, { red: ["a", "c", "e"], yellow: ["f"] });
-    expect(r.newRed).toEqual(["c", "e"]);
-    expect(r.recovered).toEqual(["b", "d"]);
+describe("snoozeUntil (Snooze 3 days)", () => {
+  // `now` is an instant; the day is the studio's (DIGEST_TZ).
+  const cases: [string, string | null, string, string, string][] = [
+    ["no snooze yet: today + 3", null, "2026-12-04T10:00:00Z", "UTC", "2026-12-07"],
+    ["a shorter snooze is extended", "2026-12-05", "2026-12-04T10:00:00Z", "UTC", "2026-12-07"],
+    ["a longer snooze is never pulled earlier", "2026-12-25", "2026-12-04T10:00:00Z", "UTC", "2026-12-25"],
+    ["the same day twice: unchanged", "2026-12-07", "2026-12-04T23:00:00Z", "UTC", "2026-12-07"],
+    ["the studio's day, not UTC's (Auckland is already on the 5th)", null, "2026-12-04T12:00:00Z", "Pacific/Auckland", "2026-12-08"],
+    ["across a month end", null, "2026-12-30T09:00:00Z", "UTC", "2027-01-02"],
+  ];
+  it.each(cases)("%s", (_name, current, now, tz, expected) => {
+    expect(snoozeUntil(current, new Date(now), tz)).toBe(expected);
   });
 
-  it("RED that improved to YELLOW is neither new RED nor recovered", () => {
-    expect(changeSince({ red: ["a"], yellow: [] }, { red: [], yellow: ["a"] })).toEqual({ newRed: [], recovered: [] });
+  it("is never earlier than the current snooze nor than today + 3 (any dates)", () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date("2020-01-01"), max: new Date("2030-01-01"), noInvalidDate: true }),
+        fc.option(fc.date({ min: new Date("2020-01-01"), max: new Date("2030-01-01"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10))),
+        (now, current) => {
+          const until = snoozeUntil(current, now, "UTC");
+          expect(until >= addDays(now.toISOString().slice(0, 10), SNOOZE_DAYS)).toBe(true);
+          if (current) expect(until >= current).toBe(true);
+        },
+      ),
+    );
   });
+});
+
+describe("isSnoozed", () => {
+  it.each([
+    [null, "2026-12-04", false],
+    ["2026-12-07", "2026-12-04", true],
+    ["2026-12-07", "2026-12-06", true],
+    ["2026-12-07", "2026-12-07", false], // the snooze has ended: in that day's digest again
+    ["2026-12-07", "2026-12-10", false],
+  ] as const)("until %s, on %s: %s", (until, today, expected) => {
+    expect(isSnoozed(until, today)).toBe(expected);
+  });
+});
+
+describe("clampPage (See all's page number may be forged)", () => {
+  it.each([
+    ["0", 60, { page: 0, pages: 6 }],
+    ["5", 60, { page: 5, pages: 6 }],
+    ["6", 60, { page: 5, pages: 6 }],
+    ["999999", 60, { page: 5, pages: 6 }],
+    ["-1", 60, { page: 0, pages: 6 }],
+    ["1e3", 60, { page: 0, pages: 6 }],
+    [undefined, 60, { page: 0, pages: 6 }],
+    ["3", 0, { page: 0, pages: 1 }],
+    ["1", 11, { page: 1, pages: 2 }],
+  ] as const)("value %s of %i creators", (value, total, expected) => {
+    expect(clampPage(value, total)).toEqual(expected);
+  });
+});
+
+describe("humanLabel", () => {
+  it.each([
+    ["BRAND_BUILDING", "Brand building"],
+    ["LIVE", "Live"],
+    ["ONBOARDING", "Onboarding"],
+  ])("%s -> %s", (v, expected) => expect(humanLabel(v)).toBe(expected));
 });
 
 describe("packMessages", () => {

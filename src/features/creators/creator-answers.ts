@@ -10,6 +10,7 @@ import { displayOf } from "./creator-fns.js";
 import type { CreatorRef } from "./creator-lookup.js";
 import { candidatesBlocks, noMatchBlocks } from "./creator-lookup-blocks.js";
 import type { CreatorService } from "./creator-service.js";
+import type { FollowService } from "../follows/follow-service.js";
 
 // Answers every creator handler gives the same way: the card, and `<creator>` resolution.
 
@@ -21,15 +22,17 @@ export const creatorTarget = (c: { id: string; brandName: string; creatorName: s
 
 /** The card as an answer: the VIEW row names the creator, not the command. */
 export async function cardAnswer(
-  deps: { creators: Pick<CreatorService, "card">; today: () => IsoDate },
+  deps: { creators: Pick<CreatorService, "card">; today: () => IsoDate; follows?: Pick<FollowService, "isFollowing"> },
   actor: Actor,
   id: string,
   opts: { notice?: string; shown?: string } = {},
 ): Promise<Answer> {
   const card = await deps.creators.card(id);
   if (!card) throw invalid("That creator no longer exists.");
+  // Follows shape managers' digests, so only managers see the button.
+  const following = deps.follows && hasRole(actor.role, "manager") ? await deps.follows.isFollowing(actor.userId, id) : undefined;
   return {
-    reply: creatorCard(card, { today: deps.today(), isAdmin: hasRole(actor.role, "admin"), notice: opts.notice }),
+    reply: creatorCard(card, { today: deps.today(), isAdmin: hasRole(actor.role, "admin"), notice: opts.notice, following }),
     shown: opts.shown ?? "card shown",
     target: creatorTarget(card.creator),
   };

@@ -5,6 +5,7 @@ import { daysBetween, fromDbDate, type IsoDate } from "../../lib/dates.js";
 import type { Health } from "../health/health-fns.js";
 import { encodeListPage, type ListFilters, type ListPageState } from "./creator-fns.js";
 import type { CardData, FoundRow, ListPage } from "./creator-service.js";
+import { FOLLOW_ACTIONS, FOLLOW_LABELS } from "../follows/follow-ids.js";
 
 // Pure builders: data in, Block Kit out. Every piece of user text goes through esc(), every
 // section through fit() to Slack's 3000 chars, every message stays under 50 blocks.
@@ -73,8 +74,11 @@ function healthLine(h: Health): string {
 
 const PRIORITY_WORD: Record<number, string> = { 1: "1 (highest)", 5: "5 (lowest)" };
 
-/** The creator card (the contract's "creator card"). `notice` is mrkdwn the caller has already escaped. */
-export function creatorCard(d: CardData, opts: { today: IsoDate; isAdmin: boolean; notice?: string }): Message {
+/**
+ * The creator card (the contract's "creator card"). `notice` is mrkdwn the caller has already
+ * escaped; `following` (managers only) adds Follow or Unfollow.
+ */
+export function creatorCard(d: CardData, opts: { today: IsoDate; isAdmin: boolean; notice?: string; following?: boolean }): Message {
   const c = d.creator;
   const blocks: KnownBlock[] = [];
   if (opts.notice) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: fit(opts.notice, LIMITS.sectionText) }] });
@@ -107,12 +111,12 @@ export function creatorCard(d: CardData, opts: { today: IsoDate; isAdmin: boolea
     ),
   );
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: fit(`Tags: ${tagsText(c.tags)}`, LIMITS.sectionText) }] });
-  blocks.push(cardActions(c.id, c.brandName, c.isActive, opts.isAdmin));
+  blocks.push(cardActions(c.id, c.brandName, c.isActive, opts.isAdmin, opts.following));
   // The fallback text is shown (and notifies) like mrkdwn: escaped like the blocks.
   return { text: fit(esc(`${c.brandName} — ${c.creatorName}`), 300), blocks };
 }
 
-function cardActions(id: string, brand: string, isActive: boolean, isAdmin: boolean): ActionsBlock {
+function cardActions(id: string, brand: string, isActive: boolean, isAdmin: boolean, following?: boolean): ActionsBlock {
   const elements: Button[] = [
     button(LABELS.edit, ACTIONS.creatorEdit, id, { style: "primary" }),
     button(LABELS.status, ACTIONS.creatorStatus, id),
@@ -123,6 +127,9 @@ function cardActions(id: string, brand: string, isActive: boolean, isAdmin: bool
   ];
   if (isActive) elements.push(button(LABELS.archive, ACTIONS.creatorArchive, id, { confirm: archiveConfirm(brand) }));
   if (isAdmin) elements.push(button(LABELS.delete, ACTIONS.creatorDelete, id, { style: "danger", confirm: deleteConfirm(brand) }));
+  if (following !== undefined) {
+    elements.push(following ? button(FOLLOW_LABELS.unfollow, FOLLOW_ACTIONS.unfollow, id) : button(FOLLOW_LABELS.follow, FOLLOW_ACTIONS.follow, id));
+  }
   return { type: "actions", block_id: "creator_card_actions", elements };
 }
 

@@ -21,7 +21,7 @@ import { statusForm } from "./handlers/status-form.js";
 
 /** Creators: which handler answers which command, button and form. */
 export function register(router: Router, deps: FeatureDeps, s: Services): void {
-  const d = { creators: s.creators, today: () => todayOf(deps) };
+  const d = { creators: s.creators, today: () => todayOf(deps), follows: s.follows };
   router
     .command(newCommand())
     .command(findCommand(d))

@@ -1,7 +1,7 @@
 import type { KnownBlock } from "@slack/types";
 import { ACTIONS, LABELS } from "../../slack/ids.js";
 import { esc, LIMITS, plain, truncate } from "../../slack/mrkdwn.js";
-import { packMessages, type Unit } from "./digest-fns.js";
+import { DIGEST_PAGE_SIZE, DIGEST_TOP, humanLabel, packMessages, type Unit } from "./digest-fns.js";
 import type { DigestEntry, DigestMessage, DigestMode, DigestSnapshot } from "./digest-types.js";
 
 // The digest as Slack blocks. Every creator is exactly two blocks (its row and its buttons), so
@@ -34,7 +34,7 @@ function section(text: string, blockId?: string): KnownBlock {
 }
 
 function rowText(e: DigestEntry, isNew: boolean): string {
-  const head = `${EMOJI[e.score]} *${esc(e.brandName)}* — ${esc(e.creatorName)} · \`${esc(e.journeyStatus)}\` · P${e.priority}${isNew ? " · 🆕 new RED" : ""}`;
+  const head = `${EMOJI[e.score]} *${esc(e.brandName)}* — ${esc(e.creatorName)} · ${esc(humanLabel(e.journeyStatus))} · P${e.priority}${isNew ? " · 🆕 new RED" : ""}`;
   const reasons = e.reasons.length ? e.reasons.map((r) => `• ${esc(r)}`).join("\n") : "• no concerns now";
   return `${head}\n${reasons}\nNext follow-up: ${e.nextFollowUp ?? "none set"}`;
 }
@@ -87,15 +87,20 @@ function headerBlocks(s: DigestSnapshot, mode: DigestMode): KnownBlock[] {
   const lines: string[] = [];
   if (r + y === 0) lines.push("✅ *All clear:* no active creator is RED or YELLOW.");
   else lines.push(`*${r + y} ${r + y === 1 ? "creator needs" : "creators need"} attention:* ${EMOJI.RED} *${r}* RED · ${EMOJI.YELLOW} *${y}* YELLOW`);
+  if (s.green !== undefined) lines.push(`${EMOJI.GREEN} *${s.green}* GREEN`);
   if (s.since) {
     lines.push(
-      `Since the digest of ${formatDay(s.since.runKey)}: 🆕 *${s.since.newRed.length}* new RED · ✅ *${s.since.recovered.length}* recovered${nameList(s.since.recovered.map((x) => x.name))}`,
+      `Since ${formatDay(s.since.runKey)}: 🆕 *${s.since.newRed.length}* new RED · ✅ *${s.since.recovered.length}* recovered${nameList(s.since.recovered.map((x) => x.name))}`,
     );
   } else {
-    lines.push("_First digest: nothing to compare with yet._");
+    lines.push("_No health snapshot from an earlier day yet: nothing to compare with._");
   }
+  if (s.snoozed?.length) lines.push(`💤 *${s.snoozed.length}* snoozed (left out until their snooze ends)`);
   if (mode.kind === "on_demand") lines.push(`_(posted on demand by <@${mode.bySlackUserId}>)_`);
   if (mode.kind === "preview") lines.push("_Preview: only you can see this._");
+  if (mode.kind === "personal") {
+    lines.push(`_Your digest${mode.scope === "followed" ? " of the creators you follow" : ""}; \`/wl digest settings\` changes when and what._`);
+  }
   const blocks: KnownBlock[] = [
     { type: "header", text: { type: "plain_text", text: plain(`Creator health digest · ${formatDay(s.today)}`, LIMITS.headerText) } },
     section(lines.join("\n")),
@@ -118,7 +123,40 @@ function mention(destination: string): string {
 }
 
 function heading(group: "RED" | "YELLOW", count: number | null): KnownBlock {
-  return section(`${EMOJI[group]} *${group}*${count === null ? " (continued)" : ` · ${count}`}`);
+  const top = count !== null && count > DIGEST_TOP ? ` (the ${DIGEST_TOP} most urgent)` : "";
+  return section(`${EMOJI[group]} *${group}*${count === null ? " (continued)" : ` · ${count}${top}`}`);
+}
+
+/** Under a digest that shows only the most urgent: the button that pages through everyone. */
+function seeAllBlock(total: number): KnownBlock {
+  return {
+    type: "actions",
+    block_id: "dg_see_all",
+    elements: [button(ACTIONS.digestSeeAll, `${LABELS.seeAll} ${total}`, "0")],
+  };
+}
+
+/**
+ * One page of "See all": every flagged creator in digest order (RED first), DIGEST_PAGE_SIZE
+ * a page with their buttons, and Previous / Next (whose page numbers the server clamps).
+ */
+export function digestPageBlocks(s: Pick<DigestSnapshot, "today" | "red" | "yellow">, entries: ReadonlyMap<string, DigestEntry>, page: number, pages: number): DigestMessage {
+  const ids = [...s.red, ...s.yellow];
+  const shown = ids.slice(page * DIGEST_PAGE_SIZE, (page + 1) * DIGEST_PAGE_SIZE);
+  const blocks: KnownBlock[] = [
+    section(`*Everyone needing attention on ${formatDay(s.today)}* · page ${page + 1} of ${pages} · ${EMOJI.RED} ${s.red.length} RED · ${EMOJI.YELLOW} ${s.yellow.length} YELLOW`),
+  ];
+  for (const id of shown) {
+    const e = entries.get(id);
+    if (e) blocks.push(...rowBlocks(e, false));
+  }
+  if (shown.length === 0) blocks.push(section("_Nobody needs attention now._"));
+  const nav = [
+    ...(page > 0 ? [button(ACTIONS.digestPagePrev, LABELS.previous, String(page - 1))] : []),
+    ...(page < pages - 1 ? [button(ACTIONS.digestPageNext, LABELS.next, String(page + 1))] : []),
+  ];
+  if (nav.length) blocks.push({ type: "actions", block_id: "dg_page_nav", elements: nav });
+  return { text: `Creator health digest for ${s.today}: page ${page + 1} of ${pages}`, blocks };
 }
 
 /**
@@ -132,11 +170,14 @@ export function renderDigest(s: DigestSnapshot, entries: ReadonlyMap<string, Dig
   for (const [group, ids] of [["RED", s.red], ["YELLOW", s.yellow]] as const) {
     if (ids.length === 0) continue;
     units.push({ group, heading: true, blocks: [heading(group, ids.length)] });
-    for (const id of ids) {
+    // The message shows the most urgent; "See all" pages through the rest.
+    for (const id of ids.slice(0, DIGEST_TOP)) {
       const e = entries.get(id);
       units.push({ group, blocks: e ? rowBlocks(e, newRed.has(id)) : goneRowBlocks(id) });
     }
   }
+  const total = s.red.length + s.yellow.length;
+  if (s.red.length > DIGEST_TOP || s.yellow.length > DIGEST_TOP) units.push({ group: "more", blocks: [seeAllBlock(total)] });
   const threaded = mode.kind !== "preview";
   const parts = packMessages(headerBlocks(s, mode), units, {
     maxBlocks: LIMITS.messageBlocks,

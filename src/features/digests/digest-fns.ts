@@ -1,3 +1,4 @@
+import { addDays, dateInTz, type IsoDate } from "../../lib/dates.js";
 import { SCORE_RANK } from "../health/health-fns.js";
 import type { DigestEntry } from "./digest-types.js";
 
@@ -14,22 +15,6 @@ export function orderEntries<T extends Pick<DigestEntry, "id" | "score" | "prior
       a.brandName.localeCompare(b.brandName) ||
       (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
-}
-
-/**
- * New RED: RED now and not RED last time (YELLOW that worsened counts). Recovered: in the last
- * digest (RED or YELLOW) and in neither list now.
- */
-export function changeSince(
-  previous: { red: readonly string[]; yellow: readonly string[] },
-  current: { red: readonly string[]; yellow: readonly string[] },
-): { newRed: string[]; recovered: string[] } {
-  const prevRed = new Set(previous.red);
-  const now = new Set([...current.red, ...current.yellow]);
-  return {
-    newRed: current.red.filter((id) => !prevRed.has(id)),
-    recovered: [...new Set([...previous.red, ...previous.yellow])].filter((id) => !now.has(id)),
-  };
 }
 
 /** A run of blocks that must stay in one message: a creator's row, or a group heading. */
@@ -72,4 +57,44 @@ export function packMessages<B>(head: readonly B[], units: readonly Unit<B>[], o
   if (messages.length === 1) return messages;
   const n = messages.length;
   return messages.map((m, i) => (i === 0 ? [...m, opts.partLabel(0, n)] : [opts.partLabel(i, n), ...m]));
+}
+
+/** `Snooze 3 days` keeps a creator out of digests for this many days. */
+export const SNOOZE_DAYS = 3;
+
+/**
+ * Until when a snooze pressed at `now` keeps a creator out of digests: the studio's today
+ * (`tz`) plus `days`, or the creator's current snooze if that ends later. Never earlier than a
+ * snooze already in place (a second click, or a click on an old message, only ever extends it),
+ * and never touches the creator's own dates.
+ */
+export function snoozeUntil(current: IsoDate | null, now: Date, tz: string, days: number = SNOOZE_DAYS): IsoDate {
+  const proposed = addDays(dateInTz(now, tz), days);
+  return current !== null && current > proposed ? current : proposed;
+}
+
+/** A snooze holds a creator out of every digest before `until`; the digest of `until` shows it again. */
+export function isSnoozed(until: IsoDate | null, today: IsoDate): boolean {
+  return until !== null && until > today;
+}
+
+/** A stored enum value as people read it: BRAND_BUILDING -> "Brand building" (the stored value is unchanged). */
+export function humanLabel(value: string): string {
+  const words = value.toLowerCase().replace(/_+/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The digest message shows the most urgent this many per colour, with their buttons. */
+export const DIGEST_TOP = 10;
+/** Creators per page of "See all". */
+export const DIGEST_PAGE_SIZE = 10;
+
+/**
+ * The page a "See all" / Previous / Next button asks for, from its (forgeable) value: a whole
+ * number clamped to the pages there are now (the list may have shrunk since the button was sent).
+ */
+export function clampPage(value: unknown, total: number, size: number = DIGEST_PAGE_SIZE): { page: number; pages: number } {
+  const pages = Math.max(1, Math.ceil(total / size));
+  const n = typeof value === "string" && /^\d{1,6}$/.test(value) ? Number(value) : 0;
+  return { page: Math.min(n, pages - 1), pages };
 }

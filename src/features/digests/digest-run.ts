@@ -9,10 +9,12 @@ import type { Logger } from "../../logger.js";
 import type { FeatureDeps } from "../types.js";
 import { PermanentJobError, type ClaimedJob, type JobContext } from "../../jobs/job-types.js";
 import { HEALTH_JOB, runKeyOf, runNightlyHealth } from "../health/health-job.js";
+import { uploadDigestChart } from "./digest-chart-upload.js";
 import { renderDigest } from "./digest-blocks.js";
 import { createDigestRecord, STATUS } from "./digest-record.js";
 import { lastFireOnDay } from "./digest-cron.js";
 import { createDigestService, PLAN_DESTINATION } from "./digest-service.js";
+import { createDigestSettingsService } from "../digest-settings/settings-service.js";
 import { deliverySchema, snapshotSchema, type DigestMessage, type DigestSnapshot } from "./digest-types.js";
 
 // The scheduled digest, exactly once per day per destination however many replicas run:
@@ -98,6 +100,11 @@ export async function deliverDigest(deps: Deps, job: ClaimedJob, ctx: JobContext
     await record.recordDelivery(runKey, destination, { status: "running", attempts: job.attempts, detail: { ...state, total } });
     const kept = await postParts(deps.client, messages, state, (s) => ctx.checkpoint({ ...s, total }), ctx.signal);
     if (!kept) throw new Error("another replica took this digest delivery over");
+    if (!(prior.success && prior.data.chart) && state.parts[0]) {
+      // Checkpointed, so a resumed delivery does not upload the chart twice.
+      await uploadDigestChart(deps, { channel: state.channel, threadTs: state.parts[0], day: runKey, now: deps.clock.now() });
+      if (!(await ctx.checkpoint({ ...state, total, chart: true }))) throw new Error("another replica took this digest delivery over");
+    }
     await record.recordDelivery(runKey, destination, { status: "done", attempts: job.attempts, detail: { ...state, total } });
     if (prior.success && prior.data.parts.length) log.info({ destination, resumedAt: prior.data.parts.length, of: total }, "digest delivery resumed");
   } catch (e) {
@@ -133,11 +140,15 @@ async function recomputeHealthFirst(deps: Deps, firedAt: Date, signal: AbortSign
   }
 }
 
-/** The digest channel (if set) and every manager by DM; admins hold every manager right, so they get it too. */
+/**
+ * The digest channel (if set) and every manager by DM; admins hold every manager right, so they
+ * get it too. A manager who saved `/wl digest settings` is on their own schedule instead.
+ */
 async function destinationsOf(deps: Deps): Promise<string[]> {
   const out = deps.config.digest.channel ? [deps.config.digest.channel] : [];
   const people = await deps.identity.usersWithRole("manager");
-  for (const id of people.map((p) => p.slackUserId).sort()) if (!out.includes(id)) out.push(id);
+  const own = await createDigestSettingsService(deps).scheduledSlackIds();
+  for (const id of people.map((p) => p.slackUserId).sort()) if (!out.includes(id) && !own.has(id)) out.push(id);
   return out;
 }
 

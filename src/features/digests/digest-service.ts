@@ -3,18 +3,20 @@ import type { Actor } from "../../identity/actor.js";
 import { audited, writeAudit } from "../../audit/audit-service.js";
 import { diffChanges } from "../../audit/audit-fns.js";
 import { notFound } from "../../errors.js";
-import { addDays, fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
+import { fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
 import type { CreatorHealthRow, HealthService } from "../health/health-service.js";
 import { UNTRACKED_STATUSES } from "../health/health-fns.js";
-import { changeSince, orderEntries } from "./digest-fns.js";
-import { snapshotSchema, type DigestEntry, type DigestSnapshot } from "./digest-types.js";
+import { ensureHealthSnapshot, latestSnapshotBefore, statusChangesSince } from "../health/health-snapshot.js";
+import { orderEntries } from "./digest-fns.js";
+import { snoozeCreator, snoozedOn, type SnoozeResult } from "./digest-snooze.js";
+import { type DigestEntry, type DigestSnapshot } from "./digest-types.js";
 
 export type DigestService = ReturnType<typeof createDigestService>;
+export type { SnoozeResult };
 
 export const DIGEST_JOB = "digest";
 /** The day's plan row (what to send) has no destination; each destination has its own row. */
 export const PLAN_DESTINATION = "";
-export const SNOOZE_DAYS = 3;
 
 const select = {
   id: true, brandName: true, creatorName: true, journeyStatus: true, isActive: true, healthScore: true, priorityLevel: true,
@@ -29,7 +31,7 @@ export type ActResult = {
   to: IsoDate;
 };
 
-export function createDigestService(deps: { db: Db; health: Pick<HealthService, "healthFor" | "recompute"> }) {
+export function createDigestService(deps: { db: Db; health: Pick<HealthService, "healthFor" | "recompute" | "tz"> }) {
   const { db, health } = deps;
 
   async function entries(rows: readonly Row[], today: IsoDate): Promise<DigestEntry[]> {
@@ -59,9 +61,9 @@ export function createDigestService(deps: { db: Db; health: Pick<HealthService, 
   }
 
   /** By id in one array parameter: a plan may name more creators than Postgres allows parameters. */
-  function loadByIds(ids: readonly string[]): Promise<Row[]> {
+  function loadByIds(ids: readonly string[], tx: DbOrTx = db): Promise<Row[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return db.$queryRaw<Row[]>`
+    return tx.$queryRaw<Row[]>`
       SELECT id::text AS id, brand_name AS "brandName", creator_name AS "creatorName", journey_status AS "journeyStatus",
              is_active AS "isActive", health_score AS "healthScore", priority_level AS "priorityLevel",
              last_contacted_date AS "lastContactedDate", next_follow_up_date AS "nextFollowUpDate",
@@ -69,19 +71,17 @@ export function createDigestService(deps: { db: Db; health: Pick<HealthService, 
         FROM studio_crm_creator WHERE id = ANY(${ids}::uuid[])`;
   }
 
-  /** The latest finished plan before (or on) a day: what "since the last digest" compares with. */
-  async function previousPlan(day: IsoDate, inclusive: boolean): Promise<{ runKey: IsoDate; snapshot: DigestSnapshot } | null> {
-    const rows = inclusive
-      ? await db.$queryRaw<{ run_key: string; detail: unknown }[]>`
-          SELECT run_key, detail FROM wl_job_run WHERE job = ${DIGEST_JOB} AND destination = ${PLAN_DESTINATION}
-             AND status = 'done' AND run_key <= ${day} ORDER BY run_key DESC LIMIT 1`
-      : await db.$queryRaw<{ run_key: string; detail: unknown }[]>`
-          SELECT run_key, detail FROM wl_job_run WHERE job = ${DIGEST_JOB} AND destination = ${PLAN_DESTINATION}
-             AND status = 'done' AND run_key < ${day} ORDER BY run_key DESC LIMIT 1`;
-    const row = rows[0];
-    if (!row) return null;
-    const parsed = snapshotSchema.safeParse(row.detail);
-    return parsed.success ? { runKey: row.run_key, snapshot: parsed.data } : null;
+  /** The latest finished digest run before (or on) a day: whose undelivered destinations to report. */
+  async function previousRunKey(day: IsoDate, inclusive: boolean): Promise<IsoDate | null> {
+    const rows = await db.$queryRaw<{ run_key: string }[]>`
+      SELECT run_key FROM wl_job_run WHERE job = ${DIGEST_JOB} AND destination = ${PLAN_DESTINATION}
+         AND status = 'done' AND (run_key < ${day} OR (${inclusive} AND run_key = ${day})) ORDER BY run_key DESC LIMIT 1`;
+    return rows[0]?.run_key ?? null;
+  }
+
+  /** Tracked creators whose stored score is GREEN: the summary's third count. */
+  async function countGreen(): Promise<number> {
+    return db.creator.count({ where: { isActive: true, journeyStatus: { notIn: [...UNTRACKED_STATUSES] }, healthScore: "GREEN" } });
   }
 
   /** Destinations of a run that never received their digest (failed, or left unfinished). */
@@ -95,22 +95,32 @@ export function createDigestService(deps: { db: Db; health: Pick<HealthService, 
 
   return {
     /**
-     * The digest as of `today`: who is RED or YELLOW now (with reasons), in digest order, and
-     * what changed since the last finished digest (strictly before today for the scheduled
-     * run; including today's for previews and on-demand posts).
+     * The digest as of `today`: who is RED or YELLOW now (with reasons), in digest order, less
+     * the snoozed; how many are GREEN; and what changed since the last day with a health
+     * snapshot (normally yesterday). `compareWithToday` (previews, on-demand posts) also reports
+     * today's undelivered destinations; the scheduled run reports the last run before today's.
      */
     async prepare(today: IsoDate, opts: { compareWithToday: boolean }): Promise<{ snapshot: DigestSnapshot; entries: Map<string, DigestEntry> }> {
-      const list = orderEntries((await entries(await loadFlagged(), today)).filter((e) => e.score !== "GREEN"));
+      // A digest built before the nightly run wrote today's health snapshot writes it.
+      await ensureHealthSnapshot(db, today);
+      const asleep = await snoozedOn(db, today);
+      const flagged = orderEntries((await entries(await loadFlagged(), today)).filter((e) => e.score !== "GREEN"));
+      const list = flagged.filter((e) => !asleep.has(e.id));
       const red = list.filter((e) => e.score === "RED").map((e) => e.id);
       const yellow = list.filter((e) => e.score === "YELLOW").map((e) => e.id);
-      const prev = await previousPlan(today, opts.compareWithToday);
-      let since: DigestSnapshot["since"] = null;
-      if (prev) {
-        const diff = changeSince(prev.snapshot, { red, yellow });
-        const names = new Map((await loadByIds(diff.recovered)).map((c) => [c.id, c.brandName]));
-        since = { runKey: prev.runKey, newRed: diff.newRed, recovered: diff.recovered.map((id) => ({ id, name: names.get(id) ?? "(deleted)" })) };
-      }
-      const snapshot: DigestSnapshot = { today, red, yellow, since, undelivered: prev ? await undelivered(prev.runKey) : [] };
+      const before = await latestSnapshotBefore(db, today);
+      const changes = before ? await statusChangesSince(db, before, { until: today }) : null;
+      const since: DigestSnapshot["since"] = changes ? { runKey: changes.since, newRed: changes.newRed.map((c) => c.id), recovered: changes.recovered } : null;
+      const prev = await previousRunKey(today, opts.compareWithToday);
+      const snapshot: DigestSnapshot = {
+        today,
+        red,
+        yellow,
+        green: await countGreen(),
+        snoozed: flagged.filter((e) => asleep.has(e.id)).map((e) => e.id),
+        since,
+        undelivered: prev ? await undelivered(prev) : [],
+      };
       return { snapshot, entries: new Map(list.map((e) => [e.id, e])) };
     },
 
@@ -120,30 +130,27 @@ export function createDigestService(deps: { db: Db; health: Pick<HealthService, 
       return new Map((await entries(rows, today)).map((e) => [e.id, e]));
     },
 
-    /** `Snooze 3 days`: the next follow-up moves to today + 3; audited, health recomputed. */
-    snooze(actor: Actor, creatorId: string, today: IsoDate): Promise<ActResult> {
-      return act(actor, creatorId, today, "next_follow_up_date", addDays(today, SNOOZE_DAYS));
+    /** `Snooze 3 days` (digest-snooze.ts): out of the digests until the snooze ends. */
+    snooze(actor: Actor, creatorId: string, now: Date): Promise<SnoozeResult> {
+      return snoozeCreator({ db, health }, actor, creatorId, now);
     },
 
     /** `Mark contacted`: last contacted today; audited, health recomputed. */
     markContacted(actor: Actor, creatorId: string, today: IsoDate): Promise<ActResult> {
-      return act(actor, creatorId, today, "last_contacted_date", today);
+      return act(actor, creatorId, today, today);
     },
   };
 
-  function act(actor: Actor, creatorId: string, today: IsoDate, field: "next_follow_up_date" | "last_contacted_date", to: IsoDate): Promise<ActResult> {
+  function act(actor: Actor, creatorId: string, today: IsoDate, to: IsoDate): Promise<ActResult> {
     return audited(db, actor, async (tx) => {
       const c = await tx.creator.findUnique({ where: { id: creatorId }, select });
       if (!c) throw notFound("That creator no longer exists.");
-      const from = fromDbDate(field === "next_follow_up_date" ? c.nextFollowUpDate : c.lastContactedDate);
-      const changes = diffChanges({ [field]: from }, { [field]: to });
+      const from = fromDbDate(c.lastContactedDate);
+      const changes = diffChanges({ last_contacted_date: from }, { last_contacted_date: to });
       if (from !== to) {
         await tx.creator.update({
           where: { id: creatorId },
-          data: {
-            ...(field === "next_follow_up_date" ? { nextFollowUpDate: toDbDate(to) } : { lastContactedDate: toDbDate(to) }),
-            ...(actor.userId !== null ? { lastUpdatedById: actor.userId } : {}),
-          },
+          data: { lastContactedDate: toDbDate(to), ...(actor.userId !== null ? { lastUpdatedById: actor.userId } : {}) },
         });
       }
       const h = await health.recompute(tx, creatorId, actor, today);
@@ -155,7 +162,7 @@ export function createDigestService(deps: { db: Db; health: Pick<HealthService, 
           targetId: c.id,
           targetDisplay: `${c.brandName} (${c.creatorName})`,
           changes,
-          notes: `digest button: ${field === "next_follow_up_date" ? "Snooze 3 days" : "Mark contacted"}${from === to ? " (already set)" : ""}`,
+          notes: `digest button: Mark contacted${from === to ? " (already set)" : ""}`,
         },
       };
     });

@@ -27,6 +27,10 @@ export const snapshotSchema = z.object({
   today: isoDate,
   red: z.array(z.string()),
   yellow: z.array(z.string()),
+  /** Tracked creators GREEN when the plan was made (absent in plans made before it was counted). */
+  green: z.number().int().optional(),
+  /** RED or YELLOW but snoozed: left out of this digest (absent in older plans). */
+  snoozed: z.array(z.string()).optional(),
   since: z
     .object({
       runKey: isoDate,
@@ -43,10 +47,17 @@ export const deliverySchema = z.object({
   channel: z.string().optional(),
   parts: z.array(z.string()).default([]),
   total: z.number().int().optional(),
+  /** The 14-day chart was uploaded into the thread (digest-chart-upload.ts). */
+  chart: z.boolean().optional(),
 });
 export type Delivery = z.infer<typeof deliverySchema>;
 
 export type DigestMessage = { text: string; blocks: KnownBlock[] };
 
 /** How a digest is being shown: the scheduled post, an on-demand post, or a private preview. */
-export type DigestMode = { kind: "scheduled" } | { kind: "on_demand"; bySlackUserId: string } | { kind: "preview" };
+export type DigestMode =
+  | { kind: "scheduled" }
+  | { kind: "on_demand"; bySlackUserId: string }
+  | { kind: "preview" }
+  // A manager's own digest by DM (src/features/digest-settings/).
+  | { kind: "personal"; scope: "all" | "followed" };

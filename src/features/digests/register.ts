@@ -1,4 +1,4 @@
-import type { Router } from "../../slack/router.js";
+import type { CommandCtx, Router } from "../../slack/router.js";
 import { ACTIONS } from "../../slack/ids.js";
 import { todayOf, type FeatureDeps, type Schedule } from "../types.js";
 import type { Services } from "../services.js";
@@ -6,22 +6,30 @@ import type { JobHandler } from "../../jobs/job-types.js";
 import { catchUpMissedDigest, enqueueDigestPlan, postDigestNow } from "./digest-run.js";
 import { digestJobs } from "./digest-jobs.js";
 import { digestCommand } from "./handlers/digest-command.js";
-import { digestActButton } from "./handlers/digest-act-button.js";
+import { digestContactedButton } from "./handlers/digest-act-button.js";
+import { digestSnoozeButton } from "./handlers/digest-snooze-button.js";
+import { digestSeeAllButton } from "./handlers/digest-see-all-button.js";
+import { settingsAnswer } from "../digest-settings/handlers/settings-command.js";
 
 /** Digests: the command and the digest's buttons. */
 export function register(router: Router, deps: FeatureDeps, s: Services): void {
   const d = {
     digests: s.digests,
     today: () => todayOf(deps),
+    now: () => deps.clock.now(),
     channel: deps.config.digest.channel,
     client: deps.client,
     logger: deps.logger,
     postNow: (actor: Parameters<typeof postDigestNow>[1], today: string) => postDigestNow(deps, actor, today),
+    settings: (ctx: CommandCtx) => settingsAnswer({ settings: s.digestSettings, client: ctx.client, logger: deps.logger, digest: deps.config.digest }, ctx),
   };
   router
     .command(digestCommand(d))
-    .action(ACTIONS.digestSnooze, digestActButton(d, "snooze"))
-    .action(ACTIONS.digestContacted, digestActButton(d, "contacted"));
+    .action(ACTIONS.digestSnooze, digestSnoozeButton(d))
+    .action(ACTIONS.digestContacted, digestContactedButton(d))
+    .action(ACTIONS.digestSeeAll, digestSeeAllButton(d))
+    .action(ACTIONS.digestPagePrev, digestSeeAllButton(d))
+    .action(ACTIONS.digestPageNext, digestSeeAllButton(d));
 }
 
 export function schedules(deps: FeatureDeps): Schedule[] {

@@ -3,6 +3,7 @@ import type { Logger } from "../../logger.js";
 import { SYSTEM_ACTOR } from "../../identity/actor.js";
 import { dateInTz, type IsoDate } from "../../lib/dates.js";
 import type { HealthService } from "../health/health-service.js";
+import { writeHealthSnapshot } from "./health-snapshot.js";
 
 // The nightly health recompute, once per day however many replicas fire it. Every replica's
 // cron fires; the day's row in wl_job_run decides which one works. All timestamps here
@@ -78,7 +79,9 @@ export async function runNightlyHealth(deps: NightlyDeps, firedAt: Date): Promis
   const started = performance.now();
   try {
     const r = await health.recomputeAll(SYSTEM_ACTOR, runKey);
-    const detail = { ...r, attempts: claim.attempts, ms: Math.round(performance.now() - started) };
+    // The day's scores as recomputed: what tomorrow's "since yesterday" and the trend read.
+    const snapshot = await writeHealthSnapshot(db, runKey, { overwrite: true });
+    const detail = { ...r, snapshot, attempts: claim.attempts, ms: Math.round(performance.now() - started) };
     if (!(await finish(db, claim, "done", detail, null))) {
       logger?.warn({ job: HEALTH_JOB, runKey }, "nightly health run finished after its claim was taken over");
     }

@@ -265,8 +265,14 @@ function renderMessage(m, channelId) {
   }
   if (m.attachments?.length) content.append(renderAttachments(m.attachments, ctx));
   for (const f of m.files ?? []) {
-    const card = el("a", "file-card", { href: `files/${encodeURIComponent(f.id)}`, target: "_blank", rel: "noopener" });
-    card.append(Object.assign(el("span", "file-icon"), { textContent: "📄" }), Object.assign(el("span", "file-title"), { textContent: f.title || f.name }), Object.assign(el("span", "file-size"), { textContent: `${f.name} · ${Math.max(1, Math.round(f.size / 1024))} KB` }));
+    const href = `files/${encodeURIComponent(f.id)}`;
+    if (f.image) {
+      const img = el("img", "file-image", { src: href, alt: f.title || f.name });
+      content.append(img);
+    }
+    // The card downloads the file, as Slack's attachment does.
+    const card = el("a", "file-card", { href: `${href}?download=1`, download: f.name, rel: "noopener" });
+    card.append(Object.assign(el("span", "file-icon"), { textContent: f.image ? "🖼" : "📄" }), Object.assign(el("span", "file-title"), { textContent: f.title || f.name }), Object.assign(el("span", "file-size"), { textContent: `${f.name} · ${Math.max(1, Math.round(f.size / 1024))} KB` }));
     content.append(card);
   }
   body.append(content);
