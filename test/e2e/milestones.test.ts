@@ -301,3 +301,26 @@ describe("roles", () => {
     expect(String(JSON.stringify(ok))).toContain("Marked “Protected” done");
   });
 });
+
+describe("a past-dated new milestone", () => {
+  it("is saved as asked and the reply says it is already overdue (with its date)", async () => {
+    const c = await insertCreator(db(), TODAY, { brandName: "Late Co" });
+    const from = h.slack.calls.length;
+    const res = await h.submit("USTAFF", {
+      callback_id: "milestone_add",
+      private_metadata: JSON.stringify({ creatorId: c.id }),
+      values: formValues({ title: "Back-filled plan", target_date: "2026-06-10", related_journey_stage: "LIVE" }),
+    });
+    expect(res.body).toBeNull();
+    const dm = await h.slack.waitFor(() => h.slack.calls.slice(from).find((x) => x.method === "chat.postMessage" && x.args.channel === "USTAFF"));
+    expect(String(dm.args.text)).toContain("“Back-filled plan” is already overdue (due 2026-06-10).");
+    expect(await db().milestone.count({ where: { creatorId: c.id } })).toBe(1);
+
+    // Due today (in DIGEST_TZ) is not overdue: no such line.
+    const from2 = h.slack.calls.length;
+    await h.submit("USTAFF", { callback_id: "milestone_add", private_metadata: JSON.stringify({ creatorId: c.id }), values: formValues({ title: "Today plan", target_date: TODAY, related_journey_stage: "LIVE" }) });
+    const dm2 = await h.slack.waitFor(() => h.slack.calls.slice(from2).find((x) => x.method === "chat.postMessage" && x.args.channel === "USTAFF"));
+    expect(String(dm2.args.text)).toContain("Added “Today plan”");
+    expect(String(dm2.args.text)).not.toContain("overdue");
+  });
+});

@@ -18,6 +18,8 @@ export function register(router: Router, deps: FeatureDeps, s: Services): void {
     milestones: s.milestones,
     creators: s.creators,
     today: () => todayOf(deps),
+    now: () => deps.clock.now(),
+    tz: deps.config.digest.tz,
     logger: deps.logger,
     isResponseUrl: (url: string) => isSlackResponseUrl(url, deps.config.slack.apiUrl),
   };
