@@ -12,6 +12,7 @@ import { createHomeService } from "./home/home-service.js";
 import { createAskService } from "./ask/ask-service.js";
 import { createClaudeChat } from "./ask/ask-claude.js";
 import { ASK_LIMITS } from "./ask/ask-limits.js";
+import { createAnswerPlaces } from "../slack/answer-in-place.js";
 
 /**
  * Every feature service, built once per process from the composition root's deps and shared by
@@ -22,6 +23,8 @@ export function createServices(deps: FeatureDeps) {
   const today = () => todayOf(deps);
   const now = () => deps.clock.now();
   const reveal = createRevealService({ db, approvalTtlMinutes: config.revealApprovalTtlMinutes, now: () => now().getTime() });
+  // Where forms were opened from (and admins' ephemeral approvals): answers land there.
+  const places = createAnswerPlaces({ db, fernet: deps.fernet, now });
   return Object.freeze({
     creators: createCreatorService({ db, health, now, today }),
     milestones: createMilestoneService({ db, health, today }),
@@ -34,6 +37,7 @@ export function createServices(deps: FeatureDeps) {
       reveal,
       approvalsChannel: config.approvalsChannel,
       revealTtlSeconds: config.revealMessageTtlSeconds,
+      places,
     }),
     digests: createDigestService({ db, health }),
     deliverables: createDeliverableService({
@@ -61,6 +65,7 @@ export function createServices(deps: FeatureDeps) {
       logger,
       slack: client,
     }),
+    places,
   });
 }
 

@@ -44,6 +44,8 @@ export const ACTIONS = {
   digestContacted: "digest_contacted",
   deliverableRegenerate: "deliverable_regenerate",
   auditPage: "audit_page",
+  // issue 17: the App Home's way to add a creator (the form answers by refreshing the Home).
+  creatorNew: "creator_new",
 } as const;
 
 export const VIEWS = {
@@ -81,4 +83,7 @@ export const LABELS = {
   previous: "Previous",
   regenerate: "Regenerate",
   deactivate: "Deactivate",
+  // issue 17
+  newCreator: "New creator",
+  moreDetails: "More details",
 } as const;

@@ -27,7 +27,8 @@ export type Harness = {
   /** The same slash command, sent to another bot (a replica, a child process) on this database. */
   commandAt(baseUrl: string, user: string, text: string): Promise<{ status: number; responseUrl: string; triggerId: string }>;
   action(user: string, action: { action_id: string; value?: string; block_id?: string }, extra?: Record<string, unknown>): Promise<{ status: number; responseUrl: string }>;
-  submit(user: string, view: { callback_id: string; private_metadata?: string; values: Record<string, Record<string, unknown>> }): Promise<{ status: number; body: unknown }>;
+  /** `id`: the view id Slack gave the modal when it opened (default V0VIEW, a form opened nowhere known). */
+  submit(user: string, view: { id?: string; callback_id: string; private_metadata?: string; values: Record<string, Record<string, unknown>> }): Promise<{ status: number; body: unknown }>;
   event(user: string, event: Record<string, unknown>, opts?: { eventId?: string; retryNum?: number }): Promise<{ status: number }>;
   /** One more place no secret may appear (e.g. ephemeral answers, requests sent to Anthropic), searched by the leak scan at close. */
   scanAlso(where: string, text: () => string): void;
@@ -120,7 +121,7 @@ export async function startHarness(env: Record<string, string> = {}, botOpts: { 
         api_app_id: "A0APP",
         trigger_id: `trg.${randomBytes(4).toString("hex")}`,
         view: {
-          id: "V0VIEW", type: "modal", callback_id: view.callback_id, private_metadata: view.private_metadata ?? "",
+          id: view.id ?? "V0VIEW", type: "modal", callback_id: view.callback_id, private_metadata: view.private_metadata ?? "",
           blocks: Object.keys(view.values).map((block_id) => ({ type: "input", block_id })),
           state: { values: view.values }, hash: "h1", title: { type: "plain_text", text: "t" },
         },

@@ -8,5 +8,5 @@ export const editButton = (deps: Pick<CreatorHandlerDeps, "creators">): ActionRo
   label: `${LABELS.edit} creator`,
   minRole: "staff",
   model: "Creator",
-  handle: async (ctx) => openEditForm(deps, ctx, ctx.triggerId, parseId(ctx.action.value)),
+  handle: async (ctx) => openEditForm(deps, ctx, parseId(ctx.action.value), { shows: "card" }),
 });

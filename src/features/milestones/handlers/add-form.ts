@@ -12,12 +12,12 @@ export const addForm = (deps: MilestoneHandlerDeps): ViewRoute => ({
   model: "Creator",
   metaKey: "creatorId",
   async handle(ctx) {
-    const meta = metaFrom(deps, ctx, false);
+    const meta = metaFrom(ctx, false);
     const input = formOf(ctx);
     const r = await deps.milestones.add(meta.creatorId, input, ctx.actor);
     await ctx.ack();
     const overdue = overdueOnAddNote({ title: r.title, targetDate: input.targetDate }, deps.now(), deps.tz);
     const what = `:heavy_plus_sign: Added “${esc(r.title)}”.${overdue ? ` :warning: ${esc(overdue)}` : ""}`;
-    return submitAnswer(deps, meta, r.creatorId, changeNotice(what, r.health));
+    return submitAnswer(deps, ctx, r.creatorId, changeNotice(what, r.health));
   },
 });
