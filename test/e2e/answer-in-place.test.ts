@@ -172,3 +172,38 @@ describe("the approver's message shows the reveal", () => {
     expect(String(updated.body.text)).not.toContain("s3cret-place");
   });
 });
+
+describe("More details: the JSON columns as lines (issue 17)", () => {
+  it("key: value lines and a links list are stored in the seed's JSON shape, shown back as lines, and bad lines are inline errors", async () => {
+    const c = await seedCreator(h, { brandName: "Lines Co" });
+    const first = await openFrom("USTAFF", { action_id: "creator_edit", value: c.id }, "creator_edit");
+    const bad = await h.submit("USTAFF", {
+      id: first.viewId,
+      callback_id: "creator_edit",
+      private_metadata: first.view.private_metadata,
+      values: formValues({ custom_fields: "revenue 50000", other_social_links: "pinterest.com/lines" }),
+    });
+    expect(bad.body).toMatchObject({
+      response_action: "errors",
+      errors: { custom_fields: expect.stringContaining("Line 1: write key: value"), other_social_links: expect.stringContaining("Line 1: one https:// link per line") },
+    });
+    const ok = await h.submit("USTAFF", {
+      id: first.viewId,
+      callback_id: "creator_edit",
+      private_metadata: first.view.private_metadata,
+      values: formValues({ custom_fields: "revenue_target_monthly: 50000\ncontent_pillars: [\"Fitness\"]", other_social_links: "https://www.pinterest.com/lines\ndiscord: https://discord.gg/lines" }),
+    });
+    expect(ok.body).toBeNull();
+    await answerTo(h, first.responseUrl);
+    const row = await db().creator.findUniqueOrThrow({ where: { id: c.id } });
+    // As Django's JSONField holds them: numbers stay numbers, lists stay lists.
+    expect(row.customFields).toEqual({ revenue_target_monthly: 50000, content_pillars: ["Fitness"] });
+    expect(row.otherSocialLinks).toEqual({ pinterest: "https://www.pinterest.com/lines", discord: "https://discord.gg/lines" });
+
+    const again = await openFrom("USTAFF", { action_id: "creator_edit", value: c.id }, "creator_edit");
+    const byBlock = Object.fromEntries(again.view.blocks.filter((b) => b.type === "input").map((b) => [b.block_id, b.element?.initial_value]));
+    // In jsonb's key order (shorter keys first), as Postgres returns them.
+    expect(byBlock.custom_fields).toBe('content_pillars: ["Fitness"]\nrevenue_target_monthly: 50000');
+    expect(byBlock.other_social_links).toBe("discord: https://discord.gg/lines\npinterest: https://www.pinterest.com/lines");
+  });
+});
