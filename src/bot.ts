@@ -8,7 +8,7 @@ import type { Logger } from "./logger.js";
 import { createSlackApp } from "./slack/app.js";
 import { meterRateLimits, slackClientOptions } from "./slack/web-client.js";
 import { Router } from "./slack/router.js";
-import { installPipeline } from "./slack/pipeline.js";
+import { installPipeline, pseudoTarget } from "./slack/pipeline.js";
 import { ackFirst, eventDedupe, resolveActor } from "./slack/middleware.js";
 import { createRefusalRecorder } from "./slack/refusals.js";
 import { createAuditBatcher } from "./audit/audit-batcher.js";
@@ -20,7 +20,8 @@ import { createServices, type Services } from "./features/services.js";
 import { createHealthService } from "./features/health/health-service.js";
 import { MultiFernet, parseFernetKeys } from "./crypto/fernet.js";
 import { scheduleJobHandler, startSchedules } from "./schedules.js";
-import type { FeatureDeps, Schedule } from "./features/types.js";
+import { todayOf, type FeatureDeps, type Schedule } from "./features/types.js";
+import { homeRefresher } from "./features/home/home-refresh.js";
 import { SlackHttpReceiver, type ExtraRoute } from "./slack/http-receiver.js";
 import { auditRoleProblems } from "./audit/app-role.js";
 import { parseAnchorKeys } from "./audit/audit-anchor.js";
@@ -178,7 +179,14 @@ export async function startBot(
   app.use(ackFirst);
   app.use(eventDedupe(pool, logger));
   app.use(resolveActor(actors, logger));
-  installPipeline(app, { router, logger, audit, refusals, metrics });
+  // A form opened from the App Home answers by refreshing it (its VIEW row written first).
+  const refreshHome = homeRefresher({
+    home: services.home,
+    now: () => deps.clock.now(),
+    today: () => todayOf(deps),
+    record: (actor, shown) => audit.record(actor, { action: "VIEW", ...pseudoTarget("AppHome", "app-home", "App Home"), notes: shown }),
+  });
+  installPipeline(app, { router, logger, audit, refusals, places: services.places, refreshHome, metrics });
   app.error(async (e) => {
     logger.error({ err: e }, "unhandled Bolt error");
   });

@@ -16,6 +16,7 @@ import { createPickerService } from "./picker/picker-service.js";
 import { createFollowService } from "./follows/follow-service.js";
 import { createDigestSettingsService } from "./digest-settings/settings-service.js";
 import { createAuditExportService } from "./audit/export-service.js";
+import { createAnswerPlaces } from "../slack/answer-in-place.js";
 
 /**
  * Every feature service, built once per process from the composition root's deps and shared by
@@ -26,6 +27,8 @@ export function createServices(deps: FeatureDeps) {
   const today = () => todayOf(deps);
   const now = () => deps.clock.now();
   const reveal = createRevealService({ db, approvalTtlMinutes: config.revealApprovalTtlMinutes, now: () => now().getTime() });
+  // Where forms were opened from (and admins' ephemeral approvals): answers land there.
+  const places = createAnswerPlaces({ db, fernet: deps.fernet, now });
   return Object.freeze({
     creators: createCreatorService({ db, pool: deps.pool, health, now, today }),
     milestones: createMilestoneService({ db, health, today }),
@@ -38,6 +41,7 @@ export function createServices(deps: FeatureDeps) {
       reveal,
       approvalsChannel: config.approvalsChannel,
       revealTtlSeconds: config.revealMessageTtlSeconds,
+      places,
     }),
     digests: createDigestService({ db, health }),
     deliverables: createDeliverableService({
@@ -71,6 +75,7 @@ export function createServices(deps: FeatureDeps) {
     digestSettings: createDigestSettingsService({ db }),
     // Access reviews (issue 18 part 3).
     auditExport: createAuditExportService({ db, client, jobs: deps.jobs, tz: config.digest.tz }),
+    places,
   });
 }
 

@@ -48,6 +48,8 @@ export const ACTIONS = {
   digestSeeAll: "digest_see_all",
   digestPagePrev: "digest_page_prev",
   digestPageNext: "digest_page_next",
+  // issue 17: the App Home's way to add a creator (the form answers by refreshing the Home).
+  creatorNew: "creator_new",
 } as const;
 
 export const VIEWS = {
@@ -85,6 +87,9 @@ export const LABELS = {
   previous: "Previous",
   regenerate: "Regenerate",
   deactivate: "Deactivate",
+  // issue 17
+  newCreator: "New creator",
+  moreDetails: "More details",
   seeAll: "See all",
 } as const;
 

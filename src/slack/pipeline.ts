@@ -25,6 +25,8 @@ import { esc } from "./mrkdwn.js";
 import type { PipelineContext } from "./middleware.js";
 import type { RefusalRecorder } from "./refusals.js";
 import { actionReply, dmReply, responseUrlReply } from "./replies.js";
+import { formKey, placeOfAction, placeOfCommand, placeReply, type AnswerPlaces } from "./answer-in-place.js";
+import type { WebClient } from "@slack/web-api";
 import { parseMeta, type ActionCtx, type Answer, type Base, type CommandCtx, type EventCtx, type Msg, type Reply, type Router, type ShortcutCtx, type ViewCtx } from "./router.js";
 
 // Every Slack request takes one path: verify (receiver) -> ack (middleware, before any
@@ -39,6 +41,10 @@ export type PipelineDeps = {
   audit: Pick<AuditBatcher, "record">;
   refusals: Pick<RefusalRecorder, "record">;
   metrics: Pick<BotMetrics, "refusal">;
+  /** Where forms were opened from: their answers land there (src/slack/answer-in-place.ts). */
+  places: Pick<AnswerPlaces, "remember" | "find" | "forget">;
+  /** Publishes the person's App Home again, with a one-line notice (a form opened there was submitted). */
+  refreshHome(actor: Actor, client: WebClient, notice: string): Promise<void>;
 };
 
 type Spec<C> = {
@@ -98,6 +104,7 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
       triggerId: a.command.trigger_id,
       channelId: a.command.channel_id,
       body: a.command,
+      formOpened: formOpened(a.command.user_id, placeOfCommand(a.command)),
     };
     if (!route) {
       const shown = auditText(first, 40);
@@ -123,7 +130,16 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
     const action = a.action as ActionCtx["action"];
     const route = router.actions.get(action.action_id);
     const run = base(a.context, actionReply(a.client, a.body));
-    const ctx: ActionCtx = { ...run, client: a.client, logger: deps.logger, record: recorder(run.actor), action, body: a.body, triggerId: a.body.trigger_id };
+    const ctx: ActionCtx = {
+      ...run,
+      client: a.client,
+      logger: deps.logger,
+      record: recorder(run.actor),
+      action,
+      body: a.body,
+      triggerId: a.body.trigger_id,
+      formOpened: formOpened(a.body.user.id, placeOfAction(a.body)),
+    };
     if (!route) {
       await guarded(ctx, {
         label: "an unknown button",
@@ -157,9 +173,15 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
       await a.ack(r as never);
     };
     const route = router.views.get(body.view.callback_id);
-    const run = base(a.context, dmReply(a.client, body.user.id));
+    const dm = dmReply(a.client, body.user.id);
+    const run = base(a.context, dm);
+    // The place was stored when this person opened the form; a submission naming another
+    // person's view id finds nothing and is answered by DM.
+    const key = formKey(String(body.view.id));
+    const place = run.unavailable ? null : await deps.places.find(key, body.user.id).catch((e: unknown) => (deps.logger.warn({ err: e }, "could not read a form's place"), null));
+    if (place) run.reply = placeReply(place, { fallback: dm, refreshHome: (notice) => deps.refreshHome(run.actor, a.client, notice), forget: () => deps.places.forget(key), logger: deps.logger });
     const meta = parseMeta(body.view.private_metadata);
-    const ctx: ViewCtx = { ...run, client: a.client, logger: deps.logger, record: recorder(run.actor), body, view: body.view, meta, ack };
+    const ctx: ViewCtx = { ...run, client: a.client, logger: deps.logger, record: recorder(run.actor), body, view: body.view, meta, place, ack };
     if (!route) {
       await ack();
       await guarded(ctx, {
@@ -257,6 +279,15 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
       handle: (c) => route.handle(c),
       refuse: route.refuse,
     });
+  }
+
+  /** Stores where a form was opened from (when the surface has a place to answer in). */
+  function formOpened(slackUserId: string, where: ReturnType<typeof placeOfAction>) {
+    return async (viewId: string | undefined, shows?: string): Promise<void> => {
+      if (!viewId || !where) return;
+      // Not worth failing the form over: without its place, its answer comes by DM.
+      await deps.places.remember(formKey(viewId), slackUserId, where, shows).catch((e: unknown) => deps.logger.warn({ err: e }, "could not store a form's place"));
+    };
   }
 
   /** The VIEW row, written through the group commit; the answer waits for it. */

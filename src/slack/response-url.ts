@@ -54,24 +54,3 @@ export function postToResponseUrl(url: string, body: Record<string, unknown>, op
     req.end(data);
   });
 }
-
-/**
- * Whether a URL the bot is about to POST to (taken from a form's private_metadata, which a
- * forged payload controls) is a Slack response_url: Slack's own hooks host, or the Web API
- * host the bot is configured with (the sandbox and tests stand in for Slack there).
- */
-export function isSlackResponseUrl(url: string, apiUrl: string | undefined): boolean {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return false;
-  }
-  if (u.protocol === "https:" && u.hostname === "hooks.slack.com" && u.port === "") return true;
-  if (!apiUrl) return false;
-  try {
-    return u.origin === new URL(apiUrl).origin;
-  } catch {
-    return false;
-  }
-}

@@ -5,6 +5,7 @@ import type { Actor } from "../identity/actor.js";
 import { hasRole, type Role } from "../identity/roles.js";
 import type { Logger } from "../logger.js";
 import type { AuditTarget } from "../audit/audit-fns.js";
+import type { Place } from "./answer-in-place.js";
 
 // The route table: which handler answers which command, button, form, event, options load or
 // shortcut, with the role it needs and what its audit row names. It holds no Slack plumbing;
@@ -42,14 +43,22 @@ export type Base = {
   record(shown: string, target?: AuditTarget): Promise<void>;
 };
 
-export type CommandCtx = Base & {
+/** Surfaces that open forms: the opened modal's answer goes back where this request came from. */
+export type FormOpener = {
+  client: WebClient;
+  triggerId: string;
+  /** Remembers this request's place for the modal `viewId` (what the message there `shows`). */
+  formOpened(viewId: string | undefined, shows?: string): Promise<void>;
+};
+
+export type CommandCtx = Base & FormOpener & {
   /** The words after the subcommand. */
   args: string;
   triggerId: string;
   channelId: string;
   body: SlackCommandMiddlewareArgs["body"];
 };
-export type ActionCtx = Base & {
+export type ActionCtx = Base & FormOpener & {
   action: { action_id: string; block_id?: string; value?: string; selected_option?: { value: string } | null };
   body: BlockAction;
   triggerId: string;
@@ -59,6 +68,8 @@ export type ViewCtx = Base & {
   view: ViewSubmitAction["view"];
   /** private_metadata parsed as JSON (the bot writes only JSON there); forged values are possible. */
   meta: Record<string, unknown>;
+  /** Where the form was opened from, as stored server-side when it opened (null: unknown, answered by DM). */
+  place: Place | null;
   ack: SlackViewMiddlewareArgs["ack"];
 };
 export type EventCtx = Base & { event: SlackEventMiddlewareArgs["event"]; body: SlackEventMiddlewareArgs["body"] };

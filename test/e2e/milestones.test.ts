@@ -30,11 +30,12 @@ const textOf = (blocks: Block[]) => JSON.stringify(blocks);
 const responseAfter = (from: number, pred: (b: Record<string, unknown>) => boolean = () => true) =>
   h.slack.waitFor(() => h.slack.responses.slice(from).find((r) => pred(r.body)));
 
-async function openedView(from: number, callbackId: string): Promise<View> {
+async function openedView(from: number, callbackId: string): Promise<View & { viewId: string }> {
   const call = await h.slack.waitFor(() =>
     h.slack.calls.slice(from).find((c) => c.method === "views.update" && (c.args.view as View | undefined)?.callback_id === callbackId),
   );
-  return call.args.view as View;
+  // The view id Slack gave the modal: its submission carries it (and the bot stored its place under it).
+  return { ...(call.args.view as View), viewId: String(call.args.view_id) };
 }
 
 function formValues(v: { title?: string | null; description?: string | null; target_date?: string | null; related_journey_stage?: string | null }) {
@@ -119,7 +120,11 @@ describe("Add milestone", () => {
     ]);
     expect(inputs[3]!.element?.initial_option?.value).toBe("LAUNCH");
     expect(inputs[3]!.element?.options?.map((o) => o.value)).toEqual(["ONBOARDING", "BRAND_BUILDING", "LAUNCH", "LIVE", "PAUSED", "CLOSED"]);
-    expect(JSON.parse(view.private_metadata!)).toMatchObject({ creatorId: c.id, fromList: true, responseUrl: expect.stringContaining("/response/") });
+    // Where to answer is stored server-side under the view id, never in (forgeable) metadata.
+    expect(JSON.parse(view.private_metadata!)).toEqual({ creatorId: c.id });
+    const place = await db().answerPlace.findUniqueOrThrow({ where: { key: `view:${view.viewId}` } });
+    expect(place).toMatchObject({ slackUserId: "USTAFF", kind: "message", shows: "milestones" });
+    expect(place.responseUrl).not.toContain("/response/");
   });
 
   it("comes back with inline errors on the offending blocks and saves nothing", async () => {
@@ -139,11 +144,14 @@ describe("Add milestone", () => {
 
   it("saves, audits the CREATE, recomputes health in the same transaction (audited with reasons) and redraws the list it came from", async () => {
     const c = await insertCreator(db(), TODAY, { brandName: "New Co" });
+    const calls = h.slack.calls.length;
+    const { responseUrl } = await h.action("USTAFF", { action_id: "milestone_add", value: c.id, block_id: "ml_add" });
+    const view = await openedView(calls, "milestone_add");
     const from = h.slack.responses.length;
-    const responseUrl = h.slack.responseUrl();
     const res = await h.submit("USTAFF", {
+      id: view.viewId,
       callback_id: "milestone_add",
-      private_metadata: JSON.stringify({ creatorId: c.id, responseUrl, fromList: true }),
+      private_metadata: view.private_metadata,
       values: formValues({ title: "Launch <!channel> plan", description: "Line one\nline two", target_date: "2026-06-10", related_journey_stage: "LAUNCH" }),
     });
     expect(res.status).toBe(200);
@@ -235,6 +243,7 @@ describe("Edit and Delete", () => {
     expect(byBlock.related_journey_stage?.initial_option?.value).toBe("ONBOARDING");
 
     const res = await h.submit("USTAFF", {
+      id: view.viewId,
       callback_id: "milestone_edit",
       private_metadata: view.private_metadata,
       values: formValues({ title: "Final deck", description: "v1", target_date: "2026-06-12", related_journey_stage: "ONBOARDING" }),
@@ -299,5 +308,28 @@ describe("roles", () => {
 
     const ok = await answerTo(h, (await h.action("USTAFF", { action_id: "milestone_done", value: m.id })).responseUrl);
     expect(String(JSON.stringify(ok))).toContain("Marked “Protected” done");
+  });
+});
+
+describe("a past-dated new milestone", () => {
+  it("is saved as asked and the reply says it is already overdue (with its date)", async () => {
+    const c = await insertCreator(db(), TODAY, { brandName: "Late Co" });
+    const from = h.slack.calls.length;
+    const res = await h.submit("USTAFF", {
+      callback_id: "milestone_add",
+      private_metadata: JSON.stringify({ creatorId: c.id }),
+      values: formValues({ title: "Back-filled plan", target_date: "2026-06-10", related_journey_stage: "LIVE" }),
+    });
+    expect(res.body).toBeNull();
+    const dm = await h.slack.waitFor(() => h.slack.calls.slice(from).find((x) => x.method === "chat.postMessage" && x.args.channel === "USTAFF"));
+    expect(String(dm.args.text)).toContain("“Back-filled plan” is already overdue (due 2026-06-10).");
+    expect(await db().milestone.count({ where: { creatorId: c.id } })).toBe(1);
+
+    // Due today (in DIGEST_TZ) is not overdue: no such line.
+    const from2 = h.slack.calls.length;
+    await h.submit("USTAFF", { callback_id: "milestone_add", private_metadata: JSON.stringify({ creatorId: c.id }), values: formValues({ title: "Today plan", target_date: TODAY, related_journey_stage: "LIVE" }) });
+    const dm2 = await h.slack.waitFor(() => h.slack.calls.slice(from2).find((x) => x.method === "chat.postMessage" && x.args.channel === "USTAFF"));
+    expect(String(dm2.args.text)).toContain("Added “Today plan”");
+    expect(String(dm2.args.text)).not.toContain("overdue");
   });
 });

@@ -314,7 +314,7 @@ describe("request, approve, reveal once", () => {
     expect(stored.map((m) => m.kind).sort()).toEqual(["approval", "approval", "grant"]);
     for (const m of stored) {
       const last = h.slack.callsTo("chat.update").filter((c) => c.args.channel === m.channel && c.args.ts === m.ts).at(-1);
-      expect(text(last?.args.blocks), m.kind).toMatch(/Approved by <@UADMIN2>.*revealed once to <@USTAFF>/);
+      expect(text(last?.args.blocks), m.kind).toMatch(/Approved by <@UADMIN2>.*Revealed at .* by <@USTAFF>/);
       expect(buttons(last!.args.blocks)).toEqual([]);
     }
     const list = await answerTo(h, (await h.command("USTAFF", "creds Glow Labs")).responseUrl);

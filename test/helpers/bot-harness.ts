@@ -27,7 +27,8 @@ export type Harness = {
   /** The same slash command, sent to another bot (a replica, a child process) on this database. */
   commandAt(baseUrl: string, user: string, text: string): Promise<{ status: number; responseUrl: string; triggerId: string }>;
   action(user: string, action: { action_id: string; value?: string; block_id?: string }, extra?: Record<string, unknown>): Promise<{ status: number; responseUrl: string }>;
-  submit(user: string, view: { callback_id: string; private_metadata?: string; values: Record<string, Record<string, unknown>>; id?: string }): Promise<{ status: number; body: unknown }>;
+  /** `id`: the view id Slack gave the modal when it opened (default V0VIEW, a form opened nowhere known). */
+  submit(user: string, view: { id?: string; callback_id: string; private_metadata?: string; values: Record<string, Record<string, unknown>> }): Promise<{ status: number; body: unknown }>;
   event(user: string, event: Record<string, unknown>, opts?: { eventId?: string; retryNum?: number }): Promise<{ status: number }>;
   /** One more place no secret may appear (e.g. ephemeral answers, requests sent to Anthropic), searched by the leak scan at close. */
   scanAlso(where: string, text: () => string): void;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAnswerPlaces } from "../../src/slack/answer-in-place.js";
 import { grantRoles, startHarness, TEAM, type Harness } from "../helpers/bot-harness.js";
 import { captureLogger } from "../helpers/logs.js";
 import { approvedRequest, djangoEncrypt, insertCredential, makeCreator, newKey } from "../e2e/vault-support.js";
@@ -33,7 +34,7 @@ afterAll(async () => {
 function useCase(deps: FeatureDeps, ttlSeconds: number) {
   const vault = createVaultService({ db: deps.db, fernet: deps.fernet });
   const reveal = createRevealService({ db: deps.db, approvalTtlMinutes: 15 });
-  const notify = createRevealNotifier({ client: deps.client, logger: deps.logger, identity: deps.identity, reveal, approvalsChannel: undefined, revealTtlSeconds: ttlSeconds });
+  const notify = createRevealNotifier({ client: deps.client, logger: deps.logger, identity: deps.identity, reveal, approvalsChannel: undefined, revealTtlSeconds: ttlSeconds, places: createAnswerPlaces({ db: deps.db, fernet: deps.fernet, now: () => new Date() }) });
   const deletions = revealDeletions({ db: deps.db, jobs: deps.jobs, fernet: deps.fernet, ttlSeconds });
   return createRevealOnce({ reveal, vault, notify, deletions, fernet: deps.fernet, logger: deps.logger, metrics: deps.metrics, messageTtlSeconds: ttlSeconds, deliveryTimeoutMs: 400 });
 }

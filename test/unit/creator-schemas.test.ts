@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { isHttpUrl, parseCreatorEdit, parseNewCreator, parseStatusForm, readFormValues, type RawForm } from "../../src/features/creators/creator-schemas.js";
-import { FORM_COLUMNS } from "../../src/features/creators/creator-fns.js";
+import { FORM_COLUMNS, formTextOf } from "../../src/features/creators/creator-fns.js";
 
 const base: RawForm = { creator_name: "Jo", creator_email: "jo@x.test", brand_name: "B", brand_niche: "N" };
 const errorsFor = (over: RawForm) => {
@@ -137,5 +137,32 @@ describe("readFormValues", () => {
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(readFormValues(null)).toEqual({});
     expect(readFormValues("x")).toEqual({});
+  });
+});
+
+describe("JSON columns as lines (issue 17): stored in the seed's JSON shape, shown back as lines", () => {
+  const parse = (col: "custom_fields" | "other_social_links", text: string) => parseCreatorEdit({ [col]: text }, [col]);
+  it.each([
+    ["custom_fields", "revenue_target_monthly: 50000\ncontent_pillars: [\"Fitness\", \"Mindset\"]\nvip: true\nnote: ships: weekly", { revenue_target_monthly: 50000, content_pillars: ["Fitness", "Mindset"], vip: true, note: "ships: weekly" }],
+    ["custom_fields", 'code: "007"', { code: "007" }],
+    ["other_social_links", "https://www.pinterest.com/brand\ntwitch: https://twitch.tv/brand", { pinterest: "https://www.pinterest.com/brand", twitch: "https://twitch.tv/brand" }],
+    // The old JSON object form is still accepted.
+    ["custom_fields", '{"a": 1}', { a: 1 }],
+  ] as const)("%s %j", (col, text, stored) => {
+    const r = parse(col, text);
+    expect(r).toEqual({ ok: true, data: { [col]: stored } });
+    // Round trip: the Edit form shows lines that parse back to the same object.
+    expect(parse(col, formTextOf(col, stored))).toEqual({ ok: true, data: { [col]: stored } });
+  });
+  it.each([
+    ["custom_fields", "just text", "Line 1: write key: value"],
+    ["custom_fields", "a: 1\na: 2", "Line 2: “a” is given twice."],
+    ["other_social_links", "pinterest.com/brand", "Line 1: one https:// link per line"],
+    ["other_social_links", "https://x.test/a\nhttps://x.test/b", "Line 2: two links named “x”"],
+    ["other_social_links", "site: javascript:alert(1)", "Line 1: one https:// link per line"],
+  ] as const)("%s %j is an inline error", (col, text, error) => {
+    const r = parse(col, text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[col]).toContain(error);
   });
 });

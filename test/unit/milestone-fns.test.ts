@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareMilestones, describeState, milestoneState, type MilestoneView } from "../../src/features/milestones/milestone-fns.js";
+import { compareMilestones, describeState, milestoneState, overdueOnAddNote, type MilestoneView } from "../../src/features/milestones/milestone-fns.js";
 import { parseMilestoneForm } from "../../src/features/milestones/milestone-schemas.js";
 import { milestoneModal, milestonesMessage } from "../../src/features/milestones/milestone-blocks.js";
 
@@ -128,5 +128,19 @@ describe("the milestones list message", () => {
     const list = [ms({ targetDate: "2026-06-01" }), ms({ targetDate: "2026-06-02", isCompleted: true }), ms({})];
     const { blocks } = milestonesMessage({ creator, health, milestones: list }, TODAY);
     expect(blocks.filter((b) => b.block_id?.startsWith("ml_s_")).map((b) => b.block_id!.slice(5))).toEqual(list.map((m) => m.id));
+  });
+});
+
+describe("a new milestone dated in the past is called overdue (in the studio's time zone)", () => {
+  it.each([
+    ["2026-11-30", "2026-12-01T12:00:00Z", "UTC", "“Plan” is already overdue (due 2026-11-30)."],
+    ["2026-12-01", "2026-12-01T12:00:00Z", "UTC", null], // due today is not overdue
+    ["2026-12-02", "2026-12-01T12:00:00Z", "UTC", null],
+    // 03:30 UTC on the 1st is still the 30th in New York: due the 30th is due today there.
+    ["2026-11-30", "2026-12-01T03:30:00Z", "America/New_York", null],
+    ["2026-11-29", "2026-12-01T03:30:00Z", "America/New_York", "“Plan” is already overdue (due 2026-11-29)."],
+    [null, "2026-12-01T12:00:00Z", "UTC", null],
+  ])("due %s at %s (%s) -> %s", (targetDate, now, tz, expected) => {
+    expect(overdueOnAddNote({ title: "Plan", targetDate }, new Date(now), tz)).toBe(expected);
   });
 });

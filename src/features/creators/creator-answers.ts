@@ -14,25 +14,33 @@ import type { FollowService } from "../follows/follow-service.js";
 
 // Answers every creator handler gives the same way: the card, and `<creator>` resolution.
 
+/** What a message holding the card's buttons shows: forms opened from it redraw the card. */
+export const CARD = "card";
+
 export const creatorTarget = (c: { id: string; brandName: string; creatorName: string }): AuditTarget => ({
   targetModel: "Creator",
   targetId: c.id,
   targetDisplay: displayOf(c),
 });
 
-/** The card as an answer: the VIEW row names the creator, not the command. */
+/**
+ * The card as an answer: the VIEW row names the creator, not the command. After a form,
+ * `replace` makes it replace the card the form was opened from (where there is one), and the
+ * notice is also its fallback text: the one line a notification or the App Home shows.
+ */
 export async function cardAnswer(
   deps: { creators: Pick<CreatorService, "card">; today: () => IsoDate; follows?: Pick<FollowService, "isFollowing"> },
   actor: Actor,
   id: string,
-  opts: { notice?: string; shown?: string } = {},
+  opts: { notice?: string; shown?: string; replace?: boolean } = {},
 ): Promise<Answer> {
   const card = await deps.creators.card(id);
   if (!card) throw invalid("That creator no longer exists.");
   // Follows shape managers' digests, so only managers see the button.
   const following = deps.follows && hasRole(actor.role, "manager") ? await deps.follows.isFollowing(actor.userId, id) : undefined;
+  const msg = creatorCard(card, { today: deps.today(), isAdmin: hasRole(actor.role, "admin"), notice: opts.notice, following });
   return {
-    reply: creatorCard(card, { today: deps.today(), isAdmin: hasRole(actor.role, "admin"), notice: opts.notice, following }),
+    reply: { ...msg, ...(opts.notice ? { text: opts.notice } : {}), ...(opts.replace ? { replace_original: true } : {}) },
     shown: opts.shown ?? "card shown",
     target: creatorTarget(card.creator),
   };

@@ -118,7 +118,7 @@ export function creatorCard(d: CardData, opts: { today: IsoDate; isAdmin: boolea
 
 function cardActions(id: string, brand: string, isActive: boolean, isAdmin: boolean, following?: boolean): ActionsBlock {
   const elements: Button[] = [
-    button(LABELS.edit, ACTIONS.creatorEdit, id, { style: "primary" }),
+    button(LABELS.moreDetails, ACTIONS.creatorEdit, id, { style: "primary" }),
     button(LABELS.status, ACTIONS.creatorStatus, id),
     button(LABELS.addMilestone, ACTIONS.milestoneAdd, id),
     button(LABELS.milestones, ACTIONS.creatorMilestones, id),

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { fromDbDate } from "../../lib/dates.js";
 import { HEALTH_SCORES, type HealthScore } from "../health/health-fns.js";
+import { keyValueText } from "./creator-json-inputs.js";
 
 // Pure rules of the creators feature: the seed's enums, the form's columns, argument parsing.
 
@@ -51,7 +52,8 @@ export function formTextOf(col: FormColumn, value: unknown): string {
   if (value == null) return "";
   if (col === "tags") return Array.isArray(value) ? value.map(String).join(", ") : "";
   if (JSON_COLUMNS.includes(col)) {
-    return value && typeof value === "object" && Object.keys(value).length > 0 ? JSON.stringify(value, null, 2) : "";
+    // Shown as the lines the form asks for (key: value; name: link), not as JSON.
+    return value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length > 0 ? keyValueText(value as Record<string, unknown>) : "";
   }
   if (value instanceof Date) return fromDbDate(value) ?? "";
   return String(value);

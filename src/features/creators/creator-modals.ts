@@ -1,5 +1,5 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from "@slack/types";
-import { VIEWS } from "../../slack/ids.js";
+import { LABELS, VIEWS } from "../../slack/ids.js";
 import { esc, LIMITS, plain } from "../../slack/mrkdwn.js";
 import { fit } from "./creator-blocks.js";
 import { fingerprint, formTextOf, JOURNEY_STATUSES, type FormColumn } from "./creator-fns.js";
@@ -54,7 +54,7 @@ function groups(mode: "new" | "edit"): Group[] {
         { col: "twitter_handle", label: "X / Twitter", kind: "text", placeholder: "@handle" },
         { col: "youtube_channel", label: "YouTube channel", kind: "text", placeholder: "https://youtube.com/@channel" },
         { col: "linkedin_profile", label: "LinkedIn profile", kind: "text", placeholder: "https://linkedin.com/in/…" },
-        { col: "other_social_links", label: "Other links (JSON)", kind: "multiline", placeholder: '{"pinterest": "https://pinterest.com/brand"}', hint: "A JSON object of name → https:// link." },
+        { col: "other_social_links", label: "Other links", kind: "multiline", placeholder: "https://pinterest.com/brand", hint: "One https:// link per line; name one with “name: https://…” (else it is named after its site)." },
       ],
     },
     {
@@ -70,7 +70,7 @@ function groups(mode: "new" | "edit"): Group[] {
       title: "Tags and custom fields",
       fields: [
         { col: "tags", label: "Tags", kind: "text", placeholder: "VIP, Launch-Ready", hint: "Comma-separated." },
-        { col: "custom_fields", label: "Custom fields (JSON)", kind: "multiline", placeholder: '{"revenue_target_monthly": 50000}', hint: "A JSON object." },
+        { col: "custom_fields", label: "Custom fields", kind: "multiline", placeholder: "revenue_target_monthly: 50000", hint: "One “key: value” per line. Numbers, true/false and [lists] are stored as such." },
       ],
     },
     { title: "Internal notes", fields: [{ col: "internal_notes", label: "Internal notes (studio only)", kind: "multiline" }] },
@@ -105,10 +105,18 @@ function inputBlock(f: Field, initial: string | undefined): InputBlock {
   };
 }
 
+/**
+ * What the New creator form asks (issue 17): enough to create the record and judge its health.
+ * Everything else is on the card's `More details` (the Edit form), once the creator exists.
+ */
+export const ESSENTIAL_COLUMNS: readonly FormColumn[] = ["creator_name", "creator_email", "brand_name", "brand_niche", "journey_status", "priority_level"];
+
 function formBlocks(mode: "new" | "edit", values: Partial<Record<FormColumn, string>>): { blocks: KnownBlock[]; shown: Record<string, string> } {
   const blocks: KnownBlock[] = [];
   const shown: Record<string, string> = {};
-  groups(mode).forEach((g, i) => {
+  const all = groups(mode);
+  const shownGroups = mode === "new" ? all.map((g) => ({ ...g, fields: g.fields.filter((f) => ESSENTIAL_COLUMNS.includes(f.col)) })).filter((g) => g.fields.length > 0) : all;
+  shownGroups.forEach((g, i) => {
     if (i > 0) blocks.push({ type: "divider" });
     blocks.push({ type: "header", text: { type: "plain_text", text: g.title } });
     for (const f of g.fields) {
@@ -127,6 +135,7 @@ function formBlocks(mode: "new" | "edit", values: Partial<Record<FormColumn, str
 
 export function newCreatorModal(): ModalView {
   const { blocks } = formBlocks("new", { journey_status: "ONBOARDING", priority_level: "3" });
+  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `Phone, socials, links, tags, follow-up dates and custom fields: *${LABELS.moreDetails}* on the card once the creator exists.` }] });
   return {
     type: "modal",
     callback_id: VIEWS.creatorNew,

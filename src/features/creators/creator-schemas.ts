@@ -3,6 +3,7 @@ import { isIsoDate } from "../../lib/dates.js";
 import {
   codePoints, FORM_COLUMNS, hasUnstorable, JOURNEY_STATUSES, stripUnstorable, TAG_MAX, type FormColumn,
 } from "./creator-fns.js";
+import { parseKeyValueLines, parseLinkLines, type LinesResult } from "./creator-json-inputs.js";
 
 // ONE schema for the New and Edit creator forms (and one for the status form). Input is the
 // text Slack sends per block (block_id = column); output is what gets stored. Lengths are
@@ -143,16 +144,25 @@ const tags = () =>
 
 type JsonObject = Record<string, unknown>;
 
-/** A JSON object typed into a text box, bounded in size, depth and keys so it can't bloat the row. */
-function jsonObject(v: string | null | undefined, ctx: Ctx, example: string): JsonObject | typeof z.NEVER {
+/**
+ * A JSONB column typed as lines (`parseLines`: key: value, or links), or as a JSON object when
+ * the text starts with "{"; bounded in size, depth and keys so it can't bloat the row.
+ */
+function jsonObject(v: string | null | undefined, ctx: Ctx, example: string, parseLines: (s: string) => LinesResult): JsonObject | typeof z.NEVER {
   const s = clean(v, true);
   if (s === null) return {};
-  if (codePoints(s) > MAX.custom_fields) return fail(ctx, `At most ${MAX.custom_fields} characters of JSON.`);
+  if (codePoints(s) > MAX.custom_fields) return fail(ctx, `At most ${MAX.custom_fields} characters.`);
   let parsed: unknown;
-  try {
-    parsed = JSON.parse(s);
-  } catch {
-    return fail(ctx, `Not valid JSON. Write an object like ${example}.`);
+  if (!s.startsWith("{")) {
+    const r = parseLines(s);
+    if (!r.ok) return fail(ctx, r.error);
+    parsed = r.value;
+  } else {
+    try {
+      parsed = JSON.parse(s);
+    } catch {
+      return fail(ctx, `Not valid JSON. Write an object like ${example}, or one entry per line.`);
+    }
   }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return fail(ctx, `Must be a JSON object, like ${example}.`);
   const problem = jsonProblem(parsed, 1);
@@ -173,11 +183,11 @@ function jsonProblem(v: unknown, depth: number): string | null {
   return null;
 }
 
-const customFields = () => input().transform((v, ctx) => jsonObject(v, ctx, `{"revenue_target_monthly": 50000}`));
+const customFields = () => input().transform((v, ctx) => jsonObject(v, ctx, `{"revenue_target_monthly": 50000}`, parseKeyValueLines));
 
 const socialLinks = () =>
   input().transform((v, ctx) => {
-    const obj = jsonObject(v, ctx, `{"pinterest": "https://pinterest.com/brand"}`);
+    const obj = jsonObject(v, ctx, `{"pinterest": "https://pinterest.com/brand"}`, parseLinkLines);
     if (obj === z.NEVER) return z.NEVER;
     for (const [k, link] of Object.entries(obj)) {
       if (codePoints(k) > 50) return fail(ctx, "Each name is at most 50 characters.");

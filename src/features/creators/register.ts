@@ -18,6 +18,7 @@ import { listPageButton } from "./handlers/list-page-button.js";
 import { newForm } from "./handlers/new-form.js";
 import { editForm } from "./handlers/edit-form.js";
 import { statusForm } from "./handlers/status-form.js";
+import { newButton } from "./handlers/new-button.js";
 
 /** Creators: which handler answers which command, button and form. */
 export function register(router: Router, deps: FeatureDeps, s: Services): void {
@@ -38,5 +39,6 @@ export function register(router: Router, deps: FeatureDeps, s: Services): void {
     .action(ACTIONS.listPage, listPageButton(d))
     .view(VIEWS.creatorNew, newForm(d))
     .view(VIEWS.creatorEdit, editForm(d))
-    .view(VIEWS.creatorStatus, statusForm(d));
+    .view(VIEWS.creatorStatus, statusForm(d))
+    .action(ACTIONS.creatorNew, newButton());
 }

@@ -31,14 +31,17 @@ function creatorLine(c: HomeCreator, extra: string): KnownBlock {
 
 const SLACK_ID = /^[UW][A-Z0-9]{2,30}$/;
 
-export function homeView(d: Dashboard): HomeView {
+export function homeView(d: Dashboard, opts: { notice?: string } = {}): HomeView {
   const blocks: KnownBlock[] = [
     header("Wavelaunch Studio"),
+    // What a form opened from this tab just did (the bot's own mrkdwn, user text escaped in it).
+    ...(opts.notice ? [section(`:white_check_mark: ${opts.notice}`)] : []),
     context(`Active creators as of ${d.today}. Refreshed each time you open this tab.`),
     section(
       `*Health*  ${healthIcon("RED")} RED ${d.byHealth.RED ?? 0}   ${healthIcon("YELLOW")} YELLOW ${d.byHealth.YELLOW ?? 0}   ${healthIcon("GREEN")} GREEN ${d.byHealth.GREEN ?? 0}`,
     ),
     section(`*Journey*  ${STATUS_ORDER.map((s) => `${s} ${d.byStatus[s] ?? 0}`).join(" · ")}`),
+    { type: "actions", block_id: "home_actions", elements: [button(LABELS.newCreator, ACTIONS.creatorNew, "new", "primary")] },
     { type: "divider" },
     header(`Needs attention (${d.urgentTotal})`),
   ];

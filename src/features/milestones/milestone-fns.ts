@@ -1,4 +1,4 @@
-import { daysBetween, type IsoDate } from "../../lib/dates.js";
+import { dateInTz, daysBetween, type IsoDate } from "../../lib/dates.js";
 
 // Pure rules of the milestones list: order and the state shown beside each milestone.
 
@@ -55,4 +55,14 @@ export function describeState(s: MilestoneState): string {
     case "undated":
       return "no target date";
   }
+}
+
+/**
+ * A milestone added with a target date already past (a back-filled plan, or a mistyped year)
+ * is saved as asked, but the answer says so rather than let it turn the creator RED silently.
+ * "Past" is in the studio's time zone: due today is not overdue (as milestoneState says).
+ */
+export function overdueOnAddNote(m: { title: string; targetDate: IsoDate | null }, now: Date, tz: string): string | null {
+  if (!m.targetDate) return null;
+  return m.targetDate < dateInTz(now, tz) ? `“${m.title}” is already overdue (due ${m.targetDate}).` : null;
 }

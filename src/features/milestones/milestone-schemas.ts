@@ -82,12 +82,12 @@ export function readValues(values: unknown): Record<MilestoneField, string | nul
   return out;
 }
 
-/** private_metadata of the modal: which creator/milestone, and where the list to refresh lives. */
+/**
+ * private_metadata of the modal: which creator/milestone (re-checked by the service). Where the
+ * answer goes is not in here: it is stored server-side when the form opens (answer-in-place).
+ */
 export const modalMetaSchema = z.object({
   creatorId: z.uuid(),
   milestoneId: z.uuid().optional(),
-  responseUrl: z.url().optional(),
-  /** The click came from the milestones list itself: refresh it in place. */
-  fromList: z.boolean().optional(),
 });
 export type ModalMeta = z.infer<typeof modalMetaSchema>;

@@ -1,6 +1,5 @@
 import type { Router } from "../../slack/router.js";
 import { ACTIONS, VIEWS } from "../../slack/ids.js";
-import { isSlackResponseUrl } from "../../slack/response-url.js";
 import { todayOf, type FeatureDeps } from "../types.js";
 import type { Services } from "../services.js";
 import { milestonesCommand } from "./handlers/milestones-command.js";
@@ -18,8 +17,9 @@ export function register(router: Router, deps: FeatureDeps, s: Services): void {
     milestones: s.milestones,
     creators: s.creators,
     today: () => todayOf(deps),
+    now: () => deps.clock.now(),
+    tz: deps.config.digest.tz,
     logger: deps.logger,
-    isResponseUrl: (url: string) => isSlackResponseUrl(url, deps.config.slack.apiUrl),
   };
   router
     .command(milestonesCommand(d))

@@ -2,7 +2,12 @@ import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../../logger.js";
 import type { IdentityService } from "../../identity/identity-service.js";
 import type { PostedMessage, RequestView, RevealService } from "./reveal-service.js";
-import { approvalPromptBlocks, deniedText, endedText, grantBlocks, revealOfferBlocks } from "./vault-blocks.js";
+import { approvalPromptBlocks, decidedAck, deniedText, endedText, grantBlocks, revealOfferBlocks } from "./vault-blocks.js";
+import type { AnswerPlaces } from "../../slack/answer-in-place.js";
+import { postToResponseUrl } from "../../slack/response-url.js";
+
+/** The answer place of an admin's ephemeral "Approved" message (from `/wl approvals`), by request. */
+export const approvalKey = (requestId: string) => `approval:${requestId}`;
 
 export type RevealNotifier = ReturnType<typeof createRevealNotifier>;
 
@@ -18,6 +23,7 @@ export function createRevealNotifier(deps: {
   reveal: Pick<RevealService, "addMessages" | "view">;
   approvalsChannel: string | undefined;
   revealTtlSeconds: number;
+  places: Pick<AnswerPlaces, "find" | "forget">;
 }) {
   const { client, logger, reveal } = deps;
 
@@ -41,6 +47,25 @@ export function createRevealNotifier(deps: {
           .catch((e: unknown) => logger.warn({ err: e, requestId: v.id, channel: m.channel }, "could not update a reveal message"));
       }),
     );
+    if (v.status !== "PENDING" && v.status !== "APPROVED") await refreshDeciderAck(v);
+  }
+
+  /**
+   * The deciding admin's ephemeral "Approved: … not revealed yet" (a `/wl approvals` entry it
+   * replaced) is not a message the bot can chat.update: its click's response_url, stored when
+   * they decided, replaces it once more with what became of the approval.
+   */
+  async function refreshDeciderAck(v: RequestView): Promise<void> {
+    if (!v.deciderSlackId) return;
+    const key = approvalKey(v.id);
+    try {
+      const place = await deps.places.find(key, v.deciderSlackId);
+      if (place?.kind !== "message") return;
+      await postToResponseUrl(place.responseUrl, { response_type: "ephemeral", replace_original: true, text: decidedAck(v) });
+      await deps.places.forget(key);
+    } catch (e) {
+      logger.warn({ err: (e as Error).message, requestId: v.id }, "could not update the approver's message");
+    }
   }
 
   /** If a decision landed while messages were being posted, they are brought up to date. */

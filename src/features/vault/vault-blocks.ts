@@ -11,6 +11,11 @@ import type { RequestView } from "./reveal-service.js";
 export type Msg = { text: string; blocks: KnownBlock[] };
 
 /** A timestamp every viewer sees in their own time zone (the fallback is UTC). */
+/** A time of day in the reader's own time zone ("Revealed at 14:05"). */
+export function timeOf(d: Date): string {
+  return `<!date^${Math.floor(d.getTime() / 1000)}^{time}|${d.toISOString().slice(11, 16)} UTC>`;
+}
+
 export function when(d: Date): string {
   const unix = Math.floor(d.getTime() / 1000);
   return `<!date^${unix}^{date_short_pretty} at {time}|${d.toISOString().slice(0, 16).replace("T", " ")} UTC>`;
@@ -169,7 +174,7 @@ export function outcomeLine(v: RequestView): string {
     case "DENIED":
       return `:no_entry: Denied by ${by}${v.decidedAt ? ` ${when(v.decidedAt)}` : ""}.`;
     case "REVEALED":
-      return `:white_check_mark: Approved by ${by}${v.decidedAt ? ` ${when(v.decidedAt)}` : ""} · :eyes: revealed once to ${user(v.requesterSlackId)}${v.revealedAt ? ` ${when(v.revealedAt)}` : ""}.`;
+      return `:white_check_mark: Approved by ${by}${v.decidedAt ? ` ${when(v.decidedAt)}` : ""} · :eyes: Revealed${v.revealedAt ? ` at ${timeOf(v.revealedAt)}` : ""} by ${user(v.requesterSlackId)} (once).`;
     case "EXPIRED": {
       const why = endedWhy(v);
       if (why) return v.decidedAt ? `:no_entry_sign: Approved by ${by} ${when(v.decidedAt)}, then ended unused: ${why}. Nothing was revealed.` : `:no_entry_sign: Ended without a decision: ${why}.`;

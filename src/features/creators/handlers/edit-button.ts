@@ -5,8 +5,8 @@ import type { CreatorHandlerDeps } from "./types.js";
 
 /** The card's `Edit`. */
 export const editButton = (deps: Pick<CreatorHandlerDeps, "creators">): ActionRoute => ({
-  label: `${LABELS.edit} creator`,
+  label: `${LABELS.moreDetails} (edit creator)`,
   minRole: "staff",
   model: "Creator",
-  handle: async (ctx) => openEditForm(deps, ctx, ctx.triggerId, parseId(ctx.action.value)),
+  handle: async (ctx) => openEditForm(deps, ctx, parseId(ctx.action.value), { shows: "card" }),
 });

@@ -14,6 +14,6 @@ export const editCommand = (deps: Pick<CreatorHandlerDeps, "creators">): Command
   async handle(ctx) {
     const r = await resolveCreator(deps, ctx.args, USAGE);
     if ("answer" in r) return r.answer;
-    await openEditForm(deps, ctx, ctx.triggerId, r.creator.id);
+    await openEditForm(deps, ctx, r.creator.id);
   },
 });

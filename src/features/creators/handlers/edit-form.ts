@@ -20,6 +20,6 @@ export const editForm = (deps: CreatorHandlerDeps): ViewRoute => ({
     const r = await deps.creators.update(id, parsed.data, ctx.actor);
     await ctx.ack();
     if (r.changed.length === 0) return { shown: "Edit creator form submitted; nothing changed" };
-    return cardAnswer(deps, ctx.actor, id, { notice: `Saved: ${r.changed.join(", ")}.` });
+    return cardAnswer(deps, ctx.actor, id, { notice: `Saved: ${r.changed.join(", ")}.`, replace: true });
   },
 });

@@ -1,4 +1,5 @@
 import type { CommandRoute } from "../../../slack/router.js";
+import { openForm } from "../../../slack/modals.js";
 import { newCreatorModal } from "../creator-modals.js";
 
 /** `/wl new`: the New creator form (nothing to load, so it opens at once). */
@@ -8,7 +9,7 @@ export const newCommand = (): CommandRoute => ({
   description: "add a creator (opens a form)",
   minRole: "staff",
   async handle(ctx) {
-    await ctx.client.views.open({ trigger_id: ctx.triggerId, view: newCreatorModal() });
+    await openForm(ctx, newCreatorModal());
     return { shown: "opened the New creator form" };
   },
 });

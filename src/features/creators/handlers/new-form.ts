@@ -1,6 +1,7 @@
 import { invalid } from "../../../errors.js";
 import type { ViewRoute } from "../../../slack/router.js";
 import { esc } from "../../../slack/mrkdwn.js";
+import { LABELS } from "../../../slack/ids.js";
 import { cardAnswer } from "../creator-answers.js";
 import { parseNewCreator, readFormValues } from "../creator-schemas.js";
 import type { CreatorHandlerDeps } from "./types.js";
@@ -14,6 +15,6 @@ export const newForm = (deps: CreatorHandlerDeps): ViewRoute => ({
     if (!parsed.ok) throw invalid("Some fields need fixing.", parsed.errors);
     const created = await deps.creators.create(parsed.data, ctx.actor);
     await ctx.ack();
-    return cardAnswer(deps, ctx.actor, created.id, { notice: `Created *${esc(created.brandName)}*.` });
+    return cardAnswer(deps, ctx.actor, created.id, { notice: `Created *${esc(created.brandName)}*. Add phone, socials and the rest with *${LABELS.moreDetails}*.`, replace: true });
   },
 });

@@ -5,6 +5,7 @@ import { esc } from "../../../slack/mrkdwn.js";
 import { cardAnswer, creatorTarget, resolveCreator } from "../creator-answers.js";
 import { JOURNEY_STATUSES, parseJourneyStatus } from "../creator-fns.js";
 import { splitLastWord } from "../creator-lookup.js";
+import { openForm } from "../../../slack/modals.js";
 import { statusModal } from "../creator-modals.js";
 import { statusNotice } from "./status-notice.js";
 import type { CreatorHandlerDeps } from "./types.js";
@@ -28,7 +29,7 @@ export const statusCommand = (deps: CreatorHandlerDeps): CommandRoute => ({
     const c = r.creator;
     if (to === "CLOSED" && c.journeyStatus !== "CLOSED") {
       // Closing needs a why on record: ask in a modal rather than close without one.
-      await ctx.client.views.open({ trigger_id: ctx.triggerId, view: statusModal(c, "CLOSED") });
+      await openForm(ctx, statusModal(c, "CLOSED"));
       return { shown: "asked for a note before closing", target: creatorTarget(c) };
     }
     const change = await deps.creators.changeStatus(c.id, to, null, ctx.actor);

@@ -17,6 +17,6 @@ export const statusForm = (deps: CreatorHandlerDeps): ViewRoute => ({
     if (!parsed.ok) throw invalid("Some fields need fixing.", parsed.errors);
     const r = await deps.creators.changeStatus(id, parsed.data.journey_status, parsed.data.notes, ctx.actor);
     await ctx.ack();
-    return cardAnswer(deps, ctx.actor, id, { notice: statusNotice(r) });
+    return cardAnswer(deps, ctx.actor, id, { notice: statusNotice(r), replace: true });
   },
 });

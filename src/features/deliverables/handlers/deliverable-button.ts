@@ -13,7 +13,7 @@ export const deliverableButton = (deps: Pick<DeliverableHandlerDeps, "deliverabl
   async handle(ctx) {
     if (!deps.deliverables.configured) throw new AppError(ErrorCode.NotConfigured, { userMessage: NOT_CONFIGURED });
     const creatorId = parseId(ctx.action.value, "That button is out of date; open the creator again.");
-    await openLoaded(ctx.client, ctx.triggerId, "New deliverable", async () => {
+    await openLoaded(ctx, "New deliverable", async () => {
       const brandName = await deps.deliverables.creatorBrand(creatorId);
       if (!brandName) throw notFound("That creator no longer exists.");
       await ctx.record("opened the deliverable form", { targetModel: "Creator", targetId: creatorId, targetDisplay: `${brandName}: new deliverable` });

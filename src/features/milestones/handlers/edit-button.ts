@@ -2,7 +2,7 @@ import type { ActionRoute } from "../../../slack/router.js";
 import { LABELS, parseId } from "../../../slack/ids.js";
 import { openLoaded } from "../../../slack/modals.js";
 import { milestoneModal } from "../milestone-blocks.js";
-import { metaOf } from "./milestone-answers.js";
+import { shownBy } from "./milestone-answers.js";
 import type { MilestoneHandlerDeps } from "./types.js";
 
 /** `Edit` on an open milestone: the form, filled in. */
@@ -12,10 +12,10 @@ export const editButton = (deps: MilestoneHandlerDeps): ActionRoute => ({
   model: "Milestone",
   async handle(ctx) {
     const milestoneId = parseId(ctx.action.value);
-    await openLoaded(ctx.client, ctx.triggerId, "Edit milestone", async () => {
+    await openLoaded(ctx, "Edit milestone", async () => {
       const f = await deps.milestones.milestoneForForm(milestoneId);
       await ctx.record("opened the Edit milestone form", { targetModel: "Milestone", targetId: milestoneId, targetDisplay: `${f.milestone.title} (${f.creator.brandName})` });
-      return milestoneModal({ mode: "edit", creator: f.creator, milestone: f.milestone, meta: metaOf(ctx, { creatorId: f.creatorId, milestoneId }) });
-    });
+      return milestoneModal({ mode: "edit", creator: f.creator, milestone: f.milestone, meta: { creatorId: f.creatorId, milestoneId } });
+    }, { shows: shownBy(ctx) });
   },
 });

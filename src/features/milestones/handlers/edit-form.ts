@@ -11,10 +11,10 @@ export const editForm = (deps: MilestoneHandlerDeps): ViewRoute => ({
   model: "Milestone",
   metaKey: "milestoneId",
   async handle(ctx) {
-    const meta = metaFrom(deps, ctx, true);
+    const meta = metaFrom(ctx, true);
     const r = await deps.milestones.edit(meta.milestoneId!, formOf(ctx), ctx.actor);
     await ctx.ack();
     const what = r.changedFields.length ? `:pencil2: Saved “${esc(r.title)}” (${r.changedFields.join(", ")}).` : `Nothing changed in “${esc(r.title)}”.`;
-    return submitAnswer(deps, meta, r.creatorId, changeNotice(what, r.health));
+    return submitAnswer(deps, ctx, r.creatorId, changeNotice(what, r.health));
   },
 });

@@ -1,16 +1,15 @@
 import { invalid } from "../../../errors.js";
 import type { Answer, ViewCtx } from "../../../slack/router.js";
-import { postToResponseUrl } from "../../../slack/response-url.js";
+import { cardAnswer } from "../../creators/creator-answers.js";
 import { modalMetaSchema, parseMilestoneForm, type ModalMeta } from "../milestone-schemas.js";
-import { listAnswer } from "./milestone-answers.js";
+import { listAnswer, MILESTONE_LIST } from "./milestone-answers.js";
 import type { MilestoneHandlerDeps } from "./types.js";
 
-/** A form's metadata, re-checked: ids must be well-formed, and a response_url must be Slack's. */
-export function metaFrom(deps: Pick<MilestoneHandlerDeps, "isResponseUrl">, ctx: ViewCtx, needMilestone: boolean): ModalMeta {
+/** A form's metadata, re-checked: ids must be well-formed (the services check they exist). */
+export function metaFrom(ctx: ViewCtx, needMilestone: boolean): ModalMeta {
   const m = modalMetaSchema.safeParse(ctx.meta);
   if (!m.success || (needMilestone && !m.data.milestoneId)) throw invalid("This form is out of date. Close it and open it again.");
-  const { responseUrl, ...rest } = m.data;
-  return responseUrl && deps.isResponseUrl(responseUrl) ? { ...rest, responseUrl } : rest;
+  return m.data;
 }
 
 export function formOf(ctx: ViewCtx) {
@@ -20,18 +19,20 @@ export function formOf(ctx: ViewCtx) {
 }
 
 /**
- * After a form's change (committed and audited): the list the form was opened from is
- * refreshed through that click's response_url; without one (or once it expired), a DM.
+ * After a form's change (committed and audited): the message it was opened from is redrawn in
+ * its place with the notice on top, the milestones list or the card; opened from elsewhere (or
+ * unknown), the notice alone. The pipeline sends it where the form came from.
  */
-export async function submitAnswer(deps: MilestoneHandlerDeps, meta: ModalMeta, creatorId: string, notice: string): Promise<Answer> {
-  if (!meta.responseUrl) return { reply: notice };
+export async function submitAnswer(deps: MilestoneHandlerDeps, ctx: Pick<ViewCtx, "place" | "actor">, creatorId: string, notice: string): Promise<Answer> {
   try {
-    const { reply } = await listAnswer(deps, creatorId, notice);
-    await postToResponseUrl(meta.responseUrl, { response_type: "ephemeral", replace_original: Boolean(meta.fromList), ...(typeof reply === "string" ? { text: reply } : reply) });
-    return {};
+    if (ctx.place?.shows === MILESTONE_LIST) {
+      const a = await listAnswer(deps, creatorId, notice);
+      return { ...a, reply: typeof a.reply === "string" ? a.reply : { ...a.reply, replace_original: true } };
+    }
+    if (ctx.place) return await cardAnswer(deps, ctx.actor, creatorId, { notice, replace: true });
   } catch (e) {
-    // response_url lasts 30 minutes; a form left open longer answers by DM instead.
-    deps.logger.warn({ err: (e as Error).message }, "could not refresh the milestones list after a form");
-    return { reply: notice };
+    // The change is saved; a failed redraw still says what was saved.
+    deps.logger.warn({ err: (e as Error).message }, "could not redraw after a milestone form");
   }
+  return { reply: notice };
 }

@@ -1,7 +1,6 @@
 import type { Answer, ActionCtx, Msg } from "../../../slack/router.js";
-import { creatorTarget } from "../../creators/creator-answers.js";
+import { CARD, creatorTarget } from "../../creators/creator-answers.js";
 import { LIST_BLOCK_PREFIX, milestonesMessage } from "../milestone-blocks.js";
-import type { ModalMeta } from "../milestone-schemas.js";
 import type { MilestoneHandlerDeps } from "./types.js";
 
 /** The list as an answer (the command, the card's `Milestones`). */
@@ -34,8 +33,6 @@ export async function changeAnswer(deps: Pick<MilestoneHandlerDeps, "milestones"
   }
 }
 
-/** What a form remembers of the click that opened it, so its answer lands where the user acted. */
-export const metaOf = (ctx: ActionCtx, m: { creatorId: string; milestoneId?: string }): ModalMeta => ({
-  ...m,
-  ...(inMessage(ctx) ? { responseUrl: ctx.body.response_url, fromList: fromList(ctx) } : {}),
-});
+/** What the message a form was opened from shows (stored with its place), so the answer redraws it. */
+export const MILESTONE_LIST = "milestones";
+export const shownBy = (ctx: ActionCtx): string => (fromList(ctx) ? MILESTONE_LIST : CARD);

@@ -2,6 +2,7 @@ import type { ViewRoute } from "../../../slack/router.js";
 import { parseId } from "../../../slack/ids.js";
 import { credentialLabel } from "../vault-blocks.js";
 import { credentialFormSchema, parseForm } from "../vault-schemas.js";
+import { vaultFormAnswer } from "./form-answer.js";
 import type { VaultHandlerDeps } from "./types.js";
 
 /** The Add credential form: secrets encrypted before they reach the database. */
@@ -15,6 +16,6 @@ export const addCredentialForm = (deps: Pick<VaultHandlerDeps, "vault">): ViewRo
     const form = parseForm(credentialFormSchema, ctx.view.state.values);
     const meta = await deps.vault.create(ctx.actor, creatorId, form);
     await ctx.ack();
-    return { reply: `Added credential ${credentialLabel(meta)}. Its secrets are encrypted; use \`/wl creds\` to request a reveal.` };
+    return vaultFormAnswer(deps, ctx, meta.creatorId, `Added credential ${credentialLabel(meta)}. Its secrets are encrypted; use \`/wl creds\` to request a reveal.`);
   },
 });

@@ -2,6 +2,7 @@ import type { ViewRoute } from "../../../slack/router.js";
 import { parseId } from "../../../slack/ids.js";
 import { credentialLabel, endedNote } from "../vault-blocks.js";
 import { credentialFormSchema, parseForm } from "../vault-schemas.js";
+import { vaultFormAnswer } from "./form-answer.js";
 import type { VaultHandlerDeps } from "./types.js";
 
 /** The Edit credential form (admin). */
@@ -18,9 +19,7 @@ export const editCredentialForm = (deps: Pick<VaultHandlerDeps, "vault" | "notif
     // An edit of a secret, the account or the platform ended open requests and approvals (in
     // its transaction): their messages now say why.
     await deps.notify.ended(endedRequests);
-    return {
-      reply: (changed.length ? `Updated ${credentialLabel(meta)}: ${changed.join(", ")}.` : `No changes to ${credentialLabel(meta)}.`) + endedNote(endedRequests.length),
-      shown: "Edit credential form submitted; nothing changed",
-    };
+    const note = (changed.length ? `Updated ${credentialLabel(meta)}: ${changed.join(", ")}.` : `No changes to ${credentialLabel(meta)}.`) + endedNote(endedRequests.length);
+    return { shown: "Edit credential form submitted; nothing changed", ...(await vaultFormAnswer(deps, ctx, meta.creatorId, note)) };
   },
 });

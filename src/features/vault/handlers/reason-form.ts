@@ -3,10 +3,11 @@ import type { ViewRoute } from "../../../slack/router.js";
 import { parseId } from "../../../slack/ids.js";
 import { requestSentText } from "../vault-blocks.js";
 import { parseForm, reasonSchema } from "../vault-schemas.js";
+import { vaultFormAnswer } from "./form-answer.js";
 import type { VaultHandlerDeps } from "./types.js";
 
 /** The reason form: records a PENDING request, then asks the admins. */
-export const reasonForm = (deps: Pick<VaultHandlerDeps, "reveal" | "notify" | "approvalsChannel">): ViewRoute => ({
+export const reasonForm = (deps: Pick<VaultHandlerDeps, "vault" | "reveal" | "notify" | "approvalsChannel">): ViewRoute => ({
   label: "Request reveal form",
   minRole: "staff",
   model: "CreatorCredential",
@@ -23,6 +24,6 @@ export const reasonForm = (deps: Pick<VaultHandlerDeps, "reveal" | "notify" | "a
     }
     await ctx.ack();
     const notified = await deps.notify.prompt(v);
-    return { reply: requestSentText(v, notified, deps.approvalsChannel) };
+    return vaultFormAnswer(deps, ctx, v.creatorId, requestSentText(v, notified, deps.approvalsChannel));
   },
 });
