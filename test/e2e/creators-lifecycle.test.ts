@@ -18,7 +18,7 @@ describe("/wl status", () => {
     const c = await seedCreator(h, { brandName: "Status Co", creatorName: "Stan", journeyStatus: "ONBOARDING", lastStatusChange: daysAgo(60) });
     const before = Date.now();
     const text = await answerText(h, (await h.command("USTAFF", "status Status Co brand-building")).responseUrl);
-    expect(text).toContain("*ONBOARDING* → *BRAND_BUILDING*");
+    expect(text).toContain("*Onboarding* → *Brand building*");
     const after = await h.tdb.db.creator.findUniqueOrThrow({ where: { id: c.id } });
     expect(after.journeyStatus).toBe("BRAND_BUILDING");
     expect(after.lastStatusChange.getTime()).toBeGreaterThanOrEqual(before - 1000);
@@ -41,7 +41,7 @@ describe("/wl status", () => {
   it("same status: says so and writes no UPDATE", async () => {
     const c = await seedCreator(h, { brandName: "Same Co", journeyStatus: "LIVE" });
     const text = await answerText(h, (await h.command("USTAFF", "status Same Co live")).responseUrl);
-    expect(text).toMatch(/Already \*LIVE\*/);
+    expect(text).toMatch(/Already \*Live\*/);
     expect(await h.tdb.db.auditLog.count({ where: { targetId: c.id, actionType: "UPDATE" } })).toBe(0);
   });
 

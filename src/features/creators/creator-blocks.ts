@@ -3,6 +3,7 @@ import { ACTIONS, LABELS } from "../../slack/ids.js";
 import { esc, LIMITS, plain, truncate } from "../../slack/mrkdwn.js";
 import { daysBetween, fromDbDate, type IsoDate } from "../../lib/dates.js";
 import type { Health } from "../health/health-fns.js";
+import { journeyLabel } from "./creator-labels.js";
 import { encodeListPage, type ListFilters, type ListPageState } from "./creator-fns.js";
 import type { CardData, FoundRow, ListPage } from "./creator-service.js";
 
@@ -82,7 +83,7 @@ export function creatorCard(d: CardData, opts: { today: IsoDate; isAdmin: boolea
   blocks.push({
     type: "section",
     fields: [
-      { type: "mrkdwn", text: `*Journey status*\n${c.journeyStatus}${c.isActive ? "" : " · _archived_"}` },
+      { type: "mrkdwn", text: `*Journey status*\n${esc(journeyLabel(c.journeyStatus))}${c.isActive ? "" : " · _archived_"}` },
       { type: "mrkdwn", text: `*Health*\n${healthIcon(d.health.score)} ${d.health.score}` },
       { type: "mrkdwn", text: `*Priority*\n${PRIORITY_WORD[c.priorityLevel] ?? String(c.priorityLevel)}` },
       { type: "mrkdwn", text: `*Next follow-up*\n${followUpText(c.nextFollowUpDate, opts.today)}` },
@@ -154,7 +155,7 @@ export function findResults(text: string, r: { rows: FoundRow[]; total: number }
     blocks.push(
       section(
         `*${esc(truncate(c.brandName, 200))}* — ${esc(truncate(c.creatorName, 200))} · ${esc(truncate(c.creatorEmail, 254))}\n` +
-          `${c.journeyStatus} · ${healthIcon(c.healthScore)} ${c.healthScore}${c.isActive ? "" : " · _archived_"}${handles ? ` · ${truncate(handles, 400)}` : ""}`,
+          `${esc(journeyLabel(c.journeyStatus))} · ${healthIcon(c.healthScore)} ${c.healthScore}${c.isActive ? "" : " · _archived_"}${handles ? ` · ${truncate(handles, 400)}` : ""}`,
         { block_id: `find_${c.id}`, accessory: openButton(c.id) } as Partial<KnownBlock>,
       ),
     );
@@ -166,7 +167,7 @@ export function findResults(text: string, r: { rows: FoundRow[]; total: number }
 }
 
 export function filtersText(f: ListFilters): string {
-  const parts = [f.status, f.health, f.tag ? `tag:${esc(f.tag)}` : undefined].filter(Boolean);
+  const parts = [f.status ? journeyLabel(f.status) : undefined, f.health, f.tag ? `tag:${esc(f.tag)}` : undefined].filter(Boolean);
   return parts.length ? parts.join(" · ") : "all";
 }
 
@@ -176,7 +177,7 @@ export function listPage(l: ListPage, f: ListFilters, today: IsoDate): Message {
   const blocks: KnownBlock[] = [section(`*${head}*`)];
   for (const r of l.rows) {
     const details = [
-      `${r.journeyStatus}`,
+      esc(journeyLabel(r.journeyStatus)),
       `priority ${r.priorityLevel}`,
       `follow-up ${followUpText(r.nextFollowUpDate, today)}`,
       `${r.openMilestones} open milestone${r.openMilestones === 1 ? "" : "s"}`,
