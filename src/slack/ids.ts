@@ -44,6 +44,8 @@ export const ACTIONS = {
   digestContacted: "digest_contacted",
   deliverableRegenerate: "deliverable_regenerate",
   auditPage: "audit_page",
+  /** Previous, next to Next in one actions block (action_ids must differ within a block). */
+  listPagePrevious: "list_page_prev",
 } as const;
 
 export const VIEWS = {
