@@ -2,6 +2,7 @@ import type { KnownBlock } from "@slack/types";
 import { esc, LIMITS, truncate } from "../../slack/mrkdwn.js";
 import type { ProgressSummary } from "./deliverable-progress-fns.js";
 import type { Msg } from "./deliverable-blocks.js";
+import { plural } from "../../lib/plural.js";
 
 // The one DM message that shows a deliverable's progress, rewritten in place while Claude writes.
 // Pure: data in, blocks out.
@@ -13,11 +14,9 @@ export type ProgressState =
   | { kind: "done"; summary: ProgressSummary }
   | { kind: "failed" };
 
-const n = (x: number) => x.toLocaleString("en-US");
-const plural = (x: number, one: string, many: string) => `${n(x)} ${x === 1 ? one : many}`;
 
 function counts(s: ProgressSummary): string {
-  return `${plural(s.chars, "character", "characters")}${s.sections > 0 ? `, ${plural(s.sections, "section", "sections")}` : ""}`;
+  return `${plural(s.chars, "character")}${s.sections > 0 ? `, ${plural(s.sections, "section")}` : ""}`;
 }
 
 export function progressMessage(a: { label: string; brandName: string }, state: ProgressState): Msg {
