@@ -50,6 +50,8 @@ export const ACTIONS = {
   digestPageNext: "digest_page_next",
   // issue 17: the App Home's way to add a creator (the form answers by refreshing the Home).
   creatorNew: "creator_new",
+  /** Previous, next to Next in one actions block (action_ids must differ within a block). */
+  listPagePrevious: "list_page_prev",
 } as const;
 
 export const VIEWS = {

@@ -18,7 +18,7 @@ describe("/wl status", () => {
     const c = await seedCreator(h, { brandName: "Status Co", creatorName: "Stan", journeyStatus: "ONBOARDING", lastStatusChange: daysAgo(60) });
     const before = Date.now();
     const text = await answerText(h, (await h.command("USTAFF", "status Status Co brand-building")).responseUrl);
-    expect(text).toContain("*ONBOARDING* → *BRAND_BUILDING*");
+    expect(text).toContain("*Onboarding* → *Brand building*");
     const after = await h.tdb.db.creator.findUniqueOrThrow({ where: { id: c.id } });
     expect(after.journeyStatus).toBe("BRAND_BUILDING");
     expect(after.lastStatusChange.getTime()).toBeGreaterThanOrEqual(before - 1000);
@@ -41,7 +41,7 @@ describe("/wl status", () => {
   it("same status: says so and writes no UPDATE", async () => {
     const c = await seedCreator(h, { brandName: "Same Co", journeyStatus: "LIVE" });
     const text = await answerText(h, (await h.command("USTAFF", "status Same Co live")).responseUrl);
-    expect(text).toMatch(/Already \*LIVE\*/);
+    expect(text).toMatch(/Already \*Live\*/);
     expect(await h.tdb.db.auditLog.count({ where: { targetId: c.id, actionType: "UPDATE" } })).toBe(0);
   });
 
@@ -210,21 +210,25 @@ describe("/wl list", () => {
     expect(JSON.stringify(a)).toContain("no contact for 40 days");
     const blocks = a.blocks as Block[];
     expect(blocks.length).toBeLessThanOrEqual(50);
-    expect(blocks.find((b) => b.block_id === "list_prev")).toBeUndefined();
-    const next = blocks.find((b) => b.block_id === "list_next")!.elements![0]!;
+    const pager = (bs: Block[]) => bs.filter((b) => b.type === "actions" && b.block_id === "list_pages");
+    expect(pager(blocks)).toHaveLength(1);
+    expect(pager(blocks)[0]!.elements!.map((e) => e.text.text)).toEqual(["Next"]);
+    const next = pager(blocks)[0]!.elements![0]!;
     expect(next).toMatchObject({ action_id: "list_page", text: { text: "Next" } });
 
     const p2 = await answerTo(h, (await h.action("USTAFF", { action_id: "list_page", value: next.value })).responseUrl);
     expect(p2.replace_original).toBe(true);
     expect(brandsOf(p2)[0]).toBe("L-zz-green-03");
     const p2blocks = p2.blocks as Block[];
-    const prev = p2blocks.find((b) => b.block_id === "list_prev")!.elements![0]!;
-    expect(prev.text.text).toBe("Previous");
-    const next2 = p2blocks.find((b) => b.block_id === "list_next")!.elements![0]!;
-    const p3 = await answerTo(h, (await h.action("USTAFF", { action_id: "list_page", value: next2.value })).responseUrl);
+    // Previous and Next on one line: one actions block, distinct action_ids, one handler.
+    expect(pager(p2blocks)).toHaveLength(1);
+    const [prev, next2] = pager(p2blocks)[0]!.elements!;
+    expect([prev!.text.text, next2!.text.text]).toEqual(["Previous", "Next"]);
+    expect([prev!.action_id, next2!.action_id]).toEqual(["list_page_prev", "list_page"]);
+    const p3 = await answerTo(h, (await h.action("USTAFF", { action_id: "list_page", value: next2!.value })).responseUrl);
     expect(brandsOf(p3)).toHaveLength(5);
-    expect((p3.blocks as Block[]).find((b) => b.block_id === "list_next")).toBeUndefined();
-    const back = await answerTo(h, (await h.action("USTAFF", { action_id: "list_page", value: prev.value })).responseUrl);
+    expect(pager(p3.blocks as Block[])[0]!.elements!.map((e) => e.text.text)).toEqual(["Previous"]);
+    const back = await answerTo(h, (await h.action("USTAFF", { action_id: "list_page_prev", value: prev!.value })).responseUrl);
     expect(brandsOf(back)[0]).toBe("L-red-p1-old");
     await waitUntil(async () => (await h.tdb.db.auditLog.count({ where: { slackUserId: "USTAFF", actionType: "VIEW", targetDisplay: { startsWith: "/wl list" } } })) >= 4);
   });

@@ -217,7 +217,7 @@ describe("/wl find, /wl show and references", () => {
     const a = await answerTo(h, (await h.command("USTAFF", "show Card Brand")).responseUrl);
     expect(a.response_type).toBe("ephemeral");
     const s = JSON.stringify(a);
-    for (const part of ["Card Brand — Cora Card", "LAUNCH", "RED", "no contact for 40 days", "1 (highest)", "(in 3 days)", "Open milestones (7)", "Milestone 0", "…and 2 more", "VIP"]) {
+    for (const part of ["Card Brand — Cora Card", "*Journey status*\\nLaunch", "RED", "no contact for 40 days", "1 (highest)", "(in 3 days)", "Open milestones (7)", "Milestone 0", "…and 2 more", "VIP"]) {
       expect(s, part).toContain(part);
     }
     expect(s).not.toContain("Done one");

@@ -51,7 +51,7 @@ describe("App Home", () => {
     expect(view!.type).toBe("home");
     const s = JSON.stringify(view);
     expect(s).toMatch(/RED 1 .*YELLOW 1 .*GREEN 2/);
-    expect(s).toContain("ONBOARDING 1 · BRAND_BUILDING 0 · LAUNCH 1 · LIVE 2");
+    expect(s).toContain("Onboarding 1 · Brand building 0 · Launch 1 · Live 2");
     expect(s).toContain("Needs attention (2)");
     expect(s.indexOf("Home Red")).toBeLessThan(s.indexOf("Home Yellow"));
     expect(s).toContain("no contact for 40 days");

@@ -27,6 +27,13 @@ export type FakeReply = {
   stallMs?: number;
   /** An `event: error` mid-stream, as the API sends when it overloads while writing. */
   streamError?: { type: string; message: string };
+  /** Characters per text_delta event (default 400). */
+  chunkChars?: number;
+  /**
+   * Awaited before each text_delta event after the first (its index, from 1): a test paces the
+   * stream, e.g. moves the bot's clock between pieces, without sleeping.
+   */
+  beforeChunk?: (index: number) => Promise<void>;
 };
 
 export type RecordedRequest = { path: string; headers: http.IncomingHttpHeaders; raw: string; body: Record<string, unknown>; at: number };
@@ -140,8 +147,11 @@ export class FakeAnthropic {
     for (const [index, b] of blocks.entries()) {
       if (b.type === "text") {
         send("content_block_start", { type: "content_block_start", index, content_block: { type: "text", text: "" } });
-        for (let i = 0; i < b.text.length; i += 400) {
-          send("content_block_delta", { type: "content_block_delta", index, delta: { type: "text_delta", text: b.text.slice(i, i + 400) } });
+        const size = reply.chunkChars ?? 400;
+        for (let i = 0, n = 0; i < b.text.length; i += size, n++) {
+          if (n > 0 && reply.beforeChunk) await reply.beforeChunk(n);
+          if (closed) return;
+          send("content_block_delta", { type: "content_block_delta", index, delta: { type: "text_delta", text: b.text.slice(i, i + size) } });
         }
       } else {
         const id = b.id ?? `toolu_${randomBytes(8).toString("hex")}`;

@@ -93,9 +93,10 @@ describe("list, find and archive messages", () => {
     const m = listPage(page, { tag: "x".repeat(50), status: "BRAND_BUILDING", health: "YELLOW" }, "2026-01-10");
     expectWithinLimits(m.blocks, 50);
     const actions = m.blocks.filter((b) => b.type === "actions") as { block_id: string; elements: { action_id: string; value: string }[] }[];
-    expect(actions.map((a) => a.block_id)).toEqual(["list_prev", "list_next"]);
-    expect(actions.every((a) => a.elements.length === 1 && a.elements[0]!.action_id === "list_page")).toBe(true);
-    expect(JSON.parse(actions[1]!.elements[0]!.value)).toMatchObject({ p: 4, s: "BRAND_BUILDING", h: "YELLOW" });
+    // Previous and Next side by side in one block, with distinct action_ids as Slack requires.
+    expect(actions.map((a) => a.block_id)).toEqual(["list_pages"]);
+    expect(actions[0]!.elements.map((e) => e.action_id)).toEqual(["list_page_prev", "list_page"]);
+    expect(JSON.parse(actions[0]!.elements[1]!.value)).toMatchObject({ p: 4, s: "BRAND_BUILDING", h: "YELLOW" });
   });
 
   it("an empty list says so", () => {

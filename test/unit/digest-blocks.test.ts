@@ -68,7 +68,7 @@ describe("the split at Slack's limits", () => {
       brandName: "&".repeat(200),
       creatorName: "<".repeat(200),
       journeyStatus: "BRAND_BUILDING",
-      reasons: ["3 milestones overdue, the oldest by 1000 days", "follow-up overdue by 1000 days", "no contact for 10000 days", "in BRAND_BUILDING for 10000 days"],
+      reasons: ["3 milestones overdue, the oldest by 1000 days", "follow-up overdue by 1000 days", "no contact for 10000 days", "in brand building for 10000 days"],
     });
     const [row] = rowBlocks(worst, true);
     const text = (row as { text: { text: string } }).text.text;

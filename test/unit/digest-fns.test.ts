@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { clampPage, humanLabel, isSnoozed, orderEntries, packMessages, SNOOZE_DAYS, snoozeUntil, type Unit } from "../../src/features/digests/digest-fns.js";
+import { clampPage, isSnoozed, orderEntries, packMessages, SNOOZE_DAYS, snoozeUntil, type Unit } from "../../src/features/digests/digest-fns.js";
 import { addDays } from "../../src/lib/dates.js";
 
 const e = (id: string, score: "RED" | "YELLOW", priority: number, changed: string, brandName = id) => ({
@@ -97,14 +97,6 @@ describe("clampPage (See all's page number may be forged)", () => {
   ] as const)("value %s of %i creators", (value, total, expected) => {
     expect(clampPage(value, total)).toEqual(expected);
   });
-});
-
-describe("humanLabel", () => {
-  it.each([
-    ["BRAND_BUILDING", "Brand building"],
-    ["LIVE", "Live"],
-    ["ONBOARDING", "Onboarding"],
-  ])("%s -> %s", (v, expected) => expect(humanLabel(v)).toBe(expected));
 });
 
 describe("packMessages", () => {

@@ -54,17 +54,17 @@ describe("computeHealth: every rule edge (the contract's thresholds)", () => {
     ["contacted recently, created long ago", input({ lastContactedDate: ago(2), createdAt: at(ago(900)) }), "GREEN", []],
     // status unchanged for more than 45 days in ONBOARDING, BRAND_BUILDING, LAUNCH
     ["ONBOARDING for exactly 45 days", input({ journeyStatus: "ONBOARDING", lastStatusChange: at(ago(45)) }), "GREEN", []],
-    ["ONBOARDING for 46 days", input({ journeyStatus: "ONBOARDING", lastStatusChange: at(ago(46)) }), "YELLOW", ["in ONBOARDING for 46 days"]],
-    ["BRAND_BUILDING for 46 days", input({ journeyStatus: "BRAND_BUILDING", lastStatusChange: at(ago(46)) }), "YELLOW", ["in BRAND_BUILDING for 46 days"]],
+    ["ONBOARDING for 46 days", input({ journeyStatus: "ONBOARDING", lastStatusChange: at(ago(46)) }), "YELLOW", ["in onboarding for 46 days"]],
+    ["BRAND_BUILDING for 46 days", input({ journeyStatus: "BRAND_BUILDING", lastStatusChange: at(ago(46)) }), "YELLOW", ["in brand building for 46 days"]],
     ["LAUNCH for exactly 45 days", input({ journeyStatus: "LAUNCH", lastStatusChange: at(ago(45)) }), "GREEN", []],
-    ["LAUNCH for 46 days", input({ journeyStatus: "LAUNCH", lastStatusChange: at(ago(46)) }), "YELLOW", ["in LAUNCH for 46 days"]],
+    ["LAUNCH for 46 days", input({ journeyStatus: "LAUNCH", lastStatusChange: at(ago(46)) }), "YELLOW", ["in launch for 46 days"]],
     ["LIVE for 400 days is not a stall", input({ journeyStatus: "LIVE", lastStatusChange: at(ago(400)) }), "GREEN", []],
     // several at once: RED reasons first, then the YELLOW ones
     [
       "RED and YELLOW reasons together",
       input({ journeyStatus: "ONBOARDING", lastStatusChange: at(ago(50)), overdue: { count: 3, oldestDaysAgo: 9 }, nextFollowUpDate: ago(2), lastContactedDate: ago(20) }),
       "RED",
-      ["3 milestones overdue, the oldest by 9 days", "follow-up overdue by 2 days", "no contact for 20 days", "in ONBOARDING for 50 days"],
+      ["3 milestones overdue, the oldest by 9 days", "follow-up overdue by 2 days", "no contact for 20 days", "in onboarding for 50 days"],
     ],
     // not tracked: PAUSED, CLOSED, inactive: GREEN with a reason saying so, whatever else is true
     ["PAUSED with everything overdue", input({ journeyStatus: "PAUSED", overdue: { count: 4, oldestDaysAgo: 60 }, lastContactedDate: ago(90) }), "GREEN", ["paused: health not tracked"]],
@@ -142,7 +142,7 @@ describe("time zone: calendar dates are DIGEST_TZ's", () => {
     // 23:30 UTC on 30 April is 1 May in Berlin: 45 days before 15 June there, 46 in UTC.
     const c = input({ journeyStatus: "LAUNCH", lastStatusChange: new Date("2026-04-30T23:30:00Z") });
     expect(computeHealth(c, TODAY, "Europe/Berlin").score).toBe("GREEN");
-    expect(computeHealth(c, TODAY, "UTC")).toEqual({ score: "YELLOW", reasons: ["in LAUNCH for 46 days"] });
+    expect(computeHealth(c, TODAY, "UTC")).toEqual({ score: "YELLOW", reasons: ["in launch for 46 days"] });
   });
 });
 

@@ -2,6 +2,7 @@ import type { KnownBlock } from "@slack/types";
 import { ACTIONS, LABELS } from "../../slack/ids.js";
 import { esc, LIMITS, plain, truncate } from "../../slack/mrkdwn.js";
 import type { AuditPage, AuditRow } from "./audit-query-service.js";
+import { whatHappened } from "./audit-words.js";
 
 // The audit page as Slack blocks. Pure. Audit rows should never hold a secret, but this is the
 // one screen that prints them: rows the Django app (or a past bug) wrote are masked here too.
@@ -45,11 +46,12 @@ export function auditLine(r: AuditRow): string {
   const unix = Math.floor(r.timestamp.getTime() / 1000);
   const fallback = `${r.timestamp.toISOString().slice(0, 16).replace("T", " ")} UTC`;
   const summary = summariseChanges(r.changes);
-  const notes = r.notes ? truncate(r.notes.replace(FERNET_TOKEN, "[encrypted]").replace(/\s+/g, " "), 80) : "";
+  const cleanNotes = r.notes ? r.notes.replace(FERNET_TOKEN, "[encrypted]").replace(/\s+/g, " ") : null;
+  const said = whatHappened({ ...r, notes: cleanNotes }, `“${truncate(r.targetDisplay, 60)}”`);
+  const notes = said.notes ? truncate(said.notes, 80) : "";
   const body = [
     `${r.userEmail}`,
-    `${r.actionType}`,
-    `${r.targetModel} “${truncate(r.targetDisplay, 60)}”`,
+    said.what,
     ...(summary ? [summary] : []),
     ...(notes ? [`(${notes})`] : []),
   ].join(" · ");

@@ -1,8 +1,10 @@
-import type { ActionsBlock, Button, ConfirmationDialog, KnownBlock } from "@slack/types";
-import { ACTIONS, LABELS } from "../../slack/ids.js";
+import type { ActionsBlock, Button, ConfirmationDialog, KnownBlock, ModalView } from "@slack/types";
+import { ACTIONS, LABELS, VIEWS } from "../../slack/ids.js";
+import { agree, plural } from "../../lib/plural.js";
 import { esc, LIMITS, plain, truncate } from "../../slack/mrkdwn.js";
 import { daysBetween, fromDbDate, type IsoDate } from "../../lib/dates.js";
 import type { Health } from "../health/health-fns.js";
+import { journeyLabel } from "./creator-labels.js";
 import { encodeListPage, type ListFilters, type ListPageState } from "./creator-fns.js";
 import type { CardData, FoundRow, ListPage } from "./creator-service.js";
 import { FOLLOW_ACTIONS, FOLLOW_LABELS } from "../follows/follow-ids.js";
@@ -86,7 +88,7 @@ export function creatorCard(d: CardData, opts: { today: IsoDate; isAdmin: boolea
   blocks.push({
     type: "section",
     fields: [
-      { type: "mrkdwn", text: `*Journey status*\n${c.journeyStatus}${c.isActive ? "" : " · _archived_"}` },
+      { type: "mrkdwn", text: `*Journey status*\n${esc(journeyLabel(c.journeyStatus))}${c.isActive ? "" : " · _archived_"}` },
       { type: "mrkdwn", text: `*Health*\n${healthIcon(d.health.score)} ${d.health.score}` },
       { type: "mrkdwn", text: `*Priority*\n${PRIORITY_WORD[c.priorityLevel] ?? String(c.priorityLevel)}` },
       { type: "mrkdwn", text: `*Next follow-up*\n${followUpText(c.nextFollowUpDate, opts.today)}` },
@@ -149,19 +151,35 @@ function openButton(id: string): Button {
   return button(LABELS.open, ACTIONS.creatorOpen, id);
 }
 
+const HANDLE_PLATFORMS = [
+  ["instagramHandle", "Instagram"],
+  ["tiktokHandle", "TikTok"],
+  ["twitterHandle", "X (Twitter)"],
+] as const;
+
+/** "Instagram @glow · TikTok @glow": a handle means little without its platform. */
+export function handlesText(c: Partial<Record<(typeof HANDLE_PLATFORMS)[number][0], string | null>>): string {
+  return HANDLE_PLATFORMS.flatMap(([k, name]) => (c[k] ? [`${name} ${esc(c[k])}`] : [])).join(" · ");
+}
+
+/** The card over the Home tab (App Home's `Open`): where the click was, not in Messages. */
+export function cardModal(card: Message): ModalView {
+  return { type: "modal", callback_id: VIEWS.loading, title: { type: "plain_text", text: "Creator" }, close: { type: "plain_text", text: "Close" }, blocks: card.blocks };
+}
+
 export function findResults(text: string, r: { rows: FoundRow[]; total: number }): Message {
   if (r.total === 0) {
     const t = `No creator's brand, name, email or handle contains “${esc(truncate(text, 100))}”.`;
     return { text: t, blocks: [section(t)] };
   }
-  const head = `${r.total} creator${r.total === 1 ? "" : "s"} match “${esc(truncate(text, 100))}”`;
+  const head = `${plural(r.total, "creator")} ${agree(r.total, "matches", "match")} “${esc(truncate(text, 100))}”`;
   const blocks: KnownBlock[] = [section(`*${head}*`)];
   for (const c of r.rows) {
-    const handles = [c.instagramHandle, c.tiktokHandle, c.twitterHandle].filter(Boolean).map((x) => esc(x)).join(" ");
+    const handles = handlesText(c);
     blocks.push(
       section(
         `*${esc(truncate(c.brandName, 200))}* — ${esc(truncate(c.creatorName, 200))} · ${esc(truncate(c.creatorEmail, 254))}\n` +
-          `${c.journeyStatus} · ${healthIcon(c.healthScore)} ${c.healthScore}${c.isActive ? "" : " · _archived_"}${handles ? ` · ${truncate(handles, 400)}` : ""}`,
+          `${esc(journeyLabel(c.journeyStatus))} · ${healthIcon(c.healthScore)} ${c.healthScore}${c.isActive ? "" : " · _archived_"}${handles ? ` · ${truncate(handles, 400)}` : ""}`,
         { block_id: `find_${c.id}`, accessory: openButton(c.id) } as Partial<KnownBlock>,
       ),
     );
@@ -173,7 +191,7 @@ export function findResults(text: string, r: { rows: FoundRow[]; total: number }
 }
 
 export function filtersText(f: ListFilters): string {
-  const parts = [f.status, f.health, f.tag ? `tag:${esc(f.tag)}` : undefined].filter(Boolean);
+  const parts = [f.status ? journeyLabel(f.status) : undefined, f.health, f.tag ? `tag:${esc(f.tag)}` : undefined].filter(Boolean);
   return parts.length ? parts.join(" · ") : "all";
 }
 
@@ -183,7 +201,7 @@ export function listPage(l: ListPage, f: ListFilters, today: IsoDate): Message {
   const blocks: KnownBlock[] = [section(`*${head}*`)];
   for (const r of l.rows) {
     const details = [
-      `${r.journeyStatus}`,
+      esc(journeyLabel(r.journeyStatus)),
       `priority ${r.priorityLevel}`,
       `follow-up ${followUpText(r.nextFollowUpDate, today)}`,
       `${r.openMilestones} open milestone${r.openMilestones === 1 ? "" : "s"}`,
@@ -196,9 +214,12 @@ export function listPage(l: ListPage, f: ListFilters, today: IsoDate): Message {
     );
   }
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `Page ${l.page + 1} of ${l.pages}` }] });
-  // Two blocks: Slack wants action_ids unique within a block, and both buttons are list_page.
+  // One row of buttons: Slack wants action_ids unique within a block, so Previous has its own id (same handler).
   const state = (page: number): ListPageState => ({ ...f, page });
-  if (l.page > 0) blocks.push({ type: "actions", block_id: "list_prev", elements: [button(LABELS.previous, ACTIONS.listPage, encodeListPage(state(l.page - 1)))] });
-  if (l.page < l.pages - 1) blocks.push({ type: "actions", block_id: "list_next", elements: [button(LABELS.next, ACTIONS.listPage, encodeListPage(state(l.page + 1)))] });
+  const pager: Button[] = [
+    ...(l.page > 0 ? [button(LABELS.previous, ACTIONS.listPagePrevious, encodeListPage(state(l.page - 1)))] : []),
+    ...(l.page < l.pages - 1 ? [button(LABELS.next, ACTIONS.listPage, encodeListPage(state(l.page + 1)))] : []),
+  ];
+  if (pager.length > 0) blocks.push({ type: "actions", block_id: "list_pages", elements: pager });
   return { text: head, blocks };
 }

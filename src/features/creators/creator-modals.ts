@@ -3,6 +3,7 @@ import { LABELS, VIEWS } from "../../slack/ids.js";
 import { esc, LIMITS, plain } from "../../slack/mrkdwn.js";
 import { fit } from "./creator-blocks.js";
 import { fingerprint, formTextOf, JOURNEY_STATUSES, type FormColumn } from "./creator-fns.js";
+import { journeyLabel } from "./creator-labels.js";
 import { MAX, STATUS_NOTE_MAX } from "./creator-schemas.js";
 
 // The New, Edit and Status modals. Input block_id = action_id = the seed's column name.
@@ -13,7 +14,7 @@ type Group = { title: string; fields: Field[] };
 
 const opt = (value: string, text = value): PlainTextOption => ({ text: { type: "plain_text", text: plain(text, LIMITS.optionText) }, value });
 const PRIORITY_OPTIONS = ["1 (highest)", "2", "3", "4", "5 (lowest)"].map((t, i) => opt(String(i + 1), t));
-const STATUS_OPTIONS = JOURNEY_STATUSES.map((s) => opt(s));
+const STATUS_OPTIONS = JOURNEY_STATUSES.map((s) => opt(s, journeyLabel(s)));
 
 function groups(mode: "new" | "edit"): Group[] {
   return [
@@ -171,7 +172,7 @@ export function statusModal(c: { id: string; brandName: string; journeyStatus: s
     submit: { type: "plain_text", text: "Save" },
     close: { type: "plain_text", text: "Cancel" },
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: fit(`*${esc(c.brandName)}* is *${c.journeyStatus}* now.`, LIMITS.sectionText) } },
+      { type: "section", text: { type: "mrkdwn", text: fit(`*${esc(c.brandName)}* is *${esc(journeyLabel(c.journeyStatus))}* now.`, LIMITS.sectionText) } },
       {
         type: "input",
         block_id: "journey_status",

@@ -37,6 +37,7 @@ export function register(router: Router, deps: FeatureDeps, s: Services): void {
     .action(ACTIONS.creatorArchive, archiveButton(d))
     .action(ACTIONS.creatorDelete, deleteButton(d))
     .action(ACTIONS.listPage, listPageButton(d))
+    .action(ACTIONS.listPagePrevious, listPageButton(d))
     .view(VIEWS.creatorNew, newForm(d))
     .view(VIEWS.creatorEdit, editForm(d))
     .view(VIEWS.creatorStatus, statusForm(d))

@@ -24,6 +24,8 @@ export type GenerateRequest = {
   maxTokens: number;
   /** Cuts the call short (this replica is stopping); the caller then hands the work back. */
   signal?: AbortSignal;
+  /** Called with the whole text so far as each streamed piece arrives (progress, never stored). */
+  onText?: (textSoFar: string) => void;
 };
 
 export type TokenUsage = {
@@ -115,6 +117,10 @@ export function createClaudeClient(opts: ClaudeClientOptions): ClaudeClient {
           },
           { signal: req.signal ? AbortSignal.any([deadline.signal, req.signal]) : deadline.signal },
         );
+        if (req.onText) {
+          const onText = req.onText;
+          stream.on("text", (_delta, snapshot) => onText(snapshot));
+        }
         const message = await stream.finalMessage();
         const text = message.content
           .flatMap((b) => (b.type === "text" ? [b.text] : []))

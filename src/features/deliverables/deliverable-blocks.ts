@@ -3,6 +3,7 @@ import { ACTIONS, LABELS, SLASH_COMMAND, VIEWS } from "../../slack/ids.js";
 import { esc, LIMITS, plain, truncate } from "../../slack/mrkdwn.js";
 import { DELIVERABLE_TYPES, TEMPLATES } from "./deliverable-prompts.js";
 import { DELIVERABLE_USAGE, markdownToMrkdwn, splitText } from "./deliverable-fns.js";
+import { stripRepeatedTitle } from "./deliverable-progress-fns.js";
 
 // Every Slack surface of the deliverables feature. Pure: data in, blocks out.
 
@@ -27,13 +28,14 @@ function regenerateButton(id: string): KnownBlock {
 }
 
 export function workingOn(a: { label: string; brandName: string }): Msg {
-  const text = `Working on it: a *${esc(a.label)}* for *${esc(a.brandName)}*. I'll send it to you in a DM when Claude is done (usually a minute or two).`;
+  const text = `Working on it: a *${esc(a.label)}* for *${esc(a.brandName)}*. Follow Claude's progress in your DM with me; the document arrives there when it's done (usually a minute or two).`;
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
 }
 
 /** A short result, in the DM itself. */
 export function resultMessage(a: About & { content: string; model: string }): Msg {
-  const sections = splitText(markdownToMrkdwn(a.content), LIMITS.sectionText);
+  // The header below is the title: a first line of the model's that repeats it would show twice.
+  const sections = splitText(markdownToMrkdwn(stripRepeatedTitle(a.content, a)), LIMITS.sectionText);
   const room = LIMITS.messageBlocks - 3;
   const blocks: KnownBlock[] = [
     { type: "header", text: { type: "plain_text", text: plain(`${a.label}: ${a.brandName}`, LIMITS.headerText) } },

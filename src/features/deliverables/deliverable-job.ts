@@ -1,6 +1,7 @@
 import type { Actor } from "../../identity/actor.js";
 import type { JobHandler } from "../../jobs/job-types.js";
 import { GENERATE_JOB, type DeliverableService } from "./deliverable-service.js";
+import { parseProgressRef } from "./deliverable-progress.js";
 
 // Generation as a job, enqueued with the record: any replica writes it, one at a time (the
 // job's claim is the lock), a stopping replica hands it back at once (the record back to
@@ -14,7 +15,9 @@ export function deliverableJob(service: Pick<DeliverableService, "run" | "giveUp
     concurrency: 3,
     async run(job, ctx) {
       const actor = job.payload.actor as Actor;
-      await service.run(String(job.payload.deliverableId), actor, actor.slackUserId, { signal: ctx.signal, resume: true });
+      // The progress message lives in the job's row: a replica taking the job over updates it.
+      const progress = { stored: parseProgressRef(job.progress), save: (ref: unknown) => ctx.checkpoint(ref) };
+      await service.run(String(job.payload.deliverableId), actor, actor.slackUserId, { signal: ctx.signal, resume: true, progress });
     },
     async onDead(job) {
       await service.giveUp(String(job.payload.deliverableId));

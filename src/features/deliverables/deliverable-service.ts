@@ -26,6 +26,8 @@ import {
   type DeliverableStatus,
 } from "./deliverable-fns.js";
 import { ClaudeError, type ClaudeClient, type GenerateResult } from "./claude-client.js";
+import { createProgressReporter, type ProgressStore } from "./deliverable-progress.js";
+import { progressSummary } from "./deliverable-progress-fns.js";
 import { deliveryFallbackText, failedMessage, fileDeliveredMessage, NOT_CONFIGURED, resultMessage, tooManyOpen } from "./deliverable-blocks.js";
 
 export type DeliverableService = ReturnType<typeof createDeliverableService>;
@@ -246,8 +248,14 @@ export function createDeliverableService(deps: Deps) {
    * calls this, and only one replica holds that job at a time: so a record a dead replica left
    * GENERATING is restarted (`resume`). When `signal` aborts because this replica is stopping,
    * Claude is cut off and the record goes back to PENDING for another replica to write now.
+   * With `progress` (the job's row), one DM message shows how far Claude got, updated in place.
    */
-  async function run(id: string, actor: Actor, requester: string | null, opts: { signal?: AbortSignal; resume?: boolean } = {}): Promise<DeliverableStatus | null> {
+  async function run(
+    id: string,
+    actor: Actor,
+    requester: string | null,
+    opts: { signal?: AbortSignal; resume?: boolean; progress?: ProgressStore } = {},
+  ): Promise<DeliverableStatus | null> {
     if (!claude) throw new AppError(ErrorCode.NotConfigured, { userMessage: NOT_CONFIGURED });
     const row = await db.aiDeliverable.findUnique({ where: { id }, select: recordSelect });
     if (!row) return null;
@@ -263,9 +271,19 @@ export function createDeliverableService(deps: Deps) {
     });
     if (!started) return null;
     const about = { id, label: labelOf(row.deliverableType), brandName: row.creator.brandName };
+    const progress = requester && opts.progress ? createProgressReporter({ slack, clock: deps.clock, logger: log, about, requester, store: opts.progress }) : null;
+    await progress?.start();
     try {
       if (!prompt) throw new ClaudeError("rejected", `Unknown deliverable type “${row.deliverableType}”.`);
-      const result = await claude.generate({ model: deps.model, system: prompt.system, template: prompt.template, user: prompt.user, maxTokens: prompt.maxTokens, signal: opts.signal });
+      const result = await claude.generate({
+        model: deps.model,
+        system: prompt.system,
+        template: prompt.template,
+        user: prompt.user,
+        maxTokens: prompt.maxTokens,
+        signal: opts.signal,
+        ...(progress ? { onText: (t: string) => progress.onText(t) } : {}),
+      });
       // Postgres TEXT cannot hold NUL.
       const text = result.text.replace(/\u0000/g, "");
       const model = clip(result.model, 50);
@@ -278,6 +296,7 @@ export function createDeliverableService(deps: Deps) {
         log.warn({ id }, "deliverable was closed while Claude wrote it; result dropped");
         return null;
       }
+      await progress?.finish({ kind: "done", summary: progressSummary(text) });
       await deliver({ id, deliverableType: row.deliverableType, brandName: row.creator.brandName }, { ...result, text, model }, actor, requester);
       return "COMPLETED";
     } catch (e) {
@@ -299,7 +318,10 @@ export function createDeliverableService(deps: Deps) {
       }
       // If even this cannot be written, the error reaches the job, which retries (resuming).
       const failed = await transition(id, "GENERATING", "FAILED", actor, { errorMessage: reason }, { notes: reason });
-      if (failed) await dm(requester, failedMessage({ ...about, reason }), "failure");
+      if (failed) {
+        await progress?.finish({ kind: "failed" });
+        await dm(requester, failedMessage({ ...about, reason }), "failure");
+      }
       return failed ? "FAILED" : null;
     }
   }

@@ -1,7 +1,8 @@
 import type { KnownBlock } from "@slack/types";
 import { ACTIONS, LABELS } from "../../slack/ids.js";
 import { esc, LIMITS, plain, truncate } from "../../slack/mrkdwn.js";
-import { DIGEST_PAGE_SIZE, DIGEST_TOP, humanLabel, packMessages, type Unit } from "./digest-fns.js";
+import { journeyLabel } from "../creators/creator-labels.js";
+import { DIGEST_PAGE_SIZE, DIGEST_TOP, packMessages, type Unit } from "./digest-fns.js";
 import type { DigestEntry, DigestMessage, DigestMode, DigestSnapshot } from "./digest-types.js";
 
 // The digest as Slack blocks. Every creator is exactly two blocks (its row and its buttons), so
@@ -34,7 +35,7 @@ function section(text: string, blockId?: string): KnownBlock {
 }
 
 function rowText(e: DigestEntry, isNew: boolean): string {
-  const head = `${EMOJI[e.score]} *${esc(e.brandName)}* — ${esc(e.creatorName)} · ${esc(humanLabel(e.journeyStatus))} · P${e.priority}${isNew ? " · 🆕 new RED" : ""}`;
+  const head = `${EMOJI[e.score]} *${esc(e.brandName)}* — ${esc(e.creatorName)} · ${esc(journeyLabel(e.journeyStatus))} · P${e.priority}${isNew ? " · 🆕 new RED" : ""}`;
   const reasons = e.reasons.length ? e.reasons.map((r) => `• ${esc(r)}`).join("\n") : "• no concerns now";
   return `${head}\n${reasons}\nNext follow-up: ${e.nextFollowUp ?? "none set"}`;
 }

@@ -78,12 +78,6 @@ export function isSnoozed(until: IsoDate | null, today: IsoDate): boolean {
   return until !== null && until > today;
 }
 
-/** A stored enum value as people read it: BRAND_BUILDING -> "Brand building" (the stored value is unchanged). */
-export function humanLabel(value: string): string {
-  const words = value.toLowerCase().replace(/_+/g, " ").trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
 /** The digest message shows the most urgent this many per colour, with their buttons. */
 export const DIGEST_TOP = 10;
 /** Creators per page of "See all". */

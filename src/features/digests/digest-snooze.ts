@@ -6,7 +6,8 @@ import { dateInTz, fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js
 import { esc } from "../../slack/mrkdwn.js";
 import type { HealthService } from "../health/health-service.js";
 import { isTracked } from "../health/health-fns.js";
-import { humanLabel, isSnoozed, snoozeUntil } from "./digest-fns.js";
+import { journeyLabel } from "../creators/creator-labels.js";
+import { isSnoozed, snoozeUntil } from "./digest-fns.js";
 import type { DigestEntry } from "./digest-types.js";
 
 // `Snooze 3 days`: the snooze itself is the bot's row (wl_creator_snooze: until when, who), so
@@ -62,7 +63,7 @@ export function snoozeCreator(deps: Deps, actor: Actor, creatorId: string, now: 
         FROM studio_crm_creator WHERE id = ${creatorId}::uuid FOR NO KEY UPDATE`;
     if (!c) throw notFound("That creator no longer exists.");
     if (!isTracked(c)) {
-      throw invalid(`*${esc(c.brandName)}* is ${c.isActive ? humanLabel(c.journeyStatus).toLowerCase() : "archived"}, so it is not in digests: nothing to snooze.`);
+      throw invalid(`*${esc(c.brandName)}* is ${c.isActive ? journeyLabel(c.journeyStatus).toLowerCase() : "archived"}, so it is not in digests: nothing to snooze.`);
     }
     const [prior] = await tx.$queryRaw<{ until: string; by: string }[]>`
       SELECT to_char(until, 'YYYY-MM-DD') AS until, snoozed_by AS by FROM wl_creator_snooze WHERE creator_id = ${c.id}::uuid`;

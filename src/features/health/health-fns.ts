@@ -1,4 +1,5 @@
 import { daysBetween, dateInTz, type IsoDate } from "../../lib/dates.js";
+import { journeyLabel } from "../creators/creator-labels.js";
 
 // The one place the health rules live (the contract's "Health score" section). Every
 // threshold is named once here; the card, list, Home tab and digests all show these reasons.
@@ -92,7 +93,7 @@ export function computeHealth(c: HealthInput, today: IsoDate, tz: string): Healt
 
   if (STALL_STAGES.includes(c.journeyStatus)) {
     const inStage = daysBetween(dateInTz(c.lastStatusChange, tz), today);
-    if (inStage > THRESHOLDS.stalledStatusDays) yellow.push(`in ${c.journeyStatus} for ${inStage} days`);
+    if (inStage > THRESHOLDS.stalledStatusDays) yellow.push(`in ${journeyLabel(c.journeyStatus).toLowerCase()} for ${inStage} days`);
   }
 
   if (red.length > 0) return { score: "RED", reasons: [...red, ...yellow] };

@@ -3,6 +3,7 @@ import { ACTIONS, LABELS } from "../../slack/ids.js";
 import { esc, LIMITS, plain, truncate } from "../../slack/mrkdwn.js";
 import { ageText } from "../creators/creator-fns.js";
 import { fit, healthIcon } from "../creators/creator-blocks.js";
+import { journeyLabel } from "../creators/creator-labels.js";
 import type { Dashboard, HomeCreator } from "./home-service.js";
 
 // The App Home dashboard. Lists are capped by the service; this builder adds the "and N more"
@@ -23,7 +24,7 @@ const button = (label: string, actionId: string, value: string, style?: "primary
 });
 
 function creatorLine(c: HomeCreator, extra: string): KnownBlock {
-  return section(`*${esc(truncate(c.brandName, 200))}* — ${esc(truncate(c.creatorName, 200))} · ${c.journeyStatus} · priority ${c.priorityLevel}${extra}`, {
+  return section(`*${esc(truncate(c.brandName, 200))}* — ${esc(truncate(c.creatorName, 200))} · ${esc(journeyLabel(c.journeyStatus))} · priority ${c.priorityLevel}${extra}`, {
     block_id: `home_${c.id}`,
     accessory: button(LABELS.open, ACTIONS.creatorOpen, c.id),
   });
@@ -40,7 +41,7 @@ export function homeView(d: Dashboard, opts: { notice?: string } = {}): HomeView
     section(
       `*Health*  ${healthIcon("RED")} RED ${d.byHealth.RED ?? 0}   ${healthIcon("YELLOW")} YELLOW ${d.byHealth.YELLOW ?? 0}   ${healthIcon("GREEN")} GREEN ${d.byHealth.GREEN ?? 0}`,
     ),
-    section(`*Journey*  ${STATUS_ORDER.map((s) => `${s} ${d.byStatus[s] ?? 0}`).join(" · ")}`),
+    section(`*Journey*  ${STATUS_ORDER.map((s) => `${journeyLabel(s)} ${d.byStatus[s] ?? 0}`).join(" · ")}`),
     { type: "actions", block_id: "home_actions", elements: [button(LABELS.newCreator, ACTIONS.creatorNew, "new", "primary")] },
     { type: "divider" },
     header(`Needs attention (${d.urgentTotal})`),

@@ -3,6 +3,7 @@ import type { IsoDate } from "../../lib/dates.js";
 import { ACTIONS, LABELS, VIEWS } from "../../slack/ids.js";
 import { esc, LIMITS, plain, truncate } from "../../slack/mrkdwn.js";
 import { JOURNEY_STATUSES } from "../creators/creator-fns.js";
+import { journeyLabel } from "../creators/creator-labels.js";
 import type { Health } from "../health/health-fns.js";
 import { describeState, milestoneState, type MilestoneView } from "./milestone-fns.js";
 import { DESCRIPTION_MAX, TITLE_MAX, type ModalMeta } from "./milestone-schemas.js";
@@ -43,7 +44,7 @@ function openBlocks(m: MilestoneView, today: IsoDate): KnownBlock[] {
   const flag = state.kind === "overdue" ? ":warning: " : "";
   const lines = [
     `*${esc(truncate(m.title, TITLE_MAX))}*`,
-    `${flag}${describeState(state)}${m.targetDate ? ` · target ${m.targetDate}` : ""} · ${esc(m.relatedJourneyStage)}`,
+    `${flag}${describeState(state)}${m.targetDate ? ` · target ${m.targetDate}` : ""} · ${esc(journeyLabel(m.relatedJourneyStage))}`,
   ];
   if (m.description) lines.push(esc(truncate(m.description, DESCRIPTION_SHOWN)));
   const del = button(LABELS.delete, ACTIONS.milestoneDelete, m.id, "danger");
@@ -117,7 +118,7 @@ export function milestonesMessage(list: ListInput, today: IsoDate, notice?: stri
   return { text, blocks: [...head, ...body, ...tail] };
 }
 
-const STAGE_OPTIONS: PlainTextOption[] = JOURNEY_STATUSES.map((s) => ({ text: { type: "plain_text", text: s }, value: s }));
+const STAGE_OPTIONS: PlainTextOption[] = JOURNEY_STATUSES.map((s) => ({ text: { type: "plain_text", text: journeyLabel(s) }, value: s }));
 
 /** The Add/Edit milestone modal; block_id = action_id = the seed's column name. */
 export function milestoneModal(opts: {
