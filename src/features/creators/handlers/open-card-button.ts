@@ -15,7 +15,7 @@ export const openCardButton = (deps: CreatorHandlerDeps): ActionRoute => ({
     if (ctx.body.view?.type !== "home") return cardAnswer(deps, ctx.actor, id);
     // From the App Home the card opens over the Home tab, as Slack apps' Home buttons do; a DM
     // would land in Messages with nothing on the Home tab to say so.
-    await openLoaded(ctx.client, ctx.triggerId, "Creator", async () => {
+    await openLoaded(ctx, "Creator", async () => {
       const a = await cardAnswer(deps, ctx.actor, id);
       await ctx.record(a.shown ?? "card shown", a.target);
       return cardModal(a.reply as Message);

@@ -16,7 +16,7 @@ export async function settingsAnswer(deps: SettingsHandlerDeps, ctx: CommandCtx)
     throw forbidden(`\`/wl digest settings\` needs the *manager* role; you are *${actor.role ?? "none"}*.`, `needs manager, has ${actor.role ?? "no role"}`);
   }
   const userId = actor.userId;
-  await openLoaded(ctx.client, ctx.triggerId, SETTINGS_LABELS.title, async () => {
+  await openLoaded(ctx, SETTINGS_LABELS.title, async () => {
     const saved = await deps.settings.get(userId);
     return settingsModal(saved ?? (await defaults(deps, actor.slackUserId)), saved !== null);
   });
