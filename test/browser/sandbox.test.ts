@@ -155,10 +155,7 @@ describe.skipIf(unavailable !== null)("the sandbox page in Chromium", () => {
     await reason.getByLabel("Why do you need it?").fill("Scheduling the launch posts for Friday.");
     await reason.getByRole("button", { name: "Send request" }).click();
     await page.locator("#modal-layer").waitFor({ state: "hidden" });
-    // A modal has no response_url: the bot tells Sam by DM, in the app's Messages tab.
-    await page.locator('.nav-item[data-app="wavelaunch"] .badge').waitFor();
-    await page.locator('.nav-item[data-app="wavelaunch"]').click();
-    await page.locator('#app-tabs a[data-tab="messages"]').click();
+    // The form answers where it was opened: the credentials list in this channel says so.
     await page.locator("#messages").getByText(/was sent (to|in)|is recorded/).last().waitFor();
     await snap("reveal-requested");
 

@@ -38,7 +38,7 @@ describe("a form opened from a message replaces that message with the updated ca
     expect(res.body).toBeNull();
     const answer = await answerTo(h, responseUrl);
     expect(answer).toMatchObject({ replace_original: true, response_type: "ephemeral" });
-    expect(String(answer.text)).toContain("Status changed: *ONBOARDING* → *LIVE*");
+    expect(String(answer.text)).toContain("Status changed: *Onboarding* → *Live*");
     expect(JSON.stringify(answer.blocks)).toContain("Place Status Co");
     // Not a DM any more.
     expect(h.slack.callsTo("chat.postMessage").some((x) => x.args.channel === "USTAFF" && String(x.args.text).includes("Status changed"))).toBe(false);

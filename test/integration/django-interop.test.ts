@@ -162,7 +162,7 @@ describe.skipIf(skipReason !== null)("shared database with the real Django app (
       const chain = await verifyAuditChain(db);
       expect(chain).toMatchObject({ ok: true, rows: setup.auditRows });
       // Django's FKs are still Django's: no cascade, deferred.
-      const fks = await sql<{ confdeltype: string; condeferred: boolean }>(djangoFirstUrl, `SELECT confdeltype, condeferred FROM pg_constraint WHERE contype = 'f' AND confrelid = 'studio_crm_creator'::regclass`);
+      const fks = await sql<{ confdeltype: string; condeferred: boolean }>(djangoFirstUrl, `SELECT confdeltype, condeferred FROM pg_constraint WHERE contype = 'f' AND confrelid = 'studio_crm_creator'::regclass AND conrelid::regclass::text LIKE 'studio_crm_%'`);
       expect(fks.length).toBe(3);
       expect(fks.every((f) => f.confdeltype === "a" && f.condeferred)).toBe(true);
     });
