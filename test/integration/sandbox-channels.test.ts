@@ -4,6 +4,7 @@ import { startSandboxBot, type SandboxedBot } from "../../src/sandbox/start-sand
 import type { Json } from "../../src/sandbox/block-kit.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
 import { captureLogger } from "../helpers/logs.js";
+import { sandboxUi } from "../helpers/sandbox-ui.js";
 import { insertCredential, makeCreator } from "../e2e/vault-support.js";
 import { seedCreators } from "./digest-seed.js";
 
@@ -29,20 +30,7 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-const ws = () => bot.sandbox.ws;
-async function ui(path: string, body: Record<string, unknown>): Promise<Json> {
-  const res = await fetch(`${bot.sandboxUrl}ui/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return (await res.json()) as Json;
-}
-async function waitFor<T>(fn: () => T | undefined | null | false, what: string, timeoutMs = 8_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; sandbox log: ${ws().log.slice(-12).map((l) => l.text).join(" | ")}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const { ws, ui, waitFor } = sandboxUi(() => bot);
 const botMessages = (user: string, channel: string) => ws().messagesFor(user, channel).filter((m) => m.user === ws().bot.userId);
 
 describe("the sandbox's default channels", () => {

@@ -5,6 +5,7 @@ import type { Json } from "../../src/sandbox/block-kit.js";
 import { dmChannelId } from "../../src/sandbox/sandbox-users.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
 import { captureLogger } from "../helpers/logs.js";
+import { sandboxUi } from "../helpers/sandbox-ui.js";
 
 // The sandbox's shortcuts menu, message shortcuts and external_select (block_suggestion and
 // its options), driven through the page's API against the real bot.
@@ -30,20 +31,7 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-const ws = () => bot.sandbox.ws;
-async function ui(path: string, body: Record<string, unknown>): Promise<Json> {
-  const res = await fetch(`${bot.sandboxUrl}ui/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return (await res.json()) as Json;
-}
-async function waitFor<T>(fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 8_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; sandbox log: ${ws().log.slice(-12).map((l) => l.text).join(" | ")}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const { ws, ui, waitFor } = sandboxUi(() => bot);
 const topModal = (user: string) => ws().stackOf(user).at(-1);
 const pickerOf = (blocks: Json[]) => blocks.find((b) => b.block_id === "creator")?.element as Json | undefined;
 
