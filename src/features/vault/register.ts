@@ -5,6 +5,7 @@ import type { Services } from "../services.js";
 import { createRevealOnce } from "./reveal-once.js";
 import { revealDeletionJob, revealDeletions } from "./reveal-deletion.js";
 import { enqueueRequestNotices, requestNoticeJob } from "./reveal-notice-job.js";
+import { requestReminderJob } from "./reveal-reminder-job.js";
 import type { JobHandler } from "../../jobs/job-types.js";
 import { credsCommand } from "./handlers/creds-command.js";
 import { approvalsCommand } from "./handlers/approvals-command.js";
@@ -56,7 +57,11 @@ export function schedules(deps: FeatureDeps, s: Services): Schedule[] {
   ];
 }
 
-/** Reveal deletions and request notices, run by whichever replica claims them. */
+/** Reveal deletions, request notices and reminders, run by whichever replica claims them. */
 export function jobs(deps: FeatureDeps, s: Services): JobHandler[] {
-  return [revealDeletionJob({ fernet: deps.fernet }), requestNoticeJob({ reveal: s.reveal, notify: s.notify })];
+  return [
+    revealDeletionJob({ fernet: deps.fernet }),
+    requestNoticeJob({ reveal: s.reveal, notify: s.notify }),
+    requestReminderJob({ reveal: s.reveal, notify: s.notify }),
+  ];
 }

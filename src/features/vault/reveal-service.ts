@@ -185,7 +185,16 @@ type Opened = { kind: "revealed"; values: Record<SecretField, string | null>; no
 /** A claim's outcome, known before anything was committed: shown values, or a failure recorded instead. */
 export type ClaimOutcome = Opened & { view: RequestView };
 
-export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; now?: () => number }) {
+/** A request just stored, as its transaction sees it (its times are the database's). */
+export type CreatedRequest = Readonly<{ id: string; createdAt: Date; expiresAt: Date; now: Date }>;
+
+export function createRevealService(deps: {
+  db: Db;
+  approvalTtlMinutes: number;
+  now?: () => number;
+  /** Runs in the transaction that stores a request (it stores the reminder job). */
+  onRequested?: (tx: Tx, created: CreatedRequest) => Promise<unknown>;
+}) {
   const { db, approvalTtlMinutes } = deps;
 
   /**
@@ -227,13 +236,14 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
         const limit: RequestLimitRefusal | null = requestLimitRefusal(open, credentialId, await dbNow(tx));
         if (limit) throw new AppError(ErrorCode.RateLimited, { message: `reveal request refused: ${limit}`, userMessage: refusalText(limit) });
         // The request is for the credential as it is now: its version is what an approval vouches for.
-        const [row] = await tx.$queryRaw<{ id: string; expiresAt: Date }[]>`
+        const [row] = await tx.$queryRaw<{ id: string; createdAt: Date; expiresAt: Date; now: Date }[]>`
           INSERT INTO wl_reveal_request (id, credential_id, requester_id, requester_slack_id, reason, status, expires_at, credential_version)
           SELECT gen_random_uuid(), c.id, ${userId}, ${actor.slackUserId}, ${reason}, 'PENDING',
                  now() + make_interval(hours => ${PENDING_TTL_HOURS}::int), ${CREDENTIAL_VERSION}
             FROM studio_crm_creatorcredential c WHERE c.id = ${credentialId}::uuid
-          RETURNING id::text AS id, expires_at AS "expiresAt"`;
+          RETURNING id::text AS id, created_at AS "createdAt", expires_at AS "expiresAt", now() AS now`;
         if (!row) throw notFound("That credential doesn't exist (any more).");
+        await deps.onRequested?.(tx, row);
         const audit: AuditEntry = {
           action: "CREATE",
           targetModel: "RevealRequest",
@@ -374,6 +384,37 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
         throw refuse(actor, requestId, view ? displayOf(view) : "(unknown request)", "Reveal once", reason);
       }
       return view!;
+    },
+
+    /**
+     * Marks a request reminded: ONE conditional UPDATE (still PENDING, not expired by the
+     * database clock, not reminded yet), audited with it. Of any number of concurrent runs,
+     * only the one whose write matched gets the view back and sends the reminder; null for the
+     * rest, and for a request decided, cancelled or expired meanwhile.
+     */
+    async markReminded(requestId: string): Promise<RequestView | null> {
+      const won = await audited(db, SYSTEM_ACTOR, async (tx) => {
+        const rows = await tx.$queryRaw<{ display: string; remindedAt: Date }[]>`
+          UPDATE wl_reveal_request r SET reminded_at = now()
+            FROM studio_crm_creatorcredential c JOIN studio_crm_creator k ON k.id = c.creator_id
+           WHERE r.id = ${requestId}::uuid AND r.status = 'PENDING' AND r.expires_at > now() AND r.reminded_at IS NULL
+             AND c.id = r.credential_id
+          RETURNING r.reminded_at AS "remindedAt", c.platform_name || ' · ' || c.account_identifier || ' (' || k.brand_name || ')' AS display`;
+        const row = rows[0];
+        if (!row) return { result: false, audit: [] };
+        return {
+          result: true,
+          audit: {
+            action: "UPDATE",
+            targetModel: "RevealRequest",
+            targetId: requestId,
+            targetDisplay: row.display,
+            changes: { reminded_at: { from: null, to: row.remindedAt.toISOString() } },
+            notes: "approvers reminded: still waiting for a decision",
+          },
+        };
+      });
+      return won ? loadView(db, requestId) : null;
     },
 
     /** Open requests for admins to decide, oldest first. */

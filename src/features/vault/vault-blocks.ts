@@ -211,6 +211,15 @@ export function approvalPromptBlocks(v: RequestView): Msg {
   return { text: esc(plain(text, 150)), blocks };
 }
 
+/** The once-only reminder of a request still waiting: the prompt, headed by who asked for what and until when. */
+export function reminderBlocks(v: RequestView): Msg {
+  const prompt = approvalPromptBlocks(v);
+  const until = v.expiresAt ? ` It expires ${when(v.expiresAt)}.` : "";
+  const head = `:alarm_clock: *Reminder:* ${user(v.requesterSlackId)} is still waiting to reveal ${credentialLabel(v)}.${until}`;
+  const text = `Reminder: reveal request for ${v.platformName} · ${v.accountIdentifier} (${v.brandName}) is still waiting${v.expiresAt ? ` until ${v.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC` : ""}`;
+  return { text: esc(plain(text, 200)), blocks: [section(head), ...prompt.blocks] };
+}
+
 /** `/wl approvals`. */
 export function pendingListBlocks(views: readonly RequestView[], total: number, viewerUserId: number | null): Msg {
   if (views.length === 0) return { text: "No reveal requests are waiting.", blocks: [section("No reveal requests are waiting. :tada:")] };

@@ -22,6 +22,20 @@ export const MAX_PENDING_PER_USER = 3;
 /** A request nobody decided within this is stale: the need has passed, and it frees the slot. */
 export const PENDING_TTL_HOURS = 24;
 
+/** How far into its wait a pending request reminds its approvers (once): late enough to be needed, early enough to act. */
+export const REMINDER_AT_FRACTION = 0.75;
+
+/**
+ * Milliseconds from `now` until a request created at `createdAt`, pending until `expiresAt`,
+ * reminds its approvers: `fraction` of its wait; 0 if that is past, null if it never expires.
+ */
+export function reminderDelayMs(createdAt: Date, expiresAt: Date | null, now: Date, fraction = REMINDER_AT_FRACTION): number | null {
+  if (!expiresAt) return null;
+  const wait = expiresAt.getTime() - createdAt.getTime();
+  if (wait <= 0) return null;
+  return Math.max(0, Math.round(createdAt.getTime() + wait * fraction - now.getTime()));
+}
+
 export const REQUEST_STATUSES = ["PENDING", "APPROVED", "DENIED", "REVEALED", "EXPIRED"] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
