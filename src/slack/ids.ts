@@ -44,6 +44,7 @@ export const ACTIONS = {
   digestContacted: "digest_contacted",
   deliverableRegenerate: "deliverable_regenerate",
   auditPage: "audit_page",
+  revealCancel: "reveal_cancel",
 } as const;
 
 export const VIEWS = {
@@ -81,4 +82,5 @@ export const LABELS = {
   previous: "Previous",
   regenerate: "Regenerate",
   deactivate: "Deactivate",
+  cancelRequest: "Cancel request",
 } as const;

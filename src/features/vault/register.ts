@@ -19,6 +19,7 @@ import { revealOnceButton } from "./handlers/reveal-once-button.js";
 import { addCredentialForm } from "./handlers/add-credential-form.js";
 import { editCredentialForm } from "./handlers/edit-credential-form.js";
 import { reasonForm } from "./handlers/reason-form.js";
+import { cancelButton } from "./handlers/cancel-button.js";
 
 /** The vault: which handler answers which command, button and form. */
 export function register(router: Router, deps: FeatureDeps, s: Services): void {
@@ -38,6 +39,7 @@ export function register(router: Router, deps: FeatureDeps, s: Services): void {
     .action(ACTIONS.revealApprove, decideButton(d, "APPROVED"))
     .action(ACTIONS.revealDeny, decideButton(d, "DENIED"))
     .action(ACTIONS.revealOnce, revealOnceButton(d))
+    .action(ACTIONS.revealCancel, cancelButton(d))
     .view(VIEWS.credentialAdd, addCredentialForm(d))
     .view(VIEWS.credentialEdit, editCredentialForm(d))
     .view(VIEWS.revealReason, reasonForm(d));

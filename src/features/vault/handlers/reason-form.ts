@@ -1,7 +1,7 @@
 import { invalid, isAppError } from "../../../errors.js";
 import type { ViewRoute } from "../../../slack/router.js";
 import { parseId } from "../../../slack/ids.js";
-import { requestSentText } from "../vault-blocks.js";
+import { requestSentBlocks } from "../vault-blocks.js";
 import { parseForm, reasonSchema } from "../vault-schemas.js";
 import type { VaultHandlerDeps } from "./types.js";
 
@@ -23,6 +23,6 @@ export const reasonForm = (deps: Pick<VaultHandlerDeps, "reveal" | "notify" | "a
     }
     await ctx.ack();
     const notified = await deps.notify.prompt(v);
-    return { reply: requestSentText(v, notified, deps.approvalsChannel) };
+    return { reply: requestSentBlocks(v, notified, deps.approvalsChannel) };
   },
 });
