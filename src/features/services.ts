@@ -4,6 +4,7 @@ import { createMilestoneService } from "./milestones/milestone-service.js";
 import { createVaultService } from "./vault/vault-service.js";
 import { createRevealService } from "./vault/reveal-service.js";
 import { createRevealNotifier } from "./vault/reveal-notify.js";
+import { enqueueRequestReminder } from "./vault/reveal-reminder-job.js";
 import { createDigestService } from "./digests/digest-service.js";
 import { createDeliverableService } from "./deliverables/deliverable-service.js";
 import { createClaudeClient } from "./deliverables/claude-client.js";
@@ -26,7 +27,12 @@ export function createServices(deps: FeatureDeps) {
   const { db, config, logger, client, health } = deps;
   const today = () => todayOf(deps);
   const now = () => deps.clock.now();
-  const reveal = createRevealService({ db, approvalTtlMinutes: config.revealApprovalTtlMinutes, now: () => now().getTime() });
+  const reveal = createRevealService({
+    db,
+    approvalTtlMinutes: config.revealApprovalTtlMinutes,
+    now: () => now().getTime(),
+    onRequested: (tx, created) => enqueueRequestReminder(tx, deps.jobs, created),
+  });
   // Where forms were opened from (and admins' ephemeral approvals): answers land there.
   const places = createAnswerPlaces({ db, fernet: deps.fernet, now });
   return Object.freeze({

@@ -52,6 +52,7 @@ export const ACTIONS = {
   creatorNew: "creator_new",
   /** Previous, next to Next in one actions block (action_ids must differ within a block). */
   listPagePrevious: "list_page_prev",
+  revealCancel: "reveal_cancel",
 } as const;
 
 export const VIEWS = {
@@ -93,6 +94,7 @@ export const LABELS = {
   newCreator: "New creator",
   moreDetails: "More details",
   seeAll: "See all",
+  cancelRequest: "Cancel request",
 } as const;
 
 // ---- Creator picker and shortcuts (issue 18 part 1) ----

@@ -26,7 +26,7 @@ describe("APPROVALS_CHANNEL", () => {
     const sent = await h.slack.waitForCall("chat.postMessage", (c) => c.args.channel === "USTAFF" && /was sent in <#C0APPROVALS>/.test(String(c.args.text)));
     expect(sent).toBeTruthy();
     const { id } = await h.tdb.db.revealRequest.findFirstOrThrow({ where: { credentialId: cred } });
-    const prompts = h.slack.callsTo("chat.postMessage").filter((c) => buttons(c.args.blocks).some((b) => b.value === id));
+    const prompts = h.slack.callsTo("chat.postMessage").filter((c) => buttons(c.args.blocks).some((b) => b.action_id === "reveal_approve" && b.value === id));
     expect(prompts.map((c) => c.args.channel)).toEqual(["C0APPROVALS"]);
     await until(async () => ((await h.tdb.db.revealRequest.findUniqueOrThrow({ where: { id } })).approvalMessages as unknown[]).length === 1);
 

@@ -5,6 +5,7 @@ import type { Services } from "../services.js";
 import { createRevealOnce } from "./reveal-once.js";
 import { revealDeletionJob, revealDeletions } from "./reveal-deletion.js";
 import { enqueueRequestNotices, requestNoticeJob } from "./reveal-notice-job.js";
+import { requestReminderJob } from "./reveal-reminder-job.js";
 import type { JobHandler } from "../../jobs/job-types.js";
 import { credsCommand } from "./handlers/creds-command.js";
 import { approvalsCommand } from "./handlers/approvals-command.js";
@@ -18,6 +19,7 @@ import { revealOnceButton } from "./handlers/reveal-once-button.js";
 import { addCredentialForm } from "./handlers/add-credential-form.js";
 import { editCredentialForm } from "./handlers/edit-credential-form.js";
 import { reasonForm } from "./handlers/reason-form.js";
+import { cancelButton } from "./handlers/cancel-button.js";
 
 /** The vault: which handler answers which command, button and form. */
 export function register(router: Router, deps: FeatureDeps, s: Services): void {
@@ -37,6 +39,7 @@ export function register(router: Router, deps: FeatureDeps, s: Services): void {
     .action(ACTIONS.revealApprove, decideButton(d, "APPROVED"))
     .action(ACTIONS.revealDeny, decideButton(d, "DENIED"))
     .action(ACTIONS.revealOnce, revealOnceButton(d))
+    .action(ACTIONS.revealCancel, cancelButton(d))
     .view(VIEWS.credentialAdd, addCredentialForm(d))
     .view(VIEWS.credentialEdit, editCredentialForm(d))
     .view(VIEWS.revealReason, reasonForm(d));
@@ -56,7 +59,11 @@ export function schedules(deps: FeatureDeps, s: Services): Schedule[] {
   ];
 }
 
-/** Reveal deletions and request notices, run by whichever replica claims them. */
+/** Reveal deletions, request notices and reminders, run by whichever replica claims them. */
 export function jobs(deps: FeatureDeps, s: Services): JobHandler[] {
-  return [revealDeletionJob({ fernet: deps.fernet }), requestNoticeJob({ reveal: s.reveal, notify: s.notify })];
+  return [
+    revealDeletionJob({ fernet: deps.fernet }),
+    requestNoticeJob({ reveal: s.reveal, notify: s.notify }),
+    requestReminderJob({ reveal: s.reveal, notify: s.notify }),
+  ];
 }

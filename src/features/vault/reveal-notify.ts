@@ -2,7 +2,7 @@ import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../../logger.js";
 import type { IdentityService } from "../../identity/identity-service.js";
 import type { PostedMessage, RequestView, RevealService } from "./reveal-service.js";
-import { approvalPromptBlocks, decidedAck, deniedText, endedText, grantBlocks, revealOfferBlocks } from "./vault-blocks.js";
+import { approvalPromptBlocks, decidedAck, deniedText, endedText, grantBlocks, reminderBlocks, revealOfferBlocks } from "./vault-blocks.js";
 import type { AnswerPlaces } from "../../slack/answer-in-place.js";
 import { postToResponseUrl } from "../../slack/response-url.js";
 
@@ -77,19 +77,26 @@ export function createRevealNotifier(deps: {
     }
   }
 
+  /** Approval prompts: in APPROVALS_CHANNEL, else a DM to every admin but the requester. Returns how many were posted. */
+  async function toApprovers(v: RequestView, msg: { text: string; blocks: unknown[] }): Promise<number> {
+    const targets = deps.approvalsChannel
+      ? [deps.approvalsChannel]
+      : (await deps.identity.usersWithRole("admin")).filter((a) => a.userId !== v.requesterId).map((a) => a.slackUserId);
+    const posted = (await Promise.all(targets.map((t) => post(t, msg)))).filter((p) => p !== null);
+    await remember(v, posted.map((p) => ({ ...p, kind: "approval" as const })));
+    return posted.length;
+  }
+
   return {
     refresh,
 
-    /** Approval prompts: in APPROVALS_CHANNEL, else a DM to every admin but the requester. Returns how many were posted. */
-    async prompt(v: RequestView): Promise<number> {
-      const msg = approvalPromptBlocks(v);
-      const targets = deps.approvalsChannel
-        ? [deps.approvalsChannel]
-        : (await deps.identity.usersWithRole("admin")).filter((a) => a.userId !== v.requesterId).map((a) => a.slackUserId);
-      const posted = (await Promise.all(targets.map((t) => post(t, msg)))).filter((p) => p !== null);
-      await remember(v, posted.map((p) => ({ ...p, kind: "approval" as const })));
-      return posted.length;
-    },
+    prompt: (v: RequestView) => toApprovers(v, approvalPromptBlocks(v)),
+
+    /**
+     * The once-only reminder of a request still pending, to where its prompt went; it carries
+     * the same buttons and is remembered with the prompts, so a decision updates it too.
+     */
+    remind: (v: RequestView) => toApprovers(v, reminderBlocks(v)),
 
     /**
      * The requester's DM saying it was approved (kept, to become the receipt), then, in that DM,

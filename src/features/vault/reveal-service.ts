@@ -5,11 +5,13 @@ import { SYSTEM_ACTOR } from "../../identity/actor.js";
 import { audited, writeAudit, type AuditEntry } from "../../audit/audit-service.js";
 import { AppError, ErrorCode, notFound } from "../../errors.js";
 import {
+  cancelRefusal,
   decideRefusal,
   refusalText,
   requestLimitRefusal,
   revealRefusal,
   PENDING_TTL_HOURS,
+  type CancelRefusal,
   type DecideRefusal,
   type EndReason,
   type RequestLimitRefusal,
@@ -181,23 +183,56 @@ export async function expireOpenRequests(tx: Tx, actor: Actor, scope: EndScope):
   return rows.map((r) => r.id);
 }
 
+type PendingRow = { display: string; remindedAt: Date | null };
+
+/**
+ * ONE conditional UPDATE of a request still pending (by the database clock) and matching
+ * `also`, audited in its transaction; true if it matched. Its row count decides races.
+ */
+async function changePending(
+  db: Db,
+  actor: Actor,
+  requestId: string,
+  c: { set: Prisma.Sql; also: Prisma.Sql; changes: (row: PendingRow) => Record<string, unknown>; notes: string },
+): Promise<boolean> {
+  return audited(db, actor, async (tx) => {
+    const [row] = await tx.$queryRaw<PendingRow[]>`
+      UPDATE wl_reveal_request r SET ${c.set}
+        FROM studio_crm_creatorcredential cr JOIN studio_crm_creator k ON k.id = cr.creator_id
+       WHERE r.id = ${requestId}::uuid AND r.status = 'PENDING' AND r.expires_at > now() AND ${c.also} AND cr.id = r.credential_id
+      RETURNING r.reminded_at AS "remindedAt", cr.platform_name || ' · ' || cr.account_identifier || ' (' || k.brand_name || ')' AS display`;
+    if (!row) return { result: false, audit: [] };
+    const audit: AuditEntry = { action: "UPDATE", targetModel: "RevealRequest", targetId: requestId, targetDisplay: row.display, changes: c.changes(row), notes: c.notes };
+    return { result: true, audit };
+  });
+}
+
 type Opened = { kind: "revealed"; values: Record<SecretField, string | null>; notes: string | null } | { kind: "undecryptable"; failed: SecretField[] };
 /** A claim's outcome, known before anything was committed: shown values, or a failure recorded instead. */
 export type ClaimOutcome = Opened & { view: RequestView };
 
-export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; now?: () => number }) {
+/** A request just stored, as its transaction sees it (its times are the database's). */
+export type CreatedRequest = Readonly<{ id: string; createdAt: Date; expiresAt: Date; now: Date }>;
+
+export function createRevealService(deps: {
+  db: Db;
+  approvalTtlMinutes: number;
+  now?: () => number;
+  /** Runs in the transaction that stores a request (it stores the reminder job). */
+  onRequested?: (tx: Tx, created: CreatedRequest) => Promise<unknown>;
+}) {
   const { db, approvalTtlMinutes } = deps;
 
   /**
    * The error to throw for a refusal; the request pipeline audits it (throttled per user and
    * label) against the request the button named, so nothing is written here.
    */
-  function refuse(_actor: Actor, _requestId: string, _display: string, label: string, reason: DecideRefusal | RevealRefusal): AppError {
+  function refuse(_actor: Actor, _requestId: string, _display: string, label: string, reason: DecideRefusal | RevealRefusal | CancelRefusal): AppError {
     return new AppError(ErrorCode.Forbidden, { message: `${label}: ${reason}`, userMessage: refusalText(reason) });
   }
 
   /** If a refusal is "expired" and the row still says open, record that it expired. */
-  async function settleExpiry(actor: Actor, reason: DecideRefusal | RevealRefusal, requestId: string): Promise<boolean> {
+  async function settleExpiry(actor: Actor, reason: DecideRefusal | RevealRefusal | CancelRefusal, requestId: string): Promise<boolean> {
     if (reason !== "expired") return false;
     const ids = await audited(db, actor, async (tx) => ({ result: await expireOpenRequests(tx, actor, { requestId }), audit: [] }));
     return ids.length > 0;
@@ -227,13 +262,14 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
         const limit: RequestLimitRefusal | null = requestLimitRefusal(open, credentialId, await dbNow(tx));
         if (limit) throw new AppError(ErrorCode.RateLimited, { message: `reveal request refused: ${limit}`, userMessage: refusalText(limit) });
         // The request is for the credential as it is now: its version is what an approval vouches for.
-        const [row] = await tx.$queryRaw<{ id: string; expiresAt: Date }[]>`
+        const [row] = await tx.$queryRaw<{ id: string; createdAt: Date; expiresAt: Date; now: Date }[]>`
           INSERT INTO wl_reveal_request (id, credential_id, requester_id, requester_slack_id, reason, status, expires_at, credential_version)
           SELECT gen_random_uuid(), c.id, ${userId}, ${actor.slackUserId}, ${reason}, 'PENDING',
                  now() + make_interval(hours => ${PENDING_TTL_HOURS}::int), ${CREDENTIAL_VERSION}
             FROM studio_crm_creatorcredential c WHERE c.id = ${credentialId}::uuid
-          RETURNING id::text AS id, expires_at AS "expiresAt"`;
+          RETURNING id::text AS id, created_at AS "createdAt", expires_at AS "expiresAt", now() AS now`;
         if (!row) throw notFound("That credential doesn't exist (any more).");
+        await deps.onRequested?.(tx, row);
         const audit: AuditEntry = {
           action: "CREATE",
           targetModel: "RevealRequest",
@@ -374,6 +410,44 @@ export function createRevealService(deps: { db: Db; approvalTtlMinutes: number; 
         throw refuse(actor, requestId, view ? displayOf(view) : "(unknown request)", "Reveal once", reason);
       }
       return view!;
+    },
+
+    /**
+     * The requester withdraws a pending request: ONE conditional UPDATE that re-checks the id
+     * it is given (it may be forged) against the actor and the state, so a foreign or decided
+     * request is untouched, and of a cancel and a decision racing exactly one wins.
+     */
+    async cancel(actor: Actor, requestId: string): Promise<RequestView> {
+      const won = await changePending(db, actor, requestId, {
+        set: Prisma.sql`status = 'CANCELLED'`,
+        also: Prisma.sql`r.requester_id = ${actor.userId}::int`,
+        changes: () => ({ status: { from: "PENDING", to: "CANCELLED" } }),
+        notes: `cancelled by the requester ${actor.displayName}`,
+      });
+      const view = await loadView(db, requestId);
+      if (!won) {
+        const reason = cancelRefusal(await stateOf(db, view), actor.userId, await dbNow(db)) ?? "already_decided";
+        // Someone else's request stays exactly as it is, even when its time is up.
+        if (reason !== "not_requester") await settleExpiry(actor, reason, requestId);
+        throw refuse(actor, requestId, view ? displayOf(view) : "(unknown request)", "Cancel request", reason);
+      }
+      return view!;
+    },
+
+    /**
+     * Marks a request reminded: ONE conditional UPDATE (still PENDING, not expired by the
+     * database clock, not reminded yet), audited with it. Of any number of concurrent runs,
+     * only the one whose write matched gets the view back and sends the reminder; null for the
+     * rest, and for a request decided, cancelled or expired meanwhile.
+     */
+    async markReminded(requestId: string): Promise<RequestView | null> {
+      const won = await changePending(db, SYSTEM_ACTOR, requestId, {
+        set: Prisma.sql`reminded_at = now()`,
+        also: Prisma.sql`r.reminded_at IS NULL`,
+        changes: (row) => ({ reminded_at: { from: null, to: row.remindedAt?.toISOString() ?? null } }),
+        notes: "approvers reminded: still waiting for a decision",
+      });
+      return won ? loadView(db, requestId) : null;
     },
 
     /** Open requests for admins to decide, oldest first. */

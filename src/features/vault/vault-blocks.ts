@@ -175,6 +175,8 @@ export function outcomeLine(v: RequestView): string {
       return `:no_entry: Denied by ${by}${v.decidedAt ? ` ${when(v.decidedAt)}` : ""}.`;
     case "REVEALED":
       return `:white_check_mark: Approved by ${by}${v.decidedAt ? ` ${when(v.decidedAt)}` : ""} · :eyes: Revealed${v.revealedAt ? ` at ${timeOf(v.revealedAt)}` : ""} by ${user(v.requesterSlackId)} (once).`;
+    case "CANCELLED":
+      return ":heavy_multiplication_x: Cancelled by the requester.";
     case "EXPIRED": {
       const why = endedWhy(v);
       if (why) return v.decidedAt ? `:no_entry_sign: Approved by ${by} ${when(v.decidedAt)}, then ended unused: ${why}. Nothing was revealed.` : `:no_entry_sign: Ended without a decision: ${why}.`;
@@ -216,6 +218,15 @@ export function approvalPromptBlocks(v: RequestView): Msg {
   return { text: esc(plain(text, 150)), blocks };
 }
 
+/** The once-only reminder of a request still waiting: the prompt, headed by who asked for what and until when. */
+export function reminderBlocks(v: RequestView): Msg {
+  const prompt = approvalPromptBlocks(v);
+  const until = v.expiresAt ? ` It expires ${when(v.expiresAt)}.` : "";
+  const head = `:alarm_clock: *Reminder:* ${user(v.requesterSlackId)} is still waiting to reveal ${credentialLabel(v)}.${until}`;
+  const text = `Reminder: reveal request for ${v.platformName} · ${v.accountIdentifier} (${v.brandName}) is still waiting${v.expiresAt ? ` until ${v.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC` : ""}`;
+  return { text: esc(plain(text, 200)), blocks: [section(head), ...prompt.blocks] };
+}
+
 /** `/wl approvals`. */
 export function pendingListBlocks(views: readonly RequestView[], total: number, viewerUserId: number | null): Msg {
   if (views.length === 0) return { text: "No reveal requests are waiting.", blocks: [section("No reveal requests are waiting. :tada:")] };
@@ -236,6 +247,23 @@ export function pendingListBlocks(views: readonly RequestView[], total: number, 
   return { text: `${total} reveal request(s) waiting`, blocks };
 }
 
+/** The requester's "request sent" reply, with `Cancel request` while it waits. */
+export function requestSentBlocks(v: RequestView, notified: number, channel: string | undefined): Msg {
+  const text = requestSentText(v, notified, channel);
+  return {
+    text,
+    blocks: [
+      section(text),
+      { type: "actions", block_id: `reveal_cancel_${v.id}`, elements: [button(LABELS.cancelRequest, ACTIONS.revealCancel, v.id, "danger")] },
+    ],
+  };
+}
+
+/** The requester's message once they cancelled: it replaces the one holding the button. */
+export function cancelledText(v: RequestView): string {
+  return `You cancelled your request to reveal ${credTitle(v)} (${esc(v.brandName)}); the admins' prompts now say so.`;
+}
+
 export function requestSentText(v: RequestView, notified: number, channel: string | undefined): string {
   const where = channel ? `in <#${channel}>` : `to ${notified} admin${notified === 1 ? "" : "s"}`;
   if (!channel && notified === 0) {
@@ -251,7 +279,7 @@ export function requestSentText(v: RequestView, notified: number, channel: strin
  * response_url. A secret must never replace a stored message.
  */
 export function grantBlocks(v: RequestView, revealTtlSeconds: number): Msg {
-  const outcome = v.status === "DENIED" ? "denied" : v.status === "EXPIRED" ? v.endReason === "credential_changed" ? "ended: the credential was changed" : v.endReason ? "ended: the credential was deactivated" : "not used in time" : "approved";
+  const outcome = v.status === "DENIED" ? "denied" : v.status === "CANCELLED" ? "cancelled" : v.status === "EXPIRED" ? v.endReason === "credential_changed" ? "ended: the credential was changed" : v.endReason ? "ended: the credential was deactivated" : "not used in time" : "approved";
   const text = `Your reveal request for ${v.platformName} · ${v.accountIdentifier} was ${outcome}`;
   const blocks: KnownBlock[] = [section(`${credTitle(v)} for *${esc(v.brandName)}*\n${outcomeLine(v)}`)];
   if (v.status === "APPROVED") {

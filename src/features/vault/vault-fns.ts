@@ -22,7 +22,21 @@ export const MAX_PENDING_PER_USER = 3;
 /** A request nobody decided within this is stale: the need has passed, and it frees the slot. */
 export const PENDING_TTL_HOURS = 24;
 
-export const REQUEST_STATUSES = ["PENDING", "APPROVED", "DENIED", "REVEALED", "EXPIRED"] as const;
+/** How far into its wait a pending request reminds its approvers (once): late enough to be needed, early enough to act. */
+export const REMINDER_AT_FRACTION = 0.75;
+
+/**
+ * Milliseconds from `now` until a request created at `createdAt`, pending until `expiresAt`,
+ * reminds its approvers: `fraction` of its wait; 0 if that is past, null if it never expires.
+ */
+export function reminderDelayMs(createdAt: Date, expiresAt: Date | null, now: Date, fraction = REMINDER_AT_FRACTION): number | null {
+  if (!expiresAt) return null;
+  const wait = expiresAt.getTime() - createdAt.getTime();
+  if (wait <= 0) return null;
+  return Math.max(0, Math.round(createdAt.getTime() + wait * fraction - now.getTime()));
+}
+
+export const REQUEST_STATUSES = ["PENDING", "APPROVED", "DENIED", "REVEALED", "EXPIRED", "CANCELLED"] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /**
@@ -49,13 +63,19 @@ export function isExpired(expiresAt: Date | null, now: Date): boolean {
   return expiresAt !== null && expiresAt.getTime() <= now.getTime();
 }
 
-export type DecideRefusal = "not_found" | "self_approval" | "already_decided" | "expired" | "credential_inactive" | "credential_changed";
+export type DecideRefusal = "not_found" | "self_approval" | "already_decided" | "expired" | "credential_inactive" | "credential_changed" | "cancelled";
 
 /** An EXPIRED request tells why it ended: time, or a change to the credential. */
 function endedRefusal(req: RequestState): "expired" | "credential_inactive" | "credential_changed" {
   if (req.endReason === "credential_changed") return "credential_changed";
   if (req.endReason === "credential_deactivated") return "credential_inactive";
   return "expired";
+}
+
+/** Why a request that is no longer PENDING cannot be decided or cancelled. */
+function closedRefusal(req: RequestState): "expired" | "credential_inactive" | "credential_changed" | "cancelled" | "already_decided" {
+  if (req.status === "EXPIRED") return endedRefusal(req);
+  return req.status === "CANCELLED" ? "cancelled" : "already_decided";
 }
 
 /** Why `deciderId` may not approve or deny this request now; null if they may. */
@@ -65,7 +85,7 @@ export function decideRefusal(req: RequestState | null, deciderId: number | null
   // stolen admin session would be enough to read every credential.
   if (deciderId === null || req.requesterId === deciderId) return "self_approval";
   // A decision is final: a second click (or a second admin) must not flip DENIED to APPROVED.
-  if (req.status !== "PENDING") return req.status === "EXPIRED" ? endedRefusal(req) : "already_decided";
+  if (req.status !== "PENDING") return closedRefusal(req);
   // An old request approved days later grants access nobody is waiting for any more.
   if (isExpired(req.expiresAt, now)) return "expired";
   // A deactivated credential is retired (or compromised); approving it would be meaningless at
@@ -77,7 +97,7 @@ export function decideRefusal(req: RequestState | null, deciderId: number | null
   return null;
 }
 
-export type RevealRefusal = "not_found" | "not_requester" | "pending" | "denied" | "already_revealed" | "expired" | "credential_inactive" | "credential_changed";
+export type RevealRefusal = "not_found" | "not_requester" | "pending" | "denied" | "already_revealed" | "expired" | "credential_inactive" | "credential_changed" | "cancelled";
 
 /** Why `actorId` may not reveal now; null if they may. The order matters (see comments). */
 export function revealRefusal(req: RequestState | null, actorId: number | null, now: Date): RevealRefusal | null {
@@ -88,6 +108,7 @@ export function revealRefusal(req: RequestState | null, actorId: number | null, 
   // Once only: a replayed or double click must not show the secret a second time.
   if (req.status === "REVEALED") return "already_revealed";
   if (req.status === "DENIED") return "denied";
+  if (req.status === "CANCELLED") return "cancelled";
   if (req.status === "PENDING") return "pending";
   // An approval is for now, not for whenever: an unused grant left in a DM must go stale.
   if (req.status === "EXPIRED") return endedRefusal(req);
@@ -96,6 +117,18 @@ export function revealRefusal(req: RequestState | null, actorId: number | null, 
   // An approval is for one version of a credential: one edited since (secret, account or
   // platform) would show something nobody approved.
   if (req.credentialChanged) return "credential_changed";
+  return null;
+}
+
+export type CancelRefusal = "not_found" | "not_requester" | "already_decided" | "expired" | "credential_inactive" | "credential_changed" | "cancelled";
+
+/** Why `actorId` may not cancel this request now; null if they may. */
+export function cancelRefusal(req: RequestState | null, actorId: number | null, now: Date): CancelRefusal | null {
+  if (!req) return "not_found";
+  // Checked first: a forged or forwarded id tells someone else nothing about the request.
+  if (actorId === null || req.requesterId !== actorId) return "not_requester";
+  if (req.status !== "PENDING") return closedRefusal(req);
+  if (isExpired(req.expiresAt, now)) return "expired";
   return null;
 }
 
@@ -113,7 +146,7 @@ export function requestLimitRefusal(open: readonly OpenRequest[], credentialId: 
   return null;
 }
 
-const REFUSAL_TEXT: Record<DecideRefusal | RevealRefusal | RequestLimitRefusal, string> = {
+const REFUSAL_TEXT: Record<DecideRefusal | RevealRefusal | RequestLimitRefusal | CancelRefusal, string> = {
   not_found: "That reveal request doesn't exist (any more).",
   self_approval: "You can't decide your own reveal request; another admin has to.",
   already_decided: "That request was already decided.",
@@ -127,9 +160,10 @@ const REFUSAL_TEXT: Record<DecideRefusal | RevealRefusal | RequestLimitRefusal, 
   already_revealed: "That secret was already revealed once; each approval shows it once. Ask again if you need it again.",
   too_many_pending: `You already have ${MAX_PENDING_PER_USER} reveal requests waiting. Wait for an admin to decide them first.`,
   duplicate: "You already have an open request (or an unused approval) for this credential.",
+  cancelled: "That request was cancelled by the person who asked for it.",
 };
 
-export function refusalText(reason: DecideRefusal | RevealRefusal | RequestLimitRefusal): string {
+export function refusalText(reason: DecideRefusal | RevealRefusal | RequestLimitRefusal | CancelRefusal): string {
   return REFUSAL_TEXT[reason];
 }
 

@@ -1,9 +1,8 @@
 import { invalid, isAppError } from "../../../errors.js";
 import type { ViewRoute } from "../../../slack/router.js";
 import { parseId } from "../../../slack/ids.js";
-import { requestSentText } from "../vault-blocks.js";
+import { requestSentBlocks } from "../vault-blocks.js";
 import { parseForm, reasonSchema } from "../vault-schemas.js";
-import { vaultFormAnswer } from "./form-answer.js";
 import type { VaultHandlerDeps } from "./types.js";
 
 /** The reason form: records a PENDING request, then asks the admins. */
@@ -24,6 +23,6 @@ export const reasonForm = (deps: Pick<VaultHandlerDeps, "vault" | "reveal" | "no
     }
     await ctx.ack();
     const notified = await deps.notify.prompt(v);
-    return vaultFormAnswer(deps, ctx, v.creatorId, requestSentText(v, notified, deps.approvalsChannel));
+    return { reply: requestSentBlocks(v, notified, deps.approvalsChannel) };
   },
 });
