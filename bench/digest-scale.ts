@@ -154,7 +154,7 @@ async function main(): Promise<void> {
   const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
   const results = await runDigestScale(sizes);
   const ms = (x: number) => `${x.toFixed(0)} ms`;
-  console.log("\nDigest build time (Postgres 15 local; Node", process.version + ")\n");
+  console.log("\nDigest build time (Postgres 15 local; Node", `${process.version})\n`);
   console.table(
     results.map((r) => ({
       "active creators": r.n,

@@ -52,8 +52,12 @@ async function measure(n: number): Promise<HealthScaleResult> {
       const today = dateInTz(new Date(), TZ);
       let first = { scanned: 0, changed: 0 };
       let second = { scanned: 0, changed: 0 };
-      const firstMs = await time(async () => void (first = await health.recomputeAll(SYSTEM_ACTOR, today)));
-      const secondMs = await time(async () => void (second = await health.recomputeAll(SYSTEM_ACTOR, today)));
+      const firstMs = await time(async () => {
+        first = await health.recomputeAll(SYSTEM_ACTOR, today);
+      });
+      const secondMs = await time(async () => {
+        second = await health.recomputeAll(SYSTEM_ACTOR, today);
+      });
       // The figures only count if the runs did the work.
       if (first.scanned !== n || second.scanned !== n) throw new Error(`scanned ${first.scanned}/${second.scanned}, expected ${n}`);
       if (second.changed !== 0) throw new Error(`second run changed ${second.changed} rows; expected none`);

@@ -110,7 +110,10 @@ export async function runLatency(opts: { databaseUrl: string; rounds?: number; p
       // Every request comes from a different unlinked user: the path each person takes once.
       name: "first contact: /wl list",
       onlyC1: true,
-      make: () => commandReq_(`list`, randomUUID(), `UFIRST${(firstContact = (firstContact % FIRST_CONTACTS) + 1)}`),
+      make: () => {
+        firstContact = (firstContact % FIRST_CONTACTS) + 1;
+        return commandReq_(`list`, randomUUID(), `UFIRST${firstContact}`);
+      },
     },
   ];
 

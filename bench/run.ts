@@ -53,7 +53,7 @@ const { db, pool } = createDatabase(bdb.url);
 const health = createHealthService({ db, tz: "UTC" });
 await health.recomputeAll(SYSTEM_ACTOR, dateInTz(new Date(), "UTC"));
 let latency: LatencyRow[] = [];
-let seedOps;
+let seedOps: Awaited<ReturnType<typeof runSeedOps>> | undefined;
 try {
   latency = await runLatency({ databaseUrl: bdb.url, rounds: quick ? 2 : 4, perRound: quick ? 50 : 100 });
   log("2/3 the seed's operations…");

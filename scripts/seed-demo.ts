@@ -9,7 +9,7 @@ import { dateInTz } from "../src/lib/dates.js";
 import { seedDemoStudio, seedDemoUsers } from "../src/sandbox/demo-data.js";
 
 loadDotEnv();
-let config;
+let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig();
 } catch (e) {

@@ -5,7 +5,7 @@ import { sandboxBanner, startSandboxBot } from "./sandbox/start-sandbox.js";
 import { httpModeBanner } from "./slack/request-url.js";
 
 loadDotEnv();
-let config;
+let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig();
 } catch (e) {

@@ -7,7 +7,7 @@ import { ensureDatabase, migrate } from "../migrate/migrate-runner.js";
 import { ConfigError, loadDotEnv, loadMigrationConfig } from "../config.js";
 
 loadDotEnv();
-let config;
+let config: ReturnType<typeof loadMigrationConfig>;
 try {
   config = loadMigrationConfig();
 } catch (e) {

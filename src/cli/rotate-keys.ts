@@ -12,7 +12,7 @@ function arg(name: string): string | undefined {
 }
 
 loadDotEnv();
-let config;
+let config: ReturnType<typeof loadKeyToolConfig>;
 try {
   config = loadKeyToolConfig();
 } catch (e) {

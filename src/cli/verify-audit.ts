@@ -7,7 +7,7 @@ import { verifyAuditChain } from "../audit/audit-chain.js";
 import { parseAnchorKeys } from "../audit/audit-anchor.js";
 
 loadDotEnv();
-let config;
+let config: ReturnType<typeof loadAuditToolConfig>;
 try {
   config = loadAuditToolConfig();
 } catch (e) {

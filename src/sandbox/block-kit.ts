@@ -35,7 +35,10 @@ export function normaliseBlocks(blocks: unknown): Json[] {
 }
 
 function fillPlainText(v: unknown): void {
-  if (Array.isArray(v)) return v.forEach(fillPlainText);
+  if (Array.isArray(v)) {
+    for (const x of v) fillPlainText(x);
+    return;
+  }
   if (!isObj(v)) return;
   if (v.type === "plain_text" && typeof v.text === "string" && v.emoji === undefined) v.emoji = true;
   for (const child of Object.values(v)) if (typeof child === "object") fillPlainText(child);
@@ -82,7 +85,7 @@ function pickOption(el: Json, value: Draft | undefined, lookup?: OptionLookup): 
 }
 
 /** The element's current value: the page's draft when the person touched it, else its initial value. */
-function valueOf(el: Json, draft: Draft | undefined, lookup?: OptionLookup): Json {
+function currentValue(el: Json, draft: Draft | undefined, lookup?: OptionLookup): Json {
   const type = String(el.type);
   const touched = draft !== undefined;
   if (TEXT_INPUTS.has(type)) {
@@ -124,7 +127,8 @@ export function buildStateValues(blocks: readonly Json[], drafts: Drafts = {}, l
     for (const el of elementsOf(block)) {
       if (!STATEFUL.has(String(el.type))) continue;
       const actionId = String(el.action_id);
-      (values[blockId] ??= {})[actionId] = valueOf(el, drafts[blockId]?.[actionId], lookup);
+      values[blockId] ??= {};
+      values[blockId][actionId] = currentValue(el, drafts[blockId]?.[actionId], lookup);
     }
   }
   return values;
@@ -138,7 +142,7 @@ export function actionFor(block: Json, el: Json, picked: Draft | undefined, acti
     return { ...base, text: el.text, ...(el.value !== undefined ? { value: el.value } : {}), ...(el.style ? { style: el.style } : {}), ...(el.url ? { url: el.url } : {}) };
   }
   if (type === "overflow") return { ...base, selected_option: pickOption(el, picked) };
-  const state = valueOf(el, picked, lookup);
+  const state = currentValue(el, picked, lookup);
   const initial: Json = {};
   for (const k of ["initial_option", "initial_options", "initial_date", "initial_value", "placeholder"]) if (el[k] !== undefined) initial[k] = el[k];
   return { ...base, ...initial, ...state };
@@ -214,7 +218,10 @@ function options(c: Check, list: unknown, path: string, maxCount: number): void 
   const opts = arr(list);
   if (opts.length > maxCount) c.errors.push(`must provide no more than ${maxCount} items [${c.at}${path}]`);
   opts.forEach((o, i) => {
-    if (!isObj(o)) return void c.errors.push(`must be an option object [${c.at}${path}/${i}]`);
+    if (!isObj(o)) {
+      c.errors.push(`must be an option object [${c.at}${path}/${i}]`);
+      return;
+    }
     text(c, o.text, `${path}/${i}/text`, 75);
     if (typeof o.value !== "string") c.errors.push(`missing required field: value [${c.at}${path}/${i}/value]`);
     maxLen(c, o.value, `${path}/${i}/value`, 150);
@@ -238,7 +245,7 @@ function element(c: Check, el: unknown, path: string): void {
     case "multi_static_select": {
       if (el.options === undefined && el.option_groups === undefined) c.errors.push(`must provide either options or option_groups [${c.at}${path}]`);
       options(c, el.options, `${path}/options`, 100);
-      arr(el.option_groups).forEach((g, i) => options(c, isObj(g) ? g.options : [], `${path}/option_groups/${i}/options`, 100));
+      for (const [i, g] of arr(el.option_groups).entries()) options(c, isObj(g) ? g.options : [], `${path}/option_groups/${i}/options`, 100);
       const all = optionsOf(el).map((o) => o.value);
       const initial = type === "static_select" ? (isObj(el.initial_option) ? [el.initial_option] : []) : arr(el.initial_options);
       initial.forEach((o, i) => {
@@ -289,9 +296,15 @@ export function validateBlocks(blocks: unknown, opts: { max: number; surface: "m
   const ids = new Set<string>();
   blocks.forEach((b, i) => {
     const p = `/${i}`;
-    if (!isObj(b)) return void c.errors.push(`must be a block object [${c.at}${p}]`);
+    if (!isObj(b)) {
+      c.errors.push(`must be a block object [${c.at}${p}]`);
+      return;
+    }
     const type = String(b.type);
-    if (!BLOCK_TYPES.has(type)) return void c.errors.push(`unsupported type: ${type} [${c.at}${p}/type]`);
+    if (!BLOCK_TYPES.has(type)) {
+      c.errors.push(`unsupported type: ${type} [${c.at}${p}/type]`);
+      return;
+    }
     if (typeof b.block_id === "string") {
       maxLen(c, b.block_id, `${p}/block_id`, 255);
       if (ids.has(b.block_id)) c.errors.push(`duplicate block_id ${b.block_id} [${c.at}${p}/block_id]`);
@@ -303,7 +316,7 @@ export function validateBlocks(blocks: unknown, opts: { max: number; surface: "m
         if (b.text !== undefined) text(c, b.text, `${p}/text`, 3000);
         if (b.fields !== undefined) {
           if (arr(b.fields).length > 10) c.errors.push(`must provide no more than 10 items [${c.at}${p}/fields]`);
-          arr(b.fields).forEach((f, j) => text(c, f, `${p}/fields/${j}`, 2000));
+          for (const [j, f] of arr(b.fields).entries()) text(c, f, `${p}/fields/${j}`, 2000);
         }
         if (b.accessory !== undefined) element(c, b.accessory, `${p}/accessory`);
         return;
@@ -313,7 +326,10 @@ export function validateBlocks(blocks: unknown, opts: { max: number; surface: "m
       case "context": {
         const els = arr(b.elements);
         if (els.length < 1 || els.length > 10) c.errors.push(`must provide between 1 and 10 items [${c.at}${p}/elements]`);
-        els.forEach((e, j) => (isObj(e) && e.type === "image" ? element(c, e, `${p}/elements/${j}`) : text(c, e, `${p}/elements/${j}`, 3000)));
+        for (const [j, e] of els.entries()) {
+          if (isObj(e) && e.type === "image") element(c, e, `${p}/elements/${j}`);
+          else text(c, e, `${p}/elements/${j}`, 3000);
+        }
         return;
       }
       case "actions": {

@@ -157,7 +157,7 @@ export function createInteractions(ws: Workspace, link: BotLink, opts: { respons
       const c = containerBlocks(a.userId, a.source);
       if (!c) return { ok: false, error: "That message or view is gone." };
       const found = findElement(c.blocks, a.blockId, a.actionId);
-      if (!found || found.element.type !== "external_select") return { ok: false, error: "No such menu." };
+      if (found?.element.type !== "external_select") return { ok: false, error: "No such menu." };
       const min = typeof found.element.min_query_length === "number" ? found.element.min_query_length : 3;
       if (Array.from(a.value).length < min) return { ok: true, options: [] };
       const state = buildStateValues(c.blocks, a.drafts ?? {}, lookupFor(a.userId));

@@ -187,7 +187,10 @@ export class Workspace {
 
   markRead(userId: string, channelId: string, ts: string): void {
     let m = this.lastRead.get(userId);
-    if (!m) this.lastRead.set(userId, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      this.lastRead.set(userId, m);
+    }
     if ((m.get(channelId) ?? "0") >= ts) return;
     m.set(channelId, ts);
     this.changed();
@@ -223,7 +226,10 @@ export class Workspace {
 
   stackOf(userId: string): View[] {
     let s = this.modals.get(userId);
-    if (!s) this.modals.set(userId, (s = []));
+    if (!s) {
+      s = [];
+      this.modals.set(userId, s);
+    }
     return s;
   }
 

@@ -1,5 +1,4 @@
 import type { ModalView } from "@slack/types";
-import type { WebClient } from "@slack/web-api";
 import { AppError, isAppError } from "../errors.js";
 import { VIEWS } from "./ids.js";
 import { LIMITS, plain, truncate } from "./mrkdwn.js";

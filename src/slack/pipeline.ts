@@ -51,6 +51,7 @@ type Spec<C> = {
   label: string;
   minRole: Role;
   target: AuditTarget;
+  // biome-ignore lint/suspicious/noConfusingVoidType: handlers that only open a modal are inferred as `Promise<void>`; `void` lets them stand without a `return undefined`
   handle(ctx: C): Promise<Answer | void>;
   refuse?: (ctx: C, text: string) => Promise<void>;
 };
@@ -178,7 +179,10 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
     // The place was stored when this person opened the form; a submission naming another
     // person's view id finds nothing and is answered by DM.
     const key = formKey(String(body.view.id));
-    const place = run.unavailable ? null : await deps.places.find(key, body.user.id).catch((e: unknown) => (deps.logger.warn({ err: e }, "could not read a form's place"), null));
+    const place = run.unavailable ? null : await deps.places.find(key, body.user.id).catch((e: unknown) => {
+      deps.logger.warn({ err: e }, "could not read a form's place");
+      return null;
+    });
     if (place) run.reply = placeReply(place, { fallback: dm, refreshHome: (notice) => deps.refreshHome(run.actor, a.client, notice), forget: () => deps.places.forget(key), logger: deps.logger });
     const meta = parseMeta(body.view.private_metadata);
     const ctx: ViewCtx = { ...run, client: a.client, logger: deps.logger, record: recorder(run.actor), body, view: body.view, meta, place, ack };

@@ -84,6 +84,7 @@ type Route<C> = {
   label: string;
   /** The audit row's target before the handler knows better; defaults per surface. */
   target?: (ctx: C) => AuditTarget;
+  // biome-ignore lint/suspicious/noConfusingVoidType: handlers that only open a modal are inferred as `Promise<void>`; `void` lets them stand without a `return undefined`
   handle(ctx: C): Promise<Answer | void>;
   /** How this surface tells a caller without the role (default: `reply` with the refusal text). */
   refuse?: (ctx: C, text: string) => Promise<void>;

@@ -1,4 +1,4 @@
-import { WebClient, WebClientEvent, type RetryOptions, type WebClientOptions } from "@slack/web-api";
+import { type WebClient, WebClientEvent, type RetryOptions, type WebClientOptions } from "@slack/web-api";
 import type { BotMetrics } from "../metrics/metrics.js";
 
 type SlackMetrics = Pick<BotMetrics, "slackRetry" | "slackRateLimited">;

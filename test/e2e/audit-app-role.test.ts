@@ -102,7 +102,10 @@ describe("the bot's database role cannot rewrite history", () => {
       FIELD_ENCRYPTION_KEY: TEST_KEY, AUDIT_ANCHOR_KEY: "pQ3k0v7mX2r9sT4wY6zA1bC8dE5fG0hJ2kL4mN6pR8s", PORT: "0", LOG_LEVEL: "silent",
     };
     const attempt = (url: string) => startBot(loadConfig({ ...env, DATABASE_URL: url }), captureLogger("silent").logger, { host: "127.0.0.1", schedules: false }).then(
-      async (bot) => (await bot.stop(), null),
+      async (bot) => {
+        await bot.stop();
+        return null;
+      },
       (e: unknown) => e,
     );
     const refused = await attempt(h.tdb.url);

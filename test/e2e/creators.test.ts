@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerTo, grantRoles, startHarness, type Harness } from "../helpers/bot-harness.js";
 import { daysAgo, formValues, waitUntil, initialValues, openedModal, seedCreator, submitNew, validNew, type OpenedView } from "../helpers/creators.js";
-import { FORM_COLUMNS, EDIT_COLUMNS } from "../../src/features/creators/creator-fns.js";
+import { EDIT_COLUMNS } from "../../src/features/creators/creator-fns.js";
 
 let h: Harness;
 beforeAll(async () => {

@@ -135,7 +135,10 @@ describe("a deploy loses no work", () => {
     const a = await processBot();
     expect((await fetch(`${a.baseUrl}/readyz`)).status).toBe(200);
     // A request the bot is still working on when the signal arrives (Slack is slow to answer it).
-    h.slack.on("views.open", async () => (await new Promise((r) => setTimeout(r, 1_500)), undefined));
+    h.slack.on("views.open", async () => {
+      await new Promise((r) => setTimeout(r, 1_500));
+      return undefined;
+    });
     const responseUrl = await commandAt(a.baseUrl, "USTAFF", "new");
     a.child.kill("SIGTERM");
     await until(async () => (await fetch(`${a.baseUrl}/readyz`)).status === 503, 2_000);

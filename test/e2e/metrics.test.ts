@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerTo, grantRoles, startHarness, type Harness } from "../helpers/bot-harness.js";
-import { parseMetrics, scrape, valueOf, type Sample } from "../helpers/metrics-text.js";
+import { parseMetrics, scrape, sampleSum, type Sample } from "../helpers/metrics-text.js";
 import { REVEAL_DELETE_JOB } from "../../src/features/vault/reveal-deletion.js";
 import { approvedRequest, click, insertCredential, makeCreator, until } from "./vault-support.js";
 
@@ -29,7 +29,7 @@ describe("GET /metrics", () => {
     expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
     const samples = parseMetrics(await res.text());
     // prom-client's default process metrics, and both pools.
-    expect(valueOf(samples, "process_cpu_user_seconds_total")).toBeGreaterThan(0);
+    expect(sampleSum(samples, "process_cpu_user_seconds_total")).toBeGreaterThan(0);
     expect(samples.some((s) => s.name === "wl_db_pool_connections" && s.labels.pool === "requests")).toBe(true);
     expect(samples.some((s) => s.name === "wl_db_pool_waiting_clients" && s.labels.pool === "jobs")).toBe(true);
   });
@@ -38,9 +38,9 @@ describe("GET /metrics", () => {
     const before = await metrics();
     const { responseUrl } = await h.command("USTAFF", "help");
     await answerTo(h, responseUrl);
-    await until(async () => valueOf(await metrics(), "wl_slack_request_seconds_count", { surface: "command", route: "help" }) > valueOf(before, "wl_slack_request_seconds_count", { surface: "command", route: "help" }));
+    await until(async () => sampleSum(await metrics(), "wl_slack_request_seconds_count", { surface: "command", route: "help" }) > sampleSum(before, "wl_slack_request_seconds_count", { surface: "command", route: "help" }));
     const after = await metrics();
-    const moved = (name: string, labels: Record<string, string>) => valueOf(after, name, labels) - valueOf(before, name, labels);
+    const moved = (name: string, labels: Record<string, string>) => sampleSum(after, name, labels) - sampleSum(before, name, labels);
     expect(moved("wl_slack_requests_total", { surface: "command", route: "help", outcome: "ok" })).toBe(1);
     expect(moved("wl_slack_ack_seconds_count", { surface: "command", route: "help" })).toBe(1);
     // The ack comes before the answer: within Slack's 3 s, counted in the le="3" bucket.
@@ -59,11 +59,11 @@ describe("GET /metrics", () => {
     let after: Sample[] = [];
     await until(async () => {
       after = await metrics();
-      return valueOf(after, "wl_slack_requests_total", { surface: "action" }) > valueOf(before, "wl_slack_requests_total", { surface: "action" });
+      return sampleSum(after, "wl_slack_requests_total", { surface: "action" }) > sampleSum(before, "wl_slack_requests_total", { surface: "action" });
     });
-    expect(valueOf(after, "wl_refusals_total", { kind: "no_role" }) - valueOf(before, "wl_refusals_total", { kind: "no_role" })).toBe(1);
-    expect(valueOf(after, "wl_refusals_total", { kind: "forbidden" }) - valueOf(before, "wl_refusals_total", { kind: "forbidden" })).toBe(1);
-    expect(valueOf(after, "wl_slack_requests_total", { surface: "action", route: "unknown" }) - valueOf(before, "wl_slack_requests_total", { surface: "action", route: "unknown" })).toBe(1);
+    expect(sampleSum(after, "wl_refusals_total", { kind: "no_role" }) - sampleSum(before, "wl_refusals_total", { kind: "no_role" })).toBe(1);
+    expect(sampleSum(after, "wl_refusals_total", { kind: "forbidden" }) - sampleSum(before, "wl_refusals_total", { kind: "forbidden" })).toBe(1);
+    expect(sampleSum(after, "wl_slack_requests_total", { surface: "action", route: "unknown" }) - sampleSum(before, "wl_slack_requests_total", { surface: "action", route: "unknown" })).toBe(1);
     const values = new Set(after.flatMap((s) => Object.values(s.labels)));
     for (const v of [forged, "UNOBODY", "USTAFF", "Someone"]) expect(values.has(v)).toBe(false);
   });
@@ -75,9 +75,9 @@ describe("GET /metrics", () => {
     const requestId = await approvedRequest(h, cred);
     await click(h, "USTAFF", "reveal_once", requestId);
     // The revealed message is deleted a second later, by the job queue.
-    await until(async () => valueOf(await metrics(), "wl_job_runs_total", { kind: REVEAL_DELETE_JOB, outcome: "completed" }) > valueOf(before, "wl_job_runs_total", { kind: REVEAL_DELETE_JOB, outcome: "completed" }), 10_000);
+    await until(async () => sampleSum(await metrics(), "wl_job_runs_total", { kind: REVEAL_DELETE_JOB, outcome: "completed" }) > sampleSum(before, "wl_job_runs_total", { kind: REVEAL_DELETE_JOB, outcome: "completed" }), 10_000);
     const after = await metrics();
-    const moved = (name: string, labels: Record<string, string>) => valueOf(after, name, labels) - valueOf(before, name, labels);
+    const moved = (name: string, labels: Record<string, string>) => sampleSum(after, name, labels) - sampleSum(before, name, labels);
     expect(moved("wl_reveal_outcomes_total", { outcome: "shown" })).toBe(1);
     expect(moved("wl_job_runs_total", { kind: REVEAL_DELETE_JOB, outcome: "completed" })).toBe(1);
     expect(moved("wl_job_run_seconds_count", { kind: REVEAL_DELETE_JOB })).toBe(1);
@@ -93,14 +93,18 @@ describe("GET /metrics", () => {
     const before = await metrics();
     // Slack answers 429 once (retry at once), then as usual.
     let limited = false;
-    h.slack.on("chat.postMessage", () => (limited ? undefined : ((limited = true), { status: 429, headers: { "retry-after": "0" }, body: { ok: false, error: "ratelimited" } })));
+    h.slack.on("chat.postMessage", () => {
+      if (limited) return undefined;
+      limited = true;
+      return { status: 429, headers: { "retry-after": "0" }, body: { ok: false, error: "ratelimited" } };
+    });
     try {
       await h.bot.deps.client.chat.postMessage({ channel: "C0CHAN", text: "metered" });
     } finally {
       h.slack.on("chat.postMessage", () => undefined);
     }
     const after = await metrics();
-    expect(valueOf(after, "wl_slack_api_rate_limited_total") - valueOf(before, "wl_slack_api_rate_limited_total")).toBe(1);
-    expect(valueOf(after, "wl_slack_api_retries_total", { reason: "rate_limited" }) - valueOf(before, "wl_slack_api_retries_total", { reason: "rate_limited" })).toBe(1);
+    expect(sampleSum(after, "wl_slack_api_rate_limited_total") - sampleSum(before, "wl_slack_api_rate_limited_total")).toBe(1);
+    expect(sampleSum(after, "wl_slack_api_retries_total", { reason: "rate_limited" }) - sampleSum(before, "wl_slack_api_retries_total", { reason: "rate_limited" })).toBe(1);
   });
 });

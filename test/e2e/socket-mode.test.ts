@@ -5,7 +5,7 @@ import { defaultUsers, TEAM, TEST_KEY } from "../helpers/bot-harness.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
 import { FakeSocketMode } from "../helpers/fake-socket-mode.js";
 import { captureLogger } from "../helpers/logs.js";
-import { scrape, valueOf } from "../helpers/metrics-text.js";
+import { scrape, sampleSum } from "../helpers/metrics-text.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
 
 // Issue 16, item 7: in Socket Mode the bot listens on no Slack port, yet /healthz, /readyz and
@@ -66,12 +66,12 @@ describe("Socket Mode", () => {
     const answer = await slack.waitFor(() => slack.responses.find((r) => r.id === "socket-help"));
     expect(JSON.stringify(answer.body)).toMatch(/wl/);
 
-    const counted = async () => valueOf(await scrape(`http://127.0.0.1:${bot.opsPort}`), "wl_slack_request_seconds_count", { surface: "command", route: "help" });
+    const counted = async () => sampleSum(await scrape(`http://127.0.0.1:${bot.opsPort}`), "wl_slack_request_seconds_count", { surface: "command", route: "help" });
     const end = Date.now() + 5_000;
     while ((await counted()) < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
     const samples = await scrape(`http://127.0.0.1:${bot.opsPort}`);
-    expect(valueOf(samples, "wl_slack_requests_total", { surface: "command", route: "help", outcome: "ok" })).toBe(1);
-    expect(valueOf(samples, "wl_slack_ack_seconds_count", { surface: "command", route: "help" })).toBe(1);
-    expect(valueOf(samples, "process_resident_memory_bytes")).toBeGreaterThan(0);
+    expect(sampleSum(samples, "wl_slack_requests_total", { surface: "command", route: "help", outcome: "ok" })).toBe(1);
+    expect(sampleSum(samples, "wl_slack_ack_seconds_count", { surface: "command", route: "help" })).toBe(1);
+    expect(sampleSum(samples, "process_resident_memory_bytes")).toBeGreaterThan(0);
   });
 });

@@ -88,13 +88,16 @@ export function djangoDecrypt(keysCsv: string, tokens: string[]): (string | null
   );
 }
 
-export const newKey = (): string => randomBytes(32).toString("base64url") + "=";
+export const newKey = (): string => `${randomBytes(32).toString("base64url")}=`;
 
 /** Walks a Slack message's blocks for button values by action_id. */
 export function buttons(msg: unknown): { action_id: string; value?: string; text: string; confirm?: unknown }[] {
   const out: { action_id: string; value?: string; text: string; confirm?: unknown }[] = [];
   const walk = (x: unknown): void => {
-    if (Array.isArray(x)) return x.forEach(walk);
+    if (Array.isArray(x)) {
+      for (const y of x) walk(y);
+      return;
+    }
     if (x && typeof x === "object") {
       const o = x as Record<string, unknown>;
       if (o.type === "button" && typeof o.action_id === "string") {

@@ -58,7 +58,10 @@ export async function startHarness(env: Record<string, string> = {}, botOpts: { 
   });
   const logs = captureLogger();
   let now: Date | null = null;
-  const clock = { now: () => now ?? new Date(), set: (d: Date | string) => void (now = new Date(d)) };
+  const clock = { now: () => now ?? new Date(), set: (d: Date | string) => {
+      now = new Date(d);
+    },
+  };
   // Jobs are polled often so tests see queued work run promptly.
   const bot = await startBot(config, logs.logger, { host: "127.0.0.1", clock, schedules: false, jobs: { pollMs: 100, heartbeatMs: 500, ...botOpts.jobs } });
   const baseUrl = `http://127.0.0.1:${bot.port}`;

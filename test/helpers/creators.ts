@@ -101,7 +101,7 @@ export async function answerText(h: Harness, responseUrl: string): Promise<strin
 }
 
 export const daysAgo = (n: number): Date => {
-  const d = new Date(new Date().toISOString().slice(0, 10) + "T00:00:00.000Z");
+  const d = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`);
   d.setUTCDate(d.getUTCDate() - n);
   return d;
 };

@@ -95,7 +95,9 @@ export class FakeAnthropic {
     this.requests.push({ path, headers: req.headers, raw, body, at: Date.now() });
     const reply = this.queue.shift() ?? this.defaultReply;
     let closed = false;
-    res.on("close", () => void (closed = true));
+    res.on("close", () => {
+      closed = true;
+    });
     if (reply.delayMs) await sleep(reply.delayMs);
     if (closed) return;
     const requestId = `req_${randomBytes(8).toString("hex")}`;

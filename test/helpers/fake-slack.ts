@@ -130,7 +130,7 @@ export class FakeSlack {
       const over = await this.overrides.get("upload")?.({ fileId }, n);
       if (over && "status" in over && typeof over.status === "number") return send(over.status, over.body ?? "refused");
       this.uploads.push({ fileId, body: raw, at: Date.now(), bytes, announced, contentType: req.headers["content-type"] });
-      return send(200, "OK - " + bytes.length);
+      return send(200, `OK - ${bytes.length}`);
     }
     if (!url.pathname.startsWith("/api/")) return send(404, { ok: false });
     const method = url.pathname.slice(5);

@@ -56,7 +56,6 @@ async function makeCreator(db: Db, brandName: string, email: string): Promise<st
 }
 
 const actorOf = (user: string): Promise<Actor> => h.bot.deps.identity.resolve(user, TEAM);
-const svc = () => h.bot.services.deliverables;
 /** For services driven by hand in a test: records get no job, so no worker runs them too. */
 const noJobs = { enqueue: async () => null };
 

@@ -56,7 +56,10 @@ describe("missed-digest catch-up on start", () => {
 
   it("onStart queues the catch-up without waiting for it (start-up never waits on Slack)", async () => {
     await sentYesterday();
-    h.slack.on("chat.postMessage", async () => (await new Promise((r) => setTimeout(r, 500)), undefined));
+    h.slack.on("chat.postMessage", async () => {
+      await new Promise((r) => setTimeout(r, 500));
+      return undefined;
+    });
     const started = Date.now();
     await onStart(h.bot.deps);
     expect(Date.now() - started).toBeLessThan(500);
@@ -68,7 +71,11 @@ describe("missed-digest catch-up on start", () => {
   it("an unfinished delivery needs no catch-up: its job is stored, and retried by whichever replica is up", async () => {
     await sentYesterday();
     let failed = false;
-    h.slack.on("chat.postMessage", (args) => (args.channel === "UMANAGER" && !failed ? ((failed = true), { ok: false, error: "internal_error" }) : undefined));
+    h.slack.on("chat.postMessage", (args) => {
+      if (args.channel !== "UMANAGER" || failed) return undefined;
+      failed = true;
+      return { ok: false, error: "internal_error" };
+    });
     await catchUpMissedDigest(h.bot.deps);
     await h.slack.waitFor(() => failed);
     await digestJobsSettled(h.tdb.db);

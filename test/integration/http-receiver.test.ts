@@ -115,7 +115,7 @@ describe("the HTTP receiver", () => {
   });
 
   it("a client trickling its headers is cut off within HTTP_HEADERS_TIMEOUT_MS", async () => {
-    const o = await rawRequest("POST /slack/events HTTP/1.1\r\n", { trickle: "X-Slow: " + "a".repeat(200), everyMs: 250, waitMs: HEADERS_TIMEOUT_MS + 4 * SLACK });
+    const o = await rawRequest("POST /slack/events HTTP/1.1\r\n", { trickle: `X-Slow: ${"a".repeat(200)}`, everyMs: 250, waitMs: HEADERS_TIMEOUT_MS + 4 * SLACK });
     expect(o.closed).toBe(true);
     expect(o.ms).toBeLessThan(HEADERS_TIMEOUT_MS + 2 * SLACK);
   });

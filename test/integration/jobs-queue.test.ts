@@ -116,7 +116,13 @@ describe("owners and heartbeats", () => {
   it("a live owner keeps its job past the stale age: heartbeats prevent a takeover", async () => {
     const id = (await enqueueJob(tdb.db, { kind: "test.long", payload: {} }, null))!;
     const runs: string[] = [];
-    const slow = (by: string): JobHandler => ({ kind: "test.long", run: async () => void (runs.push(by), await sleep(3_000)) });
+    const slow = (by: string): JobHandler => ({
+      kind: "test.long",
+      run: async () => {
+        runs.push(by);
+        await sleep(3_000);
+      },
+    });
     worker(tdb.db, "a", [slow("a")], { staleAfterMs: 800, heartbeatMs: 150 }).start();
     await until(async () => runs.length === 1);
     worker(other, "b", [slow("b")], { staleAfterMs: 800, heartbeatMs: 150 }).start();

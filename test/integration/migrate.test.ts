@@ -48,7 +48,7 @@ describe("migration runner", () => {
     await ensureDatabase(url);
     await migrate(url, copy);
     const name = (await import("node:fs")).readdirSync(copy).filter((n) => /^\d/.test(n))[0]!;
-    writeFileSync(path.join(copy, name, "migration.sql"), readFileSync(path.join(copy, name, "migration.sql"), "utf8") + "\n-- edited\n");
+    writeFileSync(path.join(copy, name, "migration.sql"), `${readFileSync(path.join(copy, name, "migration.sql"), "utf8")}\n-- edited\n`);
     await expect(migrate(url, copy)).rejects.toThrow(/modified after it was applied/);
   });
 

@@ -9,7 +9,7 @@ import { candidatesBlocks, noMatchText } from "../../src/features/creators/creat
 import { capBlocks, homeView } from "../../src/features/home/home-blocks.js";
 import { HOME_LIMITS, type Dashboard } from "../../src/features/home/home-service.js";
 
-const HUGE = "<!channel> & <@U123> " + "🙂".repeat(4000);
+const HUGE = `<!channel> & <@U123> ${"🙂".repeat(4000)}`;
 const ID = "0b7c6a52-3f7e-4a9c-9d0e-1a2b3c4d5e6f";
 
 /** Every Slack limit the builders promise, checked on whatever they produce. */

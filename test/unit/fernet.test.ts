@@ -26,7 +26,7 @@ const keyFromB64 = (b64: string): Buffer => {
   return key;
 };
 
-const newKeyB64 = (): string => randomBytes(32).toString("base64url") + "=";
+const newKeyB64 = (): string => `${randomBytes(32).toString("base64url")}=`;
 
 const decodeToken = (t: string): Buffer => Buffer.from(t, "base64");
 const encodeToken = (b: Buffer): string => b.toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
@@ -110,15 +110,15 @@ describe("parseFernetKeys", () => {
 
   it("parses a list, trimming whitespace and ignoring empty entries, keeping order", () => {
     const keys = parseFernetKeys(` ${k1} ,, \n${k2}\t,`);
-    expect(keys.map((k) => k.toString("base64url") + "=")).toEqual([k1, k2]);
+    expect(keys.map((k) => `${k.toString("base64url")}=`)).toEqual([k1, k2]);
     expect(keys.every((k) => k.length === 32)).toBe(true);
   });
 
   it.each([
-    ["standard alphabet", "+".repeat(43) + "="],
-    ["standard alphabet (slash)", "/".repeat(43) + "="],
+    ["standard alphabet", `${"+".repeat(43)}=`],
+    ["standard alphabet (slash)", `${"/".repeat(43)}=`],
     ["missing padding", "A".repeat(43)],
-    ["31 bytes", randomBytes(31).toString("base64url") + "="],
+    ["31 bytes", `${randomBytes(31).toString("base64url")}=`],
     ["33 bytes", randomBytes(33).toString("base64url")],
     ["garbage", "not a key"],
   ])("rejects %s, naming the index but not the value", (_label, bad) => {

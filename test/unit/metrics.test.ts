@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createMetrics } from "../../src/metrics/metrics.js";
 import { requestLabels, UNKNOWN_ROUTE } from "../../src/metrics/request-labels.js";
 import { Router } from "../../src/slack/router.js";
-import { parseMetrics, valueOf } from "../helpers/metrics-text.js";
+import { parseMetrics, sampleSum } from "../helpers/metrics-text.js";
 
 const noop = async () => undefined;
 const router = new Router()
@@ -45,9 +45,9 @@ describe("createMetrics", () => {
     b.refusal("forbidden");
     const sa = parseMetrics((await a.render()).body);
     const sb = parseMetrics((await b.render()).body);
-    expect(valueOf(sa, "wl_refusals_total", { kind: "no_role" })).toBe(2);
-    expect(valueOf(sb, "wl_refusals_total", { kind: "no_role" })).toBe(0);
-    expect(valueOf(sb, "wl_refusals_total", { kind: "forbidden" })).toBe(1);
+    expect(sampleSum(sa, "wl_refusals_total", { kind: "no_role" })).toBe(2);
+    expect(sampleSum(sb, "wl_refusals_total", { kind: "no_role" })).toBe(0);
+    expect(sampleSum(sb, "wl_refusals_total", { kind: "forbidden" })).toBe(1);
   });
 
   it("reads pool use at scrape time, and records ack and completion separately", async () => {
@@ -58,11 +58,11 @@ describe("createMetrics", () => {
     m.request({ surface: "event", route: "app_home_opened" }, "error", { ack: null, total: 0.1 });
     pool.waitingCount = 4;
     const s = parseMetrics((await m.render()).body);
-    expect(valueOf(s, "wl_db_pool_connections", { pool: "requests" })).toBe(3);
-    expect(valueOf(s, "wl_db_pool_waiting_clients", { pool: "requests" })).toBe(4);
-    expect(valueOf(s, "wl_slack_ack_seconds_bucket", { surface: "view", le: "0.25" })).toBe(1);
-    expect(valueOf(s, "wl_slack_request_seconds_bucket", { surface: "view", le: "1" })).toBe(0);
-    expect(valueOf(s, "wl_slack_ack_seconds_count", { surface: "event" })).toBe(0);
-    expect(valueOf(s, "wl_slack_requests_total", { surface: "event", outcome: "error" })).toBe(1);
+    expect(sampleSum(s, "wl_db_pool_connections", { pool: "requests" })).toBe(3);
+    expect(sampleSum(s, "wl_db_pool_waiting_clients", { pool: "requests" })).toBe(4);
+    expect(sampleSum(s, "wl_slack_ack_seconds_bucket", { surface: "view", le: "0.25" })).toBe(1);
+    expect(sampleSum(s, "wl_slack_request_seconds_bucket", { surface: "view", le: "1" })).toBe(0);
+    expect(sampleSum(s, "wl_slack_ack_seconds_count", { surface: "event" })).toBe(0);
+    expect(sampleSum(s, "wl_slack_requests_total", { surface: "event", outcome: "error" })).toBe(1);
   });
 });

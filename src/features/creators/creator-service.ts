@@ -6,7 +6,7 @@ import type { Actor } from "../../identity/actor.js";
 import { audited } from "../../audit/audit-service.js";
 import { diffChanges, snapshot } from "../../audit/audit-fns.js";
 import { AppError, ErrorCode, notFound } from "../../errors.js";
-import { fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
+import { toDbDate, type IsoDate } from "../../lib/dates.js";
 import { toHealthInput, type HealthService } from "../health/health-service.js";
 import { computeHealth, type Health } from "../health/health-fns.js";
 import {

@@ -150,7 +150,7 @@ function clean(value: unknown, withheld: string[], path: string, depth: number):
   return null;
 }
 
-const text = (s: string | null | undefined, max: number = DELIVERY.maxTextChars) => (s && s.trim() ? clipText(s.trim(), max) : null);
+const text = (s: string | null | undefined, max: number = DELIVERY.maxTextChars) => (s?.trim() ? clipText(s.trim(), max) : null);
 
 /**
  * What the model sees about a creator, and what `context_data` records. Built from an allowlist

@@ -73,7 +73,9 @@ export function createProgressReporter(deps: {
       })
       // Progress is a courtesy: a failed update must not fail the document.
       .catch((e: unknown) => log.warn({ err: e }, "could not update the deliverable's progress message"))
-      .finally(() => void (busy = false));
+      .finally(() => {
+        busy = false;
+      });
     return chain;
   };
 

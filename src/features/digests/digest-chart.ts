@@ -23,7 +23,7 @@ export function renderHealthChart(days: readonly DayCounts[]): Buffer {
   };
   fill(0, 0, width, height, BACKGROUND);
   // Legend: three swatches, RED, YELLOW, GREEN, in the order the bars stack from the bottom.
-  [COLOURS.red, COLOURS.yellow, COLOURS.green].forEach((c, i) => fill(margin + i * 40, 4, margin + i * 40 + 30, 4 + legend - 6, c));
+  for (const [i, c] of [COLOURS.red, COLOURS.yellow, COLOURS.green].entries()) fill(margin + i * 40, 4, margin + i * 40 + 30, 4 + legend - 6, c);
   const top = legend + margin;
   const bottom = height - margin;
   fill(margin, bottom, width - margin, bottom + 1, AXIS);

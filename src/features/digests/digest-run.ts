@@ -5,7 +5,6 @@ import type { WebClient } from "@slack/web-api";
 import type { Actor } from "../../identity/actor.js";
 import { writeAudit } from "../../audit/audit-service.js";
 import { dateInTz, type IsoDate } from "../../lib/dates.js";
-import type { Logger } from "../../logger.js";
 import type { FeatureDeps } from "../types.js";
 import { PermanentJobError, type ClaimedJob, type JobContext } from "../../jobs/job-types.js";
 import { HEALTH_JOB, runKeyOf, runNightlyHealth } from "../health/health-job.js";

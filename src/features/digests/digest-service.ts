@@ -1,6 +1,6 @@
 import type { Db, DbOrTx } from "../../db.js";
 import type { Actor } from "../../identity/actor.js";
-import { audited, writeAudit } from "../../audit/audit-service.js";
+import { audited } from "../../audit/audit-service.js";
 import { diffChanges } from "../../audit/audit-fns.js";
 import { notFound } from "../../errors.js";
 import { fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
@@ -9,7 +9,7 @@ import { UNTRACKED_STATUSES } from "../health/health-fns.js";
 import { ensureHealthSnapshot, latestSnapshotBefore, statusChangesSince } from "../health/health-snapshot.js";
 import { orderEntries } from "./digest-fns.js";
 import { snoozeCreator, snoozedOn, type SnoozeResult } from "./digest-snooze.js";
-import { type DigestEntry, type DigestSnapshot } from "./digest-types.js";
+import type { DigestEntry, DigestSnapshot } from "./digest-types.js";
 
 export type DigestService = ReturnType<typeof createDigestService>;
 export type { SnoozeResult };

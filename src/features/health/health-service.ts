@@ -257,7 +257,9 @@ export function createHealthService(deps: { db: Db; tz: string }) {
               changed += written.size;
               for (const m of chunk) if (!written.has(m.id)) missed.push(m.id);
             },
-            (e: unknown) => void (failure ??= e),
+            (e: unknown) => {
+              failure ??= e;
+            },
           ).finally(() => running.delete(p));
           running.add(p);
         }

@@ -43,7 +43,7 @@ export function createRevealOnce(deps: {
   const { reveal, vault, notify, deletions, fernet, logger, metrics } = deps;
   const ttl = deps.messageTtlSeconds;
   return async function revealOnce(actor: Actor, requestId: string, responseUrl: string): Promise<void> {
-    let outcome;
+    let outcome: Awaited<ReturnType<typeof reveal.claim>>;
     try {
       outcome = await reveal.claim(actor, requestId, {
         // CPU only, inside the claim's transaction: the audit says what happened, not what was hoped.

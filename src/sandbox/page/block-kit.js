@@ -35,11 +35,8 @@ function draft(ctx, blockId, actionId) {
   return ctx.drafts[blockId]?.[actionId];
 }
 function setDraft(ctx, blockId, actionId, v) {
-  (ctx.drafts[blockId] ??= {})[actionId] = v;
-}
-
-function optionsOf(e) {
-  return [...(e.options ?? []), ...(e.option_groups ?? []).flatMap((g) => g.options ?? [])];
+  ctx.drafts[blockId] ??= {};
+  ctx.drafts[blockId][actionId] = v;
 }
 
 /** Buttons show Slack's confirm dialog first, and a spinner while the app answers. */
@@ -134,7 +131,8 @@ function externalSelect(e, blockId, ctx, opts) {
     if (!v) return;
     const label = list.selectedOptions[0]?.textContent ?? "";
     setDraft(ctx, blockId, e.action_id, v);
-    (ctx.pickedText ??= {})[`${blockId}/${e.action_id}`] = label;
+    ctx.pickedText ??= {};
+    ctx.pickedText[`${blockId}/${e.action_id}`] = label;
     chosen.textContent = `Selected: ${label}`;
     list.hidden = true;
     if (opts.dispatch) await ctx.onAction(blockId, e.action_id, v);

@@ -13,7 +13,7 @@ export const reasonForm = (deps: Pick<VaultHandlerDeps, "vault" | "reveal" | "no
   async handle(ctx) {
     const credentialId = parseId(ctx.meta.id, "This form is out of date. Open it again.");
     const { reason } = parseForm(reasonSchema, ctx.view.state.values);
-    let v;
+    let v: Awaited<ReturnType<typeof deps.reveal.request>>;
     try {
       v = await deps.reveal.request(ctx.actor, credentialId, reason);
     } catch (e) {
