@@ -27,8 +27,15 @@ async function main() {
   const slack = await new FakeSlack().start();
   slack.addUser({ id: "UADMIN", email: "bench-admin@studio.test", name: "Bench Admin" });
   const config = loadConfig({
-    NODE_ENV: "test", SLACK_BOT_TOKEN: "xoxb-bench", SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl,
-    DATABASE_URL: tdb.url, FIELD_ENCRYPTION_KEY: KEY, ADMIN_SLACK_USER_IDS: "UADMIN", PORT: "0", LOG_LEVEL: "warn",
+    NODE_ENV: "test",
+    SLACK_BOT_TOKEN: "xoxb-bench",
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    DATABASE_URL: tdb.url,
+    FIELD_ENCRYPTION_KEY: KEY,
+    ADMIN_SLACK_USER_IDS: "UADMIN",
+    PORT: "0",
+    LOG_LEVEL: "warn",
   });
   const bot = await startBot(config, createLogger({ level: "warn" }), { host: "127.0.0.1", schedules: false });
   // The seed writes GREEN everywhere; score it as the nightly job would so RED/YELLOW exist.
@@ -37,8 +44,18 @@ async function main() {
   async function command(text: string): Promise<{ ack: number; answer: number }> {
     const id = randomBytes(6).toString("hex");
     const body = new URLSearchParams({
-      token: "legacy", team_id: "TBENCH", team_domain: "bench", channel_id: "CBENCH", channel_name: "bench", user_id: "UADMIN",
-      user_name: "bench", command: "/wl", text, api_app_id: "ABENCH", response_url: slack.responseUrl(id), trigger_id: `trg.${id}`,
+      token: "legacy",
+      team_id: "TBENCH",
+      team_domain: "bench",
+      channel_id: "CBENCH",
+      channel_name: "bench",
+      user_id: "UADMIN",
+      user_name: "bench",
+      command: "/wl",
+      text,
+      api_app_id: "ABENCH",
+      response_url: slack.responseUrl(id),
+      trigger_id: `trg.${id}`,
     }).toString();
     const wallStart = Date.now();
     const t0 = performance.now();
@@ -85,7 +102,9 @@ async function main() {
     await slack.stop();
     await tdb.drop();
   }
-  console.log(`\n${CREATORS} creators (5 milestones each; ${scored.byScore.RED} RED, ${scored.byScore.YELLOW} YELLOW), ${REQUESTS} sequential signed requests per row, times in ms\n`);
+  console.log(
+    `\n${CREATORS} creators (5 milestones each; ${scored.byScore.RED} RED, ${scored.byScore.YELLOW} YELLOW), ${REQUESTS} sequential signed requests per row, times in ms\n`,
+  );
   console.log(table(["command", "n", "ack p50", "ack p95", "ack max", "answer p50", "answer p95", "answer max"], rows));
 }
 

@@ -29,10 +29,19 @@ const urlFor = (name: string) => {
 const mb = (kb: number) => Math.round(kb / 1024);
 
 type Result = {
-  n: number; flagged: number; red: number; yellow: number; messages: number;
-  queryMs: number; reasonsMs: number; blocksMs: number; totalMs: number;
-  warm: { queryMs: number; reasonsMs: number; blocksMs: number; totalMs: number }; fromPlanMs: number;
-  baseRssMb: number; peakRssMb: number;
+  n: number;
+  flagged: number;
+  red: number;
+  yellow: number;
+  messages: number;
+  queryMs: number;
+  reasonsMs: number;
+  blocksMs: number;
+  totalMs: number;
+  warm: { queryMs: number; reasonsMs: number; blocksMs: number; totalMs: number };
+  fromPlanMs: number;
+  baseRssMb: number;
+  peakRssMb: number;
 };
 
 async function measure(url: string, n: number): Promise<void> {
@@ -75,9 +84,19 @@ async function measure(url: string, n: number): Promise<void> {
   const fromPlanMs = performance.now() - t;
 
   const result: Result = {
-    n, flagged: cold.snapshot.red.length + cold.snapshot.yellow.length, red: cold.snapshot.red.length, yellow: cold.snapshot.yellow.length,
-    messages: cold.messages.length, queryMs: cold.prepMs - cold.reasons, reasonsMs: cold.reasons, blocksMs: cold.blocksMs,
-    totalMs: cold.totalMs, warm, fromPlanMs, baseRssMb: mb(baseRss), peakRssMb: mb(process.resourceUsage().maxRSS),
+    n,
+    flagged: cold.snapshot.red.length + cold.snapshot.yellow.length,
+    red: cold.snapshot.red.length,
+    yellow: cold.snapshot.yellow.length,
+    messages: cold.messages.length,
+    queryMs: cold.prepMs - cold.reasons,
+    reasonsMs: cold.reasons,
+    blocksMs: cold.blocksMs,
+    totalMs: cold.totalMs,
+    warm,
+    fromPlanMs,
+    baseRssMb: mb(baseRss),
+    peakRssMb: mb(process.resourceUsage().maxRSS),
   };
   console.log(`RESULT ${JSON.stringify(result)}`);
   await db.$disconnect();
@@ -151,7 +170,10 @@ export async function runDigestScale(sizes: number[]): Promise<DigestScaleResult
 }
 
 async function main(): Promise<void> {
-  const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((x) => x > 0);
   const results = await runDigestScale(sizes);
   const ms = (x: number) => `${x.toFixed(0)} ms`;
   console.log("\nDigest build time (Postgres 15 local; Node", `${process.version})\n`);
@@ -166,7 +188,7 @@ async function main(): Promise<void> {
       "warm total": ms(r.warm.totalMs),
       "from plan (per replica)": ms(r.fromPlanMs),
       "peak RSS": `${r.peakRssMb} MB (base ${r.baseRssMb} MB)`,
-      "seed": ms(r.seedMs),
+      seed: ms(r.seedMs),
     })),
   );
 }

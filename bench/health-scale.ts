@@ -63,7 +63,15 @@ async function measure(n: number): Promise<HealthScaleResult> {
       if (second.changed !== 0) throw new Error(`second run changed ${second.changed} rows; expected none`);
       const audits = await db.auditLog.count();
       if (audits !== first.changed) throw new Error(`${audits} audit rows for ${first.changed} changes`);
-      return { n, seedMs, firstMs, changed: first.changed, secondMs, secondChanged: second.changed, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+      return {
+        n,
+        seedMs,
+        firstMs,
+        changed: first.changed,
+        secondMs,
+        secondChanged: second.changed,
+        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      };
     } finally {
       await db.$disconnect();
     }
@@ -83,7 +91,12 @@ async function main(): Promise<void> {
   }
   console.log(`health recompute benchmark (${MILESTONES_PER_CREATOR} milestones per creator), Postgres at ${redact(ADMIN_URL)}, Node ${process.version}`);
   // Other work on the machine (a test run) inflates every figure: say how busy it was.
-  console.log(`${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")} (1/5/15 min)`);
+  console.log(
+    `${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" / ")} (1/5/15 min)`,
+  );
   console.log("creators  | seed     | 1st run (changed)          | 2nd run (changed) | peak RSS");
   for (const n of sizes.length ? sizes : DEFAULT_SIZES) {
     const [r] = await runHealthScale([n]);

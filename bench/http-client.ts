@@ -10,14 +10,26 @@ import { round, summarise } from "./lib/stats.js";
 
 export type HttpClientRow = { client: string; concurrency: number; p50: number; p99: number; rps: number; cpuUsPerRequest: number };
 
-const body = JSON.stringify({ response_type: "ephemeral", replace_original: false, text: "x".repeat(400), blocks: [{ type: "section", text: { type: "mrkdwn", text: "y".repeat(800) } }] });
+const body = JSON.stringify({
+  response_type: "ephemeral",
+  replace_original: false,
+  text: "x".repeat(400),
+  blocks: [{ type: "section", text: { type: "mrkdwn", text: "y".repeat(800) } }],
+});
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 50 });
 
 function viaAgent(url: URL): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
       (res) => {
         res.resume();
         res.on("end", () => ((res.statusCode ?? 0) < 300 ? resolve() : reject(new Error(String(res.statusCode)))));
@@ -82,7 +94,14 @@ export async function runHttpClientBench(total = 2_000): Promise<HttpClientRow[]
         const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
         const p50s = a.times.filter((_, i) => i % 2 === 0);
         const p99s = a.times.filter((_, i) => i % 2 === 1);
-        rows.push({ client: name, concurrency: c, p50: round(mean(p50s), 3), p99: round(mean(p99s), 3), rps: round(mean(a.rps), 0), cpuUsPerRequest: round(mean(a.cpu), 0) });
+        rows.push({
+          client: name,
+          concurrency: c,
+          p50: round(mean(p50s), 3),
+          p99: round(mean(p99s), 3),
+          rps: round(mean(a.rps), 0),
+          cpuUsPerRequest: round(mean(a.cpu), 0),
+        });
       }
     }
   } finally {
@@ -95,5 +114,8 @@ export async function runHttpClientBench(total = 2_000): Promise<HttpClientRow[]
 
 if (process.argv[1]?.endsWith("http-client.ts")) {
   const rows = await runHttpClientBench(Number(process.argv[2] ?? 2_000));
-  for (const r of rows) console.log(`${r.client.padEnd(28)} c=${String(r.concurrency).padEnd(3)} p50 ${r.p50} ms  p99 ${r.p99} ms  ${r.rps}/s  ${r.cpuUsPerRequest} µs CPU/request`);
+  for (const r of rows)
+    console.log(
+      `${r.client.padEnd(28)} c=${String(r.concurrency).padEnd(3)} p50 ${r.p50} ms  p99 ${r.p99} ms  ${r.rps}/s  ${r.cpuUsPerRequest} µs CPU/request`,
+    );
 }

@@ -56,18 +56,25 @@ export async function runLatency(opts: { databaseUrl: string; rounds?: number; p
   const c = new pg.Client({ connectionString: opts.databaseUrl });
   await c.connect();
   const ids = (await c.query<{ id: string }>("SELECT id FROM studio_crm_creator WHERE is_active ORDER BY random() LIMIT 200")).rows.map((r) => r.id);
-  const brands = (await c.query<{ brand_name: string }>("SELECT brand_name FROM studio_crm_creator WHERE is_active ORDER BY random() LIMIT 200")).rows.map((r) => r.brand_name);
+  const brands = (await c.query<{ brand_name: string }>("SELECT brand_name FROM studio_crm_creator WHERE is_active ORDER BY random() LIMIT 200")).rows.map(
+    (r) => r.brand_name,
+  );
   // Staff known to Django (an auth_user with a role) who have never used the bot: each one's
   // first request is a first contact (users.info, then the Slack link is written).
-  await c.query(`
+  await c.query(
+    `
     WITH u AS (
       INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined)
       SELECT '!bench', false, 'first' || k, 'First ' || k, '', 'ufirst' || k || '@bench.test', false, true, now()
         FROM generate_series(1, $1::int) k RETURNING id)
-    INSERT INTO wl_user_role (user_id, role, updated_at) SELECT id, 'staff', now() FROM u`, [FIRST_CONTACTS]);
+    INSERT INTO wl_user_role (user_id, role, updated_at) SELECT id, 'staff', now() FROM u`,
+    [FIRST_CONTACTS],
+  );
   await c.end();
 
-  const bare = await startChild(["bench/bare-app.ts", SECRET, "0", `${fake.url}/api/`], {}, (l) => (/^ready (\d+)/.exec(l) ? Number(/^ready (\d+)/.exec(l)![1]) : null));
+  const bare = await startChild(["bench/bare-app.ts", SECRET, "0", `${fake.url}/api/`], {}, (l) =>
+    /^ready (\d+)/.exec(l) ? Number(/^ready (\d+)/.exec(l)![1]) : null,
+  );
   const bot = await startBotProcess(botEnv(fake.url, opts.databaseUrl));
 
   let n = 0;
@@ -81,11 +88,20 @@ export async function runLatency(opts: { databaseUrl: string; rounds?: number; p
       name: "button: Open (creator card)",
       make: () => {
         const id = randomUUID();
-        return payloadReq({
-          type: "block_actions", team: { id: "TBENCH", domain: "bench" }, user: { id: USER, team_id: "TBENCH", name: "bench" }, api_app_id: "ABENCH",
-          trigger_id: `trg.${id}`, response_url: `${fake.url}/r/${id}`, container: { type: "message", message_ts: "1.1", channel_id: "CBENCH", is_ephemeral: true },
-          channel: { id: "CBENCH", name: "bench" }, actions: [{ type: "button", action_id: "creator_open", block_id: "b", value: pick(ids), action_ts: "1.2" }],
-        }, id);
+        return payloadReq(
+          {
+            type: "block_actions",
+            team: { id: "TBENCH", domain: "bench" },
+            user: { id: USER, team_id: "TBENCH", name: "bench" },
+            api_app_id: "ABENCH",
+            trigger_id: `trg.${id}`,
+            response_url: `${fake.url}/r/${id}`,
+            container: { type: "message", message_ts: "1.1", channel_id: "CBENCH", is_ephemeral: true },
+            channel: { id: "CBENCH", name: "bench" },
+            actions: [{ type: "button", action_id: "creator_open", block_id: "b", value: pick(ids), action_ts: "1.2" }],
+          },
+          id,
+        );
       },
     },
     {
@@ -94,16 +110,35 @@ export async function runLatency(opts: { databaseUrl: string; rounds?: number; p
         const tag = randomUUID().replace(/-/g, "").slice(0, 12);
         const v = (value: string) => ({ type: "plain_text_input", value });
         const values: Record<string, Record<string, unknown>> = {
-          creator_name: { creator_name: v(`Bench Person ${tag}`) }, creator_email: { creator_email: v(`new-${tag}@bench.test`) },
-          brand_name: { brand_name: v(`Bench New ${tag}`) }, brand_niche: { brand_niche: v("Fitness") },
-          journey_status: { journey_status: { type: "static_select", selected_option: { value: "ONBOARDING", text: { type: "plain_text", text: "Onboarding" } } } },
+          creator_name: { creator_name: v(`Bench Person ${tag}`) },
+          creator_email: { creator_email: v(`new-${tag}@bench.test`) },
+          brand_name: { brand_name: v(`Bench New ${tag}`) },
+          brand_niche: { brand_niche: v("Fitness") },
+          journey_status: {
+            journey_status: { type: "static_select", selected_option: { value: "ONBOARDING", text: { type: "plain_text", text: "Onboarding" } } },
+          },
           priority_level: { priority_level: { type: "static_select", selected_option: { value: "3", text: { type: "plain_text", text: "3" } } } },
         };
-        return payloadReq({
-          type: "view_submission", team: { id: "TBENCH", domain: "bench" }, user: { id: USER, team_id: "TBENCH", name: "bench" }, api_app_id: "ABENCH", trigger_id: `trg.${tag}`,
-          view: { id: "VB", type: "modal", callback_id: "creator_new", private_metadata: "", hash: "h", title: { type: "plain_text", text: "New creator" },
-            blocks: Object.keys(values).map((block_id) => ({ type: "input", block_id })), state: { values } },
-        }, `new-${tag}`);
+        return payloadReq(
+          {
+            type: "view_submission",
+            team: { id: "TBENCH", domain: "bench" },
+            user: { id: USER, team_id: "TBENCH", name: "bench" },
+            api_app_id: "ABENCH",
+            trigger_id: `trg.${tag}`,
+            view: {
+              id: "VB",
+              type: "modal",
+              callback_id: "creator_new",
+              private_metadata: "",
+              hash: "h",
+              title: { type: "plain_text", text: "New creator" },
+              blocks: Object.keys(values).map((block_id) => ({ type: "input", block_id })),
+              state: { values },
+            },
+          },
+          `new-${tag}`,
+        );
       },
     },
     {
@@ -122,7 +157,7 @@ export async function runLatency(opts: { databaseUrl: string; rounds?: number; p
   const rows: LatencyRow[] = [];
   try {
     for (const s of scenarios) {
-      for (const conc of s.onlyC1 ? [1] : opts.concurrencies ?? [1, 10, 50]) {
+      for (const conc of s.onlyC1 ? [1] : (opts.concurrencies ?? [1, 10, 50])) {
         // Warm both (JIT, pools, caches), then alternate A B A B so drift hits both alike.
         await drive(bare.port, s.make, 30, conc, null);
         await drive(bot.port, s.make, 30, conc, fake);
@@ -147,19 +182,30 @@ export async function runLatency(opts: { databaseUrl: string; rounds?: number; p
           concurrency: conc,
           bare: { ack: bareAck, rps: round(mean(A.rps), 0) },
           bot: { ack: botAck, completion: botDone, rps: round(mean(B.rps), 0) },
-          ratios: { ackP99: round(botAck.p99 / bareAck.p99), completionP99VsBareAckP99: round(botDone.p99 / bareAck.p99), rps: round(mean(B.rps) / mean(A.rps)) },
+          ratios: {
+            ackP99: round(botAck.p99 / bareAck.p99),
+            completionP99VsBareAckP99: round(botDone.p99 / bareAck.p99),
+            rps: round(mean(B.rps) / mean(A.rps)),
+          },
         };
         rows.push(row);
-        process.stderr.write(`  ${s.name} c=${conc}: bare ack p99 ${round(bareAck.p99)} ms; bot ack p99 ${round(botAck.p99)} ms, completion p50 ${round(botDone.p50)} / p99 ${round(botDone.p99)} ms, ${round(mean(B.rps), 0)}/s${B.errors ? `, ${B.errors} non-200` : ""}${botDone.n < B.acks.length ? `, ${B.acks.length - botDone.n} answers missing` : ""}\n`);
+        process.stderr.write(
+          `  ${s.name} c=${conc}: bare ack p99 ${round(bareAck.p99)} ms; bot ack p99 ${round(botAck.p99)} ms, completion p50 ${round(botDone.p50)} / p99 ${round(botDone.p99)} ms, ${round(mean(B.rps), 0)}/s${B.errors ? `, ${B.errors} non-200` : ""}${botDone.n < B.acks.length ? `, ${B.acks.length - botDone.n} answers missing` : ""}\n`,
+        );
       }
     }
   } finally {
     // Both gone before the caller drops the database under them.
-    await Promise.all([bare, bot].map((t) => new Promise<void>((resolve) => {
-      if (t.child.exitCode !== null || t.child.signalCode !== null) return resolve();
-      t.child.once("exit", () => resolve());
-      t.child.kill("SIGTERM");
-    })));
+    await Promise.all(
+      [bare, bot].map(
+        (t) =>
+          new Promise<void>((resolve) => {
+            if (t.child.exitCode !== null || t.child.signalCode !== null) return resolve();
+            t.child.once("exit", () => resolve());
+            t.child.kill("SIGTERM");
+          }),
+      ),
+    );
     await fake.stop();
     agent.destroy();
   }

@@ -10,7 +10,17 @@ import { createBenchDb, seedCreators } from "./lib/bench-db.js";
 import { FastFakeSlack } from "./lib/fast-fake-slack.js";
 import { round, summarise, table, type Summary } from "./lib/stats.js";
 
-export type OptionsRow = { creators: number; concurrency: number; query: string; bare: Summary; bot: Summary; p50Ratio: number; p95Ratio: number; p99Ratio: number; emptyAnswers: number };
+export type OptionsRow = {
+  creators: number;
+  concurrency: number;
+  query: string;
+  bare: Summary;
+  bot: Summary;
+  p50Ratio: number;
+  p95Ratio: number;
+  p99Ratio: number;
+  emptyAnswers: number;
+};
 
 /** What people type into the picker: a brand word, a name fragment, an email prefix, a miss. */
 const QUERIES: [string, (i: number, n: number) => string][] = [
@@ -23,8 +33,15 @@ const QUERIES: [string, (i: number, n: number) => string][] = [
 function suggestion(value: string): Req {
   return payloadReq(
     {
-      type: "block_suggestion", user: { id: USER, team_id: "TBENCH" }, team: { id: "TBENCH", domain: "bench" }, api_app_id: "ABENCH", token: "x",
-      container: { type: "view", view_id: "VBENCH" }, action_id: "creator_pick", block_id: "creator", value,
+      type: "block_suggestion",
+      user: { id: USER, team_id: "TBENCH" },
+      team: { id: "TBENCH", domain: "bench" },
+      api_app_id: "ABENCH",
+      token: "x",
+      container: { type: "view", view_id: "VBENCH" },
+      action_id: "creator_pick",
+      block_id: "creator",
+      value,
       view: { id: "VBENCH", type: "modal", callback_id: "find_creator", private_metadata: "", blocks: [], state: { values: {} }, hash: "h" },
     },
     null,
@@ -40,11 +57,18 @@ async function timed(port: number, r: Req): Promise<{ ms: number; options: numbe
   return { ms: res.ackAt - t0, options };
 }
 
-export async function runOptionsLatency(opts: { sizes: number[]; requests: number; concurrencies?: number[]; log?: (s: string) => void }): Promise<OptionsRow[]> {
+export async function runOptionsLatency(opts: {
+  sizes: number[];
+  requests: number;
+  concurrencies?: number[];
+  log?: (s: string) => void;
+}): Promise<OptionsRow[]> {
   const log = opts.log ?? ((s: string) => console.error(s));
   const rows: OptionsRow[] = [];
   const fake = await new FastFakeSlack().start();
-  const bare = await startChild(["bench/bare-app.ts", SECRET, "0", `${fake.url}/api/`], {}, (l) => (/^ready (\d+)/.exec(l) ? Number(/^ready (\d+)/.exec(l)![1]) : null));
+  const bare = await startChild(["bench/bare-app.ts", SECRET, "0", `${fake.url}/api/`], {}, (l) =>
+    /^ready (\d+)/.exec(l) ? Number(/^ready (\d+)/.exec(l)![1]) : null,
+  );
   try {
     for (const n of opts.sizes) {
       log(`options latency: seeding ${n.toLocaleString("en")} creators…`);
@@ -75,7 +99,17 @@ export async function runOptionsLatency(opts: { sizes: number[]; requests: numbe
             }
             const b = summarise(botMs);
             const a = summarise(bareMs);
-            rows.push({ creators: n, concurrency: c, query: name, bare: a, bot: b, p50Ratio: round(b.p50 / a.p50), p95Ratio: round(b.p95 / a.p95), p99Ratio: round(b.p99 / a.p99), emptyAnswers: empty });
+            rows.push({
+              creators: n,
+              concurrency: c,
+              query: name,
+              bare: a,
+              bot: b,
+              p50Ratio: round(b.p50 / a.p50),
+              p95Ratio: round(b.p95 / a.p95),
+              p99Ratio: round(b.p99 / a.p99),
+              emptyAnswers: empty,
+            });
           }
         }
       } finally {
@@ -96,7 +130,15 @@ export function optionsTable(rows: OptionsRow[]): string {
   const ms = (x: number) => round(x, 2);
   return table(
     ["creators", "c", "typed", "bare p50 / p95 / p99", "bot p50 / p95 / p99", "ratio p50 / p95 / p99", "empty answers"],
-    rows.map((r) => [r.creators.toLocaleString("en"), r.concurrency, r.query, `${ms(r.bare.p50)} / ${ms(r.bare.p95)} / ${ms(r.bare.p99)}`, `${ms(r.bot.p50)} / ${ms(r.bot.p95)} / ${ms(r.bot.p99)}`, `${r.p50Ratio} / ${r.p95Ratio} / ${r.p99Ratio}`, r.emptyAnswers]),
+    rows.map((r) => [
+      r.creators.toLocaleString("en"),
+      r.concurrency,
+      r.query,
+      `${ms(r.bare.p50)} / ${ms(r.bare.p95)} / ${ms(r.bare.p99)}`,
+      `${ms(r.bot.p50)} / ${ms(r.bot.p95)} / ${ms(r.bot.p99)}`,
+      `${r.p50Ratio} / ${r.p95Ratio} / ${r.p99Ratio}`,
+      r.emptyAnswers,
+    ]),
   );
 }
 

@@ -27,14 +27,16 @@ const brand = () => brands[Math.floor(Math.random() * brands.length)]!;
 const text = () => (what === "find" ? `find ${brand().split(" ").slice(0, 2).join(" ")}` : what === "list" ? "list" : `show ${brand()}`);
 let left = 600;
 const t0 = performance.now();
-await Promise.all(Array.from({ length: 10 }, async () => {
-  while (left-- > 0) {
-    const id = randomUUID();
-    const done = fake.expect(id);
-    await send(bot.port, commandReq(fake.url, text(), id));
-    await done.catch(() => undefined);
-  }
-}));
+await Promise.all(
+  Array.from({ length: 10 }, async () => {
+    while (left-- > 0) {
+      const id = randomUUID();
+      const done = fake.expect(id);
+      await send(bot.port, commandReq(fake.url, text(), id));
+      await done.catch(() => undefined);
+    }
+  }),
+);
 console.log(`${what}: 600 requests at c=10 in ${Math.round(performance.now() - t0)} ms`);
 bot.child.kill("SIGTERM");
 await new Promise((r) => bot.child.on("exit", r));
@@ -49,11 +51,24 @@ const total = prof.samples.length;
 const byFile = new Map<string, number>();
 const byFn = new Map<string, number>();
 for (const n of prof.nodes) {
-  const url = n.callFrame.url.replace(/^file:\/\//, "").replace(process.cwd(), ".").replace(/.*node_modules\//, "nm:");
-  const key = url.startsWith("nm:") ? url.split("/").slice(0, url.startsWith("nm:@") ? 2 : 1).join("/") : url || `(${n.callFrame.functionName || "native"})`;
+  const url = n.callFrame.url
+    .replace(/^file:\/\//, "")
+    .replace(process.cwd(), ".")
+    .replace(/.*node_modules\//, "nm:");
+  const key = url.startsWith("nm:")
+    ? url
+        .split("/")
+        .slice(0, url.startsWith("nm:@") ? 2 : 1)
+        .join("/")
+    : url || `(${n.callFrame.functionName || "native"})`;
   byFile.set(key, (byFile.get(key) ?? 0) + n.hitCount);
   const fk = `${n.callFrame.functionName || "(anon)"} ${url}:${n.callFrame.lineNumber}`;
   byFn.set(fk, (byFn.get(fk) ?? 0) + n.hitCount);
 }
-const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([n, c]) => `${((c / total) * 100).toFixed(1).padStart(5)}%  ${n}`).join("\n");
+const top = (m: Map<string, number>, k: number) =>
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, k)
+    .map(([n, c]) => `${((c / total) * 100).toFixed(1).padStart(5)}%  ${n}`)
+    .join("\n");
 console.log(`\nself time by package/file:\n${top(byFile, 18)}\n\nby function:\n${top(byFn, 25)}`);

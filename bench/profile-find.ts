@@ -26,6 +26,11 @@ await show("find 'glow'", () => creators.find("glow"));
 await show("list page 0", () => creators.list({}, 0));
 await show("card", () => creators.card(ids[i++ % ids.length]!));
 await show("writeAudit VIEW", () => writeAudit(db, SYSTEM_ACTOR, { action: "VIEW", targetModel: "X", targetId: ids[0]!, targetDisplay: "x" }));
-await show("slackUser findUnique", () => db.slackUser.findUnique({ where: { slackUserId: "UX" }, select: { slackTeamId: true, user: { select: { id: true, email: true, role: { select: { role: true } } } } } }));
+await show("slackUser findUnique", () =>
+  db.slackUser.findUnique({
+    where: { slackUserId: "UX" },
+    select: { slackTeamId: true, user: { select: { id: true, email: true, role: { select: { role: true } } } } },
+  }),
+);
 await db.$disconnect();
 await bdb.drop();

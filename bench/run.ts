@@ -95,15 +95,27 @@ const goals: { goal: string; measured: string; met: boolean | null }[] = [
   ...(["/wl find", "/wl list", "/wl show", "modal submit: New creator"] as const).map((s) => {
     const r = row(s, 1);
     const limit = s.startsWith("modal") ? 10 : 5;
-    return { goal: `${s} c=1: completion p50 < ${limit} ms`, measured: r ? `${round(r.bot.completion.p50)} ms` : "not run", met: r ? r.bot.completion.p50 < limit : null };
+    return {
+      goal: `${s} c=1: completion p50 < ${limit} ms`,
+      measured: r ? `${round(r.bot.completion.p50)} ms` : "not run",
+      met: r ? r.bot.completion.p50 < limit : null,
+    };
   }),
   (() => {
     const r = row("first contact", 1);
-    return { goal: "first contact (unlinked Django user) c=1: completion p50 (figure only)", measured: r ? `${round(r.bot.completion.p50)} ms` : "not run", met: null };
+    return {
+      goal: "first contact (unlinked Django user) c=1: completion p50 (figure only)",
+      measured: r ? `${round(r.bot.completion.p50)} ms` : "not run",
+      met: null,
+    };
   })(),
   (() => {
     const r = row("/wl find", 50);
-    return { goal: "/wl find c=50: completed rate ≥ 0.2x bare", measured: r ? `${r.ratios.rps}x (${r.bot.rps}/s vs ${r.bare.rps}/s)` : "not run", met: r ? r.ratios.rps >= 0.2 : null };
+    return {
+      goal: "/wl find c=50: completed rate ≥ 0.2x bare",
+      measured: r ? `${r.ratios.rps}x (${r.bot.rps}/s vs ${r.bare.rps}/s)` : "not run",
+      met: r ? r.ratios.rps >= 0.2 : null,
+    };
   })(),
   (() => {
     const r = seedOp("Creator list");
@@ -113,7 +125,11 @@ const goals: { goal: string; measured: string; met: boolean | null }[] = [
     const r = seedOp("Audit log insertion");
     return { goal: "audit insert: p95 < 2 ms", measured: r ? `${round(r.result.p95)} ms` : "not run", met: r ? r.result.p95 < 2 : null };
   })(),
-  { goal: "health recompute at 100,000 creators < 5 s", measured: health100k ? `${round(health100k.firstMs / 1000)} s` : "not run (--quick)", met: health100k ? health100k.firstMs < 5_000 : null },
+  {
+    goal: "health recompute at 100,000 creators < 5 s",
+    measured: health100k ? `${round(health100k.firstMs / 1000)} s` : "not run (--quick)",
+    met: health100k ? health100k.firstMs < 5_000 : null,
+  },
 ];
 
 const report = { machine: env, goals, latency, seedOps, scale: { health: healthScale, digest: digestScale }, httpClients, options, soak };
@@ -128,36 +144,89 @@ const md = [
   ``,
   `## Goals (issue 13)`,
   ``,
-  table(["goal", "measured", "met"], goals.map((g) => [g.goal, g.measured, g.met === null ? "-" : g.met ? "yes" : "NO"])),
+  table(
+    ["goal", "measured", "met"],
+    goals.map((g) => [g.goal, g.measured, g.met === null ? "-" : g.met ? "yes" : "NO"]),
+  ),
   ``,
   `## 1. Slack-facing latency: the bot vs a bare Bolt app (ms; 10,000 creators)`,
   ``,
   table(
-    ["request", "c", "bare ack p50/p99", "bot ack p50/p99", "ack p99 ratio", "bot completion p50/p99", "completion p99 / bare ack p99", "bare rps", "bot rps", "rps ratio"],
-    latency.map((r) => [r.scenario, r.concurrency, `${ms(r.bare.ack.p50)} / ${ms(r.bare.ack.p99)}`, `${ms(r.bot.ack.p50)} / ${ms(r.bot.ack.p99)}`, r.ratios.ackP99, `${ms(r.bot.completion.p50)} / ${ms(r.bot.completion.p99)}`, r.ratios.completionP99VsBareAckP99, r.bare.rps, r.bot.rps, r.ratios.rps]),
+    [
+      "request",
+      "c",
+      "bare ack p50/p99",
+      "bot ack p50/p99",
+      "ack p99 ratio",
+      "bot completion p50/p99",
+      "completion p99 / bare ack p99",
+      "bare rps",
+      "bot rps",
+      "rps ratio",
+    ],
+    latency.map((r) => [
+      r.scenario,
+      r.concurrency,
+      `${ms(r.bare.ack.p50)} / ${ms(r.bare.ack.p99)}`,
+      `${ms(r.bot.ack.p50)} / ${ms(r.bot.ack.p99)}`,
+      r.ratios.ackP99,
+      `${ms(r.bot.completion.p50)} / ${ms(r.bot.completion.p99)}`,
+      r.ratios.completionP99VsBareAckP99,
+      r.bare.rps,
+      r.bot.rps,
+      r.ratios.rps,
+    ]),
   ),
   ``,
   `## 2. The seed's expected performance, measured in process`,
   ``,
-  table(["operation", "seed expects", "goal (10x)", "p50 ms", "p95 ms", "meets goal (p95)"], (seedOps ?? []).map((r) => [r.operation, `< ${r.seedExpectsMs} ms`, `< ${r.goalMs} ms`, ms(r.result.p50), ms(r.result.p95), r.result.p95 < r.goalMs ? "yes" : "NO"])),
+  table(
+    ["operation", "seed expects", "goal (10x)", "p50 ms", "p95 ms", "meets goal (p95)"],
+    (seedOps ?? []).map((r) => [
+      r.operation,
+      `< ${r.seedExpectsMs} ms`,
+      `< ${r.goalMs} ms`,
+      ms(r.result.p50),
+      ms(r.result.p95),
+      r.result.p95 < r.goalMs ? "yes" : "NO",
+    ]),
+  ),
   ``,
   `## 3. Scale`,
   ``,
   `Health recompute (10 milestones per creator):`,
   ``,
-  table(["creators", "first run s", "changed", "second run s", "peak RSS MB"], healthScale.map((r) => [r.n, round(r.firstMs / 1000), r.changed, round(r.secondMs / 1000), r.peakRssMb])),
+  table(
+    ["creators", "first run s", "changed", "second run s", "peak RSS MB"],
+    healthScale.map((r) => [r.n, round(r.firstMs / 1000), r.changed, round(r.secondMs / 1000), r.peakRssMb]),
+  ),
   ``,
   `Digest build (~10% RED or YELLOW):`,
   ``,
-  table(["active creators", "RED / YELLOW", "messages", "cold total ms", "warm total ms", "peak RSS MB"], digestScale.map((r) => [r.n, `${r.red} / ${r.yellow}`, r.messages, Math.round(r.totalMs), Math.round(r.warm.totalMs), r.peakRssMb])),
+  table(
+    ["active creators", "RED / YELLOW", "messages", "cold total ms", "warm total ms", "peak RSS MB"],
+    digestScale.map((r) => [r.n, `${r.red} / ${r.yellow}`, r.messages, Math.round(r.totalMs), Math.round(r.warm.totalMs), r.peakRssMb]),
+  ),
   ``,
   `## HTTP client for Slack answers (bench/http-client.ts; the bot posts response_url answers through the keep-alive Agent)`,
   ``,
-  table(["client", "c", "p50 ms", "p99 ms", "req/s", "CPU µs/request"], httpClients.map((r) => [r.client, r.concurrency, r.p50, r.p99, r.rps, r.cpuUsPerRequest])),
+  table(
+    ["client", "c", "p50 ms", "p99 ms", "req/s", "CPU µs/request"],
+    httpClients.map((r) => [r.client, r.concurrency, r.p50, r.p99, r.rps, r.cpuUsPerRequest]),
+  ),
   `## Creator picker options: the bot vs a bare Bolt app (ms; the ack carries the options)`,
   ``,
   optionsTable(options),
-  ...(soak ? [``, `## Soak (from bench/results/soak.json, \`npm run soak\`)`, ``, "```json", JSON.stringify({ ...soak, memory: { ...(soak.memory as object), samples: undefined } }, null, 2), "```"] : []),
+  ...(soak
+    ? [
+        ``,
+        `## Soak (from bench/results/soak.json, \`npm run soak\`)`,
+        ``,
+        "```json",
+        JSON.stringify({ ...soak, memory: { ...(soak.memory as object), samples: undefined } }, null, 2),
+        "```",
+      ]
+    : []),
 ].join("\n");
 writeFileSync(new URL("./results/latest.md", import.meta.url), md);
 console.log(md);

@@ -22,19 +22,37 @@ export async function runSeedOps(databaseUrl: string, key: string, extra: SeedOp
     for (const [operation, spec] of Object.entries(extra)) {
       rows.push({ operation, seedExpectsMs: spec.seedExpectsMs, goalMs: spec.goalMs, result: await timeIt(() => spec.fn(db), { iterations: 500 }) });
     }
-    rows.push({ operation: "Credential decrypt (per field)", seedExpectsMs: 10, goalMs: 1, result: await timeIt(() => fernet.decryptString(token), { iterations: 20_000, warmup: 1_000 }) });
+    rows.push({
+      operation: "Credential decrypt (per field)",
+      seedExpectsMs: 10,
+      goalMs: 1,
+      result: await timeIt(() => fernet.decryptString(token), { iterations: 20_000, warmup: 1_000 }),
+    });
     const input = {
-      journeyStatus: "LAUNCH", isActive: true, lastContactedDate: "2026-10-01", nextFollowUpDate: "2026-11-01",
-      createdAt: new Date("2026-01-01T00:00:00Z"), lastStatusChange: new Date("2026-08-01T00:00:00Z"),
+      journeyStatus: "LAUNCH",
+      isActive: true,
+      lastContactedDate: "2026-10-01",
+      nextFollowUpDate: "2026-11-01",
+      createdAt: new Date("2026-01-01T00:00:00Z"),
+      lastStatusChange: new Date("2026-08-01T00:00:00Z"),
       milestones: { overdueCount: 2, oldestOverdueTarget: "2026-11-10" },
     };
-    rows.push({ operation: "Health score calculation", seedExpectsMs: 5, goalMs: 0.5, result: await timeIt(() => computeHealth(input, "2026-11-27", "Europe/London"), { iterations: 50_000, warmup: 5_000 }) });
+    rows.push({
+      operation: "Health score calculation",
+      seedExpectsMs: 5,
+      goalMs: 0.5,
+      result: await timeIt(() => computeHealth(input, "2026-11-27", "Europe/London"), { iterations: 50_000, warmup: 5_000 }),
+    });
     rows.push({
       operation: "Audit log insertion",
       seedExpectsMs: 20,
       goalMs: 2,
       result: await timeIt(
-        () => audited(db, SYSTEM_ACTOR, async () => ({ result: null, audit: { action: "VIEW", targetModel: "Creator", targetId: ids[i++ % ids.length]!, targetDisplay: "bench" } })),
+        () =>
+          audited(db, SYSTEM_ACTOR, async () => ({
+            result: null,
+            audit: { action: "VIEW", targetModel: "Creator", targetId: ids[i++ % ids.length]!, targetDisplay: "bench" },
+          })),
         { iterations: 1_000 },
       ),
     });

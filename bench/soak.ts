@@ -46,11 +46,20 @@ export async function runSoak(opts: { minutes: number; rate: number }) {
     () => commandReq(fake.url, "help", randomUUID()),
     () => {
       const id = randomUUID();
-      return payloadReq({
-        type: "block_actions", team: { id: "TBENCH", domain: "bench" }, user: { id: USER, team_id: "TBENCH", name: "bench" }, api_app_id: "ABENCH",
-        trigger_id: `trg.${id}`, response_url: `${fake.url}/r/${id}`, container: { type: "message", message_ts: "1.1", channel_id: "CBENCH", is_ephemeral: true },
-        channel: { id: "CBENCH", name: "bench" }, actions: [{ type: "button", action_id: "creator_open", block_id: "b", value: pick().id, action_ts: "1.2" }],
-      }, id);
+      return payloadReq(
+        {
+          type: "block_actions",
+          team: { id: "TBENCH", domain: "bench" },
+          user: { id: USER, team_id: "TBENCH", name: "bench" },
+          api_app_id: "ABENCH",
+          trigger_id: `trg.${id}`,
+          response_url: `${fake.url}/r/${id}`,
+          container: { type: "message", message_ts: "1.1", channel_id: "CBENCH", is_ephemeral: true },
+          channel: { id: "CBENCH", name: "bench" },
+          actions: [{ type: "button", action_id: "creator_open", block_id: "b", value: pick().id, action_ts: "1.2" }],
+        },
+        id,
+      );
     },
   ];
 
@@ -101,8 +110,15 @@ export async function runSoak(opts: { minutes: number; rate: number }) {
   const fivexx = [...statuses].filter(([s]) => s >= 500 || s === 0).reduce((a, [, k]) => a + k, 0);
   const ack = summarise(acks);
   return {
-    minutes: opts.minutes, ratePerSec: opts.rate, requests: total, statuses: Object.fromEntries(statuses), fivexx,
-    ack, completion: summarise(completions), answersMissing: missing, acksOver3s: acks.filter((a) => a > 3000).length,
+    minutes: opts.minutes,
+    ratePerSec: opts.rate,
+    requests: total,
+    statuses: Object.fromEntries(statuses),
+    fivexx,
+    ack,
+    completion: summarise(completions),
+    answersMissing: missing,
+    acksOver3s: acks.filter((a) => a > 3000).length,
     memory: { samples: memory, earlyMb: round(early, 1), lateMb: round(late, 1), growthPct: round(((late - early) / early) * 100, 1) },
   };
 }
@@ -112,8 +128,37 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
   writeFileSync(new URL("./results/soak.json", import.meta.url), JSON.stringify({ date: new Date().toISOString(), ...r }, null, 2));
   console.log(`\nSoak: ${r.minutes} min at ${r.ratePerSec} req/s (mixed find/list/show/help/button), 10,000 creators\n`);
-  console.log(table(["requests", "5xx / errors", "acks > 3 s", "ack p50 ms", "ack p99 ms", "ack max ms", "completion p99 ms", "answers missing", "RSS early MB", "RSS late MB", "growth"], [[
-    r.requests, r.fivexx, r.acksOver3s, round(r.ack.p50), round(r.ack.p99), round(r.ack.max), round(r.completion.p99), r.answersMissing, r.memory.earlyMb, r.memory.lateMb, `${r.memory.growthPct}%`,
-  ]]));
+  console.log(
+    table(
+      [
+        "requests",
+        "5xx / errors",
+        "acks > 3 s",
+        "ack p50 ms",
+        "ack p99 ms",
+        "ack max ms",
+        "completion p99 ms",
+        "answers missing",
+        "RSS early MB",
+        "RSS late MB",
+        "growth",
+      ],
+      [
+        [
+          r.requests,
+          r.fivexx,
+          r.acksOver3s,
+          round(r.ack.p50),
+          round(r.ack.p99),
+          round(r.ack.max),
+          round(r.completion.p99),
+          r.answersMissing,
+          r.memory.earlyMb,
+          r.memory.lateMb,
+          `${r.memory.growthPct}%`,
+        ],
+      ],
+    ),
+  );
   if (r.fivexx > 0 || r.acksOver3s > 0) process.exitCode = 1;
 }

@@ -34,7 +34,11 @@ try {
     cpSync(path.join(root, p), path.join(dir, p), { recursive: true });
   }
   step(`npm ci ${OMIT.join(" ")}`);
-  execFileSync("npm", ["ci", ...OMIT, "--no-audit", "--no-fund", "--prefer-offline"], { cwd: dir, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+  execFileSync("npm", ["ci", ...OMIT, "--no-audit", "--no-fund", "--prefer-offline"], {
+    cwd: dir,
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   const devTools = ["tsx", "typescript", "vitest", "prisma"].filter((m) => existsSync(path.join(dir, "node_modules", m)));
   if (devTools.length) throw new Error(`dev dependencies present after ${OMIT.join(" ")}: ${devTools.join(", ")}`);
 
@@ -51,7 +55,14 @@ try {
   bot = spawn(process.execPath, ["dist/main.js"], {
     cwd: dir,
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...env, SLACK_BOT_TOKEN: "xoxb-prod-check", SLACK_SIGNING_SECRET: "prod-check-signing-secret", SLACK_API_URL: slack.url, PORT: String(port), LOG_LEVEL: "warn" },
+    env: {
+      ...env,
+      SLACK_BOT_TOKEN: "xoxb-prod-check",
+      SLACK_SIGNING_SECRET: "prod-check-signing-secret",
+      SLACK_API_URL: slack.url,
+      PORT: String(port),
+      LOG_LEVEL: "warn",
+    },
   });
   const exited = new Promise((resolve) => bot.once("exit", (code, signal) => resolve({ code, signal })));
   const status = await waitForHealth(`http://127.0.0.1:${port}/healthz`, exited);
@@ -84,7 +95,8 @@ function step(what) {
 /** The parent's environment minus anything that would configure the bot differently. */
 function cleanEnv() {
   const env = { ...process.env };
-  for (const k of Object.keys(env)) if (/^(SLACK_|ANTHROPIC_|DIGEST_|REVEAL_|APPROVALS_|ADMIN_SLACK|DATABASE_URL|FIELD_ENCRYPTION|PORT$|NODE_OPTIONS)/.test(k)) delete env[k];
+  for (const k of Object.keys(env))
+    if (/^(SLACK_|ANTHROPIC_|DIGEST_|REVEAL_|APPROVALS_|ADMIN_SLACK|DATABASE_URL|FIELD_ENCRYPTION|PORT$|NODE_OPTIONS)/.test(k)) delete env[k];
   return env;
 }
 

@@ -62,7 +62,9 @@ if (flag("--build") && buildIsStale()) {
     console.log(existsSync(`${root}dist/.build-stamp`) ? "setup: sources changed since the last build; rebuilding dist/…" : "setup: building dist/…");
     run(process.execPath, ["scripts/build.mjs"]);
   } else if (!existsSync(`${root}dist/main.js`)) {
-    fail("dist/ is missing and cannot be built here (no TypeScript: dev dependencies were omitted). Build with `npm run build` before `npm ci --omit=dev`, or use the Docker image.");
+    fail(
+      "dist/ is missing and cannot be built here (no TypeScript: dev dependencies were omitted). Build with `npm run build` before `npm ci --omit=dev`, or use the Docker image.",
+    );
   } else {
     console.warn("setup: dist/ is older than src/, but TypeScript is not installed here; starting the existing build");
   }

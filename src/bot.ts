@@ -97,7 +97,9 @@ export async function startBot(
     logger.warn(message);
   }
   if (config.audit.anchorKeys[0] === DEV_AUDIT_ANCHOR_KEY) {
-    logger.warn("AUDIT_ANCHOR_KEY is unset: audit checkpoints are signed with the PUBLIC development key (DEV_AUDIT_ANCHOR_KEY in src/config.ts); they prove nothing. Production requires a real key.");
+    logger.warn(
+      "AUDIT_ANCHOR_KEY is unset: audit checkpoints are signed with the PUBLIC development key (DEV_AUDIT_ANCHOR_KEY in src/config.ts); they prove nothing. Production requires a real key.",
+    );
   }
 
   const client = meterRateLimits(new WebClient(config.slack.botToken, slackClientOptions(config.slack.apiUrl, metrics)), metrics);
@@ -147,14 +149,26 @@ export async function startBot(
   const services = createServices(deps);
   // Jobs run over the worker's pool (and long statements may take longer there); everything
   // else about them is the same, with their own services over that pool.
-  const jobDeps: FeatureDeps = Object.freeze({ ...deps, db: jobsDb.db, pool: jobsDb.pool, health: createHealthService({ db: jobsDb.db, tz: config.digest.tz }) });
+  const jobDeps: FeatureDeps = Object.freeze({
+    ...deps,
+    db: jobsDb.db,
+    pool: jobsDb.pool,
+    health: createHealthService({ db: jobsDb.db, tz: config.digest.tz }),
+  });
   const jobServices = createServices(jobDeps);
   const store = createJobStore(jobsDb.db);
   const schedules: Schedule[] = [
     ...featureSchedules(jobDeps, jobServices),
     { name: "jobs-prune", cron: "17 3 * * *", tz: "UTC", run: async () => void (await store.prune(JOB_RETENTION_DAYS)) },
   ];
-  const worker = createJobWorker({ store, handlers: [...featureJobs(jobDeps, jobServices), scheduleJobHandler(schedules)], owner, logger, metrics, ...opts.jobs });
+  const worker = createJobWorker({
+    store,
+    handlers: [...featureJobs(jobDeps, jobServices), scheduleJobHandler(schedules)],
+    owner,
+    logger,
+    metrics,
+    ...opts.jobs,
+  });
 
   const router = new Router();
   registerFeatures(router, deps, services);
@@ -221,7 +235,10 @@ export async function startBot(
     throw e;
   }
   if (opts.jobs?.start !== false) worker.start();
-  logger.info({ port, opsPort: opsServer?.port ?? port, mode: receiver instanceof SlackHttpReceiver ? "http" : "socket", botUserId: bot.botUserId }, "Wavelaunch bot started");
+  logger.info(
+    { port, opsPort: opsServer?.port ?? port, mode: receiver instanceof SlackHttpReceiver ? "http" : "socket", botUserId: bot.botUserId },
+    "Wavelaunch bot started",
+  );
 
   lifecycle.onDrain("intake", "cron", () => cron?.stop());
   lifecycle.onDrain("requests", "slack receiver", async () => {

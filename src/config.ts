@@ -8,13 +8,17 @@ import { z } from "zod";
 const csv = z
   .string()
   .optional()
-  .transform((v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+  .transform((v) =>
+    (v ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 
 const optionalString = z
   .string()
   .optional()
   .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
-
 
 const slackChannelId = optionalString.refine((v) => v === undefined || /^[CGD][A-Z0-9]{2,}$/.test(v), {
   message: "must be a Slack channel id such as C0123ABCD",
@@ -52,7 +56,8 @@ const cronExpression = z
   .default("0 9 * * 1-5")
   .transform((v) => v.trim())
   .refine((v) => cron.validate(v), {
-    message: 'is not a valid cron expression: five fields (minute hour day-of-month month day-of-week), e.g. "0 9 * * 1-5"; an optional sixth field in front is seconds',
+    message:
+      'is not a valid cron expression: five fields (minute hour day-of-month month day-of-week), e.g. "0 9 * * 1-5"; an optional sixth field in front is seconds',
   });
 
 export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-5-5";
@@ -82,72 +87,80 @@ export const DEV_AUDIT_ANCHOR_KEY = "XdgXSfo_vSGShs--QjklpmU7IeUFoc1KM2T6ftgCsTQ
 const SLACK_VARIABLES = ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL"] as const;
 
 // Comma-separated HMAC keys for the audit checkpoints: the first signs, every one verifies.
-const anchorKeys = z
-  .string({ error: "is required in production (url-safe base64 of at least 32 random bytes)" })
-  .transform((v, ctx) => {
-    const keys = v.split(",").map((s) => s.trim()).filter(Boolean);
-    const bad = keys.findIndex((k) => !/^[A-Za-z0-9_-]+={0,2}$/.test(k) || Buffer.from(k, "base64url").length < 32);
+const anchorKeys = z.string({ error: "is required in production (url-safe base64 of at least 32 random bytes)" }).transform((v, ctx) => {
+  const keys = v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = keys.findIndex((k) => !/^[A-Za-z0-9_-]+={0,2}$/.test(k) || Buffer.from(k, "base64url").length < 32);
+  if (keys.length === 0 || bad >= 0) {
+    ctx.addIssue({ code: "custom", message: keys.length === 0 ? "is empty" : `key #${bad + 1} is not url-safe base64 of at least 32 bytes` });
+    return z.NEVER;
+  }
+  return keys;
+});
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  SLACK_BOT_TOKEN: z.string({ error: "is required (the bot token, xoxb-…)" }).regex(/^xoxb-/, "must start with xoxb-"),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith("xapp-"), "must start with xapp-"),
+  SLACK_API_URL: optionalString.pipe(z.url().optional()),
+  DATABASE_URL: z
+    .string()
+    .default(DEFAULT_DATABASE_URL)
+    .pipe(z.url({ protocol: /^postgres(ql)?$/ })),
+  // Requests are short and Postgres on the same cores does the work: a pool as large as the
+  // core count keeps it busy without queueing inside it (measured in bench/).
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(Math.max(2, availableParallelism())),
+  FIELD_ENCRYPTION_KEY: z.string({ error: "is required (comma-separated Fernet keys)" }).transform((v, ctx) => {
+    const keys = v
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = keys.findIndex((k) => !/^[A-Za-z0-9_-]{43}=$/.test(k));
     if (keys.length === 0 || bad >= 0) {
-      ctx.addIssue({ code: "custom", message: keys.length === 0 ? "is empty" : `key #${bad + 1} is not url-safe base64 of at least 32 bytes` });
+      ctx.addIssue({
+        code: "custom",
+        message: keys.length === 0 ? "is empty" : `key #${bad + 1} is not url-safe base64 of 32 bytes`,
+      });
       return z.NEVER;
     }
     return keys;
-  });
-
-const schema = z
-  .object({
-    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-    SLACK_BOT_TOKEN: z.string({ error: "is required (the bot token, xoxb-…)" }).regex(/^xoxb-/, "must start with xoxb-"),
-    SLACK_SIGNING_SECRET: optionalString,
-    SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith("xapp-"), "must start with xapp-"),
-    SLACK_API_URL: optionalString.pipe(z.url().optional()),
-    DATABASE_URL: z.string().default(DEFAULT_DATABASE_URL).pipe(z.url({ protocol: /^postgres(ql)?$/ })),
-    // Requests are short and Postgres on the same cores does the work: a pool as large as the
-    // core count keeps it busy without queueing inside it (measured in bench/).
-    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(Math.max(2, availableParallelism())),
-    FIELD_ENCRYPTION_KEY: z
-      .string({ error: "is required (comma-separated Fernet keys)" })
-      .transform((v, ctx) => {
-        const keys = v.split(",").map((s) => s.trim()).filter(Boolean);
-        const bad = keys.findIndex((k) => !/^[A-Za-z0-9_-]{43}=$/.test(k));
-        if (keys.length === 0 || bad >= 0) {
-          ctx.addIssue({
-            code: "custom",
-            message: keys.length === 0 ? "is empty" : `key #${bad + 1} is not url-safe base64 of 32 bytes`,
-          });
-          return z.NEVER;
-        }
-        return keys;
-      }),
-    ADMIN_SLACK_USER_IDS: csv,
-    APPROVALS_CHANNEL: slackChannelId,
-    // An approval is for a reveal the requester is about to do; a day is already generous.
-    REVEAL_APPROVAL_TTL_MINUTES: boundedInt(15, 1440, "an approval is meant to be used at once, not kept for days (1440 is 24 hours)"),
-    // The revealed message is deleted through the click's response_url, which Slack honours for
-    // 30 minutes only; 15 minutes at most leaves the rest for retries and for another replica
-    // to finish the deletion after a crash.
-    REVEAL_MESSAGE_TTL_SECONDS: boundedInt(60, 900, "the secret is deleted through Slack's response_url, which expires 30 minutes after the click; 900 (15 minutes) leaves room for retries"),
-    DIGEST_CHANNEL: slackChannelId,
-    DIGEST_CRON: cronExpression,
-    DIGEST_TZ: timeZone,
-    ANTHROPIC_API_KEY: optionalString,
-    ANTHROPIC_BASE_URL: optionalString.pipe(z.url().optional()),
-    ANTHROPIC_MODEL: z.string().default(DEFAULT_ANTHROPIC_MODEL),
-    AUDIT_ANCHOR_KEY: anchorKeys,
-    AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
-    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(5_000),
-    HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1_000),
-    // Must stay under the orchestrator's own limit (Kubernetes: terminationGracePeriodSeconds, 30).
-    SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(25),
-    // Socket Mode has no Slack receiver listening: /healthz, /readyz and /metrics get their own
-    // server on this port (default PORT). In HTTP mode they are served on PORT with Slack's.
-    OPS_PORT: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).optional()),
-    // When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`.
-    METRICS_TOKEN: optionalString,
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  });
+  }),
+  ADMIN_SLACK_USER_IDS: csv,
+  APPROVALS_CHANNEL: slackChannelId,
+  // An approval is for a reveal the requester is about to do; a day is already generous.
+  REVEAL_APPROVAL_TTL_MINUTES: boundedInt(15, 1440, "an approval is meant to be used at once, not kept for days (1440 is 24 hours)"),
+  // The revealed message is deleted through the click's response_url, which Slack honours for
+  // 30 minutes only; 15 minutes at most leaves the rest for retries and for another replica
+  // to finish the deletion after a crash.
+  REVEAL_MESSAGE_TTL_SECONDS: boundedInt(
+    60,
+    900,
+    "the secret is deleted through Slack's response_url, which expires 30 minutes after the click; 900 (15 minutes) leaves room for retries",
+  ),
+  DIGEST_CHANNEL: slackChannelId,
+  DIGEST_CRON: cronExpression,
+  DIGEST_TZ: timeZone,
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: optionalString.pipe(z.url().optional()),
+  ANTHROPIC_MODEL: z.string().default(DEFAULT_ANTHROPIC_MODEL),
+  AUDIT_ANCHOR_KEY: anchorKeys,
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(5_000),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  // Must stay under the orchestrator's own limit (Kubernetes: terminationGracePeriodSeconds, 30).
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(25),
+  // Socket Mode has no Slack receiver listening: /healthz, /readyz and /metrics get their own
+  // server on this port (default PORT). In HTTP mode they are served on PORT with Slack's.
+  OPS_PORT: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).optional()),
+  // When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`.
+  METRICS_TOKEN: optionalString,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
 
 export type Config = Readonly<{
   nodeEnv: "development" | "test" | "production";
@@ -209,7 +222,8 @@ export function loadConfig(input: Record<string, string | undefined> = process.e
     : input;
   const parsed = schema.safeParse(withDevAnchorKey(env));
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0] ?? "config")} ${i.message}`);
-  if (noSlack && !sandbox) problems.push("NODE_ENV=production refuses the local Slack sandbox (it runs only when no SLACK_* variable is set, outside production)");
+  if (noSlack && !sandbox)
+    problems.push("NODE_ENV=production refuses the local Slack sandbox (it runs only when no SLACK_* variable is set, outside production)");
   // Checked outside zod so it is reported alongside the other problems, not after them.
   if (!env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim()) {
     problems.push("SLACK_SIGNING_SECRET is required in HTTP mode (set it, or SLACK_APP_TOKEN for Socket Mode)");
@@ -254,7 +268,11 @@ function deepFreeze<T extends object>(o: T): T {
 
 /** For tools that only need the database (migrations, seeding): no Slack variables required. */
 export function loadDatabaseUrl(env: Record<string, string | undefined> = process.env): string {
-  return z.string().default(DEFAULT_DATABASE_URL).pipe(z.url()).parse(env.DATABASE_URL || undefined);
+  return z
+    .string()
+    .default(DEFAULT_DATABASE_URL)
+    .pipe(z.url())
+    .parse(env.DATABASE_URL || undefined);
 }
 
 /** Reads a local `.env` into the environment, if there is one (real env vars win). */
@@ -324,9 +342,7 @@ export function loadAuditToolConfig(env: Record<string, string | undefined> = pr
   anchorKeys: string[];
   checkpointIntervalSeconds: number;
 } {
-  const parsed = schema
-    .pick({ DATABASE_URL: true, AUDIT_ANCHOR_KEY: true, AUDIT_CHECKPOINT_INTERVAL_SECONDS: true })
-    .safeParse(withDevAnchorKey(env));
+  const parsed = schema.pick({ DATABASE_URL: true, AUDIT_ANCHOR_KEY: true, AUDIT_CHECKPOINT_INTERVAL_SECONDS: true }).safeParse(withDevAnchorKey(env));
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0] ?? "config")} ${i.message}`));
   const e = parsed.data;
   return { databaseUrl: e.DATABASE_URL, anchorKeys: e.AUDIT_ANCHOR_KEY, checkpointIntervalSeconds: e.AUDIT_CHECKPOINT_INTERVAL_SECONDS };

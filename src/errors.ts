@@ -19,10 +19,7 @@ export class AppError extends Error {
   /** The user already saw `userMessage` (e.g. in a modal): record the refusal, don't say it twice. */
   readonly shownToUser: boolean;
 
-  constructor(
-    code: ErrorCode,
-    opts: { message?: string; userMessage: string; fieldErrors?: Record<string, string>; cause?: unknown; shownToUser?: boolean },
-  ) {
+  constructor(code: ErrorCode, opts: { message?: string; userMessage: string; fieldErrors?: Record<string, string>; cause?: unknown; shownToUser?: boolean }) {
     super(opts.message ?? opts.userMessage, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = "AppError";
     this.code = code;
@@ -34,8 +31,6 @@ export class AppError extends Error {
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
 
-export const forbidden = (userMessage: string, message?: string) =>
-  new AppError(ErrorCode.Forbidden, { userMessage, message });
+export const forbidden = (userMessage: string, message?: string) => new AppError(ErrorCode.Forbidden, { userMessage, message });
 export const notFound = (userMessage: string) => new AppError(ErrorCode.NotFound, { userMessage });
-export const invalid = (userMessage: string, fieldErrors?: Record<string, string>) =>
-  new AppError(ErrorCode.Invalid, { userMessage, fieldErrors });
+export const invalid = (userMessage: string, fieldErrors?: Record<string, string>) => new AppError(ErrorCode.Invalid, { userMessage, fieldErrors });

@@ -42,12 +42,190 @@ async function dropDb(name: string) {
 // sequential scan to the search index). Sizes are pairwise coprime: (i mod 43, i mod 31, i mod 8)
 // is unique for i below 10,664, so brands are distinct without a visible counter until then.
 const sqlArray = (xs: readonly string[]) => `ARRAY[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(",")}]`;
-const FIRST = ["Ava", "Liam", "Maya", "Noah", "Zoe", "Ethan", "Chloe", "Lucas", "Isla", "Mateo", "Priya", "Kenji", "Amara", "Diego", "Sofia", "Omar", "Hana", "Leo", "Nia", "Felix", "Ines", "Ravi", "Elena", "Kofi", "Yara", "Jonas", "Mei", "Tariq", "Lena", "Santi", "Aisha", "Finn", "Rosa", "Idris", "Clara", "Arjun", "Freya", "Malik", "Noor", "Theo", "Luz"];
-const LAST = ["Okafor", "Lindqvist", "Moreau", "Tanaka", "Haddad", "Kowalski", "Reyes", "Nakamura", "Brennan", "Adeyemi", "Castillo", "Varga", "Fischer", "Osei", "Rossi", "Novak", "Duarte", "Ahmed", "Sato", "Mbeki", "Larsen", "Petrova", "Quinn", "Alvarez", "Kaur", "Dubois", "Mendes", "Yilmaz", "Park", "Oduya", "Hughes", "Silva", "Jensen", "Ibrahim", "Costa", "Walsh", "Romero", "Chen", "Abara", "Nilsen", "Ferreira", "Kim", "Bauer"];
-const BRAND_A = ["Luna", "Sol", "Terra", "Wild", "Golden", "Velvet", "Urban", "Coastal", "Ember", "Sage", "Nomad", "Bloom", "Iron", "Cedar", "Aurora", "Moss", "Saffron", "Indigo", "Copper", "Fable", "Kinetic", "Hearth", "Juniper", "Atlas", "Marigold", "Drift", "Citrus", "Onyx", "Willow", "Harbor", "Pulse", "Maple", "Tidal", "Quartz", "Fern", "Solace", "Rumi", "Koa", "Nectar", "Zest", "Basil", "Orbit", "Prism"];
-const BRAND_B = ["Botanica", "Kitchen", "Fit", "Threads", "Skin", "Roasters", "Wander", "Beauty", "Lab", "Home", "Outdoors", "Wellness", "Bakes", "Studio", "Gear", "Journeys", "Pantry", "Motion", "Glow", "Crafts", "Tea", "Yoga", "Supply", "Plates", "Trails", "Apothecary", "Cycle", "Garden", "Sound", "Ink", "Pets"];
+const FIRST = [
+  "Ava",
+  "Liam",
+  "Maya",
+  "Noah",
+  "Zoe",
+  "Ethan",
+  "Chloe",
+  "Lucas",
+  "Isla",
+  "Mateo",
+  "Priya",
+  "Kenji",
+  "Amara",
+  "Diego",
+  "Sofia",
+  "Omar",
+  "Hana",
+  "Leo",
+  "Nia",
+  "Felix",
+  "Ines",
+  "Ravi",
+  "Elena",
+  "Kofi",
+  "Yara",
+  "Jonas",
+  "Mei",
+  "Tariq",
+  "Lena",
+  "Santi",
+  "Aisha",
+  "Finn",
+  "Rosa",
+  "Idris",
+  "Clara",
+  "Arjun",
+  "Freya",
+  "Malik",
+  "Noor",
+  "Theo",
+  "Luz",
+];
+const LAST = [
+  "Okafor",
+  "Lindqvist",
+  "Moreau",
+  "Tanaka",
+  "Haddad",
+  "Kowalski",
+  "Reyes",
+  "Nakamura",
+  "Brennan",
+  "Adeyemi",
+  "Castillo",
+  "Varga",
+  "Fischer",
+  "Osei",
+  "Rossi",
+  "Novak",
+  "Duarte",
+  "Ahmed",
+  "Sato",
+  "Mbeki",
+  "Larsen",
+  "Petrova",
+  "Quinn",
+  "Alvarez",
+  "Kaur",
+  "Dubois",
+  "Mendes",
+  "Yilmaz",
+  "Park",
+  "Oduya",
+  "Hughes",
+  "Silva",
+  "Jensen",
+  "Ibrahim",
+  "Costa",
+  "Walsh",
+  "Romero",
+  "Chen",
+  "Abara",
+  "Nilsen",
+  "Ferreira",
+  "Kim",
+  "Bauer",
+];
+const BRAND_A = [
+  "Luna",
+  "Sol",
+  "Terra",
+  "Wild",
+  "Golden",
+  "Velvet",
+  "Urban",
+  "Coastal",
+  "Ember",
+  "Sage",
+  "Nomad",
+  "Bloom",
+  "Iron",
+  "Cedar",
+  "Aurora",
+  "Moss",
+  "Saffron",
+  "Indigo",
+  "Copper",
+  "Fable",
+  "Kinetic",
+  "Hearth",
+  "Juniper",
+  "Atlas",
+  "Marigold",
+  "Drift",
+  "Citrus",
+  "Onyx",
+  "Willow",
+  "Harbor",
+  "Pulse",
+  "Maple",
+  "Tidal",
+  "Quartz",
+  "Fern",
+  "Solace",
+  "Rumi",
+  "Koa",
+  "Nectar",
+  "Zest",
+  "Basil",
+  "Orbit",
+  "Prism",
+];
+const BRAND_B = [
+  "Botanica",
+  "Kitchen",
+  "Fit",
+  "Threads",
+  "Skin",
+  "Roasters",
+  "Wander",
+  "Beauty",
+  "Lab",
+  "Home",
+  "Outdoors",
+  "Wellness",
+  "Bakes",
+  "Studio",
+  "Gear",
+  "Journeys",
+  "Pantry",
+  "Motion",
+  "Glow",
+  "Crafts",
+  "Tea",
+  "Yoga",
+  "Supply",
+  "Plates",
+  "Trails",
+  "Apothecary",
+  "Cycle",
+  "Garden",
+  "Sound",
+  "Ink",
+  "Pets",
+];
 const BRAND_C = ["Co", "Collective", "House", "Club", "Works", "Society", "Edit", "Project"];
-const NICHES = ["Fitness", "Beauty", "Food", "Travel", "Tech", "Fashion", "Wellness", "Parenting", "Gaming", "Home & Garden", "Finance", "Music", "Pets", "Outdoors", "Skincare"];
+const NICHES = [
+  "Fitness",
+  "Beauty",
+  "Food",
+  "Travel",
+  "Tech",
+  "Fashion",
+  "Wellness",
+  "Parenting",
+  "Gaming",
+  "Home & Garden",
+  "Finance",
+  "Music",
+  "Pets",
+  "Outdoors",
+  "Skincare",
+];
 const DOMAINS = ["gmail.com", "outlook.com", "icloud.com", "proton.me", "yahoo.com", "hey.com", "fastmail.com"];
 
 /**
@@ -59,7 +237,8 @@ export async function seedCreators(url: string, n: number, milestones = 10): Pro
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    await c.query(`
+    await c.query(
+      `
       INSERT INTO studio_crm_creator (id, created_at, updated_at, creator_name, creator_email, brand_name, brand_niche,
         journey_status, health_score, last_status_change, priority_level, instagram_handle, tiktok_handle,
         last_contacted_date, next_follow_up_date, tags, custom_fields, is_active)
@@ -80,14 +259,19 @@ export async function seedCreators(url: string, n: number, milestones = 10): Pro
              (${sqlArray(FIRST)})[1 + (i * 11) % ${FIRST.length}] AS first,
              (${sqlArray(LAST)})[1 + (i * 5) % ${LAST.length}] AS last,
              (${sqlArray(BRAND_A)})[1 + i % ${BRAND_A.length}] || ' ' || (${sqlArray(BRAND_B)})[1 + i % ${BRAND_B.length}] || ' ' ||
-               (${sqlArray(BRAND_C)})[1 + i % ${BRAND_C.length}] AS brand) AS w`, [n]);
+               (${sqlArray(BRAND_C)})[1 + i % ${BRAND_C.length}] AS brand) AS w`,
+      [n],
+    );
     if (milestones > 0) {
-      await c.query(`
+      await c.query(
+        `
         INSERT INTO studio_crm_milestone (id, creator_id, created_at, title, target_date, is_completed, completed_date, related_journey_stage)
         SELECT gen_random_uuid(), c.id, now(), 'Milestone ' || k,
                current_date + (k * 7 - 20 + (hashtext(c.id::text) % 5)),
                k <= 3, CASE WHEN k <= 3 THEN current_date - 30 END, c.journey_status
-          FROM studio_crm_creator c CROSS JOIN generate_series(1, $1::int) AS k`, [milestones]);
+          FROM studio_crm_creator c CROSS JOIN generate_series(1, $1::int) AS k`,
+        [milestones],
+      );
     }
     await c.query("ANALYZE");
   } finally {

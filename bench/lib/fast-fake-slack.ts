@@ -70,13 +70,23 @@ export class FastFakeSlack {
   private answer(method: string, body: string): Record<string, unknown> {
     const ts = `${1_700_000_000 + this.seq++}.000100`;
     switch (method) {
-      case "auth.test": return { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "TBENCH" };
-      case "chat.postMessage": return { ok: true, channel: "D1", ts };
-      case "chat.postEphemeral": return { ok: true, message_ts: ts };
-      case "conversations.open": return { ok: true, channel: { id: "D1" } };
-      case "views.open": case "views.update": case "views.publish": case "views.push": return { ok: true, view: { id: `V${this.seq}`, hash: "h" } };
-      case "users.info": return { ok: true, user: userOf(body) };
-      default: return { ok: true };
+      case "auth.test":
+        return { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "TBENCH" };
+      case "chat.postMessage":
+        return { ok: true, channel: "D1", ts };
+      case "chat.postEphemeral":
+        return { ok: true, message_ts: ts };
+      case "conversations.open":
+        return { ok: true, channel: { id: "D1" } };
+      case "views.open":
+      case "views.update":
+      case "views.publish":
+      case "views.push":
+        return { ok: true, view: { id: `V${this.seq}`, hash: "h" } };
+      case "users.info":
+        return { ok: true, user: userOf(body) };
+      default:
+        return { ok: true };
     }
   }
 

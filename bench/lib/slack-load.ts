@@ -18,7 +18,11 @@ export const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
 
 export function send(port: number, r: Req): Promise<{ status: number; ackAt: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const headers = { "content-type": r.contentType, "content-length": Buffer.byteLength(r.body), ...signSlackRequest(SECRET, r.body, Math.floor(Date.now() / 1000)) };
+    const headers = {
+      "content-type": r.contentType,
+      "content-length": Buffer.byteLength(r.body),
+      ...signSlackRequest(SECRET, r.body, Math.floor(Date.now() / 1000)),
+    };
     const req = http.request({ host: "127.0.0.1", port, method: "POST", path: "/slack/events", headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
@@ -46,7 +50,20 @@ export async function startChild(args: string[], env: Record<string, string>, re
 
 export function commandReq(fakeUrl: string, text: string, responseId: string, user = USER): Req {
   return {
-    body: new URLSearchParams({ token: "x", team_id: "TBENCH", team_domain: "bench", channel_id: "CBENCH", channel_name: "bench", user_id: user, user_name: user.toLowerCase(), command: "/wl", text, api_app_id: "ABENCH", response_url: `${fakeUrl}/r/${responseId}`, trigger_id: `trg.${responseId}` }).toString(),
+    body: new URLSearchParams({
+      token: "x",
+      team_id: "TBENCH",
+      team_domain: "bench",
+      channel_id: "CBENCH",
+      channel_name: "bench",
+      user_id: user,
+      user_name: user.toLowerCase(),
+      command: "/wl",
+      text,
+      api_app_id: "ABENCH",
+      response_url: `${fakeUrl}/r/${responseId}`,
+      trigger_id: `trg.${responseId}`,
+    }).toString(),
     contentType: "application/x-www-form-urlencoded",
     key: responseId,
   };
@@ -56,16 +73,21 @@ export function payloadReq(payload: Record<string, unknown>, key: string | null,
   return { body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), contentType: "application/x-www-form-urlencoded", key, inlineAnswer };
 }
 
-
 /** The bot as production runs it (src/main.ts), against the fake Slack; resolves once /healthz answers. */
 export async function startBotProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<Target> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/main.ts"], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "inherit", "inherit"] });
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/main.ts"], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   let exited: number | null = null;
   child.on("exit", (code) => (exited = code ?? -1));
   for (let i = 0; i < 300; i++) {
     if (exited !== null) throw new Error(`the bot exited with ${exited} before it was ready`);
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { port, child };
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -90,9 +112,17 @@ const BENCH_ANCHOR_KEY = "YmVuY2gtb25seS1hdWRpdC1hbmNob3Ita2V5LTMyYnl0ZXMhIQ";
 /** `databaseUrl` is the bench database as its owner: the bot serves requests as the limited app role. */
 export function botEnv(fakeUrl: string, databaseUrl: string): Record<string, string> {
   return {
-    SLACK_BOT_TOKEN: "xoxb-bench", SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${fakeUrl}/api/`,
-    DATABASE_URL: asAppRole(databaseUrl), MIGRATION_DATABASE_URL: databaseUrl, AUDIT_ANCHOR_KEY: BENCH_ANCHOR_KEY,
-    FIELD_ENCRYPTION_KEY: KEY, ADMIN_SLACK_USER_IDS: USER, LOG_LEVEL: "warn", PORT: "0", NODE_ENV: "production",
+    SLACK_BOT_TOKEN: "xoxb-bench",
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: `${fakeUrl}/api/`,
+    DATABASE_URL: asAppRole(databaseUrl),
+    MIGRATION_DATABASE_URL: databaseUrl,
+    AUDIT_ANCHOR_KEY: BENCH_ANCHOR_KEY,
+    FIELD_ENCRYPTION_KEY: KEY,
+    ADMIN_SLACK_USER_IDS: USER,
+    LOG_LEVEL: "warn",
+    PORT: "0",
+    NODE_ENV: "production",
     // Far from any run, so no digest fires during a measurement.
     DIGEST_CRON: "0 3 1 1 *",
   };

@@ -44,7 +44,11 @@ export function createAuditBatcher(deps: { pool: Pool; logger: Logger; metrics: 
           continue;
         }
         deps.logger.warn({ err: e, rows: batch.length }, "audit batch failed; retrying its rows one by one");
-        for (const p of batch) await insert([p]).then(() => p.done(), (err: unknown) => p.done(err));
+        for (const p of batch)
+          await insert([p]).then(
+            () => p.done(),
+            (err: unknown) => p.done(err),
+          );
       }
     }
     inFlight = null;

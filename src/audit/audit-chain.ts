@@ -6,8 +6,14 @@ export type ChainBreak = {
   id: string;
   chainSeq: string;
   reason:
-    | "hash mismatch" | "broken link" | "gap in sequence" | "unchained row" | "tail missing"
-    | "checkpoint does not match the chain" | "checkpoint beyond the end of the chain" | CheckpointFault;
+    | "hash mismatch"
+    | "broken link"
+    | "gap in sequence"
+    | "unchained row"
+    | "tail missing"
+    | "checkpoint does not match the chain"
+    | "checkpoint beyond the end of the chain"
+    | CheckpointFault;
   /** Set when a signed checkpoint is what failed. */
   checkpointId?: string;
 };
@@ -61,8 +67,10 @@ export async function verifyAuditChain(db: DbOrTx, opts: { anchor?: AnchorOption
       rows++;
       for (; checkpoints[next] && checkpoints[next]!.chainSeq <= r.seq; next++) {
         const c = checkpoints[next]!;
-        const fault = checkpointFault(c, opts.anchor!.keys) ?? (c.chainSeq === r.seq && c.rowHash === r.row_hash ? null : "checkpoint does not match the chain");
-        if (fault) return { rows, ok: false, firstBreak: { id: c.chainSeq === r.seq ? r.id : "", chainSeq: String(c.chainSeq), reason: fault, checkpointId: c.id } };
+        const fault =
+          checkpointFault(c, opts.anchor!.keys) ?? (c.chainSeq === r.seq && c.rowHash === r.row_hash ? null : "checkpoint does not match the chain");
+        if (fault)
+          return { rows, ok: false, firstBreak: { id: c.chainSeq === r.seq ? r.id : "", chainSeq: String(c.chainSeq), reason: fault, checkpointId: c.id } };
       }
     }
   }

@@ -56,9 +56,7 @@ function normalise(v: unknown): unknown {
 
 export function stableJson(v: unknown): string {
   return JSON.stringify(v, (_k, val) =>
-    val && typeof val === "object" && !Array.isArray(val)
-      ? Object.fromEntries(Object.entries(val as object).sort(([a], [b]) => a.localeCompare(b)))
-      : val,
+    val && typeof val === "object" && !Array.isArray(val) ? Object.fromEntries(Object.entries(val as object).sort(([a], [b]) => a.localeCompare(b))) : val,
   );
 }
 

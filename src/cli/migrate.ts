@@ -26,5 +26,7 @@ console.log(
 if (appRole?.granted) {
   console.log(`app role ${appRole.name}: ${appRole.created ? "created, " : ""}granted (the audit log: INSERT and SELECT only)`);
 } else if (appRole) {
-  console.warn(`WARNING: DATABASE_URL connects as ${appRole.name}, the tables' owner: the bot would serve requests with rights to rewrite the audit log (README, "Database roles").`);
+  console.warn(
+    `WARNING: DATABASE_URL connects as ${appRole.name}, the tables' owner: the bot would serve requests with rights to rewrite the audit log (README, "Database roles").`,
+  );
 }

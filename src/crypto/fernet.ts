@@ -49,8 +49,7 @@ const toUnixSec = (d: Date): bigint => {
 // .decode('utf-8') raises too); ignoreBOM keeps a leading BOM, as Python does.
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-const b64urlEncode = (buf: Buffer): string =>
-  buf.toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
+const b64urlEncode = (buf: Buffer): string => buf.toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
 
 /** Comma-separated url-safe base64 keys (first = primary). Errors name the position, never the key. */
 export function parseFernetKeys(csv: string): Buffer[] {
@@ -123,7 +122,9 @@ function seal(key: KeyPair, plaintext: string | Buffer, timestamp: bigint, iv: B
 // Constant-time compare: a short-circuiting compare leaks how many MAC bytes
 // matched, enough to forge a MAC byte by byte.
 function macMatches(key: KeyPair, data: Buffer): boolean {
-  const expected = createHmac("sha256", key.signing).update(data.subarray(0, data.length - MAC_LEN)).digest();
+  const expected = createHmac("sha256", key.signing)
+    .update(data.subarray(0, data.length - MAC_LEN))
+    .digest();
   return timingSafeEqual(expected, data.subarray(data.length - MAC_LEN));
 }
 

@@ -30,7 +30,23 @@ type Feature = {
 
 // The registry: each feature maps its ids to handlers in its own register().
 // help stays first; the help text lists commands in registration order.
-const features: Feature[] = [help, creators, milestones, health, vault, digests, deliverables, ask, audit, roles, home, housekeeping, picker, follows, digestSettings];
+const features: Feature[] = [
+  help,
+  creators,
+  milestones,
+  health,
+  vault,
+  digests,
+  deliverables,
+  ask,
+  audit,
+  roles,
+  home,
+  housekeeping,
+  picker,
+  follows,
+  digestSettings,
+];
 
 export function registerFeatures(router: Router, deps: FeatureDeps, s: Services): void {
   for (const f of features) f.register?.(router, deps, s);

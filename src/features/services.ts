@@ -67,7 +67,13 @@ export function createServices(deps: FeatureDeps) {
       db,
       health,
       chat: config.anthropic.apiKey
-        ? createClaudeChat({ apiKey: config.anthropic.apiKey, baseUrl: config.anthropic.baseUrl, logger, timeoutMs: ASK_LIMITS.attemptTimeoutMs, maxRetries: ASK_LIMITS.maxRetries })
+        ? createClaudeChat({
+            apiKey: config.anthropic.apiKey,
+            baseUrl: config.anthropic.baseUrl,
+            logger,
+            timeoutMs: ASK_LIMITS.attemptTimeoutMs,
+            maxRetries: ASK_LIMITS.maxRetries,
+          })
         : null,
       model: config.anthropic.model,
       tz: config.digest.tz,

@@ -56,11 +56,7 @@ const UNUSABLE_PASSWORD = "!wavelaunch-slack";
  * ILIKE, so a Slack user whose email has `_` or `%` would match (and inherit the role of)
  * someone else's account.
  */
-async function userByEmail(
-  tx: DbOrTx,
-  email: string,
-  opts: { withRole?: boolean } = {},
-): Promise<{ id: number; email: string; role: Role | null } | null> {
+async function userByEmail(tx: DbOrTx, email: string, opts: { withRole?: boolean } = {}): Promise<{ id: number; email: string; role: Role | null } | null> {
   const rows = opts.withRole
     ? await tx.$queryRaw<{ id: number; email: string; role: Role | null }[]>`
         SELECT u.id, u.email, r.role FROM auth_user u JOIN wl_user_role r ON r.user_id = u.id
@@ -101,7 +97,9 @@ export function createIdentityService({ db, pool, directory, bootstrapAdmins }: 
       values: [slackUserId],
     });
     const r = rows[0];
-    return r ? { slackTeamId: r.slackTeamId, user: { id: r.id, email: r.email, username: r.username, firstName: r.firstName, role: r.role ? { role: r.role } : null } } : null;
+    return r
+      ? { slackTeamId: r.slackTeamId, user: { id: r.id, email: r.email, username: r.username, firstName: r.firstName, role: r.role ? { role: r.role } : null } }
+      : null;
   }
 
   /** Finds or creates the auth_user for a Slack profile, matching Django users by email. */
@@ -210,12 +208,14 @@ export function createIdentityService({ db, pool, directory, bootstrapAdmins }: 
         // touches no row, so that one names the Slack user instead.
         let roleRowId = prior?.id ?? null;
         if (role) {
-          roleRowId = (await tx.userRole.upsert({
-            where: { userId: user.id },
-            create: { userId: user.id, role, grantedById: actor.userId },
-            update: { role, grantedById: actor.userId, updatedAt: new Date() },
-            select: { id: true },
-          })).id;
+          roleRowId = (
+            await tx.userRole.upsert({
+              where: { userId: user.id },
+              create: { userId: user.id, role, grantedById: actor.userId },
+              update: { role, grantedById: actor.userId, updatedAt: new Date() },
+              select: { id: true },
+            })
+          ).id;
         } else if (prior) {
           await tx.userRole.delete({ where: { userId: user.id } });
         }
@@ -258,15 +258,24 @@ export function createIdentityService({ db, pool, directory, bootstrapAdmins }: 
       await lockRoles(tx);
       if (await anyAdmin(tx)) return current(tx);
       const from = await current(tx);
-      const granted = await tx.userRole.upsert({ where: { userId }, create: { userId, role: "admin" }, update: { role: "admin", updatedAt: new Date() }, select: { id: true } });
-      await writeAudit(tx, { ...SYSTEM_ACTOR, slackTeamId: teamId }, {
-        action: "UPDATE",
-        targetModel: "UserRole",
-        targetId: granted.id,
-        targetDisplay: email,
-        changes: { role: { from, to: "admin" } },
-        notes: `bootstrap admin from ADMIN_SLACK_USER_IDS (${slackUserId}): the studio had no admin`,
+      const granted = await tx.userRole.upsert({
+        where: { userId },
+        create: { userId, role: "admin" },
+        update: { role: "admin", updatedAt: new Date() },
+        select: { id: true },
       });
+      await writeAudit(
+        tx,
+        { ...SYSTEM_ACTOR, slackTeamId: teamId },
+        {
+          action: "UPDATE",
+          targetModel: "UserRole",
+          targetId: granted.id,
+          targetDisplay: email,
+          changes: { role: { from, to: "admin" } },
+          notes: `bootstrap admin from ADMIN_SLACK_USER_IDS (${slackUserId}): the studio had no admin`,
+        },
+      );
       return "admin" as const;
     });
   }

@@ -8,10 +8,7 @@ export type SlackDirectory = { lookup(slackUserId: string): Promise<SlackProfile
  * users.info with a bounded TTL cache: an email changes rarely, and Slack's users.info is
  * Tier 4 (100+/min), so we must not call it on every click.
  */
-export function createSlackDirectory(
-  client: Pick<WebClient, "users">,
-  opts: { ttlMs?: number; maxEntries?: number; now?: () => number } = {},
-): SlackDirectory {
+export function createSlackDirectory(client: Pick<WebClient, "users">, opts: { ttlMs?: number; maxEntries?: number; now?: () => number } = {}): SlackDirectory {
   const ttl = opts.ttlMs ?? 10 * 60_000;
   const max = opts.maxEntries ?? 5_000;
   const now = opts.now ?? Date.now;

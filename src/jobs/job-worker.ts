@@ -42,12 +42,19 @@ export function createJobWorker(
   /** One pass: dead-letter stale last attempts, then claim what fits and start it. */
   async function pass(only?: ReadonlySet<string>): Promise<number> {
     const wanted = deps.handlers.filter((h) => !only || only.has(h.kind));
-    for (const dead of await store.reapStale(wanted.map((h) => h.kind), staleAfterMs)) {
+    for (const dead of await store.reapStale(
+      wanted.map((h) => h.kind),
+      staleAfterMs,
+    )) {
       // The attempt ran on a replica that died: counted here, where its end is known.
       deps.metrics.jobRun(dead.kind, "dead", null);
       await deadLettered(dead, "its owner stopped heartbeating during the last attempt");
     }
-    const claimed = await store.claim(owner, wanted.map((h) => ({ kind: h.kind, limit: slotsFor(h) })), staleAfterMs);
+    const claimed = await store.claim(
+      owner,
+      wanted.map((h) => ({ kind: h.kind, limit: slotsFor(h) })),
+      staleAfterMs,
+    );
     for (const job of claimed) launch(job);
     return claimed.length;
   }
@@ -198,7 +205,8 @@ export function createJobWorker(
       await Promise.race([all, sleep(Math.max(0, deadline - Date.now()))]);
       clearInterval(beatTimer);
       const unfinished = running.size;
-      if (unfinished) log.warn({ unfinished }, "jobs still running at the end of the grace period; other replicas take them over once their heartbeat is stale");
+      if (unfinished)
+        log.warn({ unfinished }, "jobs still running at the end of the grace period; other replicas take them over once their heartbeat is stale");
       return { unfinished };
     },
 
@@ -209,7 +217,6 @@ export function createJobWorker(
         await ticking;
       }
     },
-
   };
 }
 

@@ -30,7 +30,10 @@ export function meteredReceiver(
           outcome = "ok";
         } finally {
           const seconds = (at: number) => (at - started) / 1000;
-          deps.metrics.request(deps.labelsOf(event.body as Record<string, unknown>), outcome, { ack: ackAt === null ? null : seconds(ackAt), total: seconds(performance.now()) });
+          deps.metrics.request(deps.labelsOf(event.body as Record<string, unknown>), outcome, {
+            ack: ackAt === null ? null : seconds(ackAt),
+            total: seconds(performance.now()),
+          });
         }
       };
       inner.init({ processEvent } as unknown as App);

@@ -109,7 +109,11 @@ export function createMetrics() {
     });
   poolGauge("wl_db_pool_connections", "Open connections in a pg pool (requests: the request pool; jobs: the job worker's)", (p) => p.totalCount);
   poolGauge("wl_db_pool_idle_connections", "Idle connections in a pg pool", (p) => p.idleCount);
-  poolGauge("wl_db_pool_waiting_clients", "Queries waiting for a connection from a pg pool (above 0 for long: the pool is too small or the database slow)", (p) => p.waitingCount);
+  poolGauge(
+    "wl_db_pool_waiting_clients",
+    "Queries waiting for a connection from a pg pool (above 0 for long: the pool is too small or the database slow)",
+    (p) => p.waitingCount,
+  );
 
   return Object.freeze({
     registry,

@@ -14,7 +14,10 @@ type Routes = Pick<Router, "commands" | "actions" | "views" | "events" | "option
 export function requestLabels(body: Record<string, unknown>, routes: Routes): RequestLabels {
   const known = (map: ReadonlyMap<string, unknown>, id: unknown) => (typeof id === "string" && map.has(id) ? id : UNKNOWN_ROUTE);
   if (typeof body.command === "string") {
-    const first = String(body.text ?? "").trim().split(/\s+/)[0]!.toLowerCase();
+    const first = String(body.text ?? "")
+      .trim()
+      .split(/\s+/)[0]!
+      .toLowerCase();
     // A bare `/wl` is help, as in the pipeline; aliases count under the command's own name.
     return { surface: "command", route: routes.commands.get(first || "help")?.name ?? UNKNOWN_ROUTE };
   }

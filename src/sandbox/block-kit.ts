@@ -12,7 +12,16 @@ export type Drafts = Record<string, Record<string, Draft>>;
 const TEXT_INPUTS = new Set(["plain_text_input", "email_text_input", "url_text_input", "number_input"]);
 const SINGLE_SELECTS = new Set(["static_select", "external_select", "radio_buttons"]);
 const MULTI_SELECTS = new Set(["multi_static_select", "checkboxes"]);
-const STATEFUL = new Set([...TEXT_INPUTS, ...SINGLE_SELECTS, ...MULTI_SELECTS, "datepicker", "timepicker", "users_select", "conversations_select", "channels_select"]);
+const STATEFUL = new Set([
+  ...TEXT_INPUTS,
+  ...SINGLE_SELECTS,
+  ...MULTI_SELECTS,
+  "datepicker",
+  "timepicker",
+  "users_select",
+  "conversations_select",
+  "channels_select",
+]);
 const INTERACTIVE = new Set([...STATEFUL, "button", "overflow"]);
 const BLOCK_TYPES = new Set(["section", "header", "context", "divider", "actions", "input", "image", "rich_text", "file", "markdown", "video"]);
 
@@ -64,7 +73,9 @@ export function findElement(blocks: readonly Json[], blockId: string, actionId: 
 
 function optionsOf(el: Json): Json[] {
   const direct = arr(el.options).filter(isObj);
-  const grouped = arr(el.option_groups).filter(isObj).flatMap((g) => arr(g.options).filter(isObj));
+  const grouped = arr(el.option_groups)
+    .filter(isObj)
+    .flatMap((g) => arr(g.options).filter(isObj));
   return [...direct, ...grouped];
 }
 
@@ -98,9 +109,16 @@ function currentValue(el: Json, draft: Draft | undefined, lookup?: OptionLookup)
     return { type, selected_option: pickOption(el, touched ? draft : initial, lookup) };
   }
   if (MULTI_SELECTS.has(type)) {
-    const initial = arr(el.initial_options).filter(isObj).map((o) => String(o.value));
+    const initial = arr(el.initial_options)
+      .filter(isObj)
+      .map((o) => String(o.value));
     const chosen = touched ? (Array.isArray(draft) ? draft : []) : initial;
-    return { type, selected_options: optionsOf(el).filter((o) => chosen.includes(String(o.value))).map(optionOut) };
+    return {
+      type,
+      selected_options: optionsOf(el)
+        .filter((o) => chosen.includes(String(o.value)))
+        .map(optionOut),
+    };
   }
   if (type === "datepicker") {
     const v = touched ? draft : (el.initial_date as string | undefined);
@@ -139,7 +157,13 @@ export function actionFor(block: Json, el: Json, picked: Draft | undefined, acti
   const type = String(el.type);
   const base: Json = { type, action_id: el.action_id, block_id: block.block_id, action_ts: actionTs };
   if (type === "button") {
-    return { ...base, text: el.text, ...(el.value !== undefined ? { value: el.value } : {}), ...(el.style ? { style: el.style } : {}), ...(el.url ? { url: el.url } : {}) };
+    return {
+      ...base,
+      text: el.text,
+      ...(el.value !== undefined ? { value: el.value } : {}),
+      ...(el.style ? { style: el.style } : {}),
+      ...(el.url ? { url: el.url } : {}),
+    };
   }
   if (type === "overflow") return { ...base, selected_option: pickOption(el, picked) };
   const state = currentValue(el, picked, lookup);
@@ -163,7 +187,13 @@ export function clientSideErrors(blocks: readonly Json[], values: Record<string,
     const el = block.element;
     const v = values[String(block.block_id)]?.[String(el.action_id)];
     if (!v) continue;
-    const empty = v.value === null || v.selected_option === null || v.selected_date === null || (Array.isArray(v.selected_options) && v.selected_options.length === 0) || v.selected_user === null || v.selected_time === null;
+    const empty =
+      v.value === null ||
+      v.selected_option === null ||
+      v.selected_date === null ||
+      (Array.isArray(v.selected_options) && v.selected_options.length === 0) ||
+      v.selected_user === null ||
+      v.selected_time === null;
     const id = String(block.block_id);
     if (empty) {
       if (!block.optional) errors[id] = "Please complete this required field.";
@@ -249,7 +279,8 @@ function element(c: Check, el: unknown, path: string): void {
       const all = optionsOf(el).map((o) => o.value);
       const initial = type === "static_select" ? (isObj(el.initial_option) ? [el.initial_option] : []) : arr(el.initial_options);
       initial.forEach((o, i) => {
-        if (!isObj(o) || !all.includes(o.value)) c.errors.push(`must match one of the options [${c.at}${path}/initial_option${type === "static_select" ? "" : `s/${i}`}]`);
+        if (!isObj(o) || !all.includes(o.value))
+          c.errors.push(`must match one of the options [${c.at}${path}/initial_option${type === "static_select" ? "" : `s/${i}`}]`);
       });
       return;
     }
@@ -389,5 +420,10 @@ export function validateView(view: unknown): string[] {
   maxLen(c, view.private_metadata, "/private_metadata", 3000);
   maxLen(c, view.callback_id, "/callback_id", 255);
   maxLen(c, view.external_id, "/external_id", 255);
-  return [...c.errors, ...validateBlocks(view.blocks ?? [], { max: 100, surface: view.type === "home" ? "home" : "modal" }).map((e) => e.replace("json-pointer:/blocks", "json-pointer:/view/blocks"))];
+  return [
+    ...c.errors,
+    ...validateBlocks(view.blocks ?? [], { max: 100, surface: view.type === "home" ? "home" : "modal" }).map((e) =>
+      e.replace("json-pointer:/blocks", "json-pointer:/view/blocks"),
+    ),
+  ];
 }

@@ -47,7 +47,11 @@ export class BotLink {
     } catch (e) {
       const ms = Date.now() - started;
       const timeout = (e as Error).name === "TimeoutError" || (e as Error).name === "AbortError";
-      this.ws.record("request", "error", `${label} → ${timeout ? `no answer within ${ACK_TIMEOUT_MS} ms (Slack: operation_timeout)` : `unreachable (${(e as Error).message})`}`);
+      this.ws.record(
+        "request",
+        "error",
+        `${label} → ${timeout ? `no answer within ${ACK_TIMEOUT_MS} ms (Slack: operation_timeout)` : `unreachable (${(e as Error).message})`}`,
+      );
       return { ok: false, reason: timeout ? "operation_timeout" : "unreachable", ms };
     }
   }
@@ -136,13 +140,31 @@ export class BotLink {
 
   viewClosed(a: { userId: string; view: Json; isCleared: boolean }): Promise<Delivery> {
     return this.interactivity(
-      { type: "view_closed", team: this.teamRef, user: this.userRef(a.userId), api_app_id: this.ws.bot.appId, token: VERIFICATION_TOKEN, view: a.view, is_cleared: a.isCleared, enterprise: null, is_enterprise_install: false },
+      {
+        type: "view_closed",
+        team: this.teamRef,
+        user: this.userRef(a.userId),
+        api_app_id: this.ws.bot.appId,
+        token: VERIFICATION_TOKEN,
+        view: a.view,
+        is_cleared: a.isCleared,
+        enterprise: null,
+        is_enterprise_install: false,
+      },
       `view_closed ${String(a.view.callback_id)}`,
     );
   }
 
   /** What Slack sends while someone types into an external_select: the ack carries the options. */
-  blockSuggestion(a: { userId: string; actionId: string; blockId: string; value: string; container: Json; view?: Json; channel?: { id: string; name: string } }): Promise<Delivery> {
+  blockSuggestion(a: {
+    userId: string;
+    actionId: string;
+    blockId: string;
+    value: string;
+    container: Json;
+    view?: Json;
+    channel?: { id: string; name: string };
+  }): Promise<Delivery> {
     return this.interactivity(
       {
         type: "block_suggestion",
@@ -166,13 +188,30 @@ export class BotLink {
   /** A global shortcut from the shortcuts menu. */
   shortcut(a: { userId: string; callbackId: string; triggerId: string }): Promise<Delivery> {
     return this.interactivity(
-      { type: "shortcut", token: VERIFICATION_TOKEN, action_ts: this.ws.newTs(), team: this.teamRef, user: this.userRef(a.userId), is_enterprise_install: false, enterprise: null, callback_id: a.callbackId, trigger_id: a.triggerId },
+      {
+        type: "shortcut",
+        token: VERIFICATION_TOKEN,
+        action_ts: this.ws.newTs(),
+        team: this.teamRef,
+        user: this.userRef(a.userId),
+        is_enterprise_install: false,
+        enterprise: null,
+        callback_id: a.callbackId,
+        trigger_id: a.triggerId,
+      },
       `shortcut ${a.callbackId}`,
     );
   }
 
   /** A message shortcut from a message's menu. */
-  messageAction(a: { userId: string; callbackId: string; triggerId: string; channel: { id: string; name: string }; message: Json; responseUrl: string }): Promise<Delivery> {
+  messageAction(a: {
+    userId: string;
+    callbackId: string;
+    triggerId: string;
+    channel: { id: string; name: string };
+    message: Json;
+    responseUrl: string;
+  }): Promise<Delivery> {
     return this.interactivity(
       {
         type: "message_action",

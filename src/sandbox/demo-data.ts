@@ -15,7 +15,8 @@ import { DEMO_USERS, SANDBOX_TEAM } from "./sandbox-users.js";
 
 const UNUSABLE_PASSWORD = "!wavelaunch-slack";
 const SECRET_COLUMNS = ["login_url", "password", "two_factor_backup_codes", "api_keys"] as const;
-const toColumns = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`), v]));
+const toColumns = (row: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`), v]));
 
 /** The demo people: auth_user (matched by email), their Slack link, and a role unless they have one. */
 export async function seedDemoUsers(db: Db): Promise<{ created: number; rolesGranted: number }> {
@@ -28,7 +29,17 @@ export async function seedDemoUsers(db: Db): Promise<{ created: number; rolesGra
       let user = await tx.authUser.findFirst({ where: { email: { equals: u.email, mode: "insensitive" } }, orderBy: { id: "asc" } });
       if (!user) {
         user = await tx.authUser.create({
-          data: { password: UNUSABLE_PASSWORD, isSuperuser: false, username: `slack.${u.id}`, firstName: u.realName, lastName: "", email: u.email, isStaff: false, isActive: true, dateJoined: new Date() },
+          data: {
+            password: UNUSABLE_PASSWORD,
+            isSuperuser: false,
+            username: `slack.${u.id}`,
+            firstName: u.realName,
+            lastName: "",
+            email: u.email,
+            isStaff: false,
+            isActive: true,
+            dateJoined: new Date(),
+          },
         });
         created++;
       }
@@ -37,14 +48,18 @@ export async function seedDemoUsers(db: Db): Promise<{ created: number; rolesGra
       if (granted.count === 1) {
         rolesGranted++;
         const row = await tx.userRole.findUniqueOrThrow({ where: { userId: user.id }, select: { id: true } });
-        await writeAudit(tx, { ...SYSTEM_ACTOR, slackTeamId: SANDBOX_TEAM.id }, {
-          action: "UPDATE",
-          targetModel: "UserRole",
-          targetId: row.id,
-          targetDisplay: `${u.realName} <${u.email}>`,
-          changes: { role: { from: null, to: role } },
-          notes: "demo seed (npm run seed:demo / sandbox)",
-        });
+        await writeAudit(
+          tx,
+          { ...SYSTEM_ACTOR, slackTeamId: SANDBOX_TEAM.id },
+          {
+            action: "UPDATE",
+            targetModel: "UserRole",
+            targetId: row.id,
+            targetDisplay: `${u.realName} <${u.email}>`,
+            changes: { role: { from: null, to: role } },
+            notes: "demo seed (npm run seed:demo / sandbox)",
+          },
+        );
       }
     });
   }
@@ -60,7 +75,14 @@ export async function demoActors(db: Db): Promise<Map<string, Actor>> {
   return new Map(
     rows.map((r) => [
       r.slackUserId,
-      { userId: r.userId, email: r.user.email, role: (r.user.role?.role ?? null) as Actor["role"], slackUserId: r.slackUserId, slackTeamId: r.slackTeamId, displayName: r.user.firstName || r.user.username },
+      {
+        userId: r.userId,
+        email: r.user.email,
+        role: (r.user.role?.role ?? null) as Actor["role"],
+        slackUserId: r.slackUserId,
+        slackTeamId: r.slackTeamId,
+        displayName: r.user.firstName || r.user.username,
+      },
     ]),
   );
 }
@@ -84,23 +106,139 @@ function prng(seed: number) {
   };
 }
 
-const FIRST = ["Maya", "Theo", "Priya", "Jonah", "Lena", "Marco", "Aisha", "Felix", "Noor", "Callum", "Sofia", "Kenji", "Imani", "Oskar", "Zara", "Rafael", "Hana", "Idris", "Chloe", "Mateo", "Yara", "Elliot", "Amara", "Luca", "Freya", "Tariq", "Nina", "Ravi", "Isla", "Dante", "Mei", "Ezra", "Leila", "Hugo", "Saoirse", "Kofi", "Anouk", "Bastian", "Esme", "Jules"];
-const LAST = ["Okafor", "Lindqvist", "Raman", "Castillo", "Brennan", "Ferreira", "Haddad", "Nakamura", "Osei", "Whitlock", "Moreau", "Kowalski", "Adeyemi", "Sato", "Marchetti", "Quinn", "Varga", "Delacroix", "Mensah", "Holloway"];
+const FIRST = [
+  "Maya",
+  "Theo",
+  "Priya",
+  "Jonah",
+  "Lena",
+  "Marco",
+  "Aisha",
+  "Felix",
+  "Noor",
+  "Callum",
+  "Sofia",
+  "Kenji",
+  "Imani",
+  "Oskar",
+  "Zara",
+  "Rafael",
+  "Hana",
+  "Idris",
+  "Chloe",
+  "Mateo",
+  "Yara",
+  "Elliot",
+  "Amara",
+  "Luca",
+  "Freya",
+  "Tariq",
+  "Nina",
+  "Ravi",
+  "Isla",
+  "Dante",
+  "Mei",
+  "Ezra",
+  "Leila",
+  "Hugo",
+  "Saoirse",
+  "Kofi",
+  "Anouk",
+  "Bastian",
+  "Esme",
+  "Jules",
+];
+const LAST = [
+  "Okafor",
+  "Lindqvist",
+  "Raman",
+  "Castillo",
+  "Brennan",
+  "Ferreira",
+  "Haddad",
+  "Nakamura",
+  "Osei",
+  "Whitlock",
+  "Moreau",
+  "Kowalski",
+  "Adeyemi",
+  "Sato",
+  "Marchetti",
+  "Quinn",
+  "Varga",
+  "Delacroix",
+  "Mensah",
+  "Holloway",
+];
 const BRANDS = [
-  ["Salt & Pine", "Outdoor cooking"], ["Glow Theory", "Skincare"], ["Daily Grain", "Baking"], ["Pixel Pantry", "Food photography"], ["Lift Lab", "Fitness"],
-  ["Quiet Corner", "Mindfulness"], ["Threadbare", "Sustainable fashion"], ["Byte Sized", "Tech reviews"], ["Wander Well", "Travel"], ["Little Sprouts", "Parenting"],
-  ["Brush & Bloom", "Watercolour art"], ["Nightshift Beats", "Music production"], ["Plant Parent", "Houseplants"], ["Fieldnotes", "Birdwatching"], ["Crumb Club", "Sourdough"],
-  ["Petal Press", "Floristry"], ["Stack & Save", "Personal finance"], ["Ink Well", "Calligraphy"], ["Trail Mix", "Hiking"], ["Velvet Hour", "Cocktails"],
-  ["Kiln & Co", "Ceramics"], ["Rep Count", "Strength training"], ["Open Shelf", "Book reviews"], ["Loop Studio", "Knitting"], ["Nomad Desk", "Remote work"],
-  ["Sugar Rush", "Cake decorating"], ["Greenprint", "Zero waste living"], ["Frame Theory", "Photography"], ["Mellow Mornings", "Coffee"], ["Game Night", "Board games"],
-  ["Hidden Gems", "Thrifting"], ["Tiny Homes Co", "Small-space living"], ["Rooted", "Gardening"], ["Spin Cycle", "Cycling"], ["Calm Canvas", "Art therapy"],
-  ["Moonlit Kitchen", "Vegan cooking"], ["Wild Swim", "Open-water swimming"], ["Code & Coffee", "Programming tutorials"], ["Paper Trail", "Journaling"], ["Bright Side", "Comedy sketches"],
+  ["Salt & Pine", "Outdoor cooking"],
+  ["Glow Theory", "Skincare"],
+  ["Daily Grain", "Baking"],
+  ["Pixel Pantry", "Food photography"],
+  ["Lift Lab", "Fitness"],
+  ["Quiet Corner", "Mindfulness"],
+  ["Threadbare", "Sustainable fashion"],
+  ["Byte Sized", "Tech reviews"],
+  ["Wander Well", "Travel"],
+  ["Little Sprouts", "Parenting"],
+  ["Brush & Bloom", "Watercolour art"],
+  ["Nightshift Beats", "Music production"],
+  ["Plant Parent", "Houseplants"],
+  ["Fieldnotes", "Birdwatching"],
+  ["Crumb Club", "Sourdough"],
+  ["Petal Press", "Floristry"],
+  ["Stack & Save", "Personal finance"],
+  ["Ink Well", "Calligraphy"],
+  ["Trail Mix", "Hiking"],
+  ["Velvet Hour", "Cocktails"],
+  ["Kiln & Co", "Ceramics"],
+  ["Rep Count", "Strength training"],
+  ["Open Shelf", "Book reviews"],
+  ["Loop Studio", "Knitting"],
+  ["Nomad Desk", "Remote work"],
+  ["Sugar Rush", "Cake decorating"],
+  ["Greenprint", "Zero waste living"],
+  ["Frame Theory", "Photography"],
+  ["Mellow Mornings", "Coffee"],
+  ["Game Night", "Board games"],
+  ["Hidden Gems", "Thrifting"],
+  ["Tiny Homes Co", "Small-space living"],
+  ["Rooted", "Gardening"],
+  ["Spin Cycle", "Cycling"],
+  ["Calm Canvas", "Art therapy"],
+  ["Moonlit Kitchen", "Vegan cooking"],
+  ["Wild Swim", "Open-water swimming"],
+  ["Code & Coffee", "Programming tutorials"],
+  ["Paper Trail", "Journaling"],
+  ["Bright Side", "Comedy sketches"],
 ] as const;
-const CITIES = ["London, UK", "Manchester, UK", "Lisbon, Portugal", "Berlin, Germany", "Austin, USA", "Toronto, Canada", "Lagos, Nigeria", "Melbourne, Australia", "Dublin, Ireland", "Barcelona, Spain", "Brooklyn, USA", "Edinburgh, UK"];
+const CITIES = [
+  "London, UK",
+  "Manchester, UK",
+  "Lisbon, Portugal",
+  "Berlin, Germany",
+  "Austin, USA",
+  "Toronto, Canada",
+  "Lagos, Nigeria",
+  "Melbourne, Australia",
+  "Dublin, Ireland",
+  "Barcelona, Spain",
+  "Brooklyn, USA",
+  "Edinburgh, UK",
+];
 const ZONES: Record<string, string> = {
-  "London, UK": "Europe/London", "Manchester, UK": "Europe/London", "Lisbon, Portugal": "Europe/Lisbon", "Berlin, Germany": "Europe/Berlin", "Austin, USA": "America/Chicago",
-  "Toronto, Canada": "America/Toronto", "Lagos, Nigeria": "Africa/Lagos", "Melbourne, Australia": "Australia/Melbourne", "Dublin, Ireland": "Europe/Dublin",
-  "Barcelona, Spain": "Europe/Madrid", "Brooklyn, USA": "America/New_York", "Edinburgh, UK": "Europe/London",
+  "London, UK": "Europe/London",
+  "Manchester, UK": "Europe/London",
+  "Lisbon, Portugal": "Europe/Lisbon",
+  "Berlin, Germany": "Europe/Berlin",
+  "Austin, USA": "America/Chicago",
+  "Toronto, Canada": "America/Toronto",
+  "Lagos, Nigeria": "Africa/Lagos",
+  "Melbourne, Australia": "Australia/Melbourne",
+  "Dublin, Ireland": "Europe/Dublin",
+  "Barcelona, Spain": "Europe/Madrid",
+  "Brooklyn, USA": "America/New_York",
+  "Edinburgh, UK": "Europe/London",
 };
 const TAGS = ["priority", "ugc", "long-form", "shorts", "brand-deal", "q3-launch", "podcast", "newsletter", "merch", "courses", "wholesale", "collab"];
 const CHANNELS = ["Email", "Slack", "WhatsApp", "Phone", "Instagram DM"];
@@ -109,12 +247,25 @@ type Health = "GREEN" | "YELLOW" | "RED";
 type Status = "ONBOARDING" | "BRAND_BUILDING" | "LAUNCH" | "LIVE" | "PAUSED" | "CLOSED";
 /** Journey status and the health the dates are arranged to produce, per creator. */
 const PLAN: readonly [Status, Health | "UNTRACKED"][] = [
-  ...Array.from({ length: 8 }, (_, i): [Status, Health] => ["ONBOARDING", (["GREEN", "GREEN", "YELLOW", "RED", "GREEN", "YELLOW", "GREEN", "RED"] as const)[i]!]),
-  ...Array.from({ length: 9 }, (_, i): [Status, Health] => ["BRAND_BUILDING", (["GREEN", "RED", "YELLOW", "GREEN", "GREEN", "RED", "YELLOW", "GREEN", "YELLOW"] as const)[i]!]),
+  ...Array.from({ length: 8 }, (_, i): [Status, Health] => [
+    "ONBOARDING",
+    (["GREEN", "GREEN", "YELLOW", "RED", "GREEN", "YELLOW", "GREEN", "RED"] as const)[i]!,
+  ]),
+  ...Array.from({ length: 9 }, (_, i): [Status, Health] => [
+    "BRAND_BUILDING",
+    (["GREEN", "RED", "YELLOW", "GREEN", "GREEN", "RED", "YELLOW", "GREEN", "YELLOW"] as const)[i]!,
+  ]),
   ...Array.from({ length: 7 }, (_, i): [Status, Health] => ["LAUNCH", (["RED", "GREEN", "YELLOW", "GREEN", "RED", "GREEN", "YELLOW"] as const)[i]!]),
-  ...Array.from({ length: 10 }, (_, i): [Status, Health] => ["LIVE", (["GREEN", "GREEN", "YELLOW", "GREEN", "RED", "GREEN", "GREEN", "YELLOW", "GREEN", "GREEN"] as const)[i]!]),
-  ["PAUSED", "UNTRACKED"], ["PAUSED", "UNTRACKED"], ["PAUSED", "UNTRACKED"],
-  ["CLOSED", "UNTRACKED"], ["CLOSED", "UNTRACKED"], ["CLOSED", "UNTRACKED"],
+  ...Array.from({ length: 10 }, (_, i): [Status, Health] => [
+    "LIVE",
+    (["GREEN", "GREEN", "YELLOW", "GREEN", "RED", "GREEN", "GREEN", "YELLOW", "GREEN", "GREEN"] as const)[i]!,
+  ]),
+  ["PAUSED", "UNTRACKED"],
+  ["PAUSED", "UNTRACKED"],
+  ["PAUSED", "UNTRACKED"],
+  ["CLOSED", "UNTRACKED"],
+  ["CLOSED", "UNTRACKED"],
+  ["CLOSED", "UNTRACKED"],
 ];
 const STAGES: readonly Status[] = ["ONBOARDING", "BRAND_BUILDING", "LAUNCH", "LIVE"];
 const MILESTONES: Record<string, readonly string[]> = {
@@ -136,13 +287,41 @@ const PLATFORMS = [
 const WORDS = ["Harbor", "Velvet", "Copper", "Meadow", "Lantern", "Orbit", "Juniper", "Cobalt", "Maple", "Saffron", "Quartz", "Willow"];
 
 export type DemoCreator = {
-  creatorName: string; creatorEmail: string; creatorPhone: string; creatorLocation: string; creatorTimezone: string;
-  brandName: string; brandTagline: string; brandNiche: string; brandWebsite: string; brandDescription: string;
-  journeyStatus: Status; priorityLevel: number; instagramHandle: string; tiktokHandle: string | null; youtubeChannel: string | null;
-  primaryCommunicationChannel: string; lastContactedDate: IsoDate | null; nextFollowUpDate: IsoDate | null; communicationNotes: string;
-  tags: string[]; isActive: boolean; createdDaysAgo: number; statusDaysAgo: number;
+  creatorName: string;
+  creatorEmail: string;
+  creatorPhone: string;
+  creatorLocation: string;
+  creatorTimezone: string;
+  brandName: string;
+  brandTagline: string;
+  brandNiche: string;
+  brandWebsite: string;
+  brandDescription: string;
+  journeyStatus: Status;
+  priorityLevel: number;
+  instagramHandle: string;
+  tiktokHandle: string | null;
+  youtubeChannel: string | null;
+  primaryCommunicationChannel: string;
+  lastContactedDate: IsoDate | null;
+  nextFollowUpDate: IsoDate | null;
+  communicationNotes: string;
+  tags: string[];
+  isActive: boolean;
+  createdDaysAgo: number;
+  statusDaysAgo: number;
   milestones: { title: string; targetDate: IsoDate | null; completedDate: IsoDate | null; stage: Status }[];
-  credentials: { platformName: string; accountIdentifier: string; loginUrl: string; password: string; twoFactorBackupCodes: string | null; apiKeys: string | null; notes: string; lastVerifiedDate: IsoDate | null; expiresOn: IsoDate | null }[];
+  credentials: {
+    platformName: string;
+    accountIdentifier: string;
+    loginUrl: string;
+    password: string;
+    twoFactorBackupCodes: string | null;
+    apiKeys: string | null;
+    notes: string;
+    lastVerifiedDate: IsoDate | null;
+    expiresOn: IsoDate | null;
+  }[];
   history: Status[];
   intended: Health | "UNTRACKED";
   ownerSlackId: string;
@@ -155,7 +334,10 @@ export function demoStudio(today: IsoDate): DemoCreator[] {
     const first = FIRST[i % FIRST.length]!;
     const last = LAST[(i * 7) % LAST.length]!;
     const [brandName, niche] = BRANDS[i]!;
-    const slug = brandName.toLowerCase().replace(/&/g, "and").replace(/[^a-z0-9]+/g, "");
+    const slug = brandName
+      .toLowerCase()
+      .replace(/&/g, "and")
+      .replace(/[^a-z0-9]+/g, "");
     const city = r.pick(CITIES);
     // One creator added last week with no contact logged yet (no contact counts from created_at).
     const fresh = i === 5;
@@ -185,7 +367,12 @@ export function demoStudio(today: IsoDate): DemoCreator[] {
     if (fresh) lastContact = null;
 
     const stageIndex = STAGES.indexOf(status);
-    const history = stageIndex > 0 ? STAGES.slice(0, stageIndex + 1) : status === "PAUSED" || status === "CLOSED" ? (["ONBOARDING", "BRAND_BUILDING", status] as Status[]) : [status];
+    const history =
+      stageIndex > 0
+        ? STAGES.slice(0, stageIndex + 1)
+        : status === "PAUSED" || status === "CLOSED"
+          ? (["ONBOARDING", "BRAND_BUILDING", status] as Status[])
+          : [status];
 
     const titles = MILESTONES[status]!;
     const milestones: DemoCreator["milestones"] = [];
@@ -196,7 +383,13 @@ export function demoStudio(today: IsoDate): DemoCreator[] {
       const target = done ? addDays(today, -r.int(15, 40)) : addDays(today, r.int(4, 45));
       milestones.push({ title, targetDate: target, completedDate: done ? addDays(target, r.int(-2, 3)) : null, stage: status });
     }
-    if (overdueMilestoneDays !== null) milestones.push({ title: `${titles[(count + 1) % titles.length]} (late)`, targetDate: addDays(today, -overdueMilestoneDays), completedDate: null, stage: status });
+    if (overdueMilestoneDays !== null)
+      milestones.push({
+        title: `${titles[(count + 1) % titles.length]} (late)`,
+        targetDate: addDays(today, -overdueMilestoneDays),
+        completedDate: null,
+        stage: status,
+      });
 
     const credentials: DemoCreator["credentials"] = [];
     const credCount = status === "CLOSED" ? 0 : i % 5 === 4 ? 0 : (i % 3) + 1;
@@ -261,7 +454,11 @@ export async function seedDemoStudio(deps: { db: Db; fernet: MultiFernet; health
   const fallback = actors.get("U0DEMOADA") ?? SYSTEM_ACTOR;
   const report: SeedReport = { creatorsCreated: 0, creatorsSkipped: 0, milestones: 0, credentials: 0, auditRows: 0 };
   const studio = demoStudio(today);
-  const existing = new Set((await db.creator.findMany({ where: { creatorEmail: { in: studio.map((c) => c.creatorEmail) } }, select: { creatorEmail: true } })).map((c) => c.creatorEmail));
+  const existing = new Set(
+    (await db.creator.findMany({ where: { creatorEmail: { in: studio.map((c) => c.creatorEmail) } }, select: { creatorEmail: true } })).map(
+      (c) => c.creatorEmail,
+    ),
+  );
   const auditBefore = await db.auditLog.count();
   const dayMs = 86_400_000;
   for (const c of studio) {
@@ -305,18 +502,39 @@ export async function seedDemoStudio(deps: { db: Db; fernet: MultiFernet; health
           },
         });
         const display = `${c.brandName} (${c.creatorName})`;
-        await writeAudit(tx, actor, { action: "CREATE", targetModel: "Creator", targetId: row.id, targetDisplay: display, changes: snapshot(toColumns(row)), notes: "demo seed" });
+        await writeAudit(tx, actor, {
+          action: "CREATE",
+          targetModel: "Creator",
+          targetId: row.id,
+          targetDisplay: display,
+          changes: snapshot(toColumns(row)),
+          notes: "demo seed",
+        });
 
         // The journey so far, one status change at a time, as the card's history would show it.
         for (let s = 1; s < c.history.length; s++) {
-          await writeAudit(tx, actor, { action: "UPDATE", targetModel: "Creator", targetId: row.id, targetDisplay: display, changes: { journey_status: { from: c.history[s - 1], to: c.history[s] } }, notes: "demo seed" });
+          await writeAudit(tx, actor, {
+            action: "UPDATE",
+            targetModel: "Creator",
+            targetId: row.id,
+            targetDisplay: display,
+            changes: { journey_status: { from: c.history[s - 1], to: c.history[s] } },
+            notes: "demo seed",
+          });
         }
         await tx.creator.update({
           where: { id: row.id },
           data: { journeyStatus: c.journeyStatus, lastStatusChange: new Date(now.getTime() - c.statusDaysAgo * dayMs), isActive: c.isActive },
         });
         if (!c.isActive) {
-          await writeAudit(tx, actor, { action: "UPDATE", targetModel: "Creator", targetId: row.id, targetDisplay: display, changes: { is_active: { from: true, to: false } }, notes: "demo seed: archived" });
+          await writeAudit(tx, actor, {
+            action: "UPDATE",
+            targetModel: "Creator",
+            targetId: row.id,
+            targetDisplay: display,
+            changes: { is_active: { from: true, to: false } },
+            notes: "demo seed: archived",
+          });
         }
 
         for (const m of c.milestones) {
@@ -333,7 +551,14 @@ export async function seedDemoStudio(deps: { db: Db; fernet: MultiFernet; health
             },
           });
           report.milestones++;
-          await writeAudit(tx, actor, { action: "CREATE", targetModel: "Milestone", targetId: ms.id, targetDisplay: `${m.title} · ${c.brandName}`, changes: snapshot(toColumns(ms)), notes: "demo seed" });
+          await writeAudit(tx, actor, {
+            action: "CREATE",
+            targetModel: "Milestone",
+            targetId: ms.id,
+            targetDisplay: `${m.title} · ${c.brandName}`,
+            changes: snapshot(toColumns(ms)),
+            notes: "demo seed",
+          });
         }
 
         for (const k of c.credentials) {

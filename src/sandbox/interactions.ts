@@ -1,4 +1,16 @@
-import { actionFor, buildStateValues, clientSideErrors, findElement, isInteractive, normaliseBlocks, validateMessage, validateView, type Draft, type Drafts, type Json } from "./block-kit.js";
+import {
+  actionFor,
+  buildStateValues,
+  clientSideErrors,
+  findElement,
+  isInteractive,
+  normaliseBlocks,
+  validateMessage,
+  validateView,
+  type Draft,
+  type Drafts,
+  type Json,
+} from "./block-kit.js";
 import type { BotLink, Delivery } from "./bot-link.js";
 import { PICKER } from "../slack/ids.js";
 import { dmChannelId } from "./sandbox-users.js";
@@ -94,12 +106,23 @@ export function createInteractions(ws: Workspace, link: BotLink, opts: { respons
       const command = raw.split(/\s+/)[0]!;
       ws.post({ channel: channel.id, ts: ws.newTs(), user: a.userId, text: raw, ephemeralTo: a.userId, kind: "command" });
       if (command !== "/wl") {
-        slackbotSays(a.userId, channel.id, `\`${command}\` is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.`);
+        slackbotSays(
+          a.userId,
+          channel.id,
+          `\`${command}\` is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.`,
+        );
         return { ok: true };
       }
       const text = escapeCommandText(raw.slice(command.length).trim(), ws);
       const r = ws.issueResponseUrl({ kind: "command", userId: a.userId, channel: channel.id });
-      const d = await link.command({ userId: a.userId, channelId: channel.id, command, text, responseUrl: `${opts.responseUrlBase()}${r.id}`, triggerId: ws.issueTrigger(a.userId) });
+      const d = await link.command({
+        userId: a.userId,
+        channelId: channel.id,
+        command,
+        text,
+        responseUrl: `${opts.responseUrlBase()}${r.id}`,
+        triggerId: ws.issueTrigger(a.userId),
+      });
       const failed = failureText(d, command);
       if (failed) {
         slackbotSays(a.userId, channel.id, failed);
@@ -116,7 +139,8 @@ export function createInteractions(ws: Workspace, link: BotLink, opts: { respons
         }
         const m = messageFrom(body);
         if ("error" in m) ws.record("notice", "error", `the command's ack body is not a message Slack accepts (${m.error})`);
-        else ws.post({ channel: channel.id, ts: ws.newTs(), user: bot.userId, ...m, ...(body.response_type === "in_channel" ? {} : { ephemeralTo: a.userId }) });
+        else
+          ws.post({ channel: channel.id, ts: ws.newTs(), user: bot.userId, ...m, ...(body.response_type === "in_channel" ? {} : { ephemeralTo: a.userId }) });
       }
       return { ok: true };
     },
@@ -162,20 +186,43 @@ export function createInteractions(ws: Workspace, link: BotLink, opts: { respons
       if (Array.from(a.value).length < min) return { ok: true, options: [] };
       const state = buildStateValues(c.blocks, a.drafts ?? {}, lookupFor(a.userId));
       const d = c.message
-        ? await link.blockSuggestion({ userId: a.userId, actionId: a.actionId, blockId: a.blockId, value: a.value, container: { type: "message", message_ts: c.message.ts, channel_id: c.message.channel }, channel: { id: c.message.channel, name: ws.channels.get(c.message.channel)?.name ?? "" } })
-        : await link.blockSuggestion({ userId: a.userId, actionId: a.actionId, blockId: a.blockId, value: a.value, container: { type: "view", view_id: c.view!.id }, view: ws.viewPayload(c.view!, state) });
+        ? await link.blockSuggestion({
+            userId: a.userId,
+            actionId: a.actionId,
+            blockId: a.blockId,
+            value: a.value,
+            container: { type: "message", message_ts: c.message.ts, channel_id: c.message.channel },
+            channel: { id: c.message.channel, name: ws.channels.get(c.message.channel)?.name ?? "" },
+          })
+        : await link.blockSuggestion({
+            userId: a.userId,
+            actionId: a.actionId,
+            blockId: a.blockId,
+            value: a.value,
+            container: { type: "view", view_id: c.view!.id },
+            view: ws.viewPayload(c.view!, state),
+          });
       if (!d.ok || d.status !== 200) return { ok: false, error: "The app did not answer with options in time (Slack shows “No results”)." };
       let list: Json[] = [];
       try {
         const body = JSON.parse(d.body || "{}") as Json;
-        list = [...(Array.isArray(body.options) ? body.options : []), ...(Array.isArray(body.option_groups) ? body.option_groups.flatMap((g: Json) => (Array.isArray(g.options) ? g.options : [])) : [])].filter(isObj);
+        list = [
+          ...(Array.isArray(body.options) ? body.options : []),
+          ...(Array.isArray(body.option_groups) ? body.option_groups.flatMap((g: Json) => (Array.isArray(g.options) ? g.options : [])) : []),
+        ].filter(isObj);
       } catch {
         ws.record("notice", "error", "the block_suggestion ack body is not JSON; Slack shows no options");
         return { ok: true, options: [] };
       }
-      const bad = list.find((o) => !isObj(o.text) || typeof o.text.text !== "string" || o.text.text.length > 75 || typeof o.value !== "string" || o.value.length > 150);
+      const bad = list.find(
+        (o) => !isObj(o.text) || typeof o.text.text !== "string" || o.text.text.length > 75 || typeof o.value !== "string" || o.value.length > 150,
+      );
       if (list.length > 100 || bad) {
-        ws.record("notice", "error", `Slack refuses these options (${list.length > 100 ? "more than 100" : "an option's text over 75 characters or a value over 150"}) and shows none`);
+        ws.record(
+          "notice",
+          "error",
+          `Slack refuses these options (${list.length > 100 ? "more than 100" : "an option's text over 75 characters or a value over 150"}) and shows none`,
+        );
         return { ok: true, options: [] };
       }
       const mine = suggested.get(a.userId) ?? new Map<string, Json>();
@@ -248,7 +295,11 @@ export function createInteractions(ws: Workspace, link: BotLink, opts: { respons
         const inputIds = new Set(blocks.filter((b) => b.type === "input").map((b) => String(b.block_id)));
         const stray = Object.keys(errors).filter((k) => !inputIds.has(k));
         if (stray.length || Object.keys(errors).length === 0) {
-          ws.record("notice", "error", `response_action "errors" names ${stray.length ? `blocks that are not inputs of this view (${stray.join(", ")})` : "no block"}; Slack rejects it`);
+          ws.record(
+            "notice",
+            "error",
+            `response_action "errors" names ${stray.length ? `blocks that are not inputs of this view (${stray.join(", ")})` : "no block"}; Slack rejects it`,
+          );
           top.banner = TROUBLE;
         } else {
           top.errors = Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, String(v)]));
@@ -328,7 +379,11 @@ export function createInteractions(ws: Workspace, link: BotLink, opts: { respons
         return { status: 400, body: "invalid_payload" };
       }
       const original = r.originalTs ? ws.find(r.channel, r.originalTs) : undefined;
-      ws.record("api", "info", `response_url ← ${truthy(body.delete_original) ? "delete_original" : truthy(body.replace_original) ? "replace_original" : `new ${body.response_type === "in_channel" ? "in_channel" : "ephemeral"} message`}`);
+      ws.record(
+        "api",
+        "info",
+        `response_url ← ${truthy(body.delete_original) ? "delete_original" : truthy(body.replace_original) ? "replace_original" : `new ${body.response_type === "in_channel" ? "in_channel" : "ephemeral"} message`}`,
+      );
 
       if (truthy(body.delete_original)) {
         if (r.kind === "command") {
@@ -338,7 +393,11 @@ export function createInteractions(ws: Workspace, link: BotLink, opts: { respons
         if (r.answers.some((ts) => ws.find(r.channel, ts))) {
           // The classic mistake: answer with a new (ephemeral) message, then "delete the original"
           // expecting the answer to go. Slack deletes the clicked message and leaves the answer.
-          ws.record("notice", "warn", "delete_original removed the message whose button was clicked, not the answer this response_url posted earlier; that answer stays (Slack cannot delete an ephemeral message any other way). To remove an answer later, send it with replace_original: true.");
+          ws.record(
+            "notice",
+            "warn",
+            "delete_original removed the message whose button was clicked, not the answer this response_url posted earlier; that answer stays (Slack cannot delete an ephemeral message any other way). To remove an answer later, send it with replace_original: true.",
+          );
         }
         if (!original) return { status: 404, body: "message_not_found" };
         ws.remove(r.channel, original.ts);

@@ -29,7 +29,8 @@ const PAGE_FILES: Record<string, string> = {
 const TYPES: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8" };
 // The page renders what the bot sends; if a renderer bug ever let markup through, this stops
 // it from running script or phoning home.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const LOOPBACK = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/i;
 
 export type SandboxOptions = {
@@ -348,7 +349,13 @@ export class Sandbox {
       edited: m.edited,
       threadTs: m.threadTs,
     });
-    const view = (v: { id: string; hash: string; def: Json; errors?: Record<string, string>; banner?: string }) => ({ id: v.id, hash: v.hash, def: v.def, errors: v.errors ?? {}, banner: v.banner ?? null });
+    const view = (v: { id: string; hash: string; def: Json; errors?: Record<string, string>; banner?: string }) => ({
+      id: v.id,
+      hash: v.hash,
+      def: v.def,
+      errors: v.errors ?? {},
+      banner: v.banner ?? null,
+    });
     const home = ws.homes.get(userId);
     return {
       version: ws.version,
@@ -367,4 +374,3 @@ export class Sandbox {
     };
   }
 }
-

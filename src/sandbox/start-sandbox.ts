@@ -21,8 +21,12 @@ export async function startSandboxBot(config: Config, logger: Logger, opts: { cl
   const log = logger.child({ component: "sandbox" });
   // loadConfig gives the sandbox SANDBOX_CHANNELS unless the variables name others.
   const channels = [
-    ...(config.approvalsChannel ? [{ id: config.approvalsChannel, name: config.approvalsChannel === SANDBOX_CHANNELS.approvals.id ? SANDBOX_CHANNELS.approvals.name : "approvals" }] : []),
-    ...(config.digest.channel ? [{ id: config.digest.channel, name: config.digest.channel === SANDBOX_CHANNELS.digest.id ? SANDBOX_CHANNELS.digest.name : "studio-digest" }] : []),
+    ...(config.approvalsChannel
+      ? [{ id: config.approvalsChannel, name: config.approvalsChannel === SANDBOX_CHANNELS.approvals.id ? SANDBOX_CHANNELS.approvals.name : "approvals" }]
+      : []),
+    ...(config.digest.channel
+      ? [{ id: config.digest.channel, name: config.digest.channel === SANDBOX_CHANNELS.digest.id ? SANDBOX_CHANNELS.digest.name : "studio-digest" }]
+      : []),
   ];
   const sandbox = new Sandbox({ botToken: config.slack.botToken, signingSecret: config.slack.signingSecret!, logger: log, channels });
   await sandbox.listen("127.0.0.1", 0);
@@ -38,17 +42,27 @@ export async function startSandboxBot(config: Config, logger: Logger, opts: { cl
   const sandboxUrl = `http://127.0.0.1:${bot.port}/sandbox/`;
   sandbox.connect({ eventsUrl: `http://127.0.0.1:${bot.port}/slack/events`, pageUrl: sandboxUrl });
 
-  log.warn({ url: sandboxUrl }, "SANDBOX MODE: no Slack variables are set, so the bot is running against a LOCAL STAND-IN FOR SLACK, not Slack. Refused when NODE_ENV=production.");
+  log.warn(
+    { url: sandboxUrl },
+    "SANDBOX MODE: no Slack variables are set, so the bot is running against a LOCAL STAND-IN FOR SLACK, not Slack. Refused when NODE_ENV=production.",
+  );
   if (config.encryptionKeys[0] === SANDBOX_FIELD_ENCRYPTION_KEY) {
-    log.warn("FIELD_ENCRYPTION_KEY is unset: credentials are encrypted with the PUBLIC sandbox key (SANDBOX_FIELD_ENCRYPTION_KEY in src/config.ts). Demo data only.");
+    log.warn(
+      "FIELD_ENCRYPTION_KEY is unset: credentials are encrypted with the PUBLIC sandbox key (SANDBOX_FIELD_ENCRYPTION_KEY in src/config.ts). Demo data only.",
+    );
   }
   // Only an empty database gets people unasked: one with real users may be someone's Django data.
   const demoIds = DEMO_USERS.filter((u) => u.role).map((u) => u.id);
   if ((await bot.db.authUser.count()) === 0) {
     const seeded = await seedDemoUsers(bot.db);
-    log.warn({ ...seeded }, "the database had no users: added the sandbox's demo people (Ada admin, Mia manager, Sam and Sky staff). `npm run seed:demo` adds a demo studio.");
+    log.warn(
+      { ...seeded },
+      "the database had no users: added the sandbox's demo people (Ada admin, Mia manager, Sam and Sky staff). `npm run seed:demo` adds a demo studio.",
+    );
   } else if ((await bot.db.slackUser.count({ where: { slackUserId: { in: demoIds } } })) < demoIds.length) {
-    log.warn("the database has other users, so the demo people were not added automatically and will be refused; `npm run seed:demo` adds them (and a demo studio)");
+    log.warn(
+      "the database has other users, so the demo people were not added automatically and will be refused; `npm run seed:demo` adds them (and a demo studio)",
+    );
   }
 
   return {

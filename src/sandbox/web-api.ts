@@ -47,7 +47,9 @@ export function createWebApi(ws: Workspace, opts: WebApiOptions) {
     return {
       text,
       ...(Array.isArray(blocks) && blocks.length ? { blocks: normaliseBlocks(blocks) } : {}),
-      ...(Array.isArray(attachments) && attachments.length ? { attachments: (attachments as Json[]).map((a) => ({ ...a, blocks: a.blocks ? normaliseBlocks(a.blocks) : undefined })) } : {}),
+      ...(Array.isArray(attachments) && attachments.length
+        ? { attachments: (attachments as Json[]).map((a) => ({ ...a, blocks: a.blocks ? normaliseBlocks(a.blocks) : undefined })) }
+        : {}),
     };
   }
   const isAnswer = (v: unknown): v is Answer => typeof (v as Answer).ok === "boolean";
@@ -56,7 +58,11 @@ export function createWebApi(ws: Workspace, opts: WebApiOptions) {
   function channelFor(method: string, id: unknown) {
     const c = typeof id === "string" ? ws.resolveChannel(id) : undefined;
     if (c && typeof id === "string" && id !== c.id) {
-      ws.record("notice", "warn", `${method} got a user id (${id}) as channel; Slack wants the DM's channel id (${c.id}, from conversations.open or chat.postMessage's answer)`);
+      ws.record(
+        "notice",
+        "warn",
+        `${method} got a user id (${id}) as channel; Slack wants the DM's channel id (${c.id}, from conversations.open or chat.postMessage's answer)`,
+      );
     }
     return c;
   }
@@ -73,11 +79,31 @@ export function createWebApi(ws: Workspace, opts: WebApiOptions) {
 
   const methods: Record<string, Method> = {
     "api.test": () => ({ ok: true }),
-    "auth.test": () => ({ ok: true, url: `https://${ws.team.domain}.slack.com/`, team: ws.team.name, user: bot.name, team_id: ws.team.id, user_id: bot.userId, bot_id: bot.botId, is_enterprise_install: false }),
+    "auth.test": () => ({
+      ok: true,
+      url: `https://${ws.team.domain}.slack.com/`,
+      team: ws.team.name,
+      user: bot.name,
+      team_id: ws.team.id,
+      user_id: bot.userId,
+      bot_id: bot.botId,
+      is_enterprise_install: false,
+    }),
 
     "users.info": (a) => {
       const id = str(a.user);
-      if (id === bot.userId) return { ok: true, user: { id: bot.userId, team_id: ws.team.id, name: bot.name, real_name: bot.realName, is_bot: true, profile: { real_name: bot.realName, display_name: bot.realName } } };
+      if (id === bot.userId)
+        return {
+          ok: true,
+          user: {
+            id: bot.userId,
+            team_id: ws.team.id,
+            name: bot.name,
+            real_name: bot.realName,
+            is_bot: true,
+            profile: { real_name: bot.realName, display_name: bot.realName },
+          },
+        };
       const u = id ? ws.users.get(id) : undefined;
       return u ? { ok: true, user: ws.userPayload(u) } : fail("user_not_found");
     },
@@ -93,7 +119,10 @@ export function createWebApi(ws: Workspace, opts: WebApiOptions) {
         const c = ws.channels.get(existing);
         return c?.kind === "im" ? { ok: true, channel: { id: c.id } } : fail("channel_not_found");
       }
-      const users = (str(a.users) ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+      const users = (str(a.users) ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (users.length === 0) return fail("users_list_not_supplied");
       if (users.length > 1) {
         ws.record("notice", "warn", "conversations.open with several users (a group DM) is not modelled by the sandbox");
@@ -105,7 +134,10 @@ export function createWebApi(ws: Workspace, opts: WebApiOptions) {
     "conversations.info": (a) => {
       const c = ws.channels.get(String(a.channel));
       if (!c) return fail("channel_not_found");
-      return { ok: true, channel: { id: c.id, name: c.name, is_channel: c.kind === "channel", is_im: c.kind === "im", ...(c.userId ? { user: c.userId } : {}) } };
+      return {
+        ok: true,
+        channel: { id: c.id, name: c.name, is_channel: c.kind === "channel", is_im: c.kind === "im", ...(c.userId ? { user: c.userId } : {}) },
+      };
     },
 
     "chat.postMessage": (a) => {
@@ -180,7 +212,15 @@ export function createWebApi(ws: Workspace, opts: WebApiOptions) {
       const v = viewIn(a);
       if (isAnswer(v)) return v;
       const top = stack[stack.length - 1]!;
-      const view: View = { id: ws.newId("V"), userId: t.userId, type: "modal", def: v.def, hash: ws.newHash(), rootViewId: top.rootViewId, previousViewId: top.id };
+      const view: View = {
+        id: ws.newId("V"),
+        userId: t.userId,
+        type: "modal",
+        def: v.def,
+        hash: ws.newHash(),
+        rootViewId: top.rootViewId,
+        previousViewId: top.id,
+      };
       stack.push(view);
       ws.changed();
       return { ok: true, view: ws.viewPayload(view) };
@@ -191,7 +231,8 @@ export function createWebApi(ws: Workspace, opts: WebApiOptions) {
       if (str(a.hash) && a.hash !== target.hash) return fail("hash_conflict");
       const v = viewIn(a);
       if (isAnswer(v)) return v;
-      if (v.def.type !== target.type) return fail("invalid_arguments", { response_metadata: { messages: [`[ERROR] must be ${target.type} [json-pointer:/view/type]`] } });
+      if (v.def.type !== target.type)
+        return fail("invalid_arguments", { response_metadata: { messages: [`[ERROR] must be ${target.type} [json-pointer:/view/type]`] } });
       target.def = v.def;
       target.hash = ws.newHash();
       target.errors = undefined;
@@ -240,14 +281,27 @@ export function createWebApi(ws: Workspace, opts: WebApiOptions) {
           ts: ws.newTs(),
           user: bot.userId,
           text: comment,
-          files: files.map(({ file }) => ({ id: file!.id, name: file!.name, title: file!.title, size: file!.size, ...(isPng(file!.content!) ? { image: true } : {}) })),
+          files: files.map(({ file }) => ({
+            id: file!.id,
+            name: file!.name,
+            title: file!.title,
+            size: file!.size,
+            ...(isPng(file!.content!) ? { image: true } : {}),
+          })),
           ...(threadTs ? { threadTs } : {}),
         };
         ws.post(m);
       }
       return {
         ok: true,
-        files: files.map(({ file }) => ({ id: file!.id, name: file!.name, title: file!.title, size: file!.size, permalink: `${opts.pageUrl()}files/${file!.id}`, url_private: `${opts.pageUrl()}files/${file!.id}` })),
+        files: files.map(({ file }) => ({
+          id: file!.id,
+          name: file!.name,
+          title: file!.title,
+          size: file!.size,
+          permalink: `${opts.pageUrl()}files/${file!.id}`,
+          url_private: `${opts.pageUrl()}files/${file!.id}`,
+        })),
       };
     },
   };

@@ -7,7 +7,16 @@ import { ErrorCode } from "@slack/web-api";
 export type AuthTestFailure = { kind: "token" | "network" | "slack"; message: string };
 
 /** Slack's answers that mean the token itself is bad, revoked or belongs to a gone account. */
-const TOKEN_ERRORS = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "no_permission", "org_login_required", "ekm_access_denied"]);
+const TOKEN_ERRORS = new Set([
+  "invalid_auth",
+  "not_authed",
+  "account_inactive",
+  "token_revoked",
+  "token_expired",
+  "no_permission",
+  "org_login_required",
+  "ekm_access_denied",
+]);
 
 /** Classifies an auth.test failure from @slack/web-api and says what to do about it. */
 export function explainAuthTestFailure(e: unknown, apiUrl: string | undefined): AuthTestFailure {
@@ -24,7 +33,10 @@ export function explainAuthTestFailure(e: unknown, apiUrl: string | undefined): 
     return { kind: "slack", message: `Slack refused auth.test with "${code}"; SLACK_BOT_TOKEN could not be checked.` };
   }
   if (err?.code === ErrorCode.HTTPError) {
-    return { kind: "slack", message: `${where} answered HTTP ${err.statusCode ?? "error"} to auth.test, so SLACK_BOT_TOKEN was not checked. Slack may be down (status.slack.com), or SLACK_API_URL points somewhere else.` };
+    return {
+      kind: "slack",
+      message: `${where} answered HTTP ${err.statusCode ?? "error"} to auth.test, so SLACK_BOT_TOKEN was not checked. Slack may be down (status.slack.com), or SLACK_API_URL points somewhere else.`,
+    };
   }
   if (err?.code === ErrorCode.RateLimitedError) {
     return { kind: "slack", message: "Slack rate-limited auth.test; SLACK_BOT_TOKEN was not checked. Start again in a minute." };

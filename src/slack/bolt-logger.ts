@@ -11,12 +11,17 @@ type Level = "debug" | "info" | "warn" | "error";
  */
 export function toBoltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
-  const at = (l: Level) => (...m: unknown[]) => {
-    const err = m.find((x): x is Error => x instanceof Error);
-    const text = m.filter((x) => x !== err).map(String).join(" ");
-    if (err) log[l]({ err }, text || err.message);
-    else log[l](text);
-  };
+  const at =
+    (l: Level) =>
+    (...m: unknown[]) => {
+      const err = m.find((x): x is Error => x instanceof Error);
+      const text = m
+        .filter((x) => x !== err)
+        .map(String)
+        .join(" ");
+      if (err) log[l]({ err }, text || err.message);
+      else log[l](text);
+    };
   return {
     debug: at("debug"),
     info: at("info"),

@@ -51,7 +51,12 @@ export async function uploadFile(client: Pick<WebClient, "files">, req: UploadRe
 }
 
 /** Uploads a file on disk, streamed; its size is the length Slack is promised. */
-export async function uploadPath(client: Pick<WebClient, "files">, path: string, req: Omit<UploadRequest, "content">, timeoutMs = UPLOAD_TIMEOUT_MS): Promise<Uploaded> {
+export async function uploadPath(
+  client: Pick<WebClient, "files">,
+  path: string,
+  req: Omit<UploadRequest, "content">,
+  timeoutMs = UPLOAD_TIMEOUT_MS,
+): Promise<Uploaded> {
   const { size } = await stat(path);
   return uploadFile(client, { ...req, content: { stream: createReadStream(path), length: size } }, timeoutMs);
 }
@@ -76,7 +81,11 @@ async function postBytes(url: string, body: Readable, length: number, timeoutMs:
   const lib = target.protocol === "https:" ? https : target.protocol === "http:" ? http : undefined;
   if (!lib) throw new Error(`upload URL has an unsupported scheme: ${target.protocol}`);
   const answered = new Promise<void>((resolve, reject) => {
-    const out = lib.request(target, { method: "POST", headers: { "content-type": "application/octet-stream", "content-length": String(length) }, timeout: timeoutMs });
+    const out = lib.request(target, {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream", "content-length": String(length) },
+      timeout: timeoutMs,
+    });
     out.on("timeout", () => out.destroy(new Error(`file upload timed out after ${timeoutMs} ms`)));
     out.on("error", reject);
     out.on("response", (res) => {

@@ -59,7 +59,11 @@ export class SlackHttpReceiver implements Receiver {
     // Node enforces requestTimeout/headersTimeout on its connection check (every 30 s by
     // default): checked every second, a slow client is cut off close to its deadline.
     const server = http.createServer(
-      { requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs) },
+      {
+        requestTimeout: limits.requestTimeoutMs,
+        headersTimeout: limits.headersTimeoutMs,
+        connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+      },
       (req, res) => {
         this.handle(req, res).catch((e: unknown) => {
           this.opts.logger.error({ err: e }, "request handling failed");
@@ -105,7 +109,11 @@ export class SlackHttpReceiver implements Receiver {
     const length = header(req, "content-length");
     if (length !== undefined && !(Number(length) <= BODY_LIMIT)) return refuseEarly(res, 413);
     const nowSeconds = Math.floor((this.opts.now?.() ?? Date.now()) / 1000);
-    const headers = checkSignatureHeaders({ timestampHeader: header(req, "x-slack-request-timestamp"), signatureHeader: header(req, "x-slack-signature"), nowSeconds });
+    const headers = checkSignatureHeaders({
+      timestampHeader: header(req, "x-slack-request-timestamp"),
+      signatureHeader: header(req, "x-slack-signature"),
+      nowSeconds,
+    });
     const maybeSslCheck = !headers.ok && contentType === "application/x-www-form-urlencoded" && length !== undefined && Number(length) <= UNSIGNED_LIMIT;
     if (!headers.ok && !maybeSslCheck) {
       this.opts.logger.warn({ reason: headers.reason, ip: req.socket.remoteAddress }, "rejected a request with a bad signature");

@@ -36,7 +36,10 @@ export async function openLoaded(ctx: FormOpener, title: string, load: () => Pro
   const { client } = ctx;
   const [opened, loaded] = await Promise.all([
     client.views.open({ trigger_id: ctx.triggerId, view: loadingModal(title) }),
-    load().then((view) => ({ view }), (error: unknown) => ({ error })),
+    load().then(
+      (view) => ({ view }),
+      (error: unknown) => ({ error }),
+    ),
   ]);
   const viewId = opened.view?.id;
   if ("view" in loaded) {

@@ -27,7 +27,19 @@ import type { RefusalRecorder } from "./refusals.js";
 import { actionReply, dmReply, responseUrlReply } from "./replies.js";
 import { formKey, placeOfAction, placeOfCommand, placeReply, type AnswerPlaces } from "./answer-in-place.js";
 import type { WebClient } from "@slack/web-api";
-import { parseMeta, type ActionCtx, type Answer, type Base, type CommandCtx, type EventCtx, type Msg, type Reply, type Router, type ShortcutCtx, type ViewCtx } from "./router.js";
+import {
+  parseMeta,
+  type ActionCtx,
+  type Answer,
+  type Base,
+  type CommandCtx,
+  type EventCtx,
+  type Msg,
+  type Reply,
+  type Router,
+  type ShortcutCtx,
+  type ViewCtx,
+} from "./router.js";
 
 // Every Slack request takes one path: verify (receiver) -> ack (middleware, before any
 // database work) -> actor (middleware) -> role guard -> handler -> audit -> reply. The audit
@@ -113,7 +125,8 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
         label: `${SLASH_COMMAND} ${shown}`,
         minRole: "staff",
         target: pseudoTarget("SlackCommand", `command:unknown`, `${SLASH_COMMAND} ${text}`),
-        handle: async () => refused(`no such command`, `I don't know the command \`${esc(shown)}\`. Try \`${SLASH_COMMAND} help\` for the commands you can use.`),
+        handle: async () =>
+          refused(`no such command`, `I don't know the command \`${esc(shown)}\`. Try \`${SLASH_COMMAND} help\` for the commands you can use.`),
       });
       return;
     }
@@ -146,7 +159,8 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
         label: "an unknown button",
         minRole: "staff",
         target: pseudoTarget("SlackButton", "button:unknown", `unknown button ${action.action_id}`),
-        handle: async () => refused(`unknown action id ${auditText(String(action.action_id), 80)}`, "That button is out of date or not one of mine. Run the command again."),
+        handle: async () =>
+          refused(`unknown action id ${auditText(String(action.action_id), 80)}`, "That button is out of date or not one of mine. Run the command again."),
       });
       return;
     }
@@ -179,11 +193,19 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
     // The place was stored when this person opened the form; a submission naming another
     // person's view id finds nothing and is answered by DM.
     const key = formKey(String(body.view.id));
-    const place = run.unavailable ? null : await deps.places.find(key, body.user.id).catch((e: unknown) => {
-      deps.logger.warn({ err: e }, "could not read a form's place");
-      return null;
-    });
-    if (place) run.reply = placeReply(place, { fallback: dm, refreshHome: (notice) => deps.refreshHome(run.actor, a.client, notice), forget: () => deps.places.forget(key), logger: deps.logger });
+    const place = run.unavailable
+      ? null
+      : await deps.places.find(key, body.user.id).catch((e: unknown) => {
+          deps.logger.warn({ err: e }, "could not read a form's place");
+          return null;
+        });
+    if (place)
+      run.reply = placeReply(place, {
+        fallback: dm,
+        refreshHome: (notice) => deps.refreshHome(run.actor, a.client, notice),
+        forget: () => deps.places.forget(key),
+        logger: deps.logger,
+      });
     const meta = parseMeta(body.view.private_metadata);
     const ctx: ViewCtx = { ...run, client: a.client, logger: deps.logger, record: recorder(run.actor), body, view: body.view, meta, place, ack };
     if (!route) {
@@ -192,7 +214,8 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
         label: "an unknown form",
         minRole: "staff",
         target: pseudoTarget("SlackForm", "form:unknown", `unknown form ${body.view.callback_id}`),
-        handle: async () => refused(`unknown callback id ${auditText(String(body.view.callback_id), 80)}`, "That form is out of date or not one of mine. Nothing was saved."),
+        handle: async () =>
+          refused(`unknown callback id ${auditText(String(body.view.callback_id), 80)}`, "That form is out of date or not one of mine. Nothing was saved."),
       });
       return;
     }
@@ -247,7 +270,14 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
       return;
     }
     try {
-      const options = await route.handle({ actor: c.actor as Actor, client: a.client, logger: deps.logger, record: recorder(c.actor as Actor), value: String(body.value ?? ""), body });
+      const options = await route.handle({
+        actor: c.actor as Actor,
+        client: a.client,
+        logger: deps.logger,
+        record: recorder(c.actor as Actor),
+        value: String(body.value ?? ""),
+        body,
+      });
       await a.ack({ options } as never);
     } catch (e) {
       deps.logger.error({ err: e, label: route.label }, "options handler failed");
@@ -264,7 +294,9 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
     await guarded(ctx, {
       label: route?.label ?? "an unknown shortcut",
       minRole: route?.minRole ?? "staff",
-      target: route?.target?.(ctx) ?? pseudoTarget("SlackShortcut", `shortcut:${route ? body.callback_id : "unknown"}`, route?.label ?? `unknown shortcut ${body.callback_id}`),
+      target:
+        route?.target?.(ctx) ??
+        pseudoTarget("SlackShortcut", `shortcut:${route ? body.callback_id : "unknown"}`, route?.label ?? `unknown shortcut ${body.callback_id}`),
       handle: route ? (x) => route.handle(x) : async () => refused("unknown shortcut", "That shortcut is not one of mine."),
       refuse: route?.refuse,
     });
@@ -290,7 +322,9 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
     return async (viewId: string | undefined, shows?: string): Promise<void> => {
       if (!viewId || !where) return;
       // Not worth failing the form over: without its place, its answer comes by DM.
-      await deps.places.remember(formKey(viewId), slackUserId, where, shows).catch((e: unknown) => deps.logger.warn({ err: e }, "could not store a form's place"));
+      await deps.places
+        .remember(formKey(viewId), slackUserId, where, shows)
+        .catch((e: unknown) => deps.logger.warn({ err: e }, "could not store a form's place"));
     };
   }
 
@@ -314,8 +348,11 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
     }
     if (!hasRole(actor.role, spec.minRole)) {
       deps.metrics.refusal(actor.role === null ? "no_role" : "role");
-      const text = actor.role === null ? NO_ACCESS : `*${esc(spec.label)}* needs the *${spec.minRole}* role; you are *${actor.role}*. Ask an admin if you need it.`;
-      await deps.refusals.record(actor, spec.label, `needs ${spec.minRole}, has ${actor.role ?? "no role"}`, spec.target).catch((e: unknown) => deps.logger.warn({ err: e }, "could not audit a refusal"));
+      const text =
+        actor.role === null ? NO_ACCESS : `*${esc(spec.label)}* needs the *${spec.minRole}* role; you are *${actor.role}*. Ask an admin if you need it.`;
+      await deps.refusals
+        .record(actor, spec.label, `needs ${spec.minRole}, has ${actor.role ?? "no role"}`, spec.target)
+        .catch((e: unknown) => deps.logger.warn({ err: e }, "could not audit a refusal"));
       await (spec.refuse ? spec.refuse(ctx, text) : ctx.reply(text)).catch((e: unknown) => deps.logger.warn({ err: e }, "could not send a refusal"));
       return;
     }
@@ -336,7 +373,9 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
         // too. A request whose service already audited what happened (a reveal that failed
         // closed, a delivery Slack did not confirm) has its record: no second row.
         if (watch.committed === 0) {
-          await deps.refusals.record(actor, spec.label, `${why}${fields}`, spec.target).catch((err: unknown) => deps.logger.warn({ err }, "could not audit a refusal"));
+          await deps.refusals
+            .record(actor, spec.label, `${why}${fields}`, spec.target)
+            .catch((err: unknown) => deps.logger.warn({ err }, "could not audit a refusal"));
         }
         deps.logger.info({ code: e.code, msg: e.message, label: spec.label, user: actor.slackUserId }, "request refused");
         const handledInline = onError ? await onError(e).catch(() => false) : false;
@@ -355,7 +394,6 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
       await ctx.reply(text).catch(() => undefined);
     }
   }
-
 }
 
 /** A refusal raised inside the pipeline (unknown ids): audited and answered like a handler's. */

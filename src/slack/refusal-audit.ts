@@ -18,9 +18,7 @@ export function auditingRefusals<C>(
     } catch (e) {
       if (isAppError(e)) {
         const fields = e.fieldErrors ? ` (fields: ${Object.keys(e.fieldErrors).join(", ")})` : "";
-        await record(ctx, clip(`refused: ${e.userMessage}${fields}`, 1000)).catch((err: unknown) =>
-          logger.warn({ err }, "could not audit a refusal"),
-        );
+        await record(ctx, clip(`refused: ${e.userMessage}${fields}`, 1000)).catch((err: unknown) => logger.warn({ err }, "could not audit a refusal"));
       }
       throw e;
     }

@@ -31,12 +31,7 @@ export const TARGETS_PER_WINDOW = 10;
  * whatever a window suppressed is written as one count row when the window closes (a timer) or
  * at shutdown, so no refusal goes uncounted and a refusal of a real row is recorded against it.
  */
-export function createRefusalRecorder(deps: {
-  audit: Pick<AuditBatcher, "record">;
-  logger: Logger;
-  windowMs?: number;
-  now?: () => number;
-}): RefusalRecorder {
+export function createRefusalRecorder(deps: { audit: Pick<AuditBatcher, "record">; logger: Logger; windowMs?: number; now?: () => number }): RefusalRecorder {
   const windowMs = deps.windowMs ?? 60_000;
   const now = deps.now ?? Date.now;
   const windows = new Map<string, Window>();
@@ -50,7 +45,10 @@ export function createRefusalRecorder(deps: {
     for (const [key, w] of windows) {
       if (!all && withinWindow(w.at, t, windowMs)) continue;
       windows.delete(key);
-      if (w.suppressed > 0) writes.push(row(w, `refused ${w.suppressed} more time(s) in the ${Math.round(windowMs / 1000)} s after the last recorded refusal (suppressed): ${w.reason}`));
+      if (w.suppressed > 0)
+        writes.push(
+          row(w, `refused ${w.suppressed} more time(s) in the ${Math.round(windowMs / 1000)} s after the last recorded refusal (suppressed): ${w.reason}`),
+        );
     }
     const failed = (await Promise.allSettled(writes)).filter((r) => r.status === "rejected");
     if (failed.length) deps.logger.warn({ err: (failed[0] as PromiseRejectedResult).reason, rows: failed.length }, "could not write suppressed-refusal counts");
@@ -61,7 +59,11 @@ export function createRefusalRecorder(deps: {
 
   return {
     async record(actor, label, reason, target) {
-      const tgt = target ?? { targetModel: "SlackRequest", targetId: nameToUuid(`slack-user:${actor.slackUserId ?? "unknown"}`), targetDisplay: auditText(label) };
+      const tgt = target ?? {
+        targetModel: "SlackRequest",
+        targetId: nameToUuid(`slack-user:${actor.slackUserId ?? "unknown"}`),
+        targetDisplay: auditText(label),
+      };
       const prefix = `${actor.slackUserId ?? actor.email}|${label}|`;
       const open = (k: string) => {
         const w = windows.get(k);

@@ -51,18 +51,20 @@ export type FormOpener = {
   formOpened(viewId: string | undefined, shows?: string): Promise<void>;
 };
 
-export type CommandCtx = Base & FormOpener & {
-  /** The words after the subcommand. */
-  args: string;
-  triggerId: string;
-  channelId: string;
-  body: SlackCommandMiddlewareArgs["body"];
-};
-export type ActionCtx = Base & FormOpener & {
-  action: { action_id: string; block_id?: string; value?: string; selected_option?: { value: string } | null };
-  body: BlockAction;
-  triggerId: string;
-};
+export type CommandCtx = Base &
+  FormOpener & {
+    /** The words after the subcommand. */
+    args: string;
+    triggerId: string;
+    channelId: string;
+    body: SlackCommandMiddlewareArgs["body"];
+  };
+export type ActionCtx = Base &
+  FormOpener & {
+    action: { action_id: string; block_id?: string; value?: string; selected_option?: { value: string } | null };
+    body: BlockAction;
+    triggerId: string;
+  };
 export type ViewCtx = Base & {
   body: ViewSubmitAction;
   view: ViewSubmitAction["view"];

@@ -21,10 +21,7 @@ export function verifySlackSignature(args: {
   // Both headers are present and well-formed (checked above): "v0=" + 64 hex digits.
   const ts = args.timestampHeader!;
   const hash = args.signatureHeader!.slice(3);
-  const expected = createHmac("sha256", args.signingSecret)
-    .update(`v0:${ts}:`)
-    .update(args.rawBody)
-    .digest();
+  const expected = createHmac("sha256", args.signingSecret).update(`v0:${ts}:`).update(args.rawBody).digest();
   if (!timingSafeEqual(expected, Buffer.from(hash, "hex"))) return { ok: false, reason: "signature mismatch" };
   return { ok: true };
 }
@@ -34,7 +31,11 @@ export function verifySlackSignature(args: {
  * and well-formed, the timestamp inside the window. The receiver asks this BEFORE reading a
  * body, so an unsigned or stale request costs no more than its headers.
  */
-export function checkSignatureHeaders(args: { timestampHeader: string | undefined; signatureHeader: string | undefined; nowSeconds: number }): SignatureVerdict {
+export function checkSignatureHeaders(args: {
+  timestampHeader: string | undefined;
+  signatureHeader: string | undefined;
+  nowSeconds: number;
+}): SignatureVerdict {
   const { timestampHeader: ts, signatureHeader: sig } = args;
   if (!ts || !sig) return { ok: false, reason: "missing signature headers" };
   if (!/^\d{1,12}$/.test(ts)) return { ok: false, reason: "malformed timestamp" };

@@ -17,7 +17,16 @@ import { captureLogger } from "../helpers/logs.js";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SHOTS = join(ROOT, "test-artifacts", "sandbox");
 const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 const SAM = "U0DEMOSAM";
 const ADA = "U0DEMOADA";
@@ -70,7 +79,12 @@ describe.skipIf(unavailable !== null)("the sandbox page in Chromium", () => {
     const config = loadConfig({ DATABASE_URL: tdb.appUrl, PORT: "0", LOG_LEVEL: "warn", REVEAL_MESSAGE_TTL_SECONDS: "2" });
     bot = await startSandboxBot(config, captureLogger("warn").logger, { schedules: false });
     userDataDir = mkdtempSync(join(tmpdir(), "wl-sandbox-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1360, height: 900 } });
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1360, height: 900 },
+    });
     context.setDefaultTimeout(15_000);
     page = context.pages()[0] ?? (await context.newPage());
     page.on("pageerror", (e) => console.error("page error:", e.message));
@@ -156,7 +170,11 @@ describe.skipIf(unavailable !== null)("the sandbox page in Chromium", () => {
     await reason.getByRole("button", { name: "Send request" }).click();
     await page.locator("#modal-layer").waitFor({ state: "hidden" });
     // The form answers where it was opened: the credentials list in this channel says so.
-    await page.locator("#messages").getByText(/was sent (to|in)|is recorded/).last().waitFor();
+    await page
+      .locator("#messages")
+      .getByText(/was sent (to|in)|is recorded/)
+      .last()
+      .waitFor();
     await snap("reveal-requested");
 
     // Ada (admin) finds the request in #wl-approvals (the sandbox's approvals channel) and approves it.
@@ -165,7 +183,11 @@ describe.skipIf(unavailable !== null)("the sandbox page in Chromium", () => {
     await lastButton("reveal_approve").waitFor();
     await snap("admin-sees-approval-request");
     await lastButton("reveal_approve").click();
-    await page.locator("#messages").getByText(/Approved by/).last().waitFor();
+    await page
+      .locator("#messages")
+      .getByText(/Approved by/)
+      .last()
+      .waitFor();
     expect(await page.locator('#messages button[data-action-id="reveal_approve"]').count()).toBe(0);
     await snap("admin-approved");
 

@@ -20,11 +20,18 @@ afterAll(async () => {
 const db = () => h.tdb.db;
 
 /** Clicks a button in a message and returns the modal it opened, with the view id Slack gave it. */
-async function openFrom(user: string, action: { action_id: string; value: string; block_id?: string }, callbackId: string, extra: Record<string, unknown> = {}) {
+async function openFrom(
+  user: string,
+  action: { action_id: string; value: string; block_id?: string },
+  callbackId: string,
+  extra: Record<string, unknown> = {},
+) {
   const from = h.slack.calls.length;
   const { responseUrl } = await h.action(user, action, extra);
   const view = await openedModal(h, from, callbackId);
-  const call = h.slack.calls.slice(from).find((c) => (c.method === "views.update" || c.method === "views.open") && (c.args.view as { callback_id?: string }).callback_id === callbackId)!;
+  const call = h.slack.calls
+    .slice(from)
+    .find((c) => (c.method === "views.update" || c.method === "views.open") && (c.args.view as { callback_id?: string }).callback_id === callbackId)!;
   // Buttons open a loading modal and update it: the update names the view id Slack gave it.
   return { view, viewId: String(call.args.view_id), responseUrl };
 }
@@ -34,7 +41,12 @@ describe("a form opened from a message replaces that message with the updated ca
   it("Status (card) -> the card, status changed", async () => {
     const c = await seedCreator(h, { brandName: "Place Status Co", journeyStatus: "ONBOARDING" });
     const { view, viewId, responseUrl } = await openFrom("USTAFF", { action_id: "creator_status", value: c.id }, "creator_status");
-    const res = await h.submit("USTAFF", { id: viewId, callback_id: "creator_status", private_metadata: view.private_metadata, values: formValues({ journey_status: "LIVE" }) });
+    const res = await h.submit("USTAFF", {
+      id: viewId,
+      callback_id: "creator_status",
+      private_metadata: view.private_metadata,
+      values: formValues({ journey_status: "LIVE" }),
+    });
     expect(res.body).toBeNull();
     const answer = await answerTo(h, responseUrl);
     expect(answer).toMatchObject({ replace_original: true, response_type: "ephemeral" });
@@ -49,7 +61,12 @@ describe("a form opened from a message replaces that message with the updated ca
   it("More details (card) -> the card, saved fields named", async () => {
     const c = await seedCreator(h, { brandName: "Place Edit Co" });
     const { view, viewId, responseUrl } = await openFrom("USTAFF", { action_id: "creator_edit", value: c.id }, "creator_edit");
-    await h.submit("USTAFF", { id: viewId, callback_id: "creator_edit", private_metadata: view.private_metadata, values: formValues({ brand_tagline: "Now with a tagline" }) });
+    await h.submit("USTAFF", {
+      id: viewId,
+      callback_id: "creator_edit",
+      private_metadata: view.private_metadata,
+      values: formValues({ brand_tagline: "Now with a tagline" }),
+    });
     const answer = await answerTo(h, responseUrl);
     expect(answer.replace_original).toBe(true);
     expect(String(answer.text)).toContain("Saved: brand_tagline.");
@@ -57,7 +74,11 @@ describe("a form opened from a message replaces that message with the updated ca
 
   it("Add milestone (card) -> the card with the new milestone", async () => {
     const c = await seedCreator(h, { brandName: "Place Milestone Co" });
-    const { view, viewId, responseUrl } = await openFrom("USTAFF", { action_id: "milestone_add", value: c.id, block_id: "creator_card_actions" }, "milestone_add");
+    const { view, viewId, responseUrl } = await openFrom(
+      "USTAFF",
+      { action_id: "milestone_add", value: c.id, block_id: "creator_card_actions" },
+      "milestone_add",
+    );
     await h.submit("USTAFF", {
       id: viewId,
       callback_id: "milestone_add",
@@ -97,7 +118,11 @@ describe("a form opened by a slash command answers in that channel", () => {
     const { responseUrl } = await h.command("USTAFF", "new");
     const place = await waitUntil(() => db().answerPlace.findFirst({ where: { kind: "command", slackUserId: "USTAFF" } }));
     const viewId = place.key.slice("view:".length);
-    const res = await h.submit("USTAFF", { id: viewId, callback_id: "creator_new", values: formValues(validNew({ creator_email: "cmd@place.test", brand_name: "Command Brand" })) });
+    const res = await h.submit("USTAFF", {
+      id: viewId,
+      callback_id: "creator_new",
+      values: formValues(validNew({ creator_email: "cmd@place.test", brand_name: "Command Brand" })),
+    });
     expect(res.body).toBeNull();
     const answer = responsesTo(responseUrl)[0] ?? (await h.slack.waitFor(() => responsesTo(responseUrl)[0]));
     expect(answer.body).toMatchObject({ response_type: "ephemeral", replace_original: false });
@@ -108,20 +133,30 @@ describe("a form opened by a slash command answers in that channel", () => {
 describe("a form opened from the App Home refreshes the Home", () => {
   it("New creator (Home) -> views.publish with the confirmation and the new counts", async () => {
     const from = h.slack.calls.length;
-    await h.action("USTAFF", { action_id: "creator_new", value: "new", block_id: "home_actions" }, {
-      container: { type: "view", view_id: "VHOME" },
-      view: { id: "VHOME", type: "home", callback_id: "", private_metadata: "" },
-      response_url: undefined,
-      channel: undefined,
-    });
+    await h.action(
+      "USTAFF",
+      { action_id: "creator_new", value: "new", block_id: "home_actions" },
+      {
+        container: { type: "view", view_id: "VHOME" },
+        view: { id: "VHOME", type: "home", callback_id: "", private_metadata: "" },
+        response_url: undefined,
+        channel: undefined,
+      },
+    );
     await h.slack.waitFor(() => h.slack.calls.slice(from).find((c) => c.method === "views.open"));
     const place = await waitUntil(() => db().answerPlace.findFirst({ where: { kind: "home", slackUserId: "USTAFF" } }));
     expect(place).toMatchObject({ kind: "home", slackUserId: "USTAFF", responseUrl: null });
     const before = h.slack.calls.length;
-    await h.submit("USTAFF", { id: place.key.slice(5), callback_id: "creator_new", values: formValues(validNew({ creator_email: "home@place.test", brand_name: "Home Brand" })) });
+    await h.submit("USTAFF", {
+      id: place.key.slice(5),
+      callback_id: "creator_new",
+      values: formValues(validNew({ creator_email: "home@place.test", brand_name: "Home Brand" })),
+    });
     const publish = await h.slack.waitFor(() => h.slack.calls.slice(before).find((c) => c.method === "views.publish" && c.args.user_id === "USTAFF"));
     expect(JSON.stringify(publish.args.view)).toContain("Created *Home Brand*");
-    const viewRow = await db().auditLog.findFirst({ where: { slackUserId: "USTAFF", actionType: "VIEW", notes: { startsWith: "dashboard refreshed after a form" } } });
+    const viewRow = await db().auditLog.findFirst({
+      where: { slackUserId: "USTAFF", actionType: "VIEW", notes: { startsWith: "dashboard refreshed after a form" } },
+    });
     expect(viewRow).not.toBeNull();
   });
 });
@@ -132,7 +167,12 @@ describe("forged view state is refused", () => {
     const { view, viewId, responseUrl } = await openFrom("USTAFF", { action_id: "creator_status", value: c.id }, "creator_status");
     const calls = h.slack.calls.length;
     // USTAFF2 submits naming USTAFF's modal: answered by DM, USTAFF's message untouched.
-    await h.submit("USTAFF2", { id: viewId, callback_id: "creator_status", private_metadata: view.private_metadata, values: formValues({ journey_status: "LIVE" }) });
+    await h.submit("USTAFF2", {
+      id: viewId,
+      callback_id: "creator_status",
+      private_metadata: view.private_metadata,
+      values: formValues({ journey_status: "LIVE" }),
+    });
     await h.slack.waitFor(() => h.slack.calls.slice(calls).find((x) => x.method === "chat.postMessage" && x.args.channel === "USTAFF2"));
     expect(responsesTo(responseUrl)).toEqual([]);
     expect(await db().answerPlace.count({ where: { key: `view:${viewId}` } })).toBe(1);
@@ -157,7 +197,11 @@ describe("the approver's message shows the reveal", () => {
   it("an admin's ephemeral 'Approved: not revealed yet' is replaced with 'Revealed at HH:MM by …' when the requester reveals", async () => {
     const c = await seedCreator(h, { brandName: "Reveal Place Co" });
     const credId = await insertCredential(db(), c.id, { platform: "Etsy", password: h.bot.deps.fernet.encrypt("s3cret-place") });
-    const r = await h.submit("USTAFF", { callback_id: "reveal_reason", private_metadata: JSON.stringify({ id: credId }), values: vaultValues({ reason: "checking orders" }) });
+    const r = await h.submit("USTAFF", {
+      callback_id: "reveal_reason",
+      private_metadata: JSON.stringify({ id: credId }),
+      values: vaultValues({ reason: "checking orders" }),
+    });
     expect(r.body).toBeNull();
     const req = await db().revealRequest.findFirstOrThrow({ where: { credentialId: credId } });
     const approve = await h.action("UADMIN", { action_id: "reveal_approve", value: req.id });
@@ -185,13 +229,19 @@ describe("More details: the JSON columns as lines (issue 17)", () => {
     });
     expect(bad.body).toMatchObject({
       response_action: "errors",
-      errors: { custom_fields: expect.stringContaining("Line 1: write key: value"), other_social_links: expect.stringContaining("Line 1: one https:// link per line") },
+      errors: {
+        custom_fields: expect.stringContaining("Line 1: write key: value"),
+        other_social_links: expect.stringContaining("Line 1: one https:// link per line"),
+      },
     });
     const ok = await h.submit("USTAFF", {
       id: first.viewId,
       callback_id: "creator_edit",
       private_metadata: first.view.private_metadata,
-      values: formValues({ custom_fields: "revenue_target_monthly: 50000\ncontent_pillars: [\"Fitness\"]", other_social_links: "https://www.pinterest.com/lines\ndiscord: https://discord.gg/lines" }),
+      values: formValues({
+        custom_fields: 'revenue_target_monthly: 50000\ncontent_pillars: ["Fitness"]',
+        other_social_links: "https://www.pinterest.com/lines\ndiscord: https://discord.gg/lines",
+      }),
     });
     expect(ok.body).toBeNull();
     await answerTo(h, first.responseUrl);

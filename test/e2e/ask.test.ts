@@ -52,8 +52,17 @@ beforeAll(async () => {
   h.scanAlso("requests sent to Anthropic", () => ai.requests.map((r) => r.raw).join("\n"));
   await grantRoles(h, { USTAFF: "staff" });
   const glow = await seedCreator(h, {
-    brandName: "Glow Co", creatorName: "Jane Doe", creatorEmail: EMAIL, creatorPhone: PHONE, journeyStatus: "LAUNCH",
-    lastContactedDate: daysAgo(20), internalNotes: INTERNAL, communicationNotes: COMMS, customFields: { revenue: CUSTOM }, tags: ["VIP"], priorityLevel: 1,
+    brandName: "Glow Co",
+    creatorName: "Jane Doe",
+    creatorEmail: EMAIL,
+    creatorPhone: PHONE,
+    journeyStatus: "LAUNCH",
+    lastContactedDate: daysAgo(20),
+    internalNotes: INTERNAL,
+    communicationNotes: COMMS,
+    customFields: { revenue: CUSTOM },
+    tags: ["VIP"],
+    priorityLevel: 1,
   });
   const nova = await seedCreator(h, { brandName: "Nova Beauty", journeyStatus: "LAUNCH", lastContactedDate: daysAgo(3) });
   const peak = await seedCreator(h, { brandName: "Peak Fitness", journeyStatus: "LAUNCH", lastContactedDate: null, createdAt: daysAgo(40) });
@@ -63,8 +72,14 @@ beforeAll(async () => {
   const f = h.bot.deps.fernet;
   await h.tdb.db.creatorCredential.create({
     data: {
-      creatorId: glow.id, platformName: "Instagram", accountIdentifier: "glowco", password: f.encrypt(PASSWORD), loginUrl: f.encrypt(LOGIN_URL),
-      twoFactorBackupCodes: f.encrypt(BACKUP), apiKeys: f.encrypt(JSON.stringify({ stripe: API_KEY_SECRET })), notes: "cred notes",
+      creatorId: glow.id,
+      platformName: "Instagram",
+      accountIdentifier: "glowco",
+      password: f.encrypt(PASSWORD),
+      loginUrl: f.encrypt(LOGIN_URL),
+      twoFactorBackupCodes: f.encrypt(BACKUP),
+      apiKeys: f.encrypt(JSON.stringify({ stripe: API_KEY_SECRET })),
+      notes: "cred notes",
     },
   });
 });
@@ -95,17 +110,32 @@ describe("/wl ask: a tool-using answer", () => {
     expect(ai.requests).toHaveLength(2);
     const first = ai.requests[0]!.body;
     expect(first).toMatchObject({ model: MODEL, stream: true, tool_choice: { type: "auto" } });
-    expect((first.tools as { name: string }[]).map((t) => t.name)).toEqual(["find_creators", "list_creators", "get_creator", "list_milestones", "get_health_reasons"]);
+    expect((first.tools as { name: string }[]).map((t) => t.name)).toEqual([
+      "find_creators",
+      "list_creators",
+      "get_creator",
+      "list_milestones",
+      "get_health_reasons",
+    ]);
     expect(first.messages).toEqual([{ role: "user", content: "which launch-stage creators have had no contact for two weeks?" }]);
     expect(JSON.stringify(first.system)).toMatch(/OUT_OF_SCOPE/);
 
     // Turn 2 carries the assistant's tool_use and the bot's tool_result for it.
     const second = ai.requests[1]!.body.messages as { role: string; content: { type: string; id?: string; input?: unknown }[] }[];
-    expect(second[1]).toMatchObject({ role: "assistant", content: [{ type: "text", text: "Let me check." }, { type: "tool_use", id: "toolu_list1", name: "list_creators", input: { status: "LAUNCH", no_contact_days: 14 } }] });
+    expect(second[1]).toMatchObject({
+      role: "assistant",
+      content: [
+        { type: "text", text: "Let me check." },
+        { type: "tool_use", id: "toolu_list1", name: "list_creators", input: { status: "LAUNCH", no_contact_days: 14 } },
+      ],
+    });
     const [result] = ai.toolResults(1);
     expect(result).toMatchObject({ tool_use_id: "toolu_list1" });
     expect(result!.is_error).toBeFalsy();
-    const data = JSON.parse(result!.content) as { total: number; creators: { id: string; brand_name: string; days_since_contact: number; health_reasons: string[] }[] };
+    const data = JSON.parse(result!.content) as {
+      total: number;
+      creators: { id: string; brand_name: string; days_since_contact: number; health_reasons: string[] }[];
+    };
     expect(data.creators.map((c) => c.brand_name).sort()).toEqual(["Glow Co", "Peak Fitness"]);
     expect(data.total).toBe(2);
     expect(data.creators.find((c) => c.id === ids.glow)).toMatchObject({ days_since_contact: 20, priority_level: 1, tags: ["VIP"], open_milestones: 1 });
@@ -138,7 +168,13 @@ describe("/wl ask: a tool-using answer", () => {
 
   it("get_creator, list_milestones and get_health_reasons return the card's facts and never notes, contact details or custom fields", async () => {
     ai.enqueue(
-      { content: [tool("get_creator", { creator_id: ids.glow }), tool("list_milestones", { creator_id: ids.glow.toUpperCase() }), tool("get_health_reasons", { creator_id: ids.glow })] },
+      {
+        content: [
+          tool("get_creator", { creator_id: ids.glow }),
+          tool("list_milestones", { creator_id: ids.glow.toUpperCase() }),
+          tool("get_health_reasons", { creator_id: ids.glow }),
+        ],
+      },
       say(`[[creator:${ids.glow}]] is RED: its Launch teaser milestone is 9 days overdue.`),
     );
     const { answer } = await ask("USTAFF", "why is Glow Co red?");
@@ -208,14 +244,18 @@ describe("/wl ask: hostile tool arguments", () => {
     // A tool input that is not an object was echoed to the API as {}, which it accepts.
     const echoed = (ai.requests[2]!.body.messages as { role: string; content: { type: string; input?: unknown }[] }[])[3]!.content;
     expect(echoed.filter((b) => b.type === "tool_use").map((b) => b.input)).toEqual([
-      { creator_id: ids.glow, limit: "all" }, JSON.parse('{"__proto__": {"polluted": true}, "text": "glow"}'), {}, { tag: "x".repeat(10_000) }, { text: "%' UNION SELECT password FROM studio_crm_creatorcredential --" },
+      { creator_id: ids.glow, limit: "all" },
+      JSON.parse('{"__proto__": {"polluted": true}, "text": "glow"}'),
+      {},
+      { tag: "x".repeat(10_000) },
+      { text: "%' UNION SELECT password FROM studio_crm_creatorcredential --" },
     ]);
 
     expect(String(answer.body.text)).toMatch(/couldn't find anything useful/);
     expect(await counts()).toEqual(before);
     const row = await lastAuditFor("USTAFF");
     expect(row.notes).toMatch(/tools \(10\): list_creators\(limit=1000000000\) → error; /);
-    expect(row.notes).toContain('get_health_reasons((not an object)) → error');
+    expect(row.notes).toContain("get_health_reasons((not an object)) → error");
     expect(row.notes!.length).toBeLessThanOrEqual(2000);
   });
 
@@ -256,7 +296,12 @@ describe("/wl ask never reaches a credential", () => {
     );
     const { answer } = await ask("USTAFF", "what can you tell me about Glow Co's accounts?");
     const r1 = ai.toolResults(1);
-    expect(r1[0]).toMatchObject({ is_error: true, content: expect.stringMatching(/no tool named that.*find_creators, list_creators, get_creator, list_milestones, get_health_reasons.*Credentials, the vault/) });
+    expect(r1[0]).toMatchObject({
+      is_error: true,
+      content: expect.stringMatching(
+        /no tool named that.*find_creators, list_creators, get_creator, list_milestones, get_health_reasons.*Credentials, the vault/,
+      ),
+    });
     expect(r1[1]).toMatchObject({ is_error: true });
     expect(JSON.parse(r1[2]!.content)).toEqual({ total: 0, creators: [] });
     expect(r1[3]).toMatchObject({ is_error: true, content: expect.stringMatching(/include_secrets/) });
@@ -266,9 +311,15 @@ describe("/wl ask never reaches a credential", () => {
     // The credential's account name is no creator's brand, name, email or handle: find finds nothing.
     expect(JSON.parse(r2[1]!.content)).toEqual({ total: 0, creators: [] });
 
-    const everything = [ai.requests.map((r) => r.raw).join("\n"), JSON.stringify(answer.body), h.logs.text(), JSON.stringify(await h.tdb.db.auditLog.findMany({ select: { notes: true, changes: true, targetDisplay: true } }))].join("\n");
+    const everything = [
+      ai.requests.map((r) => r.raw).join("\n"),
+      JSON.stringify(answer.body),
+      h.logs.text(),
+      JSON.stringify(await h.tdb.db.auditLog.findMany({ select: { notes: true, changes: true, targetDisplay: true } })),
+    ].join("\n");
     for (const s of SECRETS) expect(everything).not.toContain(s);
-    for (const token of await h.tdb.db.creatorCredential.findMany()) for (const c of [token.password, token.apiKeys, token.loginUrl, token.twoFactorBackupCodes]) expect(everything).not.toContain(c!);
+    for (const token of await h.tdb.db.creatorCredential.findMany())
+      for (const c of [token.password, token.apiKeys, token.loginUrl, token.twoFactorBackupCodes]) expect(everything).not.toContain(c!);
     expect((await lastAuditFor("USTAFF")).notes).toContain('unknown tool "get_credential"(creator_id=');
   });
 
@@ -277,7 +328,9 @@ describe("/wl ask never reaches a credential", () => {
     expect(ai.requests).toHaveLength(0);
     expect(all).toHaveLength(1);
     expect(String(answer.body.text)).toMatch(/can't look up credentials/);
-    expect((await lastAuditFor("USTAFF")).notes).toMatch(/asked: "what is Glow Co's instagram password\?" · tools \(0\): none · declined: asked for credentials/);
+    expect((await lastAuditFor("USTAFF")).notes).toMatch(
+      /asked: "what is Glow Co's instagram password\?" · tools \(0\): none · declined: asked for credentials/,
+    );
   });
 });
 

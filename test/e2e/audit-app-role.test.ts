@@ -51,13 +51,25 @@ describe("the bot's database role cannot rewrite history", () => {
     ["UPDATE an audit row", "UPDATE studio_crm_auditlog SET notes = 'rewritten'", /permission denied for table studio_crm_auditlog/],
     ["DELETE audit rows", "DELETE FROM studio_crm_auditlog", /permission denied for table studio_crm_auditlog/],
     ["TRUNCATE the audit log", "TRUNCATE studio_crm_auditlog", /permission denied for table studio_crm_auditlog/],
-    ["disable the append-only trigger", "ALTER TABLE studio_crm_auditlog DISABLE TRIGGER wl_auditlog_no_update_delete", /must be owner of table studio_crm_auditlog/],
+    [
+      "disable the append-only trigger",
+      "ALTER TABLE studio_crm_auditlog DISABLE TRIGGER wl_auditlog_no_update_delete",
+      /must be owner of table studio_crm_auditlog/,
+    ],
     ["disable the chain trigger", "ALTER TABLE studio_crm_auditlog DISABLE TRIGGER wl_auditlog_chain", /must be owner of table studio_crm_auditlog/],
     ["move the chain head", "UPDATE wl_audit_chain_head SET chain_seq = 0, row_hash = repeat('0', 64)", /permission denied for table wl_audit_chain_head/],
     ["drop the audit log", "DROP TABLE studio_crm_auditlog", /must be owner of table studio_crm_auditlog/],
     ["drop the chain trigger", "DROP TRIGGER wl_auditlog_chain ON studio_crm_auditlog", /must be owner of (table|relation) studio_crm_auditlog/],
-    ["replace the chain function", "CREATE OR REPLACE FUNCTION wl_audit_chain() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$", /permission denied for schema public|must be owner of function wl_audit_chain/],
-    ["add a trigger of its own", "CREATE TRIGGER wl_x BEFORE INSERT ON studio_crm_auditlog FOR EACH ROW EXECUTE FUNCTION wl_audit_chain()", /permission denied for table studio_crm_auditlog/],
+    [
+      "replace the chain function",
+      "CREATE OR REPLACE FUNCTION wl_audit_chain() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+      /permission denied for schema public|must be owner of function wl_audit_chain/,
+    ],
+    [
+      "add a trigger of its own",
+      "CREATE TRIGGER wl_x BEFORE INSERT ON studio_crm_auditlog FOR EACH ROW EXECUTE FUNCTION wl_audit_chain()",
+      /permission denied for table studio_crm_auditlog/,
+    ],
     ["skip every trigger for its session", "SET session_replication_role = replica", /permission denied to set parameter "session_replication_role"/],
     ["become the superuser", "SET ROLE postgres", /permission denied to set role "postgres"/],
     ["delete a signed checkpoint", "DELETE FROM wl_audit_checkpoint", /permission denied for table wl_audit_checkpoint/],
@@ -87,7 +99,12 @@ describe("the bot's database role cannot rewrite history", () => {
 
   it("still appends: INSERT works through the bot's connection and the row is chained", async () => {
     const before = await h.tdb.db.auditChainHead.findUniqueOrThrow({ where: { id: 1 } });
-    await writeAudit(h.bot.db, SYSTEM_ACTOR, { action: "VIEW", targetModel: "Creator", targetId: "00000000-0000-0000-0000-0000000000aa", targetDisplay: "appended as the app role" });
+    await writeAudit(h.bot.db, SYSTEM_ACTOR, {
+      action: "VIEW",
+      targetModel: "Creator",
+      targetId: "00000000-0000-0000-0000-0000000000aa",
+      targetDisplay: "appended as the app role",
+    });
     const row = await h.tdb.db.auditLog.findFirstOrThrow({ where: { targetDisplay: "appended as the app role" } });
     expect(row.chainSeq).toBe(before.chainSeq + 1n);
     expect(row.prevHash).toBe(before.rowHash);
@@ -98,16 +115,23 @@ describe("the bot's database role cannot rewrite history", () => {
 
   it("NODE_ENV=production refuses to start on a connection that could rewrite the audit log, and starts on the app role", async () => {
     const env = {
-      NODE_ENV: "production", SLACK_BOT_TOKEN: "xoxb-test-token", SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: h.slack.apiUrl,
-      FIELD_ENCRYPTION_KEY: TEST_KEY, AUDIT_ANCHOR_KEY: "pQ3k0v7mX2r9sT4wY6zA1bC8dE5fG0hJ2kL4mN6pR8s", PORT: "0", LOG_LEVEL: "silent",
+      NODE_ENV: "production",
+      SLACK_BOT_TOKEN: "xoxb-test-token",
+      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      SLACK_API_URL: h.slack.apiUrl,
+      FIELD_ENCRYPTION_KEY: TEST_KEY,
+      AUDIT_ANCHOR_KEY: "pQ3k0v7mX2r9sT4wY6zA1bC8dE5fG0hJ2kL4mN6pR8s",
+      PORT: "0",
+      LOG_LEVEL: "silent",
     };
-    const attempt = (url: string) => startBot(loadConfig({ ...env, DATABASE_URL: url }), captureLogger("silent").logger, { host: "127.0.0.1", schedules: false }).then(
-      async (bot) => {
-        await bot.stop();
-        return null;
-      },
-      (e: unknown) => e,
-    );
+    const attempt = (url: string) =>
+      startBot(loadConfig({ ...env, DATABASE_URL: url }), captureLogger("silent").logger, { host: "127.0.0.1", schedules: false }).then(
+        async (bot) => {
+          await bot.stop();
+          return null;
+        },
+        (e: unknown) => e,
+      );
     const refused = await attempt(h.tdb.url);
     expect(refused).toBeInstanceOf(StartupError);
     expect((refused as Error).message).toMatch(/could rewrite the audit log: it is a superuser/);

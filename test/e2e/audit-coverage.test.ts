@@ -31,7 +31,12 @@ function requests(): { surface: string; id: string; minRole: Role; send: Send }[
   return [
     ...[...new Set(r.commands.values())].map((c) => ({ surface: "command", id: c.name, minRole: c.minRole, send: (u: string) => h.command(u, c.name) })),
     ...[...r.actions].map(([id, a]) => ({ surface: "action", id, minRole: a.minRole, send: (u: string) => h.action(u, { action_id: id, value: forged }) })),
-    ...[...r.views].map(([id, v]) => ({ surface: "view", id, minRole: v.minRole, send: (u: string) => h.submit(u, { callback_id: id, private_metadata: meta, values: {} }) })),
+    ...[...r.views].map(([id, v]) => ({
+      surface: "view",
+      id,
+      minRole: v.minRole,
+      send: (u: string) => h.submit(u, { callback_id: id, private_metadata: meta, values: {} }),
+    })),
     ...[...r.events].map(([id, e]) => ({ surface: "event", id, minRole: e.minRole, send: (u: string) => h.event(u, { type: id, tab: "home" }) })),
     ...[...r.shortcuts].map(([id, s]) => ({ surface: "shortcut", id, minRole: s.minRole, send: (u: string) => shortcut(u, id) })),
   ];
@@ -39,7 +44,14 @@ function requests(): { surface: string; id: string; minRole: Role; send: Send }[
 
 /** A global shortcut as Slack sends it (a message shortcut sent this way names no message: refused). */
 async function shortcut(user: string, callbackId: string): Promise<void> {
-  const payload = { type: "shortcut", callback_id: callbackId, trigger_id: `trg.${randomUUID()}`, user: { id: user, team_id: TEAM }, team: { id: TEAM, domain: "studio" }, api_app_id: "A0APP" };
+  const payload = {
+    type: "shortcut",
+    callback_id: callbackId,
+    trigger_id: `trg.${randomUUID()}`,
+    user: { id: user, team_id: TEAM },
+    team: { id: TEAM, domain: "studio" },
+    api_app_id: "A0APP",
+  };
   await (await h.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded")).text();
 }
 
@@ -60,7 +72,26 @@ async function exactlyOneRow(user: string, send: Send) {
 describe("audit coverage: every registered surface", () => {
   it("the inventory is the whole product surface (commands, buttons, forms, events)", () => {
     const inv = h.bot.router.inventory();
-    expect(inv.command).toEqual(expect.arrayContaining(["help", "new", "find", "list", "show", "edit", "status", "archive", "milestones", "creds", "approvals", "digest", "deliverable", "ask", "audit", "role"]));
+    expect(inv.command).toEqual(
+      expect.arrayContaining([
+        "help",
+        "new",
+        "find",
+        "list",
+        "show",
+        "edit",
+        "status",
+        "archive",
+        "milestones",
+        "creds",
+        "approvals",
+        "digest",
+        "deliverable",
+        "ask",
+        "audit",
+        "role",
+      ]),
+    );
     expect(inv.event).toEqual(["app_home_opened"]);
     expect(inv.action.length).toBeGreaterThanOrEqual(20);
   });
@@ -82,7 +113,13 @@ describe("audit coverage: every registered surface", () => {
   });
 
   it("someone allowed, with forged ids or empty input: one row each (what was shown, or why it was refused); nothing changes", async () => {
-    const counts = async () => [await h.tdb.db.creator.count(), await h.tdb.db.milestone.count(), await h.tdb.db.creatorCredential.count(), await h.tdb.db.revealRequest.count(), await h.tdb.db.userRole.count()];
+    const counts = async () => [
+      await h.tdb.db.creator.count(),
+      await h.tdb.db.milestone.count(),
+      await h.tdb.db.creatorCredential.count(),
+      await h.tdb.db.revealRequest.count(),
+      await h.tdb.db.userRole.count(),
+    ];
     const before = await counts();
     for (const r of requests()) {
       const row = await exactlyOneRow(allowedUser[r.minRole], r.send);

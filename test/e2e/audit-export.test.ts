@@ -23,7 +23,11 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 describe("/wl audit export", () => {
   it("exports the day's reveal request, approval, reveal and role changes as CSV to the admin's DM, and audits it", async () => {
-    const r = await h.submit("USTAFF", { callback_id: "reveal_reason", private_metadata: JSON.stringify({ id: credId }), values: formValues({ reason: REASON }) });
+    const r = await h.submit("USTAFF", {
+      callback_id: "reveal_reason",
+      private_metadata: JSON.stringify({ id: credId }),
+      values: formValues({ reason: REASON }),
+    });
     expect(r.body).toBeNull();
     let requestId = "";
     await h.slack.waitFor(() => h.slack.calls.find((c) => c.method === "chat.postMessage" && /request to reveal/.test(String(c.args.text))));

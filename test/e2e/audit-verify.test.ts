@@ -44,7 +44,9 @@ describe("audit checkpoints, end to end", () => {
   });
 
   // Two child processes (tsx compiles the script each time): slow on a busy machine.
-  it("checkpoints at shutdown; `npm run audit:verify` passes, then fails a re-chained rewrite at the first checkpoint after it", { timeout: 90_000 }, async () => {
+  it("checkpoints at shutdown; `npm run audit:verify` passes, then fails a re-chained rewrite at the first checkpoint after it", {
+    timeout: 90_000,
+  }, async () => {
     h = await startHarness({ AUDIT_ANCHOR_KEY: ANCHOR_KEY });
     await grantRoles(h, { USTAFF: "staff", UMANAGER: "manager", USTAFF2: "staff" });
     await h.bot.stop();

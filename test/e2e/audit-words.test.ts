@@ -23,7 +23,11 @@ describe("the audit trail in words", () => {
     // The Add milestone row is written when the form opens; wait for it before reading the trail.
     for (let i = 0; i < 200 && (await h.tdb.db.auditLog.count({ where: { targetId: c.id } })) < 3; i++) await new Promise((r) => setTimeout(r, 20));
     const a = await answerTo(h, (await h.command("UMANAGER", "audit Trail Co")).responseUrl);
-    const lines = (a.blocks as { type: string; text?: { text: string } }[]).filter((b) => b.type === "section").map((b) => b.text!.text).join("\n").split("\n");
+    const lines = (a.blocks as { type: string; text?: { text: string } }[])
+      .filter((b) => b.type === "section")
+      .map((b) => b.text!.text)
+      .join("\n")
+      .split("\n");
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/ · sam@studio\.test · Changed creator “Trail Co \(Tia Trail\)” · journey_status: LIVE → LAUNCH$/);
     expect(lines[1]).toMatch(/ · sam@studio\.test · Opened the Add milestone form for “Trail Co \(Tia Trail\)”$/);

@@ -19,11 +19,23 @@ const form = (payload: Record<string, unknown>) => new URLSearchParams({ payload
 const user = (id: string) => ({ id, team_id: TEAM, name: id.toLowerCase() });
 
 /** A block_suggestion as Slack sends it while someone types into an external_select. */
-async function suggest(userId: string, value: string, actionId = "creator_pick"): Promise<{ status: number; options: { text: { text: string }; value: string }[] }> {
+async function suggest(
+  userId: string,
+  value: string,
+  actionId = "creator_pick",
+): Promise<{ status: number; options: { text: { text: string }; value: string }[] }> {
   const res = await h.post(
     form({
-      type: "block_suggestion", user: user(userId), team: { id: TEAM, domain: "studio" }, api_app_id: "A0APP", token: "legacy",
-      container: { type: "view", view_id: "V0PICK" }, action_id: actionId, block_id: "creator", value, action_ts: "1700000002.000300",
+      type: "block_suggestion",
+      user: user(userId),
+      team: { id: TEAM, domain: "studio" },
+      api_app_id: "A0APP",
+      token: "legacy",
+      container: { type: "view", view_id: "V0PICK" },
+      action_id: actionId,
+      block_id: "creator",
+      value,
+      action_ts: "1700000002.000300",
       view: { id: "V0PICK", type: "modal", callback_id: "find_creator", private_metadata: "", blocks: [], state: { values: {} }, hash: "h" },
     }),
     "application/x-www-form-urlencoded",
@@ -34,7 +46,16 @@ async function suggest(userId: string, value: string, actionId = "creator_pick")
 
 async function globalShortcut(userId: string, callbackId: string): Promise<number> {
   const res = await h.post(
-    form({ type: "shortcut", callback_id: callbackId, trigger_id: `trg.${randomBytes(4).toString("hex")}`, user: user(userId), team: { id: TEAM, domain: "studio" }, api_app_id: "A0APP", token: "legacy", action_ts: "1700000003.000400" }),
+    form({
+      type: "shortcut",
+      callback_id: callbackId,
+      trigger_id: `trg.${randomBytes(4).toString("hex")}`,
+      user: user(userId),
+      team: { id: TEAM, domain: "studio" },
+      api_app_id: "A0APP",
+      token: "legacy",
+      action_ts: "1700000003.000400",
+    }),
     "application/x-www-form-urlencoded",
   );
   await res.text();
@@ -45,9 +66,17 @@ async function messageShortcut(userId: string, message: { ts: string; text: stri
   const channel = message.channel ?? "C0CHAN";
   const res = await h.post(
     form({
-      type: "message_action", callback_id: "log_to_creator", trigger_id: `trg.${randomBytes(4).toString("hex")}`, user: user(userId),
-      team: { id: TEAM, domain: "studio" }, channel: { id: channel, name: "general" }, api_app_id: "A0APP", token: "legacy",
-      message_ts: message.ts, response_url: h.slack.responseUrl(), action_ts: "1700000004.000500",
+      type: "message_action",
+      callback_id: "log_to_creator",
+      trigger_id: `trg.${randomBytes(4).toString("hex")}`,
+      user: user(userId),
+      team: { id: TEAM, domain: "studio" },
+      channel: { id: channel, name: "general" },
+      api_app_id: "A0APP",
+      token: "legacy",
+      message_ts: message.ts,
+      response_url: h.slack.responseUrl(),
+      action_ts: "1700000004.000500",
       message: { type: "message", user: "USTAFF2", ts: message.ts, text: message.text },
     }),
     "application/x-www-form-urlencoded",
@@ -56,7 +85,9 @@ async function messageShortcut(userId: string, message: { ts: string; text: stri
   return res.status;
 }
 
-const picked = (id: string) => ({ creator: { creator_pick: { type: "external_select", selected_option: { text: { type: "plain_text", text: "x" }, value: id } } } });
+const picked = (id: string) => ({
+  creator: { creator_pick: { type: "external_select", selected_option: { text: { type: "plain_text", text: "x" }, value: id } } },
+});
 const auditRows = (where: Record<string, unknown>) => h.tdb.db.auditLog.findMany({ where: where as never, orderBy: { chainSeq: "asc" } as never });
 
 describe("creator picker options", () => {
@@ -125,7 +156,9 @@ describe("Find a creator (global shortcut)", () => {
     const r = await h.submit("USTAFF", { callback_id: "find_creator", values: picked(c.id) });
     expect(r.status).toBe(200);
     expect(r.body).toBeNull();
-    const dm = await h.slack.waitFor(() => h.slack.calls.slice(callsBefore).find((x) => x.method === "chat.postMessage" && JSON.stringify(x.args).includes("Find Me Studio")));
+    const dm = await h.slack.waitFor(() =>
+      h.slack.calls.slice(callsBefore).find((x) => x.method === "chat.postMessage" && JSON.stringify(x.args).includes("Find Me Studio")),
+    );
     expect(dm.args.channel).toBe("USTAFF");
     const view = await auditRows({ slackUserId: "USTAFF", targetId: c.id, actionType: "VIEW" });
     expect(view.map((v) => v.notes)).toContain("card shown (Find a creator)");
@@ -165,7 +198,13 @@ describe("Log to creator (message shortcut)", () => {
   }
 
   it("the message becomes a contact note with its permalink; last contacted today; health recomputed; audited", async () => {
-    const c = await seedCreator(h, { brandName: "Logged Label", creatorName: "Lia", healthScore: "RED", lastContactedDate: daysAgo(45), journeyStatus: "LIVE" });
+    const c = await seedCreator(h, {
+      brandName: "Logged Label",
+      creatorName: "Lia",
+      healthScore: "RED",
+      lastContactedDate: daysAgo(45),
+      journeyStatus: "LIVE",
+    });
     const { viewId, ts, modal, from } = await openLog("Call went well <!channel> & they *love* the plan");
     expect(h.slack.calls.slice(from).find((x) => x.method === "chat.getPermalink")?.args).toMatchObject({ channel: "C0CHAN", message_ts: ts });
     // The message is user text: escaped in the modal.
@@ -173,14 +212,21 @@ describe("Log to creator (message shortcut)", () => {
     expect(modal.private_metadata ?? "").toBe("");
 
     const callsBefore = h.slack.calls.length;
-    const r = await h.submit("USTAFF", { callback_id: "log_to_creator", id: viewId, values: { ...picked(c.id), note: { note: { type: "plain_text_input", value: "  follow up Friday " } } } });
+    const r = await h.submit("USTAFF", {
+      callback_id: "log_to_creator",
+      id: viewId,
+      values: { ...picked(c.id), note: { note: { type: "plain_text_input", value: "  follow up Friday " } } },
+    });
     expect(r.status).toBe(200);
     expect(r.body).toBeNull();
 
     const notes = await h.tdb.db.contactNote.findMany({ where: { creatorId: c.id } });
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatchObject({
-      channelId: "C0CHAN", messageTs: ts, slackUserId: "USTAFF", note: "follow up Friday",
+      channelId: "C0CHAN",
+      messageTs: ts,
+      slackUserId: "USTAFF",
+      note: "follow up Friday",
       permalink: `https://example.slack.com/archives/C0CHAN/p${ts.replace(".", "")}`,
       messageText: "Call went well <!channel> & they *love* the plan",
     });
@@ -194,7 +240,9 @@ describe("Log to creator (message shortcut)", () => {
     expect(logged?.changes).toMatchObject({ last_contacted_date: { to: today } });
     expect(rows.some((x) => JSON.stringify(x.changes).includes('"health_score"'))).toBe(true);
     expect(await h.tdb.db.contactDraft.findUnique({ where: { viewId } })).toBeNull();
-    const dm = await h.slack.waitFor(() => h.slack.calls.slice(callsBefore).find((x) => x.method === "chat.postMessage" && JSON.stringify(x.args).includes("Logged")));
+    const dm = await h.slack.waitFor(() =>
+      h.slack.calls.slice(callsBefore).find((x) => x.method === "chat.postMessage" && JSON.stringify(x.args).includes("Logged")),
+    );
     expect(JSON.stringify(dm.args)).toContain(notes[0]!.permalink);
   });
 
@@ -243,12 +291,19 @@ describe("the picker where a <creator> matched several or none", () => {
     await seedCreator(h, { brandName: "Twin Peaks Two" });
     const { responseUrl } = await h.command("USTAFF", "show twin peaks");
     const many = await answerTo(h, responseUrl);
-    const pickers = (many.blocks as { type: string; block_id?: string; elements?: { type: string; action_id: string }[] }[]).filter((b) => b.type === "actions" && b.block_id === "creator_search");
+    const pickers = (many.blocks as { type: string; block_id?: string; elements?: { type: string; action_id: string }[] }[]).filter(
+      (b) => b.type === "actions" && b.block_id === "creator_search",
+    );
     expect(pickers[0]?.elements?.[0]).toMatchObject({ type: "external_select", action_id: "creator_pick" });
     const none = await answerTo(h, (await h.command("USTAFF", "show no-such-creator-xyz")).responseUrl);
     expect(JSON.stringify(none.blocks)).toContain('"creator_pick"');
 
-    const { responseUrl: r2 } = await h.action("USTAFF", { action_id: "creator_pick", block_id: "creator_search", type: "external_select", selected_option: { text: { type: "plain_text", text: "Twin Peaks One" }, value: a.id } } as never);
+    const { responseUrl: r2 } = await h.action("USTAFF", {
+      action_id: "creator_pick",
+      block_id: "creator_search",
+      type: "external_select",
+      selected_option: { text: { type: "plain_text", text: "Twin Peaks One" }, value: a.id },
+    } as never);
     expect(JSON.stringify(await answerTo(h, r2))).toContain("Twin Peaks One");
     const rows = await auditRows({ slackUserId: "USTAFF", targetId: a.id, actionType: "VIEW" });
     expect(rows.map((x) => x.notes)).toContain("card shown (creator picker)");

@@ -11,7 +11,12 @@ afterAll(async () => {
   await h?.close();
 });
 
-type Block = { type: string; block_id?: string; accessory?: { action_id: string; value: string }; elements?: { action_id: string; value: string; text: { text: string }; confirm?: Record<string, unknown> }[] };
+type Block = {
+  type: string;
+  block_id?: string;
+  accessory?: { action_id: string; value: string };
+  elements?: { action_id: string; value: string; text: { text: string }; confirm?: Record<string, unknown> }[];
+};
 
 describe("/wl status", () => {
   it("changes the status, moves last_status_change, audits {from, to} under the caller and answers with the card", async () => {
@@ -55,11 +60,19 @@ describe("/wl status", () => {
     expect(view.blocks.find((b) => b.block_id === "notes")).toMatchObject({ optional: false });
     expect((await h.tdb.db.creator.findUniqueOrThrow({ where: { id: c.id } })).journeyStatus).toBe("LIVE");
 
-    const noNote = await h.submit("USTAFF", { callback_id: "creator_status", private_metadata: view.private_metadata, values: { ...formValues({ journey_status: "CLOSED" }), notes: { notes: { type: "plain_text_input", value: "  " } } } });
+    const noNote = await h.submit("USTAFF", {
+      callback_id: "creator_status",
+      private_metadata: view.private_metadata,
+      values: { ...formValues({ journey_status: "CLOSED" }), notes: { notes: { type: "plain_text_input", value: "  " } } },
+    });
     expect(noNote.body).toMatchObject({ response_action: "errors", errors: { notes: expect.any(String) } });
     expect((await h.tdb.db.creator.findUniqueOrThrow({ where: { id: c.id } })).journeyStatus).toBe("LIVE");
 
-    const ok = await h.submit("USTAFF", { callback_id: "creator_status", private_metadata: view.private_metadata, values: { ...formValues({ journey_status: "CLOSED" }), notes: { notes: { type: "plain_text_input", value: "Contract ended" } } } });
+    const ok = await h.submit("USTAFF", {
+      callback_id: "creator_status",
+      private_metadata: view.private_metadata,
+      values: { ...formValues({ journey_status: "CLOSED" }), notes: { notes: { type: "plain_text_input", value: "Contract ended" } } },
+    });
     expect(ok.body).toBeNull();
     expect((await h.tdb.db.creator.findUniqueOrThrow({ where: { id: c.id } })).journeyStatus).toBe("CLOSED");
     const row = await h.tdb.db.auditLog.findFirstOrThrow({ where: { targetId: c.id, actionType: "UPDATE", notes: "Contract ended" } });
@@ -75,7 +88,11 @@ describe("/wl status", () => {
     expect((open.args.view as { callback_id: string }).callback_id).toBe("loading");
     const view = await openedModal(h, from, "creator_status");
     expect(view.blocks.map((b) => b.block_id)).toEqual(expect.arrayContaining(["journey_status", "notes"]));
-    const res = await h.submit("USTAFF", { callback_id: "creator_status", private_metadata: view.private_metadata, values: formValues({ journey_status: "LIVE" }) });
+    const res = await h.submit("USTAFF", {
+      callback_id: "creator_status",
+      private_metadata: view.private_metadata,
+      values: formValues({ journey_status: "LIVE" }),
+    });
     expect(res.body).toBeNull();
     expect((await h.tdb.db.creator.findUniqueOrThrow({ where: { id: c.id } })).journeyStatus).toBe("LIVE");
   });
@@ -113,7 +130,9 @@ describe("archive", () => {
     const c = await seedCreator(h, { brandName: "Race Archive" });
     await Promise.all([1, 2, 3].map(() => h.action("USTAFF", { action_id: "creator_archive", value: c.id })));
     await waitUntil(async () => (await h.tdb.db.auditLog.count({ where: { targetId: c.id } })) >= 3);
-    expect(await h.tdb.db.auditLog.count({ where: { targetId: c.id, actionType: "UPDATE", changes: { equals: { is_active: { from: true, to: false } } } } })).toBe(1);
+    expect(
+      await h.tdb.db.auditLog.count({ where: { targetId: c.id, actionType: "UPDATE", changes: { equals: { is_active: { from: true, to: false } } } } }),
+    ).toBe(1);
   });
 });
 
@@ -122,12 +141,22 @@ describe("delete (admin only)", () => {
     const c = await seedCreator(h, { brandName: brand });
     const fernet = h.bot.deps.fernet;
     const cred = await h.tdb.db.creatorCredential.create({
-      data: { creatorId: c.id, platformName: "Instagram Business", accountIdentifier: "brand", password: fernet.encrypt("hunter2-secret"), apiKeys: fernet.encrypt('{"k":"sk-live-123"}') },
+      data: {
+        creatorId: c.id,
+        platformName: "Instagram Business",
+        accountIdentifier: "brand",
+        password: fernet.encrypt("hunter2-secret"),
+        apiKeys: fernet.encrypt('{"k":"sk-live-123"}'),
+      },
     });
     await h.tdb.db.milestone.create({ data: { creatorId: c.id, title: "Launch", relatedJourneyStage: "LAUNCH" } });
-    await h.tdb.db.aiDeliverable.create({ data: { creatorId: c.id, deliverableType: "report", promptUsed: "p", contextData: {}, generatedContent: "g", status: "COMPLETED" } });
+    await h.tdb.db.aiDeliverable.create({
+      data: { creatorId: c.id, deliverableType: "report", promptUsed: "p", contextData: {}, generatedContent: "g", status: "COMPLETED" },
+    });
     const admin = await h.tdb.db.authUser.findFirstOrThrow({ where: { email: "ada@studio.test" } });
-    await h.tdb.db.revealRequest.create({ data: { credentialId: cred.id, requesterId: admin.id, requesterSlackId: "UADMIN", reason: "check", status: "PENDING" } });
+    await h.tdb.db.revealRequest.create({
+      data: { credentialId: cred.id, requesterId: admin.id, requesterSlackId: "UADMIN", reason: "check", status: "PENDING" },
+    });
     return { c, cred };
   }
 
@@ -154,7 +183,13 @@ describe("delete (admin only)", () => {
     expect(row.slackUserId).toBe("UADMIN");
     const ch = row.changes as { creator: Record<string, unknown>; credentials: Record<string, unknown>[]; milestones: unknown[]; deliverables: unknown[] };
     expect(ch.creator).toMatchObject({ brand_name: "Delete Me", creator_email: c.creatorEmail });
-    expect(ch.credentials[0]).toMatchObject({ platform_name: "Instagram Business", password: "[encrypted]", api_keys: "[encrypted]", login_url: null, two_factor_backup_codes: null });
+    expect(ch.credentials[0]).toMatchObject({
+      platform_name: "Instagram Business",
+      password: "[encrypted]",
+      api_keys: "[encrypted]",
+      login_url: null,
+      two_factor_backup_codes: null,
+    });
     expect(ch.milestones).toHaveLength(1);
     expect(ch.deliverables).toHaveLength(1);
     const all = JSON.stringify({ changes: row.changes, notes: row.notes, display: row.targetDisplay });
@@ -166,7 +201,10 @@ describe("delete (admin only)", () => {
   it("race: two admins deleting at once delete once; the other is told it was already deleted", async () => {
     await grantRoles(h, { UADMIN2: "admin" });
     const { c } = await seedFamily("Race Delete");
-    const [a, b] = await Promise.all([h.action("UADMIN", { action_id: "creator_delete", value: c.id }), h.action("UADMIN2", { action_id: "creator_delete", value: c.id })]);
+    const [a, b] = await Promise.all([
+      h.action("UADMIN", { action_id: "creator_delete", value: c.id }),
+      h.action("UADMIN2", { action_id: "creator_delete", value: c.id }),
+    ]);
     const texts = [await answerText(h, a.responseUrl), await answerText(h, b.responseUrl)];
     expect(texts.filter((t) => /Deleted \*/.test(t))).toHaveLength(1);
     expect(texts.filter((t) => /already deleted/.test(t))).toHaveLength(1);
@@ -189,12 +227,21 @@ describe("/wl list", () => {
     ];
     for (const [brand, health, priority, age, tags] of rows) {
       await seedCreator(h, {
-        brandName: brand, healthScore: health, priorityLevel: priority, lastStatusChange: daysAgo(age), tags,
+        brandName: brand,
+        healthScore: health,
+        priorityLevel: priority,
+        lastStatusChange: daysAgo(age),
+        tags,
         journeyStatus: brand.includes("p2") ? "LAUNCH" : "LIVE",
         lastContactedDate: health === "RED" ? daysAgo(40) : health === "YELLOW" ? daysAgo(20) : daysAgo(0),
       });
     }
-    for (let i = 0; i < 18; i++) await seedCreator(h, { brandName: `L-zz-green-${String(i).padStart(2, "0")}`, priorityLevel: 5, lastStatusChange: new Date(daysAgo(1).getTime() - (18 - i) * 60_000) });
+    for (let i = 0; i < 18; i++)
+      await seedCreator(h, {
+        brandName: `L-zz-green-${String(i).padStart(2, "0")}`,
+        priorityLevel: 5,
+        lastStatusChange: new Date(daysAgo(1).getTime() - (18 - i) * 60_000),
+      });
   });
 
   const brandsOf = (a: Record<string, unknown>) =>
@@ -203,10 +250,20 @@ describe("/wl list", () => {
   it("orders RED, YELLOW, GREEN, then priority, then oldest status change; pages with Next and Previous", async () => {
     const { responseUrl } = await h.command("USTAFF", "list");
     const a = await answerTo(h, responseUrl);
-    expect(brandsOf(a)).toEqual([
-      "L-red-p1-old", "L-red-p1-new", "L-red-p3", "L-yellow-p1", "L-yellow-p2-old", "L-yellow-p2-new", "L-green-p1",
-      "L-zz-green-00", "L-zz-green-01", "L-zz-green-02",
-    ].map((b) => b));
+    expect(brandsOf(a)).toEqual(
+      [
+        "L-red-p1-old",
+        "L-red-p1-new",
+        "L-red-p3",
+        "L-yellow-p1",
+        "L-yellow-p2-old",
+        "L-yellow-p2-new",
+        "L-green-p1",
+        "L-zz-green-00",
+        "L-zz-green-01",
+        "L-zz-green-02",
+      ].map((b) => b),
+    );
     expect(JSON.stringify(a)).toContain("no contact for 40 days");
     const blocks = a.blocks as Block[];
     expect(blocks.length).toBeLessThanOrEqual(50);
@@ -230,7 +287,9 @@ describe("/wl list", () => {
     expect(pager(p3.blocks as Block[])[0]!.elements!.map((e) => e.text.text)).toEqual(["Previous"]);
     const back = await answerTo(h, (await h.action("USTAFF", { action_id: "list_page_prev", value: prev!.value })).responseUrl);
     expect(brandsOf(back)[0]).toBe("L-red-p1-old");
-    await waitUntil(async () => (await h.tdb.db.auditLog.count({ where: { slackUserId: "USTAFF", actionType: "VIEW", targetDisplay: { startsWith: "/wl list" } } })) >= 4);
+    await waitUntil(
+      async () => (await h.tdb.db.auditLog.count({ where: { slackUserId: "USTAFF", actionType: "VIEW", targetDisplay: { startsWith: "/wl list" } } })) >= 4,
+    );
   });
 
   it("filters by health, status and tag (case-insensitive), in any order", async () => {

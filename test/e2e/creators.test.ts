@@ -41,9 +41,19 @@ describe("/wl new and the New creator modal", () => {
     const c = await h.tdb.db.creator.findUniqueOrThrow({ where: { creatorEmail: "jo@maker.test" } });
     const sam = await userId("sam@studio.test");
     expect(c).toMatchObject({
-      creatorName: "Jo Maker", brandName: "Maker Studio", journeyStatus: "ONBOARDING", priorityLevel: 2, healthScore: "RED",
-      instagramHandle: "@maker", tiktokHandle: "@maker.tok", creatorTimezone: "Europe/London", primaryCommunicationChannel: "Slack",
-      createdById: sam, lastUpdatedById: sam, isActive: true, brandDescription: "Handmade goods\nfor everyone",
+      creatorName: "Jo Maker",
+      brandName: "Maker Studio",
+      journeyStatus: "ONBOARDING",
+      priorityLevel: 2,
+      healthScore: "RED",
+      instagramHandle: "@maker",
+      tiktokHandle: "@maker.tok",
+      creatorTimezone: "Europe/London",
+      primaryCommunicationChannel: "Slack",
+      createdById: sam,
+      lastUpdatedById: sam,
+      isActive: true,
+      brandDescription: "Handmade goods\nfor everyone",
     });
     expect(c.tags).toEqual(["VIP", "Launch-Ready"]);
     expect(c.customFields).toEqual({ revenue_target_monthly: 50000 });
@@ -60,12 +70,23 @@ describe("/wl new and the New creator modal", () => {
 
   it("uses the column defaults when optional fields are empty", async () => {
     const res = await submitNew(h, "USTAFF", {
-      creator_name: "Min Imal", creator_email: "min@imal.test", brand_name: "Minimal", brand_niche: "Less",
-      journey_status: null, priority_level: null,
+      creator_name: "Min Imal",
+      creator_email: "min@imal.test",
+      brand_name: "Minimal",
+      brand_niche: "Less",
+      journey_status: null,
+      priority_level: null,
     });
     expect(res.body).toBeNull();
     const c = await h.tdb.db.creator.findUniqueOrThrow({ where: { creatorEmail: "min@imal.test" } });
-    expect(c).toMatchObject({ journeyStatus: "ONBOARDING", priorityLevel: 3, creatorTimezone: "UTC", primaryCommunicationChannel: "Email", healthScore: "GREEN", creatorPhone: null });
+    expect(c).toMatchObject({
+      journeyStatus: "ONBOARDING",
+      priorityLevel: 3,
+      creatorTimezone: "UTC",
+      primaryCommunicationChannel: "Email",
+      healthScore: "GREEN",
+      creatorPhone: null,
+    });
     expect(c.tags).toEqual([]);
     expect(c.customFields).toEqual({});
   });
@@ -155,7 +176,12 @@ describe("/wl find, /wl show and references", () => {
   });
 
   it("finds case-insensitively over brand, name, email and handles, with an Open button each, audited as VIEW", async () => {
-    for (const [q, expected] of [["GLOW", ["Glow Down", "Glow Up"]], ["ginaglows", ["Glow Up"]], ["DIM.TEST", ["Glow Down"]], ["olly", ["100% Organic_Farm"]]] as const) {
+    for (const [q, expected] of [
+      ["GLOW", ["Glow Down", "Glow Up"]],
+      ["ginaglows", ["Glow Up"]],
+      ["DIM.TEST", ["Glow Down"]],
+      ["olly", ["100% Organic_Farm"]],
+    ] as const) {
       const { responseUrl } = await h.command("USTAFF", `find ${q}`);
       const a = await answerTo(h, responseUrl);
       const blocks = a.blocks as { accessory?: { action_id: string; value: string } }[];
@@ -207,42 +233,95 @@ describe("/wl find, /wl show and references", () => {
 
   it("shows the card: status, health with reasons, priority, follow-up, open milestones by date, tags, and the buttons", async () => {
     const c = await seedCreator(h, {
-      brandName: "Card Brand", creatorName: "Cora Card", priorityLevel: 1, journeyStatus: "LAUNCH", healthScore: "RED",
-      lastContactedDate: daysAgo(40), nextFollowUpDate: daysAgo(-3), tags: ["VIP", "<!channel>"],
+      brandName: "Card Brand",
+      creatorName: "Cora Card",
+      priorityLevel: 1,
+      journeyStatus: "LAUNCH",
+      healthScore: "RED",
+      lastContactedDate: daysAgo(40),
+      nextFollowUpDate: daysAgo(-3),
+      tags: ["VIP", "<!channel>"],
     });
     for (let i = 0; i < 7; i++) {
       await h.tdb.db.milestone.create({ data: { creatorId: c.id, title: `Milestone ${i}`, targetDate: daysAgo(5 - i), relatedJourneyStage: "LAUNCH" } });
     }
-    await h.tdb.db.milestone.create({ data: { creatorId: c.id, title: "Done one", isCompleted: true, targetDate: daysAgo(50), relatedJourneyStage: "LAUNCH" } });
+    await h.tdb.db.milestone.create({
+      data: { creatorId: c.id, title: "Done one", isCompleted: true, targetDate: daysAgo(50), relatedJourneyStage: "LAUNCH" },
+    });
     const a = await answerTo(h, (await h.command("USTAFF", "show Card Brand")).responseUrl);
     expect(a.response_type).toBe("ephemeral");
     const s = JSON.stringify(a);
-    for (const part of ["Card Brand — Cora Card", "*Journey status*\\nLaunch", "RED", "no contact for 40 days", "1 (highest)", "(in 3 days)", "Open milestones (7)", "Milestone 0", "…and 2 more", "VIP"]) {
+    for (const part of [
+      "Card Brand — Cora Card",
+      "*Journey status*\\nLaunch",
+      "RED",
+      "no contact for 40 days",
+      "1 (highest)",
+      "(in 3 days)",
+      "Open milestones (7)",
+      "Milestone 0",
+      "…and 2 more",
+      "VIP",
+    ]) {
       expect(s, part).toContain(part);
     }
     expect(s).not.toContain("Done one");
     expect(s.indexOf("Milestone 0")).toBeLessThan(s.indexOf("Milestone 4"));
     expect(s).not.toContain("<!channel>");
-    const actions = (a.blocks as { type: string; elements?: { action_id: string; value: string; text: { text: string }; confirm?: unknown }[] }[]).find((b) => b.type === "actions")!;
+    const actions = (a.blocks as { type: string; elements?: { action_id: string; value: string; text: { text: string }; confirm?: unknown }[] }[]).find(
+      (b) => b.type === "actions",
+    )!;
     expect(actions.elements!.map((e) => [e.text.text, e.action_id])).toEqual([
-      ["More details", "creator_edit"], ["Status", "creator_status"], ["Add milestone", "milestone_add"], ["Milestones", "creator_milestones"],
-      ["Credentials", "creator_credentials"], ["Deliverable", "creator_deliverable"], ["Archive", "creator_archive"],
+      ["More details", "creator_edit"],
+      ["Status", "creator_status"],
+      ["Add milestone", "milestone_add"],
+      ["Milestones", "creator_milestones"],
+      ["Credentials", "creator_credentials"],
+      ["Deliverable", "creator_deliverable"],
+      ["Archive", "creator_archive"],
     ]);
     expect(actions.elements!.every((e) => e.value === c.id)).toBe(true);
     expect(actions.elements!.find((e) => e.action_id === "creator_archive")!.confirm).toBeTruthy();
     // Admins also get Delete, behind a confirm dialog.
     const admin = await answerTo(h, (await h.command("UADMIN", "show Card Brand")).responseUrl);
-    const del = (admin.blocks as { type: string; elements?: { action_id: string; confirm?: unknown }[] }[]).find((b) => b.type === "actions")!.elements!.find((e) => e.action_id === "creator_delete");
+    const del = (admin.blocks as { type: string; elements?: { action_id: string; confirm?: unknown }[] }[])
+      .find((b) => b.type === "actions")!
+      .elements!.find((e) => e.action_id === "creator_delete");
     expect(del?.confirm).toBeTruthy();
     await waitUntil(async () => (await h.tdb.db.auditLog.count({ where: { targetId: c.id, actionType: "VIEW" } })) === 2);
   });
 
   it("answers garbage, huge and unicode-heavy command text with a clear answer, never a stack trace", async () => {
     const texts = [
-      "find", "find    ", `find ${"a".repeat(5000)}`, "find \u0000\u0000", "find 🙂🙂🙂", `find ${"e\u0301".repeat(60)}`,
-      "show", `show ${"🙂".repeat(3000)}`, "show <!channel>", "show a\u0000b", "status a\u0000b LIVE", "archive \ud800x", "show %", "show _", "show \u202Eevil", "edit", "edit ???", "status", "status glow",
-      "status glow up NOPE", `status ${"x".repeat(3000)} LIVE`, "archive", "list FOO", "list tag:", `list tag:${"x".repeat(60)}`,
-      "list RED RED", "list a b c d", "find %", "show 00000000-0000-0000-0000-000000000000",
+      "find",
+      "find    ",
+      `find ${"a".repeat(5000)}`,
+      "find \u0000\u0000",
+      "find 🙂🙂🙂",
+      `find ${"e\u0301".repeat(60)}`,
+      "show",
+      `show ${"🙂".repeat(3000)}`,
+      "show <!channel>",
+      "show a\u0000b",
+      "status a\u0000b LIVE",
+      "archive \ud800x",
+      "show %",
+      "show _",
+      "show \u202Eevil",
+      "edit",
+      "edit ???",
+      "status",
+      "status glow",
+      "status glow up NOPE",
+      `status ${"x".repeat(3000)} LIVE`,
+      "archive",
+      "list FOO",
+      "list tag:",
+      `list tag:${"x".repeat(60)}`,
+      "list RED RED",
+      "list a b c d",
+      "find %",
+      "show 00000000-0000-0000-0000-000000000000",
     ];
     for (const t of texts) {
       const { status, responseUrl } = await h.command("USTAFF", t);
@@ -298,7 +377,9 @@ describe("/wl edit and the Edit creator modal", () => {
     const from = h.slack.calls.length;
     await h.action("USTAFF", { action_id: "creator_edit", value: c.id });
     const view = await openedModal(h, from, "creator_edit");
-    await waitUntil(async () => (await h.tdb.db.auditLog.count({ where: { targetId: c.id, notes: "opened the Edit creator form", slackUserId: "USTAFF" } })) > 0);
+    await waitUntil(
+      async () => (await h.tdb.db.auditLog.count({ where: { targetId: c.id, notes: "opened the Edit creator form", slackUserId: "USTAFF" } })) > 0,
+    );
     const audits = await h.tdb.db.auditLog.count();
     const res = await h.submit("USTAFF", { callback_id: "creator_edit", private_metadata: view.private_metadata, values: formValues(initialValues(view)) });
     expect(res.body).toBeNull();
@@ -370,7 +451,9 @@ describe("/wl edit and the Edit creator modal", () => {
     const view = await h.slack.waitFor(() => h.slack.calls.slice(from).find((c) => c.method === "views.update"));
     expect(JSON.stringify(view.args.view)).toMatch(/no longer exists/);
     // Said once, in the modal; the refusal is audited against the id that was clicked.
-    await waitUntil(async () => (await h.tdb.db.auditLog.count({ where: { targetId: "11111111-1111-4111-8111-111111111111", notes: { startsWith: "refused" } } })) === 1);
+    await waitUntil(
+      async () => (await h.tdb.db.auditLog.count({ where: { targetId: "11111111-1111-4111-8111-111111111111", notes: { startsWith: "refused" } } })) === 1,
+    );
     expect(h.slack.responses.some((r) => responseUrl.endsWith(r.id))).toBe(false);
     for (const value of ["not-a-uuid", "", "'; DROP TABLE studio_crm_creator; --"]) {
       const text = JSON.stringify(await answerTo(h, (await h.action("USTAFF", { action_id: "creator_open", value })).responseUrl));

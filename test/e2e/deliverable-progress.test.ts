@@ -19,7 +19,15 @@ beforeAll(async () => {
   h = await startHarness({ ANTHROPIC_API_KEY: "test-anthropic-key-progress-0123456789", ANTHROPIC_BASE_URL: ai.url }, { jobs: { start: false } });
   await grantRoles(h, { USTAFF: "staff" });
   await h.tdb.db.creator.create({
-    data: { creatorName: "Pia Pace", creatorEmail: "pia@pace.test", brandName: "Pace Co", brandNiche: "Running", journeyStatus: "ONBOARDING", healthScore: "GREEN", lastStatusChange: new Date() },
+    data: {
+      creatorName: "Pia Pace",
+      creatorEmail: "pia@pace.test",
+      brandName: "Pace Co",
+      brandNiche: "Running",
+      journeyStatus: "ONBOARDING",
+      healthScore: "GREEN",
+      lastStatusChange: new Date(),
+    },
   });
 });
 afterEach(async () => {
@@ -74,7 +82,8 @@ describe("deliverable progress in place", () => {
     h.clock.set(new Date(t0));
     await replica();
     const pace = pacer();
-    const body = "# Brand report: Pace Co\n\n## Snapshot\nPace Co sells running gear to weekend runners.\n\n## Next steps\n- Book the shoot.\n- Draft the launch email.";
+    const body =
+      "# Brand report: Pace Co\n\n## Snapshot\nPace Co sells running gear to weekend runners.\n\n## Next steps\n- Book the shoot.\n- Draft the launch email.";
     ai.enqueue({ text: body, chunkChars: 30, beforeChunk: pace.beforeChunk });
 
     const { responseUrl } = await h.command("USTAFF", "deliverable Pace Co report");

@@ -14,7 +14,15 @@ beforeAll(async () => {
   h = await startHarness({ ANTHROPIC_API_KEY: "test-anthropic-key-race-0123456789", ANTHROPIC_BASE_URL: ai.url });
   await grantRoles(h, { USTAFF2: "staff" });
   await h.tdb.db.creator.create({
-    data: { creatorName: "Rae Race", creatorEmail: "rae@race.test", brandName: "Race Co", brandNiche: "Running", journeyStatus: "ONBOARDING", healthScore: "GREEN", lastStatusChange: new Date() },
+    data: {
+      creatorName: "Rae Race",
+      creatorEmail: "rae@race.test",
+      brandName: "Race Co",
+      brandNiche: "Running",
+      journeyStatus: "ONBOARDING",
+      healthScore: "GREEN",
+      lastStatusChange: new Date(),
+    },
   });
 });
 afterAll(async () => {

@@ -44,14 +44,24 @@ afterAll(async () => {
 /** A bot process on the test database; `extra` overrides its environment. */
 async function processBot(extra: Record<string, string> = {}): Promise<BotProcess> {
   const p = await spawnBot(
-    botEnv(h.slack.apiUrl, h.tdb.appUrl, { ANTHROPIC_API_KEY: AI_KEY, ANTHROPIC_BASE_URL: ai.url, DIGEST_CHANNEL: CHANNEL, DIGEST_TZ: "UTC", SHUTDOWN_GRACE_SECONDS: "10", ...extra }),
+    botEnv(h.slack.apiUrl, h.tdb.appUrl, {
+      ANTHROPIC_API_KEY: AI_KEY,
+      ANTHROPIC_BASE_URL: ai.url,
+      DIGEST_CHANNEL: CHANNEL,
+      DIGEST_TZ: "UTC",
+      SHUTDOWN_GRACE_SECONDS: "10",
+      ...extra,
+    }),
   );
   procs.push(p);
   return p;
 }
 /** Another bot started after the first one is gone: "a restart", or the other replica. */
 async function anotherBot(env: Record<string, string> = {}, opts: { schedules?: boolean } = {}): Promise<RunningBot> {
-  const config = loadConfig({ ...botEnv(h.slack.apiUrl, h.tdb.appUrl, { ANTHROPIC_API_KEY: AI_KEY, ANTHROPIC_BASE_URL: ai.url, DIGEST_CHANNEL: CHANNEL, DIGEST_TZ: "UTC" }), ...env });
+  const config = loadConfig({
+    ...botEnv(h.slack.apiUrl, h.tdb.appUrl, { ANTHROPIC_API_KEY: AI_KEY, ANTHROPIC_BASE_URL: ai.url, DIGEST_CHANNEL: CHANNEL, DIGEST_TZ: "UTC" }),
+    ...env,
+  });
   const b = await startBot(config, captureLogger().logger, { host: "127.0.0.1", schedules: opts.schedules ?? false, jobs: { pollMs: 100 } });
   bots.push(b);
   return b;
@@ -70,9 +80,14 @@ async function signedPost(baseUrl: string, body: string): Promise<void> {
 async function revealOnceAt(baseUrl: string, requestId: string): Promise<string> {
   const responseUrl = h.slack.responseUrl();
   const payload = {
-    type: "block_actions", team: { id: TEAM, domain: "studio" }, user: { id: "USTAFF", team_id: TEAM, name: "ustaff" }, api_app_id: "A0APP",
-    trigger_id: `trg.${randomBytes(4).toString("hex")}`, response_url: responseUrl,
-    container: { type: "message", message_ts: "1700000000.000100", channel_id: "DSTAFF", is_ephemeral: true }, channel: { id: "DSTAFF", name: "directmessage" },
+    type: "block_actions",
+    team: { id: TEAM, domain: "studio" },
+    user: { id: "USTAFF", team_id: TEAM, name: "ustaff" },
+    api_app_id: "A0APP",
+    trigger_id: `trg.${randomBytes(4).toString("hex")}`,
+    response_url: responseUrl,
+    container: { type: "message", message_ts: "1700000000.000100", channel_id: "DSTAFF", is_ephemeral: true },
+    channel: { id: "DSTAFF", name: "directmessage" },
     actions: [{ type: "button", block_id: "b1", action_ts: "1700000001.000200", action_id: "reveal_once", value: requestId }],
   };
   await signedPost(baseUrl, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
@@ -81,8 +96,18 @@ async function revealOnceAt(baseUrl: string, requestId: string): Promise<string>
 async function commandAt(baseUrl: string, user: string, text: string): Promise<string> {
   const responseUrl = h.slack.responseUrl();
   const body = new URLSearchParams({
-    token: "legacy", team_id: TEAM, team_domain: "studio", channel_id: "C0CHAN", channel_name: "general", user_id: user, user_name: user.toLowerCase(),
-    command: "/wl", text, api_app_id: "A0APP", response_url: responseUrl, trigger_id: `trg.${randomBytes(4).toString("hex")}`,
+    token: "legacy",
+    team_id: TEAM,
+    team_domain: "studio",
+    channel_id: "C0CHAN",
+    channel_name: "general",
+    user_id: user,
+    user_name: user.toLowerCase(),
+    command: "/wl",
+    text,
+    api_app_id: "A0APP",
+    response_url: responseUrl,
+    trigger_id: `trg.${randomBytes(4).toString("hex")}`,
   }).toString();
   await signedPost(baseUrl, body);
   return responseUrl;

@@ -56,13 +56,18 @@ const values = (v: { time?: string | null; tz?: string | null; scope?: string | 
 const saveSettings = (user: string, v: Parameters<typeof values>[0]) => h.submit(user, { callback_id: "digest_settings", values: values(v) });
 
 /** Digests posted to a user's DM (not the bot's other DMs, such as "Saved: …"). */
-const dmsTo = (user: string) => h.slack.callsTo("chat.postMessage").filter((c) => c.args.channel === user && String(c.args.text).startsWith("Creator health digest"));
+const dmsTo = (user: string) =>
+  h.slack.callsTo("chat.postMessage").filter((c) => c.args.channel === user && String(c.args.text).startsWith("Creator health digest"));
 const rowIds = (blocks: unknown) => ((blocks ?? []) as KnownBlock[]).flatMap((b) => (b.block_id?.startsWith("dg_row:") ? [b.block_id.slice(7)] : []));
 const managerId = async () => (await db.slackUser.findUniqueOrThrow({ where: { slackUserId: "UMANAGER" } })).userId;
 
 describe("/wl digest settings", () => {
   it("opens for a manager with DIGEST_CRON's time and the time zone on their Slack profile", async () => {
-    h.slack.on("users.info", (args) => (args.user === "UMANAGER" ? { ok: true, user: { id: "UMANAGER", team_id: "T0TEST", name: "mia", tz: "America/Chicago", profile: { email: "mia@studio.test" } } } : undefined));
+    h.slack.on("users.info", (args) =>
+      args.user === "UMANAGER"
+        ? { ok: true, user: { id: "UMANAGER", team_id: "T0TEST", name: "mia", tz: "America/Chicago", profile: { email: "mia@studio.test" } } }
+        : undefined,
+    );
     const view = await openSettings("UMANAGER");
     const el = (id: string) => view.blocks.find((b) => b.block_id === id)?.element ?? {};
     expect(el("digest_time")).toMatchObject({ type: "timepicker", action_id: "digest_time", initial_time: "08:30" });
@@ -147,7 +152,11 @@ describe("the personal digest", () => {
   function replicaClock() {
     const own = createDb(h.tdb.appUrl, { max: 2 });
     pools.push(own);
-    return () => enqueueDuePersonalDigests({ db: own, jobs: { enqueue: (tx, spec) => enqueueJob(tx, spec, "replica"), cancel: async () => false }, clock: h.clock }, createDigestSettingsService({ db: own }));
+    return () =>
+      enqueueDuePersonalDigests(
+        { db: own, jobs: { enqueue: (tx, spec) => enqueueJob(tx, spec, "replica"), cancel: async () => false }, clock: h.clock },
+        createDigestSettingsService({ db: own }),
+      );
   }
 
   it("race: two replicas' clocks fire at once for a due manager: one job, one DM", async () => {
@@ -205,6 +214,11 @@ describe("the personal digest", () => {
     expect(dmsTo("UMANAGER")).toHaveLength(0);
     expect(dmsTo("UADMIN")).toHaveLength(1);
     // Each destination's digest carries the 14-day chart once, in its thread.
-    expect(h.slack.callsTo("files.completeUploadExternal").map((c) => c.args.channel_id).sort()).toEqual([CHANNEL, "UADMIN"]);
+    expect(
+      h.slack
+        .callsTo("files.completeUploadExternal")
+        .map((c) => c.args.channel_id)
+        .sort(),
+    ).toEqual([CHANNEL, "UADMIN"]);
   });
 });

@@ -24,7 +24,8 @@ beforeAll(async () => {
   // Yesterday's snapshot: the first 5 RED were YELLOW then, "Better" was RED.
   const yesterday = addDays(todayUtc(), -1);
   const rows = [...red.map((id, i) => [id, i < 5 ? "YELLOW" : "RED"]), ...yellow.map((id) => [id, "YELLOW"]), [recovered, "RED"]];
-  for (const [id, status] of rows) await h.tdb.db.$executeRaw`INSERT INTO wl_health_snapshot (day, creator_id, status) VALUES (${yesterday}::date, ${id}::uuid, ${status})`;
+  for (const [id, status] of rows)
+    await h.tdb.db.$executeRaw`INSERT INTO wl_health_snapshot (day, creator_id, status) VALUES (${yesterday}::date, ${id}::uuid, ${status})`;
 });
 afterAll(async () => {
   await h?.close();
@@ -32,7 +33,8 @@ afterAll(async () => {
 
 const rowIds = (blocks: unknown) => (blocks as KnownBlock[]).flatMap((b) => (b.block_id?.startsWith("dg_row:") ? [b.block_id.slice(7)] : []));
 const withActions = (blocks: unknown) => (blocks as KnownBlock[]).filter((b) => b.block_id?.startsWith("dg_act:")).length;
-const buttonsOf = (blocks: unknown) => (blocks as { type: string; elements?: { action_id?: string; value?: string }[] }[]).flatMap((b) => (b.type === "actions" ? b.elements ?? [] : []));
+const buttonsOf = (blocks: unknown) =>
+  (blocks as { type: string; elements?: { action_id?: string; value?: string }[] }[]).flatMap((b) => (b.type === "actions" ? (b.elements ?? []) : []));
 
 describe("a digest of 60 creators", () => {
   let post: { ts: string; text: string; blocks: KnownBlock[] };
@@ -66,11 +68,20 @@ describe("a digest of 60 creators", () => {
 
   it("See all pages through all 60, ten at a time, to the clicker only; Next replaces the page", async () => {
     const seen: string[] = [];
-    let answer = await answerTo(h, (await h.action("USTAFF", { action_id: "digest_see_all", value: "0", block_id: "dg_see_all" }, {
-      message: { type: "message", ts: post.ts, text: post.text, blocks: post.blocks },
-      channel: { id: CHANNEL, name: "digest" },
-      container: { type: "message", message_ts: post.ts, channel_id: CHANNEL, is_ephemeral: false },
-    })).responseUrl);
+    let answer = await answerTo(
+      h,
+      (
+        await h.action(
+          "USTAFF",
+          { action_id: "digest_see_all", value: "0", block_id: "dg_see_all" },
+          {
+            message: { type: "message", ts: post.ts, text: post.text, blocks: post.blocks },
+            channel: { id: CHANNEL, name: "digest" },
+            container: { type: "message", message_ts: post.ts, channel_id: CHANNEL, is_ephemeral: false },
+          },
+        )
+      ).responseUrl,
+    );
     expect(answer.response_type).toBe("ephemeral");
     expect(answer.replace_original).toBe(false);
     for (let page = 1; ; page++) {
@@ -81,9 +92,18 @@ describe("a digest of 60 creators", () => {
       seen.push(...rowIds(blocks));
       const next = buttonsOf(blocks).find((b) => b.action_id === "digest_page_next");
       if (!next) break;
-      answer = await answerTo(h, (await h.action("USTAFF", { action_id: "digest_page_next", value: next.value!, block_id: "dg_page_nav" }, {
-        container: { type: "message", message_ts: "2.0", channel_id: CHANNEL, is_ephemeral: true },
-      })).responseUrl);
+      answer = await answerTo(
+        h,
+        (
+          await h.action(
+            "USTAFF",
+            { action_id: "digest_page_next", value: next.value!, block_id: "dg_page_nav" },
+            {
+              container: { type: "message", message_ts: "2.0", channel_id: CHANNEL, is_ephemeral: true },
+            },
+          )
+        ).responseUrl,
+      );
       expect(answer.replace_original).toBe(true);
     }
     expect(seen).toHaveLength(60);

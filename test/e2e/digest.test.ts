@@ -85,11 +85,15 @@ describe("the digest's buttons", () => {
     return { ts, text: String(post.args.text), blocks: post.args.blocks as KnownBlock[] };
   }
   const click = async (user: string, actionId: string, value: string, msg: { ts: string; text: string; blocks: KnownBlock[] }) =>
-    h.action(user, { action_id: actionId, value, block_id: `dg_act:${value}` }, {
-      message: { type: "message", ts: msg.ts, text: msg.text, blocks: msg.blocks },
-      channel: { id: CHANNEL, name: "digest" },
-      container: { type: "message", message_ts: msg.ts, channel_id: CHANNEL, is_ephemeral: false },
-    });
+    h.action(
+      user,
+      { action_id: actionId, value, block_id: `dg_act:${value}` },
+      {
+        message: { type: "message", ts: msg.ts, text: msg.text, blocks: msg.blocks },
+        channel: { id: CHANNEL, name: "digest" },
+        container: { type: "message", message_ts: msg.ts, channel_id: CHANNEL, is_ephemeral: false },
+      },
+    );
 
   it("Snooze 3 days: the creator leaves the digests until the snooze ends, its overdue follow-up moves to today + 3, audited in one transaction; the row says who and until when", async () => {
     const msg = await digestMessage();

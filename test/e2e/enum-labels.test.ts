@@ -13,7 +13,14 @@ beforeAll(async () => {
   h = await startHarness();
   await grantRoles(h, { USTAFF: "staff", UMANAGER: "manager" });
   // In the same stage for 60 days with a follow-up 10 days overdue: RED, in the digest.
-  const c = await seedCreator(h, { brandName: "Label Co", creatorName: "Lee Label", journeyStatus: "BRAND_BUILDING", healthScore: "RED", lastStatusChange: daysAgo(60), nextFollowUpDate: daysAgo(10) });
+  const c = await seedCreator(h, {
+    brandName: "Label Co",
+    creatorName: "Lee Label",
+    journeyStatus: "BRAND_BUILDING",
+    healthScore: "RED",
+    lastStatusChange: daysAgo(60),
+    nextFollowUpDate: daysAgo(10),
+  });
   id = c.id;
   await h.tdb.db.milestone.create({ data: { creatorId: id, title: "Moodboard", relatedJourneyStage: "BRAND_BUILDING" } });
 });
@@ -38,7 +45,12 @@ describe("journey statuses in words", () => {
     expect(list).toContain("Active creators (Brand building");
     // (The Next button's value keeps the stored filter; what people read does not.)
     const listed = JSON.parse(list) as { blocks: { type: string; text?: { text: string } }[] };
-    expect(listed.blocks.filter((b) => b.type === "section").map((b) => b.text!.text).join("\n")).not.toMatch(RAW);
+    expect(
+      listed.blocks
+        .filter((b) => b.type === "section")
+        .map((b) => b.text!.text)
+        .join("\n"),
+    ).not.toMatch(RAW);
 
     const milestones = await shown("USTAFF", "milestones Label Co");
     expect(milestones).toContain("Brand building");
@@ -65,7 +77,9 @@ describe("journey statuses in words", () => {
     await h.action("USTAFF", { action_id: "creator_status", value: id });
     const status = await openedModal(h, from, "creator_status");
     const select = (v: typeof status) =>
-      (v.blocks as unknown as { block_id?: string; element?: { options?: { text: { text: string }; value: string }[] } }[]).find((b) => b.element?.options?.some((o) => o.value === "LIVE"))!.element!.options!;
+      (v.blocks as unknown as { block_id?: string; element?: { options?: { text: { text: string }; value: string }[] } }[]).find((b) =>
+        b.element?.options?.some((o) => o.value === "LIVE"),
+      )!.element!.options!;
     expect(select(status)).toContainEqual({ text: { type: "plain_text", text: "Brand building" }, value: "BRAND_BUILDING" });
     expect(JSON.stringify(status.blocks)).toContain("*Label Co* is *Brand building* now.");
 

@@ -29,14 +29,20 @@ describe("first-hour wording", () => {
     const c = await seedCreator(h, { brandName: "Home Open Co", creatorName: "Hana Home" });
     const from = h.slack.calls.length;
     // As Slack sends a Home tab button: a view container, no channel, no response_url.
-    await h.action("USTAFF", { action_id: "creator_open", value: c.id }, {
-      container: { type: "view", view_id: "VHOME1" },
-      view: { id: "VHOME1", type: "home", callback_id: "", private_metadata: "", blocks: [], state: { values: {} } },
-      response_url: undefined,
-      channel: undefined,
-    });
+    await h.action(
+      "USTAFF",
+      { action_id: "creator_open", value: c.id },
+      {
+        container: { type: "view", view_id: "VHOME1" },
+        view: { id: "VHOME1", type: "home", callback_id: "", private_metadata: "", blocks: [], state: { values: {} } },
+        response_url: undefined,
+        channel: undefined,
+      },
+    );
     const shown = await h.slack.waitFor(() =>
-      h.slack.calls.slice(from).find((x) => (x.method === "views.update" || x.method === "views.open") && JSON.stringify(x.args.view).includes("Home Open Co — Hana Home")),
+      h.slack.calls
+        .slice(from)
+        .find((x) => (x.method === "views.update" || x.method === "views.open") && JSON.stringify(x.args.view).includes("Home Open Co — Hana Home")),
     );
     const view = shown.args.view as { type: string; title: { text: string }; blocks: { type: string }[] };
     expect(view.type).toBe("modal");
@@ -44,7 +50,8 @@ describe("first-hour wording", () => {
     expect(view.blocks.some((b) => b.type === "actions")).toBe(true); // the card's buttons come along
     expect(h.slack.calls.slice(from).filter((x) => x.method === "chat.postMessage" && JSON.stringify(x.args).includes("Home Open Co"))).toHaveLength(0);
     // Audited as a view of the creator, as from anywhere else.
-    for (let i = 0; i < 100 && !(await h.tdb.db.auditLog.count({ where: { targetId: c.id, actionType: "VIEW", notes: "card shown" } })); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && !(await h.tdb.db.auditLog.count({ where: { targetId: c.id, actionType: "VIEW", notes: "card shown" } })); i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(await h.tdb.db.auditLog.count({ where: { targetId: c.id, actionType: "VIEW", notes: "card shown" } })).toBe(1);
   });
 });

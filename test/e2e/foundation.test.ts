@@ -21,7 +21,14 @@ describe("HTTP surface", () => {
 
   it("refuses badly signed requests with 401 and writes nothing", async () => {
     const before = await auditCount();
-    const body = new URLSearchParams({ command: "/wl", text: "help", user_id: "UADMIN", team_id: "T0TEST", response_url: h.slack.responseUrl(), trigger_id: "t" }).toString();
+    const body = new URLSearchParams({
+      command: "/wl",
+      text: "help",
+      user_id: "UADMIN",
+      team_id: "T0TEST",
+      response_url: h.slack.responseUrl(),
+      trigger_id: "t",
+    }).toString();
     const now = Math.floor(Date.now() / 1000);
     const good = signSlackRequest(TEST_SIGNING_SECRET, body, now);
     const cases: Record<string, Record<string, string>> = {
@@ -32,11 +39,19 @@ describe("HTTP surface", () => {
       "unknown version": { ...good, "x-slack-signature": good["x-slack-signature"]!.replace("v0=", "v1=") },
     };
     for (const [name, headers] of Object.entries(cases)) {
-      const res = await fetch(`${h.baseUrl}/slack/events`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body });
+      const res = await fetch(`${h.baseUrl}/slack/events`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+        body,
+      });
       expect(res.status, name).toBe(401);
     }
     const flipped = body.replace("help", "hulp");
-    const res = await fetch(`${h.baseUrl}/slack/events`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...good }, body: flipped });
+    const res = await fetch(`${h.baseUrl}/slack/events`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...good },
+      body: flipped,
+    });
     expect(res.status).toBe(401);
     await new Promise((r) => setTimeout(r, 100));
     expect(await auditCount()).toBe(before);

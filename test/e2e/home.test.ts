@@ -11,7 +11,16 @@ afterAll(async () => {
   await h?.close();
 });
 
-type View = { type: string; blocks: { type: string; block_id?: string; text?: { text: string }; elements?: { action_id?: string; value?: string; text?: unknown }[]; accessory?: { action_id: string; value: string } }[] };
+type View = {
+  type: string;
+  blocks: {
+    type: string;
+    block_id?: string;
+    text?: { text: string };
+    elements?: { action_id?: string; value?: string; text?: unknown }[];
+    accessory?: { action_id: string; value: string };
+  }[];
+};
 
 async function openHome(user: string, tab = "home"): Promise<View | null> {
   const from = h.slack.calls.length;
@@ -36,13 +45,30 @@ describe("App Home", () => {
     await seedCreator(h, { brandName: "Home Green", journeyStatus: "ONBOARDING" });
     await seedCreator(h, { brandName: "Home Due", nextFollowUpDate: new Date(`${today}T00:00:00.000Z`) });
     await seedCreator(h, { brandName: "Home Archived Red", healthScore: "RED", isActive: false, nextFollowUpDate: new Date(`${today}T00:00:00.000Z`) });
-    const cred = await h.tdb.db.creatorCredential.create({ data: { creatorId: red.id, platformName: "TikTok", accountIdentifier: "homered", password: h.bot.deps.fernet.encrypt("pw-secret") } });
+    const cred = await h.tdb.db.creatorCredential.create({
+      data: { creatorId: red.id, platformName: "TikTok", accountIdentifier: "homered", password: h.bot.deps.fernet.encrypt("pw-secret") },
+    });
     await h.command("USTAFF", "help");
     await h.command("UADMIN2", "help");
     const sam = await waitUntil(() => h.tdb.db.authUser.findFirst({ where: { email: "sam@studio.test" } }));
     const alan = await waitUntil(() => h.tdb.db.authUser.findFirst({ where: { email: "alan@studio.test" } }));
-    pendingId = (await h.tdb.db.revealRequest.create({ data: { credentialId: cred.id, requesterId: sam.id, requesterSlackId: "USTAFF", reason: "Post the <!channel> launch video", status: "PENDING", createdAt: new Date(Date.now() - 3 * 3600_000) } })).id;
-    ownId = (await h.tdb.db.revealRequest.create({ data: { credentialId: cred.id, requesterId: alan.id, requesterSlackId: "UADMIN2", reason: "Rotate it", status: "PENDING" } })).id;
+    pendingId = (
+      await h.tdb.db.revealRequest.create({
+        data: {
+          credentialId: cred.id,
+          requesterId: sam.id,
+          requesterSlackId: "USTAFF",
+          reason: "Post the <!channel> launch video",
+          status: "PENDING",
+          createdAt: new Date(Date.now() - 3 * 3600_000),
+        },
+      })
+    ).id;
+    ownId = (
+      await h.tdb.db.revealRequest.create({
+        data: { credentialId: cred.id, requesterId: alan.id, requesterSlackId: "UADMIN2", reason: "Rotate it", status: "PENDING" },
+      })
+    ).id;
     await h.tdb.db.revealRequest.create({ data: { credentialId: cred.id, requesterId: sam.id, requesterSlackId: "USTAFF", reason: "old", status: "DENIED" } });
   });
 
@@ -76,7 +102,10 @@ describe("App Home", () => {
     expect(s).not.toContain("pw-secret");
     const actions = view!.blocks.filter((b) => b.type === "actions" && b.block_id?.startsWith("home_reveal_actions_"));
     expect(actions).toHaveLength(1);
-    expect(actions[0]!.elements!.map((e) => [e.action_id, e.value])).toEqual([["reveal_approve", pendingId], ["reveal_deny", pendingId]]);
+    expect(actions[0]!.elements!.map((e) => [e.action_id, e.value])).toEqual([
+      ["reveal_approve", pendingId],
+      ["reveal_deny", pendingId],
+    ]);
     expect(s).toContain("Your own request: another admin decides it.");
     expect(s).not.toContain(`"value":"${ownId}"`);
   });

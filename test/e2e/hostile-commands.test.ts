@@ -11,13 +11,51 @@ afterAll(async () => {
   await h?.close();
 });
 
-const SUBCOMMANDS = ["", "help", "new", "find", "list", "show", "edit", "status", "archive", "milestones", "creds", "approvals", "digest", "deliverable", "audit", "role", "HELP", "xyzzy"];
-const NASTY = ["<!channel>", "<!here>", "<!everyone>", "<@UADMIN>", "<#C0CHAN>", "<https://evil.test|your bank>", "*bold* _it_ `code`", "\u0000\u0007\u001b[31m", "'; DROP TABLE studio_crm_creator; --", '{"__proto__":{"x":1}}', "\ud83d\ude80".repeat(50), "\u202e\u0644\u0627", "a".repeat(3000), "%s%n%x", "tag:", "RED YELLOW tag:VIP"];
+const SUBCOMMANDS = [
+  "",
+  "help",
+  "new",
+  "find",
+  "list",
+  "show",
+  "edit",
+  "status",
+  "archive",
+  "milestones",
+  "creds",
+  "approvals",
+  "digest",
+  "deliverable",
+  "audit",
+  "role",
+  "HELP",
+  "xyzzy",
+];
+const NASTY = [
+  "<!channel>",
+  "<!here>",
+  "<!everyone>",
+  "<@UADMIN>",
+  "<#C0CHAN>",
+  "<https://evil.test|your bank>",
+  "*bold* _it_ `code`",
+  "\u0000\u0007\u001b[31m",
+  "'; DROP TABLE studio_crm_creator; --",
+  '{"__proto__":{"x":1}}',
+  "\ud83d\ude80".repeat(50),
+  "\u202e\u0644\u0627",
+  "a".repeat(3000),
+  "%s%n%x",
+  "tag:",
+  "RED YELLOW tag:VIP",
+];
 
-const text = fc.tuple(
-  fc.constantFrom(...SUBCOMMANDS),
-  fc.array(fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 40 }), fc.string({ unit: "grapheme", maxLength: 20 })), { maxLength: 4 }),
-).map(([cmd, args]) => `${cmd} ${args.join(" ")}`.slice(0, 4000));
+const text = fc
+  .tuple(
+    fc.constantFrom(...SUBCOMMANDS),
+    fc.array(fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 40 }), fc.string({ unit: "grapheme", maxLength: 20 })), { maxLength: 4 }),
+  )
+  .map(([cmd, args]) => `${cmd} ${args.join(" ")}`.slice(0, 4000));
 
 /** Only the bot's own mentions may appear; anything the caller typed must arrive escaped. */
 function assertNoInjection(answer: Record<string, unknown>) {

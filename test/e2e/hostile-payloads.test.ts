@@ -25,10 +25,53 @@ afterAll(async () => {
   await h?.close();
 });
 
-const NASTY = ["<!channel>", "<@UADMIN>", "<https://evil.test|bank>", "\u0000", "💥".repeat(100), '{"a":', "[]", "null", "-1", "1e309", "x".repeat(5000), "../../etc/passwd", "'; DROP TABLE x; --", "__proto__"];
-const anyValue = fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 60 }), fc.uuid(), fc.json({ maxDepth: 2 }), fc.constant(undefined as unknown as string));
+const NASTY = [
+  "<!channel>",
+  "<@UADMIN>",
+  "<https://evil.test|bank>",
+  "\u0000",
+  "💥".repeat(100),
+  '{"a":',
+  "[]",
+  "null",
+  "-1",
+  "1e309",
+  "x".repeat(5000),
+  "../../etc/passwd",
+  "'; DROP TABLE x; --",
+  "__proto__",
+];
+const anyValue = fc.oneof(
+  fc.constantFrom(...NASTY),
+  fc.string({ maxLength: 60 }),
+  fc.uuid(),
+  fc.json({ maxDepth: 2 }),
+  fc.constant(undefined as unknown as string),
+);
 const users = fc.constantFrom("USTAFF", "UMANAGER", "UADMIN", "UNOBODY");
-const columns = ["creator_name", "creator_email", "brand_name", "brand_niche", "journey_status", "priority_level", "tags", "custom_fields", "other_social_links", "brand_website", "title", "target_date", "related_journey_stage", "platform_name", "account_identifier", "password", "api_keys", "reason", "note", "deliverable_type", "expires_on"];
+const columns = [
+  "creator_name",
+  "creator_email",
+  "brand_name",
+  "brand_niche",
+  "journey_status",
+  "priority_level",
+  "tags",
+  "custom_fields",
+  "other_social_links",
+  "brand_website",
+  "title",
+  "target_date",
+  "related_journey_stage",
+  "platform_name",
+  "account_identifier",
+  "password",
+  "api_keys",
+  "reason",
+  "note",
+  "deliverable_type",
+  "expires_on",
+];
 
 function assertClean(payload: unknown) {
   const s = JSON.stringify(payload);
@@ -65,7 +108,19 @@ describe("hostile interaction payloads", () => {
   it("every form, with any values and any private_metadata: 200 with errors or success, never a partial row", async () => {
     const viewIds = Object.values(VIEWS);
     const values = fc.dictionary(fc.constantFrom(...columns), anyValue, { maxKeys: 8 }).map((d) =>
-      Object.fromEntries(Object.entries(d).map(([k, v]) => [k, { [k]: k.endsWith("_date") || k === "expires_on" ? { type: "datepicker", selected_date: v } : k === "journey_status" || k === "priority_level" || k === "related_journey_stage" || k === "deliverable_type" ? { type: "static_select", selected_option: v === undefined ? null : { value: v } } : { type: "plain_text_input", value: v } }])),
+      Object.fromEntries(
+        Object.entries(d).map(([k, v]) => [
+          k,
+          {
+            [k]:
+              k.endsWith("_date") || k === "expires_on"
+                ? { type: "datepicker", selected_date: v }
+                : k === "journey_status" || k === "priority_level" || k === "related_journey_stage" || k === "deliverable_type"
+                  ? { type: "static_select", selected_option: v === undefined ? null : { value: v } }
+                  : { type: "plain_text_input", value: v },
+          },
+        ]),
+      ),
     );
     const meta = fc.oneof(fc.constant(""), fc.json(), fc.constant(JSON.stringify({ creatorId })), fc.string({ maxLength: 80 }));
     await fc.assert(

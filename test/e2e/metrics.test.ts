@@ -38,7 +38,11 @@ describe("GET /metrics", () => {
     const before = await metrics();
     const { responseUrl } = await h.command("USTAFF", "help");
     await answerTo(h, responseUrl);
-    await until(async () => sampleSum(await metrics(), "wl_slack_request_seconds_count", { surface: "command", route: "help" }) > sampleSum(before, "wl_slack_request_seconds_count", { surface: "command", route: "help" }));
+    await until(
+      async () =>
+        sampleSum(await metrics(), "wl_slack_request_seconds_count", { surface: "command", route: "help" }) >
+        sampleSum(before, "wl_slack_request_seconds_count", { surface: "command", route: "help" }),
+    );
     const after = await metrics();
     const moved = (name: string, labels: Record<string, string>) => sampleSum(after, name, labels) - sampleSum(before, name, labels);
     expect(moved("wl_slack_requests_total", { surface: "command", route: "help", outcome: "ok" })).toBe(1);
@@ -63,7 +67,10 @@ describe("GET /metrics", () => {
     });
     expect(sampleSum(after, "wl_refusals_total", { kind: "no_role" }) - sampleSum(before, "wl_refusals_total", { kind: "no_role" })).toBe(1);
     expect(sampleSum(after, "wl_refusals_total", { kind: "forbidden" }) - sampleSum(before, "wl_refusals_total", { kind: "forbidden" })).toBe(1);
-    expect(sampleSum(after, "wl_slack_requests_total", { surface: "action", route: "unknown" }) - sampleSum(before, "wl_slack_requests_total", { surface: "action", route: "unknown" })).toBe(1);
+    expect(
+      sampleSum(after, "wl_slack_requests_total", { surface: "action", route: "unknown" }) -
+        sampleSum(before, "wl_slack_requests_total", { surface: "action", route: "unknown" }),
+    ).toBe(1);
     const values = new Set(after.flatMap((s) => Object.values(s.labels)));
     for (const v of [forged, "UNOBODY", "USTAFF", "Someone"]) expect(values.has(v)).toBe(false);
   });
@@ -75,7 +82,12 @@ describe("GET /metrics", () => {
     const requestId = await approvedRequest(h, cred);
     await click(h, "USTAFF", "reveal_once", requestId);
     // The revealed message is deleted a second later, by the job queue.
-    await until(async () => sampleSum(await metrics(), "wl_job_runs_total", { kind: REVEAL_DELETE_JOB, outcome: "completed" }) > sampleSum(before, "wl_job_runs_total", { kind: REVEAL_DELETE_JOB, outcome: "completed" }), 10_000);
+    await until(
+      async () =>
+        sampleSum(await metrics(), "wl_job_runs_total", { kind: REVEAL_DELETE_JOB, outcome: "completed" }) >
+        sampleSum(before, "wl_job_runs_total", { kind: REVEAL_DELETE_JOB, outcome: "completed" }),
+      10_000,
+    );
     const after = await metrics();
     const moved = (name: string, labels: Record<string, string>) => sampleSum(after, name, labels) - sampleSum(before, name, labels);
     expect(moved("wl_reveal_outcomes_total", { outcome: "shown" })).toBe(1);
@@ -105,6 +117,8 @@ describe("GET /metrics", () => {
     }
     const after = await metrics();
     expect(sampleSum(after, "wl_slack_api_rate_limited_total") - sampleSum(before, "wl_slack_api_rate_limited_total")).toBe(1);
-    expect(sampleSum(after, "wl_slack_api_retries_total", { reason: "rate_limited" }) - sampleSum(before, "wl_slack_api_retries_total", { reason: "rate_limited" })).toBe(1);
+    expect(
+      sampleSum(after, "wl_slack_api_retries_total", { reason: "rate_limited" }) - sampleSum(before, "wl_slack_api_retries_total", { reason: "rate_limited" }),
+    ).toBe(1);
   });
 });

@@ -17,7 +17,13 @@ afterAll(async () => {
 
 type Block = { type: string; block_id?: string; text?: { text: string }; elements?: Element[]; accessory?: Element };
 type Element = { type: string; action_id?: string; value?: string; text?: { text: string }; confirm?: Record<string, unknown>; style?: string };
-type View = { callback_id?: string; private_metadata?: string; blocks: (Block & { element?: Element & { initial_value?: string; initial_date?: string; initial_option?: { value: string }; options?: { value: string }[] } })[] };
+type View = {
+  callback_id?: string;
+  private_metadata?: string;
+  blocks: (Block & {
+    element?: Element & { initial_value?: string; initial_date?: string; initial_option?: { value: string }; options?: { value: string }[] };
+  })[];
+};
 
 const db = () => h.tdb.db;
 const blocksOf = (answer: Record<string, unknown>) => (answer.blocks ?? []) as Block[];
@@ -43,7 +49,9 @@ function formValues(v: { title?: string | null; description?: string | null; tar
     title: { title: { type: "plain_text_input", value: v.title ?? null } },
     description: { description: { type: "plain_text_input", value: v.description ?? null } },
     target_date: { target_date: { type: "datepicker", selected_date: v.target_date ?? null } },
-    related_journey_stage: { related_journey_stage: { type: "static_select", selected_option: v.related_journey_stage ? { value: v.related_journey_stage } : null } },
+    related_journey_stage: {
+      related_journey_stage: { type: "static_select", selected_option: v.related_journey_stage ? { value: v.related_journey_stage } : null },
+    },
   };
 }
 
@@ -135,8 +143,15 @@ describe("Add milestone", () => {
       private_metadata: meta,
       values: formValues({ title: "   ", target_date: "2026-02-30", related_journey_stage: "SOMEDAY" }),
     });
-    expect(res.body).toMatchObject({ response_action: "errors", errors: { title: expect.any(String), target_date: expect.any(String), related_journey_stage: expect.any(String) } });
-    const long = await h.submit("USTAFF", { callback_id: "milestone_add", private_metadata: meta, values: formValues({ title: "x".repeat(201), related_journey_stage: "LIVE" }) });
+    expect(res.body).toMatchObject({
+      response_action: "errors",
+      errors: { title: expect.any(String), target_date: expect.any(String), related_journey_stage: expect.any(String) },
+    });
+    const long = await h.submit("USTAFF", {
+      callback_id: "milestone_add",
+      private_metadata: meta,
+      values: formValues({ title: "x".repeat(201), related_journey_stage: "LIVE" }),
+    });
     expect(long.body).toMatchObject({ response_action: "errors", errors: { title: "At most 200 characters." } });
     expect(await db().milestone.count({ where: { creatorId: c.id } })).toBe(0);
     expect(await db().auditLog.count({ where: { targetId: c.id, actionType: { not: "VIEW" } } })).toBe(0);
@@ -164,7 +179,11 @@ describe("Add milestone", () => {
     expect(created).toMatchObject({ actionType: "CREATE", targetModel: "Milestone", slackUserId: "USTAFF" });
     expect(created.changes).toMatchObject({ title: "Launch <!channel> plan", target_date: "2026-06-10", is_completed: false, creator_id: c.id });
     const healthRow = await db().auditLog.findFirstOrThrow({ where: { targetId: c.id, actionType: "UPDATE" } });
-    expect(healthRow).toMatchObject({ slackUserId: "USTAFF", changes: { health_score: { from: "GREEN", to: "YELLOW" } }, notes: "1 milestone overdue by 5 days" });
+    expect(healthRow).toMatchObject({
+      slackUserId: "USTAFF",
+      changes: { health_score: { from: "GREEN", to: "YELLOW" } },
+      notes: "1 milestone overdue by 5 days",
+    });
     expect((await db().creator.findUniqueOrThrow({ where: { id: c.id } })).healthScore).toBe("YELLOW");
 
     const refreshed = await responseAfter(from, (b) => JSON.stringify(b).includes("New Co"));
@@ -300,7 +319,11 @@ describe("roles", () => {
     expect(String(list.text)).toMatch(/ask an admin for access/i);
     const click = await answerTo(h, (await h.action("UNOBODY", { action_id: "milestone_done", value: m.id })).responseUrl);
     expect(String(click.text)).toMatch(/ask an admin for access/i);
-    const submit = await h.submit("UNOBODY", { callback_id: "milestone_add", private_metadata: JSON.stringify({ creatorId: c.id }), values: formValues({ title: "Sneaky", related_journey_stage: "LIVE" }) });
+    const submit = await h.submit("UNOBODY", {
+      callback_id: "milestone_add",
+      private_metadata: JSON.stringify({ creatorId: c.id }),
+      values: formValues({ title: "Sneaky", related_journey_stage: "LIVE" }),
+    });
     expect(submit.status).toBe(200);
     expect(await db().milestone.findUniqueOrThrow({ where: { id: m.id } })).toMatchObject({ isCompleted: false });
     expect(await db().milestone.count({ where: { creatorId: c.id } })).toBe(1);
@@ -327,7 +350,11 @@ describe("a past-dated new milestone", () => {
 
     // Due today (in DIGEST_TZ) is not overdue: no such line.
     const from2 = h.slack.calls.length;
-    await h.submit("USTAFF", { callback_id: "milestone_add", private_metadata: JSON.stringify({ creatorId: c.id }), values: formValues({ title: "Today plan", target_date: TODAY, related_journey_stage: "LIVE" }) });
+    await h.submit("USTAFF", {
+      callback_id: "milestone_add",
+      private_metadata: JSON.stringify({ creatorId: c.id }),
+      values: formValues({ title: "Today plan", target_date: TODAY, related_journey_stage: "LIVE" }),
+    });
     const dm2 = await h.slack.waitFor(() => h.slack.calls.slice(from2).find((x) => x.method === "chat.postMessage" && x.args.channel === "USTAFF"));
     expect(String(dm2.args.text)).toContain("Added “Today plan”");
     expect(String(dm2.args.text)).not.toContain("overdue");

@@ -11,7 +11,11 @@ let h: Harness;
 let creatorId: string;
 const db = () => h.tdb.db;
 const idOf = (url: string) => url.slice(url.lastIndexOf("/") + 1);
-const trail = async (ids: string[]) => (await db().auditLog.findMany({ where: { targetId: { in: ids } }, orderBy: { timestamp: "asc" } })).map((r) => ({ notes: r.notes ?? "", changes: JSON.stringify(r.changes) }));
+const trail = async (ids: string[]) =>
+  (await db().auditLog.findMany({ where: { targetId: { in: ids } }, orderBy: { timestamp: "asc" } })).map((r) => ({
+    notes: r.notes ?? "",
+    changes: JSON.stringify(r.changes),
+  }));
 
 beforeAll(async () => {
   h = await startHarness({ REVEAL_MESSAGE_TTL_SECONDS: "3" });
@@ -53,7 +57,8 @@ describe("reveal outcomes in the audit log", () => {
       const { responseUrl } = await h.action("USTAFF", { action_id: "reveal_once", value: requestId });
       await h.slack.waitFor(() => revealUrl === idOf(responseUrl), 5_000);
       const notes = async () => (await trail([cred, requestId])).map((r) => r.notes);
-      for (let i = 0; i < 300 && !(await notes()).some((n) => /delivery unconfirmed|nothing was shown/.test(n)); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 300 && !(await notes()).some((n) => /delivery unconfirmed|nothing was shown/.test(n)); i++)
+        await new Promise((r) => setTimeout(r, 50));
       const all = await notes();
       expect(all.some((n) => n.startsWith("secret revealed once"))).toBe(true);
       expect(all.at(-1)).toMatch(/^reveal delivery unconfirmed/);

@@ -40,7 +40,9 @@ describe("ADMIN_SLACK_USER_IDS bootstraps the first admin only", () => {
     const text = await answerText(await h.command("UADMIN", "role <@UADMIN> none"));
     expect(text).toMatch(/without an admin/);
     expect(await roleOf("ada@studio.test")).toBe("admin");
-    const refusal = await db().auditLog.findFirstOrThrow({ where: { slackUserId: "UADMIN", targetDisplay: { startsWith: "/wl role" }, notes: { startsWith: "refused:" } } });
+    const refusal = await db().auditLog.findFirstOrThrow({
+      where: { slackUserId: "UADMIN", targetDisplay: { startsWith: "/wl role" }, notes: { startsWith: "refused:" } },
+    });
     expect(refusal.notes).toContain("would leave no admin");
   });
 
@@ -72,7 +74,10 @@ describe("ADMIN_SLACK_USER_IDS bootstraps the first admin only", () => {
   it("if every admin is removed outside the bot (Django, SQL), a listed user is admin again on their next request", async () => {
     await db().userRole.deleteMany({ where: { role: "admin" } });
     expect(await answerText(await h.command("UADMIN", "help"))).toMatch(/your role \(admin\)/);
-    const grant = await db().auditLog.findFirstOrThrow({ where: { targetModel: "UserRole", notes: { contains: "the studio had no admin" } }, orderBy: { timestamp: "desc" } });
+    const grant = await db().auditLog.findFirstOrThrow({
+      where: { targetModel: "UserRole", notes: { contains: "the studio had no admin" } },
+      orderBy: { timestamp: "desc" },
+    });
     expect(grant.changes).toEqual({ role: { from: null, to: "admin" } });
     // Only while there is none: the unlisted manager is not touched, the listed user is the one admin.
     expect(await roleOf("alan@studio.test")).toBe("manager");

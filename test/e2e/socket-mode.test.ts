@@ -57,16 +57,26 @@ describe("Socket Mode", () => {
       envelope_id: "env-help-1",
       accepts_response_payload: true,
       payload: {
-        token: "legacy", team_id: TEAM, team_domain: "studio", channel_id: "C0CHAN", channel_name: "general",
-        user_id: "UADMIN", user_name: "uadmin", command: "/wl", text: "help", api_app_id: "A0APP",
-        response_url: responseUrl, trigger_id: "trg.socket",
+        token: "legacy",
+        team_id: TEAM,
+        team_domain: "studio",
+        channel_id: "C0CHAN",
+        channel_name: "general",
+        user_id: "UADMIN",
+        user_name: "uadmin",
+        command: "/wl",
+        text: "help",
+        api_app_id: "A0APP",
+        response_url: responseUrl,
+        trigger_id: "trg.socket",
       },
     });
     await slack.waitFor(() => ws.received.find((m) => m.envelope_id === "env-help-1"));
     const answer = await slack.waitFor(() => slack.responses.find((r) => r.id === "socket-help"));
     expect(JSON.stringify(answer.body)).toMatch(/wl/);
 
-    const counted = async () => sampleSum(await scrape(`http://127.0.0.1:${bot.opsPort}`), "wl_slack_request_seconds_count", { surface: "command", route: "help" });
+    const counted = async () =>
+      sampleSum(await scrape(`http://127.0.0.1:${bot.opsPort}`), "wl_slack_request_seconds_count", { surface: "command", route: "help" });
     const end = Date.now() + 5_000;
     while ((await counted()) < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
     const samples = await scrape(`http://127.0.0.1:${bot.opsPort}`);

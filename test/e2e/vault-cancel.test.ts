@@ -23,7 +23,11 @@ const db = () => h.tdb.db;
 
 async function pending(account: string, user = "USTAFF"): Promise<string> {
   const cred = await insertCredential(db(), creatorId, { platform: "YouTube", account, password: fernet.encrypt("Cancel-Pw-9q") });
-  const r = await h.submit(user, { callback_id: "reveal_reason", private_metadata: JSON.stringify({ id: cred }), values: formValues({ reason: "cancel test" }) });
+  const r = await h.submit(user, {
+    callback_id: "reveal_reason",
+    private_metadata: JSON.stringify({ id: cred }),
+    values: formValues({ reason: "cancel test" }),
+  });
   expect(r.body).toBeNull();
   const { id } = await db().revealRequest.findFirstOrThrow({ where: { credentialId: cred } });
   // Both admins' prompts are posted and remembered before anyone clicks.
@@ -38,7 +42,9 @@ describe("Cancel request", () => {
     expect(buttons(sent.args.blocks)).toMatchObject([{ action_id: "reveal_cancel", value: id, text: "Cancel request" }]);
     expect(String(sent.args.text)).toMatch(/was sent to 2 admins/);
 
-    const { answer } = await click(h, "USTAFF", "reveal_cancel", id, { container: { type: "message", message_ts: "1", channel_id: "DUSTAFF", is_ephemeral: false } });
+    const { answer } = await click(h, "USTAFF", "reveal_cancel", id, {
+      container: { type: "message", message_ts: "1", channel_id: "DUSTAFF", is_ephemeral: false },
+    });
     expect(answer).toMatchObject({ replace_original: true });
     expect(String(answer.text)).toMatch(/^You cancelled your request to reveal \*YouTube\* · @cancel-me/);
 

@@ -21,7 +21,11 @@ describe("APPROVALS_CHANNEL", () => {
   it("posts the prompt to the channel only, and updates that message when decided", async () => {
     const creatorId = await makeCreator(h.tdb.db, "Channel Co");
     const cred = await insertCredential(h.tdb.db, creatorId, { platform: "Shopify", account: "owner@channel.test", password: fernet.encrypt("Channel-Pw-3z") });
-    const r = await h.submit("USTAFF", { callback_id: "reveal_reason", private_metadata: JSON.stringify({ id: cred }), values: formValues({ reason: "Fix the store theme" }) });
+    const r = await h.submit("USTAFF", {
+      callback_id: "reveal_reason",
+      private_metadata: JSON.stringify({ id: cred }),
+      values: formValues({ reason: "Fix the store theme" }),
+    });
     expect(r.body).toBeNull();
     const sent = await h.slack.waitForCall("chat.postMessage", (c) => c.args.channel === "USTAFF" && /was sent in <#C0APPROVALS>/.test(String(c.args.text)));
     expect(sent).toBeTruthy();

@@ -12,7 +12,11 @@ let h: Harness;
 let creatorId: string;
 const fernet = new MultiFernet(parseFernetKeys(TEST_KEY));
 const db = () => h.tdb.db;
-const vectors = JSON.parse(readFileSync(new URL("../fixtures/fernet/verify.json", import.meta.url), "utf8")) as { token: string; src: string; secret: string }[];
+const vectors = JSON.parse(readFileSync(new URL("../fixtures/fernet/verify.json", import.meta.url), "utf8")) as {
+  token: string;
+  src: string;
+  secret: string;
+}[];
 
 beforeAll(async () => {
   h = await startHarness();
@@ -24,7 +28,11 @@ afterAll(async () => {
 });
 
 async function approvedRequest(credentialId: string): Promise<string> {
-  const r = await h.submit("USTAFF", { callback_id: "reveal_reason", private_metadata: JSON.stringify({ id: credentialId }), values: formValues({ reason: "interop" }) });
+  const r = await h.submit("USTAFF", {
+    callback_id: "reveal_reason",
+    private_metadata: JSON.stringify({ id: credentialId }),
+    values: formValues({ reason: "interop" }),
+  });
   expect(r.body).toBeNull();
   const { id } = await db().revealRequest.findFirstOrThrow({ where: { credentialId, requesterSlackId: "USTAFF" }, orderBy: { createdAt: "desc" } });
   await click(h, "UADMIN", "reveal_approve", id);
@@ -42,7 +50,13 @@ const PY = {
 describe("interoperability with django-encrypted-model-fields", () => {
   it("reveals a row Python's cryptography wrote (MultiFernet, token text of the UTF-8 value)", async () => {
     const [login, password, twoFactor, apiKeys] = djangoEncrypt(TEST_KEY, [PY.login, PY.password, PY.twoFactor, PY.apiKeys]);
-    const cred = await insertCredential(db(), creatorId, { platform: "Django-written", loginUrl: login!, password: password!, twoFactor: twoFactor!, apiKeys: apiKeys! });
+    const cred = await insertCredential(db(), creatorId, {
+      platform: "Django-written",
+      loginUrl: login!,
+      password: password!,
+      twoFactor: twoFactor!,
+      apiKeys: apiKeys!,
+    });
     const id = await approvedRequest(cred);
     const { answer } = await click(h, "USTAFF", "reveal_once", id);
     const shown = JSON.stringify(answer.blocks);
@@ -59,7 +73,12 @@ describe("interoperability with django-encrypted-model-fields", () => {
   });
 
   it("Python decrypts what the bot wrote through the Add credential modal", async () => {
-    const values = { password: "Bot-Written-ñ-42", login_url: "https://bot.example.com/login", api_keys: '{"k":"BotKey-77"}', two_factor_backup_codes: "BOT-1 BOT-2" };
+    const values = {
+      password: "Bot-Written-ñ-42",
+      login_url: "https://bot.example.com/login",
+      api_keys: '{"k":"BotKey-77"}',
+      two_factor_backup_codes: "BOT-1 BOT-2",
+    };
     const r = await h.submit("USTAFF", {
       callback_id: "credential_add",
       private_metadata: JSON.stringify({ creatorId }),
@@ -67,14 +86,23 @@ describe("interoperability with django-encrypted-model-fields", () => {
     });
     expect(r.body).toBeNull();
     const row = await db().creatorCredential.findFirstOrThrow({ where: { platformName: "Bot-written" } });
-    expect(djangoDecrypt(TEST_KEY, [row.password!, row.loginUrl!, row.apiKeys!, row.twoFactorBackupCodes!])).toEqual([values.password, values.login_url, values.api_keys, values.two_factor_backup_codes]);
+    expect(djangoDecrypt(TEST_KEY, [row.password!, row.loginUrl!, row.apiKeys!, row.twoFactorBackupCodes!])).toEqual([
+      values.password,
+      values.login_url,
+      values.api_keys,
+      values.two_factor_backup_codes,
+    ]);
   });
 });
 
 describe("fail closed", () => {
   it("a token no configured key opens is reported and audited, never shown (neither value nor token)", async () => {
     const [foreign] = djangoEncrypt(newKey(), ["Foreign-Key-Secret-5d"]);
-    const cred = await insertCredential(db(), creatorId, { platform: "Foreign key", password: foreign!, loginUrl: fernet.encrypt("https://ok.example.com/FailClosedLogin") });
+    const cred = await insertCredential(db(), creatorId, {
+      platform: "Foreign key",
+      password: foreign!,
+      loginUrl: fernet.encrypt("https://ok.example.com/FailClosedLogin"),
+    });
     const id = await approvedRequest(cred);
     const { answer } = await click(h, "USTAFF", "reveal_once", id);
     expect(String(answer.text)).toMatch(/could not be decrypted with any configured key, so nothing was shown/);
@@ -103,7 +131,9 @@ describe("fail closed", () => {
         IF NEW.notes LIKE 'secret revealed once%' THEN RAISE EXCEPTION 'audit store unavailable'; END IF;
         RETURN NEW;
       END $$`);
-    await db().$executeRawUnsafe(`CREATE TRIGGER vault_test_refuse_reveal_audit BEFORE INSERT ON studio_crm_auditlog FOR EACH ROW EXECUTE FUNCTION vault_test_refuse_reveal_audit()`);
+    await db().$executeRawUnsafe(
+      `CREATE TRIGGER vault_test_refuse_reveal_audit BEFORE INSERT ON studio_crm_auditlog FOR EACH ROW EXECUTE FUNCTION vault_test_refuse_reveal_audit()`,
+    );
     try {
       const { answer } = await click(h, "USTAFF", "reveal_once", id);
       expect(String(answer.text)).toMatch(/couldn't record the reveal.*nothing was shown.*still valid/);
@@ -123,11 +153,24 @@ describe("fail closed", () => {
   });
 
   it("leak scan: logs and audit rows hold none of this file's secrets or tokens", async () => {
-    const tokens = (await db().creatorCredential.findMany()).flatMap((c) => [c.loginUrl, c.password, c.twoFactorBackupCodes, c.apiKeys]).filter((t): t is string => !!t);
+    const tokens = (await db().creatorCredential.findMany())
+      .flatMap((c) => [c.loginUrl, c.password, c.twoFactorBackupCodes, c.apiKeys])
+      .filter((t): t is string => !!t);
     const audit = JSON.stringify(await db().auditLog.findMany({ select: { changes: true, notes: true, targetDisplay: true } }));
     const logs = h.logs.text();
     for (const hay of [logs, audit]) {
-      for (const s of ["PyLogin-7c1", "Pässwörd", "PY2FA-0001", "PyKey-aa11", "Bot-Written", "BotKey-77", "Foreign-Key-Secret-5d", "FailClosedLogin", "Raw-Plaintext-Not-A-Token-3e", "Audit-Outage-Pw-8b"]) {
+      for (const s of [
+        "PyLogin-7c1",
+        "Pässwörd",
+        "PY2FA-0001",
+        "PyKey-aa11",
+        "Bot-Written",
+        "BotKey-77",
+        "Foreign-Key-Secret-5d",
+        "FailClosedLogin",
+        "Raw-Plaintext-Not-A-Token-3e",
+        "Audit-Outage-Pw-8b",
+      ]) {
         expect(hay).not.toContain(s);
       }
       for (const t of tokens) expect(hay).not.toContain(t);

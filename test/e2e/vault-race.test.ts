@@ -59,7 +59,11 @@ async function clickOn(baseUrl: string, user: string, action_id: string, value: 
 const replicas = () => [h.baseUrl, `http://127.0.0.1:${replica.port}`];
 
 async function pendingRequest(credentialId: string, user = "USTAFF"): Promise<string> {
-  const r = await h.submit(user, { callback_id: "reveal_reason", private_metadata: JSON.stringify({ id: credentialId }), values: formValues({ reason: "race" }) });
+  const r = await h.submit(user, {
+    callback_id: "reveal_reason",
+    private_metadata: JSON.stringify({ id: credentialId }),
+    values: formValues({ reason: "race" }),
+  });
   expect(r.body).toBeNull();
   return (await db().revealRequest.findFirstOrThrow({ where: { credentialId, requesterSlackId: user }, orderBy: { createdAt: "desc" } })).id;
 }
@@ -92,7 +96,11 @@ describe("races", () => {
   it("race: 30 concurrent Approve/Deny clicks by two admins on two replicas end in exactly one decision", async () => {
     const cred = await insertCredential(db(), creatorId, { password: fernet.encrypt("decide-race-pw"), account: "race-decide" });
     const id = await pendingRequest(cred);
-    const clicks = Array.from({ length: 30 }, (_, i) => ({ user: i % 2 ? "UADMIN" : "UADMIN2", action: i % 3 ? "reveal_approve" : "reveal_deny", replica: replicas()[i % 2]! }));
+    const clicks = Array.from({ length: 30 }, (_, i) => ({
+      user: i % 2 ? "UADMIN" : "UADMIN2",
+      action: i % 3 ? "reveal_approve" : "reveal_deny",
+      replica: replicas()[i % 2]!,
+    }));
     const urls = await Promise.all(clicks.map((c) => clickOn(c.replica, c.user, c.action, id)));
     const answers = await Promise.all(urls.map((u) => answerTo(h, u, 15_000)));
     const winners = answers.filter((a) => /^(Approved|Denied):/.test(String(a.text)));
@@ -114,9 +122,13 @@ describe("races", () => {
   });
 
   it("race: 8 concurrent requests from one person leave at most 3 pending (the limit holds under concurrency)", async () => {
-    const creds = await Promise.all(Array.from({ length: 8 }, (_, i) => insertCredential(db(), creatorId, { platform: `Limit ${i}`, password: fernet.encrypt(`limit-${i}`) })));
+    const creds = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => insertCredential(db(), creatorId, { platform: `Limit ${i}`, password: fernet.encrypt(`limit-${i}`) })),
+    );
     const results = await Promise.all(
-      creds.map((c) => h.submit("UADMIN2", { callback_id: "reveal_reason", private_metadata: JSON.stringify({ id: c }), values: formValues({ reason: "bulk" }) })),
+      creds.map((c) =>
+        h.submit("UADMIN2", { callback_id: "reveal_reason", private_metadata: JSON.stringify({ id: c }), values: formValues({ reason: "bulk" }) }),
+      ),
     );
     expect(results.filter((r) => r.body === null)).toHaveLength(3);
     expect(results.filter((r) => JSON.stringify(r.body).includes("already have 3 reveal requests waiting"))).toHaveLength(5);

@@ -30,7 +30,11 @@ const db = () => h.tdb.db;
 
 async function pending(account: string): Promise<string> {
   const cred = await insertCredential(db(), creatorId, { platform: "TikTok", account, password: fernet.encrypt("Reminder-Pw-7k") });
-  const r = await h.submit("USTAFF", { callback_id: "reveal_reason", private_metadata: JSON.stringify({ id: cred }), values: formValues({ reason: "Post the <b>drop</b>" }) });
+  const r = await h.submit("USTAFF", {
+    callback_id: "reveal_reason",
+    private_metadata: JSON.stringify({ id: cred }),
+    values: formValues({ reason: "Post the <b>drop</b>" }),
+  });
   expect(r.body).toBeNull();
   return (await db().revealRequest.findFirstOrThrow({ where: { credentialId: cred } })).id;
 }
@@ -42,7 +46,9 @@ const reminders = (id: string) =>
 async function runReminders(id: string): Promise<void> {
   await db().$executeRaw`UPDATE wl_job SET run_at = now() WHERE kind = ${KIND} AND payload->>'requestId' = ${id}`;
   await until(async () => {
-    const [row] = await db().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM wl_job WHERE kind = ${KIND} AND payload->>'requestId' = ${id} AND status <> 'done'`;
+    const [row] = await db().$queryRaw<
+      { n: bigint }[]
+    >`SELECT count(*) AS n FROM wl_job WHERE kind = ${KIND} AND payload->>'requestId' = ${id} AND status <> 'done'`;
     return Number(row!.n) === 0;
   }, 10_000);
 }
@@ -76,7 +82,9 @@ describe("reveal request reminders", () => {
     // The reminders are remembered with the prompts, so a decision updates them too.
     await until(async () => ((await db().revealRequest.findUniqueOrThrow({ where: { id } })).approvalMessages as unknown[]).length === 4);
     await click(h, "UADMIN2", "reveal_deny", id);
-    const updated = h.slack.callsTo("chat.update").filter((c) => String(c.args.text).startsWith("Reveal request") && JSON.stringify(c.args.blocks).includes("Denied by"));
+    const updated = h.slack
+      .callsTo("chat.update")
+      .filter((c) => String(c.args.text).startsWith("Reveal request") && JSON.stringify(c.args.blocks).includes("Denied by"));
     expect(updated.length).toBeGreaterThanOrEqual(4);
   });
 
@@ -105,7 +113,11 @@ describe("reveal request reminders", () => {
          WHERE kind = ${KIND} AND dedupe_key = ${id}`;
     }
     await runReminders(id);
-    expect(reminders(id).map((c) => c.args.channel).sort()).toEqual(["UADMIN", "UADMIN2"]);
+    expect(
+      reminders(id)
+        .map((c) => c.args.channel)
+        .sort(),
+    ).toEqual(["UADMIN", "UADMIN2"]);
     expect(await db().auditLog.count({ where: { targetId: id, notes: { contains: "reminded" } } })).toBe(1);
   });
 });

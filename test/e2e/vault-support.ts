@@ -24,7 +24,15 @@ export async function makeCreator(db: Db, brand: string): Promise<string> {
 export async function insertCredential(
   db: Db,
   creatorId: string,
-  f: { platform?: string; account?: string; loginUrl?: string | null; password?: string | null; twoFactor?: string | null; apiKeys?: string | null; notes?: string | null },
+  f: {
+    platform?: string;
+    account?: string;
+    loginUrl?: string | null;
+    password?: string | null;
+    twoFactor?: string | null;
+    apiKeys?: string | null;
+    notes?: string | null;
+  },
 ): Promise<string> {
   const id = randomUUID();
   await db.creatorCredential.create({
@@ -129,15 +137,16 @@ export async function until(fn: () => Promise<boolean>, timeoutMs = 5_000): Prom
 
 /** Like djangoEncrypt, many values under their own keys in ONE Python process (spawning is slow). */
 export function djangoEncryptMany(items: { key: string; value: string }[]): string[] {
-  return py<string[]>(
-    "out = [MultiFernet([Fernet(i['key'].encode())]).encrypt(i['value'].encode('utf-8')).decode('utf-8') for i in inp]",
-    items,
-  );
+  return py<string[]>("out = [MultiFernet([Fernet(i['key'].encode())]).encrypt(i['value'].encode('utf-8')).decode('utf-8') for i in inp]", items);
 }
 
 /** A request by `requester`, approved by `approver`, through the bot's own forms and buttons. */
 export async function approvedRequest(h: Harness, credentialId: string, requester = "USTAFF", approver = "UADMIN"): Promise<string> {
-  const r = await h.submit(requester, { callback_id: "reveal_reason", private_metadata: JSON.stringify({ id: credentialId }), values: formValues({ reason: "jobs test" }) });
+  const r = await h.submit(requester, {
+    callback_id: "reveal_reason",
+    private_metadata: JSON.stringify({ id: credentialId }),
+    values: formValues({ reason: "jobs test" }),
+  });
   if (r.body !== null) throw new Error(`reveal request refused: ${JSON.stringify(r.body)}`);
   const { id } = await h.tdb.db.revealRequest.findFirstOrThrow({ where: { credentialId, requesterSlackId: requester }, orderBy: { createdAt: "desc" } });
   await click(h, approver, "reveal_approve", id);

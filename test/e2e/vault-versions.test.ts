@@ -31,12 +31,22 @@ async function requestAndApprove(credentialId: string, reason: string): Promise<
   const before = h.slack.calls.length;
   const r = await h.submit("USTAFF", { callback_id: "reveal_reason", private_metadata: JSON.stringify({ id: credentialId }), values: formValues({ reason }) });
   expect(r.body).toBeNull();
-  await h.slack.waitFor(() => h.slack.calls.slice(before).find((c) => c.method === "chat.postMessage" && c.args.channel === "USTAFF" && /request to reveal/.test(String(c.args.text))));
+  await h.slack.waitFor(() =>
+    h.slack.calls.slice(before).find((c) => c.method === "chat.postMessage" && c.args.channel === "USTAFF" && /request to reveal/.test(String(c.args.text))),
+  );
   const id = (await db().revealRequest.findFirstOrThrow({ where: { credentialId, requesterSlackId: "USTAFF" }, orderBy: { createdAt: "desc" } })).id;
   const { answer } = await click(h, "UADMIN2", "reveal_approve", id);
   expect(String(answer.text)).toMatch(/Approved/);
   // Both admins' prompts and the requester's approval DM (which becomes the receipt) are stored before we go on.
-  await h.slack.waitFor(() => h.slack.calls.find((c) => c.method === "chat.postMessage" && c.args.channel === "USTAFF" && /was approved/.test(String(c.args.text)) && text(c.args.blocks).includes("Version Labs")));
+  await h.slack.waitFor(() =>
+    h.slack.calls.find(
+      (c) =>
+        c.method === "chat.postMessage" &&
+        c.args.channel === "USTAFF" &&
+        /was approved/.test(String(c.args.text)) &&
+        text(c.args.blocks).includes("Version Labs"),
+    ),
+  );
   await expect.poll(async () => ((await db().revealRequest.findUniqueOrThrow({ where: { id } })).approvalMessages as unknown[]).length).toBe(3);
   return id;
 }
@@ -57,7 +67,10 @@ describe("an approval is for one version of a credential", () => {
     const r = await edit(cred, { platform_name: "Instagram", account_identifier: "@new-acct", password: NEW_PW });
     expect(r.body).toBeNull();
     expect(fernet.decryptString((await db().creatorCredential.findUniqueOrThrow({ where: { id: cred } })).password!)).toBe(NEW_PW);
-    await h.slack.waitForCall("chat.postMessage", (c) => c.args.channel === "UADMIN" && /Updated .*1 open reveal request or approval was for the old version and ended/.test(String(c.args.text)));
+    await h.slack.waitForCall(
+      "chat.postMessage",
+      (c) => c.args.channel === "UADMIN" && /Updated .*1 open reveal request or approval was for the old version and ended/.test(String(c.args.text)),
+    );
 
     // The requester's `Reveal once` (the ephemeral offer they still hold) shows nothing.
     const { answer } = await click(h, "USTAFF", "reveal_once", id);
@@ -77,7 +90,12 @@ describe("an approval is for one version of a credential", () => {
 
     // The approver's prompt and the requester's approval DM now say the credential changed.
     for (const m of stored) {
-      const u = await h.slack.waitFor(() => h.slack.callsTo("chat.update").slice(updatesBefore).find((c) => c.args.channel === m.channel && c.args.ts === m.ts));
+      const u = await h.slack.waitFor(() =>
+        h.slack
+          .callsTo("chat.update")
+          .slice(updatesBefore)
+          .find((c) => c.args.channel === m.channel && c.args.ts === m.ts),
+      );
       expect(text(u.args.blocks), m.kind).toMatch(/ended unused: the credential was changed/);
       expect(buttons(u.args.blocks)).toEqual([]);
       if (m.kind === "grant") expect(String(u.args.text)).toMatch(/ended: the credential was changed/);
@@ -95,7 +113,10 @@ describe("an approval is for one version of a credential", () => {
     await h.slack.waitFor(() => h.slack.calls.slice(before).find((c) => c.method === "chat.postMessage" && c.args.channel === "USTAFF"));
     expect((await edit(cred, { platform_name: "TikTok Business", account_identifier: "@versions" })).body).toBeNull();
     expect(await db().revealRequest.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "EXPIRED", endReason: "credential_changed" });
-    const dm = await h.slack.waitForCall("chat.postMessage", (c) => c.args.channel === "USTAFF" && /ended: the credential was changed/.test(String(c.args.text)));
+    const dm = await h.slack.waitForCall(
+      "chat.postMessage",
+      (c) => c.args.channel === "USTAFF" && /ended: the credential was changed/.test(String(c.args.text)),
+    );
     expect(String(dm.args.text)).toContain("Nothing was revealed");
     const { answer } = await click(h, "UADMIN2", "reveal_approve", id);
     expect(String(answer.text)).toMatch(/was changed/);
@@ -125,7 +146,13 @@ describe("an approval is for one version of a credential", () => {
   it("edits of notes and dates (no secret, same account and platform) leave approvals alone", async () => {
     const cred = await insertCredential(db(), creatorId, { platform: "Pinterest", account: "@notes-only", password: fernet.encrypt(NOTES_PW) });
     const id = await requestAndApprove(cred, "Pin the launch board");
-    const r = await edit(cred, { platform_name: "Pinterest", account_identifier: "@notes-only", notes: "Use the studio phone", last_verified_date: "2026-12-01", expires_on: "2027-03-01" });
+    const r = await edit(cred, {
+      platform_name: "Pinterest",
+      account_identifier: "@notes-only",
+      notes: "Use the studio phone",
+      last_verified_date: "2026-12-01",
+      expires_on: "2027-03-01",
+    });
     expect(r.body).toBeNull();
     expect(await db().creatorCredential.findUniqueOrThrow({ where: { id: cred } })).toMatchObject({ notes: "Use the studio phone" });
     expect(await db().revealRequest.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "APPROVED", endReason: null });

@@ -44,7 +44,11 @@ async function requestReveal(user: string, credentialId: string, reason = "Posti
   const r = await h.submit(user, { callback_id: "reveal_reason", private_metadata: JSON.stringify({ id: credentialId }), values: formValues({ reason }) });
   expect(r.body).toBeNull();
   // The requester's "sent" DM comes after the prompts were posted and stored.
-  await h.slack.waitFor(() => h.slack.calls.slice(before).find((c) => c.method === "chat.postMessage" && c.args.channel === user && /request to reveal.*(was sent|is recorded)/.test(String(c.args.text))));
+  await h.slack.waitFor(() =>
+    h.slack.calls
+      .slice(before)
+      .find((c) => c.method === "chat.postMessage" && c.args.channel === user && /request to reveal.*(was sent|is recorded)/.test(String(c.args.text))),
+  );
   const row = await db().revealRequest.findFirstOrThrow({ where: { credentialId, requesterSlackId: user }, orderBy: { createdAt: "desc" } });
   return row.id;
 }
@@ -71,20 +75,37 @@ describe("storing credentials", () => {
     expect(r.body).toBeNull();
     const row = await db().creatorCredential.findFirstOrThrow({ where: { creatorId, accountIdentifier: "@glowlabs" } });
     credId = row.id;
-    for (const [token, plain] of [[row.loginUrl, S.login], [row.password, S.password], [row.twoFactorBackupCodes, S.twoFactor], [row.apiKeys, S.apiKeys]] as const) {
+    for (const [token, plain] of [
+      [row.loginUrl, S.login],
+      [row.password, S.password],
+      [row.twoFactorBackupCodes, S.twoFactor],
+      [row.apiKeys, S.apiKeys],
+    ] as const) {
       expect(token).toMatch(/^gAAAAA[A-Za-z0-9_-]+=*$/);
       expect(token).not.toContain(plain);
       expect(fernet.decryptString(token!)).toBe(plain);
     }
     // django-encrypted-model-fields (Python's cryptography) reads what the bot wrote.
-    expect(djangoDecrypt(TEST_KEY, [row.loginUrl!, row.password!, row.twoFactorBackupCodes!, row.apiKeys!])).toEqual([S.login, S.password, S.twoFactor, S.apiKeys]);
+    expect(djangoDecrypt(TEST_KEY, [row.loginUrl!, row.password!, row.twoFactorBackupCodes!, row.apiKeys!])).toEqual([
+      S.login,
+      S.password,
+      S.twoFactor,
+      S.apiKeys,
+    ]);
     expect(row).toMatchObject({ platformName: "Instagram Business", notes: "Use the studio phone for 2FA", isActive: true });
     expect(row.lastVerifiedDate?.toISOString().slice(0, 10)).toBe("2026-11-01");
     const audit = await db().auditLog.findFirstOrThrow({ where: { targetId: credId, actionType: "CREATE" } });
     expect(audit.targetModel).toBe("CreatorCredential");
     expect(audit.slackUserId).toBe("USTAFF");
     const changes = audit.changes as Record<string, unknown>;
-    expect(changes).toMatchObject({ platform_name: "Instagram Business", account_identifier: "@glowlabs", password: "[encrypted]", login_url: "[encrypted]", api_keys: "[encrypted]", two_factor_backup_codes: "[encrypted]" });
+    expect(changes).toMatchObject({
+      platform_name: "Instagram Business",
+      account_identifier: "@glowlabs",
+      password: "[encrypted]",
+      login_url: "[encrypted]",
+      api_keys: "[encrypted]",
+      two_factor_backup_codes: "[encrypted]",
+    });
     expect(text(audit)).not.toContain(row.password!);
   });
 
@@ -96,7 +117,12 @@ describe("storing credentials", () => {
   });
 
   it("answers invalid input and duplicates with inline errors that never echo the input", async () => {
-    const bad = await addCredential("USTAFF", { platform_name: "", account_identifier: "@x", login_url: "not a url SK-9x8y7z", api_keys: "AK-live-5e6f7a not json" });
+    const bad = await addCredential("USTAFF", {
+      platform_name: "",
+      account_identifier: "@x",
+      login_url: "not a url SK-9x8y7z",
+      api_keys: "AK-live-5e6f7a not json",
+    });
     expect(bad.body).toMatchObject({ response_action: "errors" });
     const errors = (bad.body as { errors: Record<string, string> }).errors;
     expect(Object.keys(errors).sort()).toEqual(["api_keys", "login_url", "platform_name"]);
@@ -138,11 +164,25 @@ describe("storing credentials", () => {
     await h.action("USTAFF", { action_id: "credential_add", value: creatorId });
     // trigger_id lives 3 s: a loading modal opens at once and becomes the form.
     await h.slack.waitFor(() => h.slack.callsTo("views.open").length > before && h.slack.callsTo("views.update").length > 0);
-    const view = h.slack.callsTo("views.update").at(-1)!.args.view as { callback_id: string; private_metadata: string; blocks: { type: string; block_id?: string; element?: { action_id: string } }[] };
+    const view = h.slack.callsTo("views.update").at(-1)!.args.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: { type: string; block_id?: string; element?: { action_id: string } }[];
+    };
     expect(view.callback_id).toBe("credential_add");
     expect(JSON.parse(view.private_metadata)).toEqual({ creatorId });
     const inputs = view.blocks.filter((b) => b.type === "input");
-    expect(inputs.map((b) => b.block_id)).toEqual(["platform_name", "account_identifier", "login_url", "password", "two_factor_backup_codes", "api_keys", "notes", "last_verified_date", "expires_on"]);
+    expect(inputs.map((b) => b.block_id)).toEqual([
+      "platform_name",
+      "account_identifier",
+      "login_url",
+      "password",
+      "two_factor_backup_codes",
+      "api_keys",
+      "notes",
+      "last_verified_date",
+      "expires_on",
+    ]);
     for (const b of inputs) expect(b.element?.action_id).toBe(b.block_id);
   });
 
@@ -154,7 +194,14 @@ describe("storing credentials", () => {
     const r = await h.submit("UADMIN", {
       callback_id: "credential_edit",
       private_metadata: JSON.stringify({ credentialId: credId }),
-      values: formValues({ platform_name: "Instagram Business", account_identifier: "@glowlabs", password: S.editedPassword, notes: "Studio phone (ext. 12)", last_verified_date: "2026-11-20", expires_on: "2027-02-01" }),
+      values: formValues({
+        platform_name: "Instagram Business",
+        account_identifier: "@glowlabs",
+        password: S.editedPassword,
+        notes: "Studio phone (ext. 12)",
+        last_verified_date: "2026-11-20",
+        expires_on: "2027-02-01",
+      }),
     });
     expect(r.body).toBeNull();
     const after = await db().creatorCredential.findUniqueOrThrow({ where: { id: credId } });
@@ -162,7 +209,10 @@ describe("storing credentials", () => {
     expect(after.loginUrl).toBe(before.loginUrl);
     expect(after.apiKeys).toBe(before.apiKeys);
     expect(after.twoFactorBackupCodes).toBe(before.twoFactorBackupCodes);
-    const audit = await db().auditLog.findFirstOrThrow({ where: { targetId: credId, actionType: "UPDATE", slackUserId: "UADMIN" }, orderBy: { timestamp: "desc" } });
+    const audit = await db().auditLog.findFirstOrThrow({
+      where: { targetId: credId, actionType: "UPDATE", slackUserId: "UADMIN" },
+      orderBy: { timestamp: "desc" },
+    });
     expect(audit.changes).toEqual({
       password: { changed: true },
       notes: { from: "Use the studio phone for 2FA", to: "Studio phone (ext. 12)" },
@@ -173,7 +223,11 @@ describe("storing credentials", () => {
   it("refuses the edit and deactivate buttons and form to staff", async () => {
     const { answer } = await click(h, "USTAFF", "credential_deactivate", credId);
     expect(String(answer.text)).toMatch(/needs the \*admin\* role/);
-    const r = await h.submit("USTAFF", { callback_id: "credential_edit", private_metadata: JSON.stringify({ credentialId: credId }), values: formValues({ platform_name: "X", account_identifier: "y", password: "hijack-1" }) });
+    const r = await h.submit("USTAFF", {
+      callback_id: "credential_edit",
+      private_metadata: JSON.stringify({ credentialId: credId }),
+      values: formValues({ platform_name: "X", account_identifier: "y", password: "hijack-1" }),
+    });
     expect(r.status).toBe(200);
     expect((await db().creatorCredential.findUniqueOrThrow({ where: { id: credId } })).platformName).toBe("Instagram Business");
   });
@@ -189,13 +243,20 @@ describe("request, approve, reveal once", () => {
 
   it("Request reveal opens the reason modal for that credential", async () => {
     await h.action("USTAFF", { action_id: "reveal_request", value: credId });
-    const filled = await h.slack.waitForCall("views.update", (c) => text(c.args.view).includes("@glowlabs") && (c.args.view as { callback_id?: string }).callback_id === "reveal_reason");
+    const filled = await h.slack.waitForCall(
+      "views.update",
+      (c) => text(c.args.view).includes("@glowlabs") && (c.args.view as { callback_id?: string }).callback_id === "reveal_reason",
+    );
     expect(text(filled.args.view)).toContain('"block_id":"reason"');
     expect(JSON.parse((filled.args.view as { private_metadata: string }).private_metadata)).toEqual({ id: credId });
   });
 
   it("a reason is required", async () => {
-    const r = await h.submit("USTAFF", { callback_id: "reveal_reason", private_metadata: JSON.stringify({ id: credId }), values: formValues({ reason: "   " }) });
+    const r = await h.submit("USTAFF", {
+      callback_id: "reveal_reason",
+      private_metadata: JSON.stringify({ id: credId }),
+      values: formValues({ reason: "   " }),
+    });
     expect(r.body).toMatchObject({ response_action: "errors", errors: { reason: expect.any(String) } });
     expect(await db().revealRequest.count({ where: { credentialId: credId } })).toBe(0);
   });
@@ -205,16 +266,28 @@ describe("request, approve, reveal once", () => {
     const row = await db().revealRequest.findUniqueOrThrow({ where: { id: requestId } });
     expect(row.status).toBe("PENDING");
     expect(row.reason).toBe("Posting the launch reel for the client");
-    const prompts = h.slack.callsTo("chat.postMessage").filter((c) => buttons(c.args.blocks).some((b) => b.action_id === "reveal_approve" && b.value === requestId));
+    const prompts = h.slack
+      .callsTo("chat.postMessage")
+      .filter((c) => buttons(c.args.blocks).some((b) => b.action_id === "reveal_approve" && b.value === requestId));
     expect(prompts.map((c) => c.args.channel).sort()).toEqual(["UADMIN", "UADMIN2"]);
     for (const p of prompts) {
-      expect(buttons(p.args.blocks).map((b) => [b.action_id, b.text])).toEqual([["reveal_approve", "Approve"], ["reveal_deny", "Deny"]]);
+      expect(buttons(p.args.blocks).map((b) => [b.action_id, b.text])).toEqual([
+        ["reveal_approve", "Approve"],
+        ["reveal_deny", "Deny"],
+      ]);
       expect(text(p.args)).toContain("Posting the launch reel");
     }
     await until(async () => ((await db().revealRequest.findUniqueOrThrow({ where: { id: requestId } })).approvalMessages as unknown[]).length === 2);
-    const stored = (await db().revealRequest.findUniqueOrThrow({ where: { id: requestId } })).approvalMessages as { channel: string; ts: string; kind: string }[];
+    const stored = (await db().revealRequest.findUniqueOrThrow({ where: { id: requestId } })).approvalMessages as {
+      channel: string;
+      ts: string;
+      kind: string;
+    }[];
     expect(stored.map((m) => m.kind)).toEqual(["approval", "approval"]);
-    expect((await db().auditLog.findFirstOrThrow({ where: { targetId: requestId, actionType: "CREATE" } })).changes).toMatchObject({ status: "PENDING", credential_id: credId });
+    expect((await db().auditLog.findFirstOrThrow({ where: { targetId: requestId, actionType: "CREATE" } })).changes).toMatchObject({
+      status: "PENDING",
+      credential_id: credId,
+    });
   });
 
   it("refuses Approve from someone who is not an admin, and audits the refusal", async () => {
@@ -282,7 +355,9 @@ describe("request, approve, reveal once", () => {
   });
 
   it("a click on a stored (non-ephemeral) message claims nothing and offers an ephemeral `Reveal once` instead", async () => {
-    const { answer } = await click(h, "USTAFF", "reveal_once", requestId, { container: { type: "message", message_ts: "1700000000.000900", channel_id: "DSTAFF", is_ephemeral: false } });
+    const { answer } = await click(h, "USTAFF", "reveal_once", requestId, {
+      container: { type: "message", message_ts: "1700000000.000900", channel_id: "DSTAFF", is_ephemeral: false },
+    });
     expect(answer).toMatchObject({ response_type: "ephemeral", replace_original: false });
     expect(buttons(answer.blocks)).toEqual([expect.objectContaining({ action_id: "reveal_once", value: requestId })]);
     expect(text(answer)).not.toMatch(/Edited-Pa55|LoginSecret/);
@@ -313,7 +388,10 @@ describe("request, approve, reveal once", () => {
     const stored = row.approvalMessages as { channel: string; ts: string; kind: string }[];
     expect(stored.map((m) => m.kind).sort()).toEqual(["approval", "approval", "grant"]);
     for (const m of stored) {
-      const last = h.slack.callsTo("chat.update").filter((c) => c.args.channel === m.channel && c.args.ts === m.ts).at(-1);
+      const last = h.slack
+        .callsTo("chat.update")
+        .filter((c) => c.args.channel === m.channel && c.args.ts === m.ts)
+        .at(-1);
       expect(text(last?.args.blocks), m.kind).toMatch(/Approved by <@UADMIN2>.*Revealed at .* by <@USTAFF>/);
       expect(buttons(last!.args.blocks)).toEqual([]);
     }
@@ -413,14 +491,24 @@ describe("refusals", () => {
   });
 
   it("at most 3 pending requests per user at once: the 4th is refused inline and audited", async () => {
-    const creds = await Promise.all([1, 2, 3, 4].map((n) => insertCredential(db(), creatorId, { platform: `Platform ${n}`, password: fernet.encrypt(`limit-pw-${n}`) })));
+    const creds = await Promise.all(
+      [1, 2, 3, 4].map((n) => insertCredential(db(), creatorId, { platform: `Platform ${n}`, password: fernet.encrypt(`limit-pw-${n}`) })),
+    );
     for (const c of creds.slice(0, 3)) await requestReveal("UMANAGER", c, "Batch work");
-    const r = await h.submit("UMANAGER", { callback_id: "reveal_reason", private_metadata: JSON.stringify({ id: creds[3] }), values: formValues({ reason: "One more" }) });
+    const r = await h.submit("UMANAGER", {
+      callback_id: "reveal_reason",
+      private_metadata: JSON.stringify({ id: creds[3] }),
+      values: formValues({ reason: "One more" }),
+    });
     expect(r.body).toMatchObject({ response_action: "errors", errors: { reason: expect.stringMatching(/already have 3 reveal requests waiting/) } });
     expect(await db().revealRequest.count({ where: { requesterSlackId: "UMANAGER", status: "PENDING" } })).toBe(3);
     expect(await db().auditLog.count({ where: { targetId: creds[3], notes: { startsWith: "refused: You already have 3 reveal requests waiting" } } })).toBe(1);
     // The same credential twice is a duplicate, not a new request.
-    const dup = await h.submit("UMANAGER", { callback_id: "reveal_reason", private_metadata: JSON.stringify({ id: creds[0] }), values: formValues({ reason: "Again" }) });
+    const dup = await h.submit("UMANAGER", {
+      callback_id: "reveal_reason",
+      private_metadata: JSON.stringify({ id: creds[0] }),
+      values: formValues({ reason: "Again" }),
+    });
     expect(dup.body).toMatchObject({ response_action: "errors", errors: { reason: expect.stringMatching(/already have an open request/) } });
   });
 
@@ -452,7 +540,11 @@ describe("refusals", () => {
     expect(String(shown.answer.text)).toMatch(/expired|deactivated/);
     const again = await click(h, "UADMIN", "credential_deactivate", cred);
     expect(String(again.answer.text)).toMatch(/already deactivated/);
-    const r = await h.submit("USTAFF", { callback_id: "reveal_reason", private_metadata: JSON.stringify({ id: cred }), values: formValues({ reason: "Try anyway" }) });
+    const r = await h.submit("USTAFF", {
+      callback_id: "reveal_reason",
+      private_metadata: JSON.stringify({ id: cred }),
+      values: formValues({ reason: "Try anyway" }),
+    });
     expect(r.body).toMatchObject({ response_action: "errors", errors: { reason: expect.stringMatching(/deactivated/) } });
   });
 
@@ -467,7 +559,9 @@ describe("refusals", () => {
 describe("no leaks", () => {
   it("no secret (or token) in any log line, audit row, or Slack call other than the approved ephemeral reveals", async () => {
     await sleep(1_500); // let the delete timers fire, so their calls are scanned too
-    const tokens = (await db().creatorCredential.findMany()).flatMap((c) => [c.loginUrl, c.password, c.twoFactorBackupCodes, c.apiKeys]).filter((t): t is string => !!t);
+    const tokens = (await db().creatorCredential.findMany())
+      .flatMap((c) => [c.loginUrl, c.password, c.twoFactorBackupCodes, c.apiKeys])
+      .filter((t): t is string => !!t);
     expect(tokens.length).toBeGreaterThan(5);
     const logs = h.logs.text();
     const audit = text(await db().auditLog.findMany());

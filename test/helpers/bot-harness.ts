@@ -26,9 +26,16 @@ export type Harness = {
   command(user: string, text: string, extra?: Record<string, string>): Promise<{ status: number; responseUrl: string; triggerId: string }>;
   /** The same slash command, sent to another bot (a replica, a child process) on this database. */
   commandAt(baseUrl: string, user: string, text: string): Promise<{ status: number; responseUrl: string; triggerId: string }>;
-  action(user: string, action: { action_id: string; value?: string; block_id?: string }, extra?: Record<string, unknown>): Promise<{ status: number; responseUrl: string }>;
+  action(
+    user: string,
+    action: { action_id: string; value?: string; block_id?: string },
+    extra?: Record<string, unknown>,
+  ): Promise<{ status: number; responseUrl: string }>;
   /** `id`: the view id Slack gave the modal when it opened (default V0VIEW, a form opened nowhere known). */
-  submit(user: string, view: { id?: string; callback_id: string; private_metadata?: string; values: Record<string, Record<string, unknown>> }): Promise<{ status: number; body: unknown }>;
+  submit(
+    user: string,
+    view: { id?: string; callback_id: string; private_metadata?: string; values: Record<string, Record<string, unknown>> },
+  ): Promise<{ status: number; body: unknown }>;
   event(user: string, event: Record<string, unknown>, opts?: { eventId?: string; retryNum?: number }): Promise<{ status: number }>;
   /** One more place no secret may appear (e.g. ephemeral answers, requests sent to Anthropic), searched by the leak scan at close. */
   scanAlso(where: string, text: () => string): void;
@@ -58,7 +65,9 @@ export async function startHarness(env: Record<string, string> = {}, botOpts: { 
   });
   const logs = captureLogger();
   let now: Date | null = null;
-  const clock = { now: () => now ?? new Date(), set: (d: Date | string) => {
+  const clock = {
+    now: () => now ?? new Date(),
+    set: (d: Date | string) => {
       now = new Date(d);
     },
   };
@@ -77,9 +86,19 @@ export async function startHarness(env: Record<string, string> = {}, botOpts: { 
     const responseUrl = slack.responseUrl();
     const triggerId = `trg.${randomBytes(4).toString("hex")}`;
     const body = new URLSearchParams({
-      token: "legacy", team_id: TEAM, team_domain: "studio", channel_id: "C0CHAN", channel_name: "general",
-      user_id: user, user_name: user.toLowerCase(), command: "/wl", text, api_app_id: "A0APP",
-      response_url: responseUrl, trigger_id: triggerId, ...extra,
+      token: "legacy",
+      team_id: TEAM,
+      team_domain: "studio",
+      channel_id: "C0CHAN",
+      channel_name: "general",
+      user_id: user,
+      user_name: user.toLowerCase(),
+      command: "/wl",
+      text,
+      api_app_id: "A0APP",
+      response_url: responseUrl,
+      trigger_id: triggerId,
+      ...extra,
     }).toString();
     const res = await postTo(url, body, "application/x-www-form-urlencoded");
     await res.text();
@@ -124,9 +143,14 @@ export async function startHarness(env: Record<string, string> = {}, botOpts: { 
         api_app_id: "A0APP",
         trigger_id: `trg.${randomBytes(4).toString("hex")}`,
         view: {
-          id: view.id ?? "V0VIEW", type: "modal", callback_id: view.callback_id, private_metadata: view.private_metadata ?? "",
+          id: view.id ?? "V0VIEW",
+          type: "modal",
+          callback_id: view.callback_id,
+          private_metadata: view.private_metadata ?? "",
           blocks: Object.keys(view.values).map((block_id) => ({ type: "input", block_id })),
-          state: { values: view.values }, hash: "h1", title: { type: "plain_text", text: "t" },
+          state: { values: view.values },
+          hash: "h1",
+          title: { type: "plain_text", text: "t" },
         },
       };
       const res = await post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded");
@@ -135,11 +159,20 @@ export async function startHarness(env: Record<string, string> = {}, botOpts: { 
     },
     async event(user, event, opts = {}) {
       const body = JSON.stringify({
-        token: "legacy", team_id: TEAM, api_app_id: "A0APP", type: "event_callback",
-        event_id: opts.eventId ?? `Ev${randomBytes(5).toString("hex")}`, event_time: Math.floor(Date.now() / 1000),
-        event: { user, ...event }, authorizations: [{ team_id: TEAM, user_id: "UBOT", is_bot: true }],
+        token: "legacy",
+        team_id: TEAM,
+        api_app_id: "A0APP",
+        type: "event_callback",
+        event_id: opts.eventId ?? `Ev${randomBytes(5).toString("hex")}`,
+        event_time: Math.floor(Date.now() / 1000),
+        event: { user, ...event },
+        authorizations: [{ team_id: TEAM, user_id: "UBOT", is_bot: true }],
       });
-      const res = await post(body, "application/json", opts.retryNum ? { "x-slack-retry-num": String(opts.retryNum), "x-slack-retry-reason": "http_timeout" } : {});
+      const res = await post(
+        body,
+        "application/json",
+        opts.retryNum ? { "x-slack-retry-num": String(opts.retryNum), "x-slack-retry-reason": "http_timeout" } : {},
+      );
       await res.text();
       return { status: res.status };
     },

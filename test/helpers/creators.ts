@@ -22,7 +22,11 @@ export function formValues(fields: Record<string, string | null>): Record<string
   );
 }
 
-type ViewBlock = { type: string; block_id?: string; element?: { type: string; action_id?: string; initial_value?: string; initial_date?: string; initial_option?: { value: string } } };
+type ViewBlock = {
+  type: string;
+  block_id?: string;
+  element?: { type: string; action_id?: string; initial_value?: string; initial_date?: string; initial_option?: { value: string } };
+};
 export type OpenedView = { callback_id?: string; private_metadata?: string; blocks: ViewBlock[]; title?: { text: string } };
 
 /** What a person submits when they change nothing: each input's initial value. */

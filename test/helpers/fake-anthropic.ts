@@ -71,7 +71,9 @@ export class FakeAnthropic {
   toolResults(n: number): { tool_use_id: string; content: string; is_error?: boolean }[] {
     const messages = (this.requests[n]?.body.messages ?? []) as { role: string; content: unknown }[];
     const last = messages[messages.length - 1];
-    return Array.isArray(last?.content) ? (last.content as { type: string; tool_use_id: string; content: string; is_error?: boolean }[]).filter((b) => b.type === "tool_result") : [];
+    return Array.isArray(last?.content)
+      ? (last.content as { type: string; tool_use_id: string; content: string; is_error?: boolean }[]).filter((b) => b.type === "tool_result")
+      : [];
   }
 
   reset(): void {
@@ -103,7 +105,8 @@ export class FakeAnthropic {
     const requestId = `req_${randomBytes(8).toString("hex")}`;
 
     if (reply.status && reply.status !== 200) {
-      const type = reply.status === 529 ? "overloaded_error" : reply.status === 429 ? "rate_limit_error" : reply.status >= 500 ? "api_error" : "invalid_request_error";
+      const type =
+        reply.status === 529 ? "overloaded_error" : reply.status === 429 ? "rate_limit_error" : reply.status >= 500 ? "api_error" : "invalid_request_error";
       res.writeHead(reply.status, { "content-type": "application/json", "request-id": requestId, ...reply.headers });
       res.end(JSON.stringify({ type: "error", error: { type, message: `fake ${type}` } }));
       return;

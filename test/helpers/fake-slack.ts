@@ -76,7 +76,8 @@ export class FakeSlack {
     for (;;) {
       const v = fn();
       if (v) return v;
-      if (Date.now() > end) throw new Error(`FakeSlack.waitFor timed out; calls: ${this.calls.map((c) => c.method).join(", ")}; responses: ${this.responses.length}`);
+      if (Date.now() > end)
+        throw new Error(`FakeSlack.waitFor timed out; calls: ${this.calls.map((c) => c.method).join(", ")}; responses: ${this.responses.length}`);
       await new Promise((r) => setTimeout(r, 10));
     }
   }

@@ -32,7 +32,10 @@ export default async function setup(project: TestProject) {
     await dropDatabase(template);
     // Every file that ran the bot scanned its logs, audit rows and non-ephemeral Slack calls
     // for its credentials' plaintexts; a leak already failed that file. Summarise the run.
-    const entries = readFileSync(leakReport, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { secrets: number; leaks: unknown[] });
+    const entries = readFileSync(leakReport, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { secrets: number; leaks: unknown[] });
     const leaks = entries.reduce((n, e) => n + e.leaks.length, 0);
     console.log(`leak scan: ${entries.length} bot runs, ${entries.reduce((n, e) => n + e.secrets, 0)} secrets searched for, ${leaks} leaks`);
     rmSync(leakReport, { force: true });

@@ -40,7 +40,15 @@ export async function insertCreator(db: DbOrTx, today: IsoDate, s: CreatorSeed =
   });
 }
 
-export type MilestoneSeed = { title?: string; targetDate?: IsoDate | null; isCompleted?: boolean; completedDate?: IsoDate | null; stage?: string; createdAt?: Date; description?: string | null };
+export type MilestoneSeed = {
+  title?: string;
+  targetDate?: IsoDate | null;
+  isCompleted?: boolean;
+  completedDate?: IsoDate | null;
+  stage?: string;
+  createdAt?: Date;
+  description?: string | null;
+};
 
 export async function insertMilestone(db: DbOrTx, creatorId: string, m: MilestoneSeed = {}): Promise<{ id: string }> {
   return db.milestone.create({

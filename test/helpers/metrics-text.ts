@@ -16,9 +16,7 @@ export function parseMetrics(text: string): Sample[] {
 
 /** The sum of every sample of `name` whose labels include `labels` (0 when there is none). */
 export function sampleSum(samples: readonly Sample[], name: string, labels: Record<string, string> = {}): number {
-  return samples
-    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
-    .reduce((sum, s) => sum + s.value, 0);
+  return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
 }
 
 /** GET /metrics from a running bot, with the bearer token when given. */

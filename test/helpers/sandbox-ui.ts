@@ -17,7 +17,13 @@ export function sandboxUi(bot: () => SandboxedBot) {
     for (;;) {
       const v = await fn();
       if (v) return v;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; sandbox log: ${ws().log.slice(-12).map((l) => l.text).join(" | ")}`);
+      if (Date.now() > end)
+        throw new Error(
+          `timed out waiting for ${what}; sandbox log: ${ws()
+            .log.slice(-12)
+            .map((l) => l.text)
+            .join(" | ")}`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
   }

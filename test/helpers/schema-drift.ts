@@ -78,21 +78,63 @@ function pgType(f: DmmfField): string {
   const n = args.length ? `(${args.join(",")})` : "";
   let t: string;
   switch (native) {
-    case "VarChar": t = `character varying${n}`; break;
-    case "Char": t = `character${n}`; break;
-    case "Timestamptz": t = `timestamp${n} with time zone`; break;
-    case "Timestamp": t = `timestamp${n} without time zone`; break;
-    case "Uuid": case "Inet": case "Date": case "Text": case "Xml": case "Money": t = native.toLowerCase(); break;
-    case "SmallInt": t = "smallint"; break;
-    case "Integer": t = "integer"; break;
-    case "BigInt": t = "bigint"; break;
-    case "JsonB": t = "jsonb"; break;
-    case "Json": t = "json"; break;
-    case "Decimal": t = `numeric${n}`; break;
-    case "DoublePrecision": t = "double precision"; break;
-    case "Real": t = "real"; break;
+    case "VarChar":
+      t = `character varying${n}`;
+      break;
+    case "Char":
+      t = `character${n}`;
+      break;
+    case "Timestamptz":
+      t = `timestamp${n} with time zone`;
+      break;
+    case "Timestamp":
+      t = `timestamp${n} without time zone`;
+      break;
+    case "Uuid":
+    case "Inet":
+    case "Date":
+    case "Text":
+    case "Xml":
+    case "Money":
+      t = native.toLowerCase();
+      break;
+    case "SmallInt":
+      t = "smallint";
+      break;
+    case "Integer":
+      t = "integer";
+      break;
+    case "BigInt":
+      t = "bigint";
+      break;
+    case "JsonB":
+      t = "jsonb";
+      break;
+    case "Json":
+      t = "json";
+      break;
+    case "Decimal":
+      t = `numeric${n}`;
+      break;
+    case "DoublePrecision":
+      t = "double precision";
+      break;
+    case "Real":
+      t = "real";
+      break;
     case undefined:
-      t = { String: "text", Int: "integer", BigInt: "bigint", Boolean: "boolean", DateTime: "timestamp(3) without time zone", Json: "jsonb", Float: "double precision", Decimal: "numeric(65,30)", Bytes: "bytea" }[f.type] ?? f.type;
+      t =
+        {
+          String: "text",
+          Int: "integer",
+          BigInt: "bigint",
+          Boolean: "boolean",
+          DateTime: "timestamp(3) without time zone",
+          Json: "jsonb",
+          Float: "double precision",
+          Decimal: "numeric(65,30)",
+          Bytes: "bytea",
+        }[f.type] ?? f.type;
       break;
     default:
       t = native.toLowerCase();
@@ -170,10 +212,12 @@ export function drift(schema: Table[], db: Table[]): string[] {
       if (!dc) out.push(`${s.name}.${c.name}: in schema.prisma, missing from the database`);
       else {
         if (dc.type !== c.type) out.push(`${s.name}.${c.name}: type ${c.type} in schema.prisma, ${dc.type} in the database`);
-        if (dc.nullable !== c.nullable) out.push(`${s.name}.${c.name}: ${c.nullable ? "nullable" : "NOT NULL"} in schema.prisma, ${dc.nullable ? "nullable" : "NOT NULL"} in the database`);
+        if (dc.nullable !== c.nullable)
+          out.push(`${s.name}.${c.name}: ${c.nullable ? "nullable" : "NOT NULL"} in schema.prisma, ${dc.nullable ? "nullable" : "NOT NULL"} in the database`);
       }
     }
-    if (s.primaryKey.join(",") !== d.primaryKey.join(",")) out.push(`${s.name}: primary key (${s.primaryKey.join(", ")}) in schema.prisma, (${d.primaryKey.join(", ")}) in the database`);
+    if (s.primaryKey.join(",") !== d.primaryKey.join(","))
+      out.push(`${s.name}: primary key (${s.primaryKey.join(", ")}) in schema.prisma, (${d.primaryKey.join(", ")}) in the database`);
     compareSets(out, s.name, "index", s.indexes.map(indexKey), d.indexes.map(indexKey));
     compareSets(out, s.name, "foreign key", s.foreignKeys.map(fkKey), d.foreignKeys.map(fkKey));
   }

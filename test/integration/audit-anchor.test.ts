@@ -32,9 +32,17 @@ afterEach(async () => {
 });
 
 const audit = (n: number) =>
-  writeAudit(app, SYSTEM_ACTOR, Array.from({ length: n }, (_, i) => ({
-    action: "UPDATE" as const, targetModel: "Creator", targetId: "00000000-0000-0000-0000-000000000001", targetDisplay: `row ${i}`, changes: { i },
-  })));
+  writeAudit(
+    app,
+    SYSTEM_ACTOR,
+    Array.from({ length: n }, (_, i) => ({
+      action: "UPDATE" as const,
+      targetModel: "Creator",
+      targetId: "00000000-0000-0000-0000-000000000001",
+      targetDisplay: `row ${i}`,
+      changes: { i },
+    })),
+  );
 
 async function asOwner<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: tdb.url });
@@ -91,7 +99,11 @@ describe("signed checkpoints anchor the audit chain outside the database", () =>
     await audit(3);
     const head = await tdb.db.auditChainHead.findUniqueOrThrow({ where: { id: 1 } });
     const forged = await app.auditCheckpoint.create({ data: { chainSeq: head.chainSeq, rowHash: head.rowHash, at: T0, keyId: KEY.id, hmac: "f".repeat(64) } });
-    expect((await verifyAuditChain(app, anchor())).firstBreak).toMatchObject({ chainSeq: "3", reason: "checkpoint signature invalid", checkpointId: String(forged.id) });
+    expect((await verifyAuditChain(app, anchor())).firstBreak).toMatchObject({
+      chainSeq: "3",
+      reason: "checkpoint signature invalid",
+      checkpointId: String(forged.id),
+    });
   });
 
   it("a checkpoint signed with a key AUDIT_ANCHOR_KEY does not hold fails", async () => {

@@ -14,8 +14,12 @@ afterAll(async () => {
 });
 
 const entry = (n: number) => ({
-  action: "UPDATE" as const, targetModel: "Creator", targetId: "00000000-0000-0000-0000-000000000001",
-  targetDisplay: `row ${n} “ünïcode” 🚀`, changes: { n: { from: n, to: n + 1 }, nested: { b: [1, 2], a: null } }, notes: n % 2 ? null : "note",
+  action: "UPDATE" as const,
+  targetModel: "Creator",
+  targetId: "00000000-0000-0000-0000-000000000001",
+  targetDisplay: `row ${n} “ünïcode” 🚀`,
+  changes: { n: { from: n, to: n + 1 }, nested: { b: [1, 2], a: null } },
+  notes: n % 2 ? null : "note",
 });
 
 async function superuser<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
@@ -31,11 +35,15 @@ async function superuser<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 describe("tamper-evident audit chain", () => {
   it("race: 24 concurrent writers still form one unbroken chain", async () => {
     await Promise.all(
-      Array.from({ length: 24 }, (_, i) => audited(tdb.db, SYSTEM_ACTOR, async () => ({ result: i, audit: [entry(i), entry(i + 100)] }), { maxWaitMs: 60_000 })),
+      Array.from({ length: 24 }, (_, i) =>
+        audited(tdb.db, SYSTEM_ACTOR, async () => ({ result: i, audit: [entry(i), entry(i + 100)] }), { maxWaitMs: 60_000 }),
+      ),
     );
     // A row written the way the Django app would (plain INSERT, no chain columns) is chained too.
-    await superuser((c) => c.query(`INSERT INTO studio_crm_auditlog (id, user_email, action_type, target_model, target_id, target_display, ip_address)
-      VALUES (gen_random_uuid(), 'django@studio.test', 'VIEW', 'Creator', gen_random_uuid(), 'from django', '10.1.2.3')`));
+    await superuser((c) =>
+      c.query(`INSERT INTO studio_crm_auditlog (id, user_email, action_type, target_model, target_id, target_display, ip_address)
+      VALUES (gen_random_uuid(), 'django@studio.test', 'VIEW', 'Creator', gen_random_uuid(), 'from django', '10.1.2.3')`),
+    );
     const report = await verifyAuditChain(tdb.db);
     expect(report).toEqual({ rows: 49, ok: true, firstBreak: null });
   });

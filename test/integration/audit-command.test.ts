@@ -21,7 +21,15 @@ const django: Actor = { userId: null, email: "django@studio.test", role: "admin"
 
 async function creator(db: Db, brandName: string, email: string): Promise<string> {
   const c = await db.creator.create({
-    data: { creatorName: `${brandName} Owner`, creatorEmail: email, brandName, brandNiche: "Beauty", journeyStatus: "ONBOARDING", healthScore: "GREEN", lastStatusChange: new Date() },
+    data: {
+      creatorName: `${brandName} Owner`,
+      creatorEmail: email,
+      brandName,
+      brandNiche: "Beauty",
+      journeyStatus: "ONBOARDING",
+      healthScore: "GREEN",
+      lastStatusChange: new Date(),
+    },
   });
   return c.id;
 }
@@ -36,9 +44,27 @@ beforeAll(async () => {
   beta = await creator(db, "Beta Brand", "beta@x.test");
   gamma = await creator(db, "Gamma Brand", "gamma@x.test");
   alphaCred = (await db.creatorCredential.create({ data: { creatorId: alpha, platformName: "Shopify", accountIdentifier: "alpha-shop" } })).id;
-  await writeAudit(db, django, { action: "CREATE", targetModel: "Creator", targetId: alpha, targetDisplay: "Alpha Brand (Alpha Brand Owner)", changes: { brand_name: "Alpha Brand" } });
-  await writeAudit(db, django, { action: "UPDATE", targetModel: "Creator", targetId: alpha, targetDisplay: "Alpha Brand (Alpha Brand Owner)", changes: { journey_status: { from: "ONBOARDING", to: "LAUNCH" } } });
-  await writeAudit(db, django, { action: "UPDATE", targetModel: "CreatorCredential", targetId: alphaCred, targetDisplay: "Shopify: alpha-shop", changes: { password: { changed: true } } });
+  await writeAudit(db, django, {
+    action: "CREATE",
+    targetModel: "Creator",
+    targetId: alpha,
+    targetDisplay: "Alpha Brand (Alpha Brand Owner)",
+    changes: { brand_name: "Alpha Brand" },
+  });
+  await writeAudit(db, django, {
+    action: "UPDATE",
+    targetModel: "Creator",
+    targetId: alpha,
+    targetDisplay: "Alpha Brand (Alpha Brand Owner)",
+    changes: { journey_status: { from: "ONBOARDING", to: "LAUNCH" } },
+  });
+  await writeAudit(db, django, {
+    action: "UPDATE",
+    targetModel: "CreatorCredential",
+    targetId: alphaCred,
+    targetDisplay: "Shopify: alpha-shop",
+    changes: { password: { changed: true } },
+  });
   // A careless writer: plaintext and ciphertext in the row. The screen must still show neither.
   await writeAudit(db, django, {
     action: "UPDATE",
@@ -48,12 +74,25 @@ beforeAll(async () => {
     changes: { password: { from: "old-pass-123", to: "NewPass-456" }, api_keys: "sk-live-999" },
     notes: `legacy import ${FERNET}`,
   });
-  await writeAudit(db, django, { action: "UPDATE", targetModel: "Creator", targetId: beta, targetDisplay: "Beta Brand (Beta Brand Owner)", changes: { tags: { from: [], to: ["beta-only"] } } });
+  await writeAudit(db, django, {
+    action: "UPDATE",
+    targetModel: "Creator",
+    targetId: beta,
+    targetDisplay: "Beta Brand (Beta Brand Owner)",
+    changes: { tags: { from: [], to: ["beta-only"] } },
+  });
   // 45 rows in one transaction: one timestamp, so paging must break ties by id.
   await writeAudit(
     db,
     django,
-    Array.from({ length: 45 }, (_, i) => ({ action: "UPDATE" as const, targetModel: "Creator", targetId: gamma, targetDisplay: "Gamma Brand", changes: { priority_level: { from: i, to: i + 1 } }, notes: `gamma-row-${i}` })),
+    Array.from({ length: 45 }, (_, i) => ({
+      action: "UPDATE" as const,
+      targetModel: "Creator",
+      targetId: gamma,
+      targetDisplay: "Gamma Brand",
+      changes: { priority_level: { from: i, to: i + 1 } },
+      notes: `gamma-row-${i}`,
+    })),
   );
 });
 afterAll(async () => {

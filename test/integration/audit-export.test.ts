@@ -17,7 +17,17 @@ const noJobs = { enqueue: async () => null };
 
 async function user(name: string, role: "staff" | "admin"): Promise<Actor> {
   const u = await tdb.db.authUser.create({
-    data: { password: "!x", isSuperuser: false, username: name, firstName: name, lastName: "", email: `${name}@export.test`, isStaff: false, isActive: true, dateJoined: new Date() },
+    data: {
+      password: "!x",
+      isSuperuser: false,
+      username: name,
+      firstName: name,
+      lastName: "",
+      email: `${name}@export.test`,
+      isStaff: false,
+      isActive: true,
+      dateJoined: new Date(),
+    },
   });
   await tdb.db.slackUser.create({ data: { slackUserId: `U${name.toUpperCase()}`, slackTeamId: "T0", userId: u.id } });
   await tdb.db.userRole.create({ data: { userId: u.id, role } });

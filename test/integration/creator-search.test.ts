@@ -146,7 +146,11 @@ describe("pooled reads return what Prisma returns", () => {
     expect(card!.creator).toEqual(await tdb.db.creator.findUniqueOrThrow({ where: { id } }));
     expect(card!.openMilestoneCount).toBe(7);
     expect(card!.openMilestones.map((m) => [m.title, m.targetDate])).toEqual([
-      ["M1", "2026-06-13"], ["M2", "2026-06-16"], ["M3", "2026-06-19"], ["M4", "2026-06-22"], ["M5", "2026-06-25"],
+      ["M1", "2026-06-13"],
+      ["M2", "2026-06-16"],
+      ["M3", "2026-06-19"],
+      ["M4", "2026-06-22"],
+      ["M5", "2026-06-25"],
     ]);
     expect(card!.health.reasons.join(" ")).toMatch(/overdue/i);
     expect(await services(app).card("not-a-uuid")).toBeNull();
@@ -155,10 +159,17 @@ describe("pooled reads return what Prisma returns", () => {
   it("a list row's dates are the calendar dates Prisma reads", async () => {
     const page = await services(app).list({ status: "LIVE" }, 0, 50);
     const ids = page.rows.map((r) => r.id);
-    const prisma = await tdb.db.creator.findMany({ where: { id: { in: ids } }, select: { id: true, lastContactedDate: true, nextFollowUpDate: true, createdAt: true } });
+    const prisma = await tdb.db.creator.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, lastContactedDate: true, nextFollowUpDate: true, createdAt: true },
+    });
     const byId = new Map(prisma.map((p) => [p.id, p]));
     for (const r of page.rows) {
-      expect([r.lastContactedDate, r.nextFollowUpDate, r.createdAt]).toEqual([byId.get(r.id)!.lastContactedDate, byId.get(r.id)!.nextFollowUpDate, byId.get(r.id)!.createdAt]);
+      expect([r.lastContactedDate, r.nextFollowUpDate, r.createdAt]).toEqual([
+        byId.get(r.id)!.lastContactedDate,
+        byId.get(r.id)!.nextFollowUpDate,
+        byId.get(r.id)!.createdAt,
+      ]);
     }
     expect(page.rows.some((r) => r.lastContactedDate !== null)).toBe(true);
   });

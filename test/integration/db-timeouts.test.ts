@@ -18,7 +18,13 @@ async function outcomeWithin<T>(p: Promise<T>, ms: number): Promise<{ ok: T } | 
   let timer: NodeJS.Timeout | undefined;
   const waiting = new Promise<"still waiting">((r) => (timer = setTimeout(() => r("still waiting"), ms)));
   try {
-    return await Promise.race([p.then((ok) => ({ ok }), (e: unknown) => ({ error: String((e as Error)?.message ?? e) })), waiting]);
+    return await Promise.race([
+      p.then(
+        (ok) => ({ ok }),
+        (e: unknown) => ({ error: String((e as Error)?.message ?? e) }),
+      ),
+      waiting,
+    ]);
   } finally {
     clearTimeout(timer);
   }

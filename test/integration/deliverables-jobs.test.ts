@@ -20,7 +20,15 @@ beforeAll(async () => {
   h = await startHarness({ ANTHROPIC_API_KEY: "test-anthropic-key-jobs-0123456789", ANTHROPIC_BASE_URL: ai.url }, { jobs: { start: false } });
   await grantRoles(h, { USTAFF: "staff" });
   const c = await h.tdb.db.creator.create({
-    data: { creatorName: "Rae Race", creatorEmail: "rae@race.test", brandName: "Race Co", brandNiche: "Running", journeyStatus: "ONBOARDING", healthScore: "GREEN", lastStatusChange: new Date() },
+    data: {
+      creatorName: "Rae Race",
+      creatorEmail: "rae@race.test",
+      brandName: "Race Co",
+      brandNiche: "Running",
+      journeyStatus: "ONBOARDING",
+      healthScore: "GREEN",
+      lastStatusChange: new Date(),
+    },
   });
   creatorId = c.id;
 });
@@ -78,7 +86,11 @@ describe("deploys and crashes", () => {
     expect((await trail(d!.id))[2]!.notes).toMatch(/handed back: the bot stopped while Claude was writing/);
     // The handed-back attempt does not count against the job's attempts.
     await until(async () => (await h.tdb.db.job.findFirstOrThrow({ where: { kind: GENERATE_JOB, dedupeKey: d!.id } })).status === "done");
-    expect(await h.tdb.db.job.findFirstOrThrow({ where: { kind: GENERATE_JOB, dedupeKey: d!.id } })).toMatchObject({ status: "done", attempts: 1, owner: b.jobs.owner });
+    expect(await h.tdb.db.job.findFirstOrThrow({ where: { kind: GENERATE_JOB, dedupeKey: d!.id } })).toMatchObject({
+      status: "done",
+      attempts: 1,
+      owner: b.jobs.owner,
+    });
     await h.slack.waitForCall("chat.postMessage", (c) => c.args.channel === "USTAFF" && JSON.stringify(c.args.blocks ?? "").includes(d!.id));
   });
 
@@ -94,7 +106,10 @@ describe("deploys and crashes", () => {
     const waited = await until(async () => (await record(req.id)).status === "COMPLETED");
     expect(waited).toBeLessThan(6_000);
     const t = await trail(req.id);
-    expect(t.at(-2)).toEqual({ changes: { status: { from: "GENERATING", to: "GENERATING" } }, notes: "restarted: the replica writing it stopped before it finished" });
+    expect(t.at(-2)).toEqual({
+      changes: { status: { from: "GENERATING", to: "GENERATING" } },
+      notes: "restarted: the replica writing it stopped before it finished",
+    });
     await until(async () => (await h.tdb.db.job.findFirstOrThrow({ where: { kind: GENERATE_JOB, dedupeKey: req.id } })).status === "done");
     expect(await h.tdb.db.job.findFirstOrThrow({ where: { kind: GENERATE_JOB, dedupeKey: req.id } })).toMatchObject({ status: "done", attempts: 2 });
   });

@@ -70,7 +70,11 @@ async function settle(timeoutMs = 25_000): Promise<void> {
 }
 const latest = (cid: string) => h.tdb.db.aiDeliverable.findFirstOrThrow({ where: { creatorId: cid }, orderBy: { createdAt: "desc" } });
 const trail = (id: string) =>
-  h.tdb.db.auditLog.findMany({ where: { targetId: id }, orderBy: [{ timestamp: "asc" }], select: { actionType: true, changes: true, userEmail: true, notes: true } });
+  h.tdb.db.auditLog.findMany({
+    where: { targetId: id },
+    orderBy: [{ timestamp: "asc" }],
+    select: { actionType: true, changes: true, userEmail: true, notes: true },
+  });
 
 beforeAll(async () => {
   ai = await new FakeAnthropic().start();
@@ -79,7 +83,13 @@ beforeAll(async () => {
   creatorId = await makeCreator(h.tdb.db, "Glow Co", EMAIL);
   ciphertext = h.bot.deps.fernet.encrypt(PASSWORD);
   await h.tdb.db.creatorCredential.create({
-    data: { creatorId, platformName: "Instagram Business", accountIdentifier: "glowco", password: ciphertext, loginUrl: h.bot.deps.fernet.encrypt("https://login.example/secret-path") },
+    data: {
+      creatorId,
+      platformName: "Instagram Business",
+      accountIdentifier: "glowco",
+      password: ciphertext,
+      loginUrl: h.bot.deps.fernet.encrypt("https://login.example/secret-path"),
+    },
   });
 });
 afterAll(async () => {
@@ -90,14 +100,23 @@ afterAll(async () => {
 
 describe("/wl deliverable", () => {
   it("writes a report from the creator's data, never its secrets: PENDING → GENERATING → COMPLETED, each audited, sent by DM", async () => {
-    ai.defaultReply = { text: "# Glow Co — Brand report\n\n## Snapshot\n- **Clean skincare** brand in BRAND_BUILDING.\n\n## Next steps\n1. Sign off the logo." };
+    ai.defaultReply = {
+      text: "# Glow Co — Brand report\n\n## Snapshot\n- **Clean skincare** brand in BRAND_BUILDING.\n\n## Next steps\n1. Sign off the logo.",
+    };
     const { responseUrl } = await h.command("USTAFF", "deliverable Glow Co report");
     expect(String((await answerTo(h, responseUrl)).text)).toMatch(/Working on it.*Brand report.*Glow Co/);
     await settle();
 
     const row = await latest(creatorId);
     const staff = await h.tdb.db.authUser.findFirstOrThrow({ where: { email: "sam@studio.test" } });
-    expect(row).toMatchObject({ status: "COMPLETED", deliverableType: "report", aiModel: snapshotOf(MODEL), createdById: staff.id, errorMessage: null, fileUrl: null });
+    expect(row).toMatchObject({
+      status: "COMPLETED",
+      deliverableType: "report",
+      aiModel: snapshotOf(MODEL),
+      createdById: staff.id,
+      errorMessage: null,
+      fileUrl: null,
+    });
     expect(row.generatedContent).toContain("Sign off the logo");
 
     // What went to Claude: one streamed request, the template cached, the creator's data in it.
@@ -227,7 +246,10 @@ describe("/wl deliverable", () => {
   });
 
   it("Regenerate makes a new record and leaves the earlier one as it was; the cached template is read back", async () => {
-    const first = await h.tdb.db.aiDeliverable.findFirstOrThrow({ where: { creatorId, deliverableType: "report", status: "COMPLETED" }, orderBy: { createdAt: "asc" } });
+    const first = await h.tdb.db.aiDeliverable.findFirstOrThrow({
+      where: { creatorId, deliverableType: "report", status: "COMPLETED" },
+      orderBy: { createdAt: "asc" },
+    });
     const { responseUrl } = await h.action("USTAFF", { action_id: "deliverable_regenerate", value: first.id });
     expect(String((await answerTo(h, responseUrl)).text)).toMatch(/Working on it/);
     await settle();
@@ -250,7 +272,11 @@ describe("/wl deliverable", () => {
     expect(JSON.parse(view.private_metadata)).toEqual({ creatorId });
 
     const before = await h.tdb.db.aiDeliverable.count();
-    const empty = await h.submit("USTAFF", { callback_id: "deliverable_pick", private_metadata: view.private_metadata, values: { deliverable_type: { deliverable_type: { type: "static_select", selected_option: null } } } });
+    const empty = await h.submit("USTAFF", {
+      callback_id: "deliverable_pick",
+      private_metadata: view.private_metadata,
+      values: { deliverable_type: { deliverable_type: { type: "static_select", selected_option: null } } },
+    });
     expect(empty.body).toMatchObject({ response_action: "errors", errors: { deliverable_type: expect.any(String) } });
     expect(await h.tdb.db.aiDeliverable.count()).toBe(before);
 
@@ -269,9 +295,15 @@ describe("/wl deliverable", () => {
   it("race: two runs of one PENDING record generate it once", async () => {
     const actor = await actorOf("USTAFF");
     const byHand = createDeliverableService({
-      db: h.bot.db, health: h.bot.deps.health, slack: h.bot.deps.client,
+      db: h.bot.db,
+      health: h.bot.deps.health,
+      slack: h.bot.deps.client,
       claude: createClaudeClient({ apiKey: API_KEY, baseUrl: ai.url, logger: h.logs.logger }),
-      model: MODEL, tz: "UTC", logger: h.logs.logger, clock: h.clock, jobs: noJobs,
+      model: MODEL,
+      tz: "UTC",
+      logger: h.logs.logger,
+      clock: h.clock,
+      jobs: noJobs,
     });
     const req = await byHand.request({ creatorId, type: "report" }, actor);
     const n0 = ai.requests.length;
@@ -337,7 +369,10 @@ describe("/wl deliverable", () => {
     const a = await limited.request({ creatorId, type: "report" }, actor);
     const b = await limited.request({ creatorId, type: "guidelines" }, actor);
     const before = await h.tdb.db.aiDeliverable.count();
-    await expect(limited.request({ creatorId, type: "launch-plan" }, actor)).rejects.toMatchObject({ code: "rate_limited", userMessage: expect.stringMatching(/already have 2/) });
+    await expect(limited.request({ creatorId, type: "launch-plan" }, actor)).rejects.toMatchObject({
+      code: "rate_limited",
+      userMessage: expect.stringMatching(/already have 2/),
+    });
     expect(await h.tdb.db.aiDeliverable.count()).toBe(before);
     expect(await limited.run(a.id, actor, null)).toBe("COMPLETED");
     expect(await limited.run(b.id, actor, null)).toBe("COMPLETED");
@@ -378,7 +413,10 @@ describe("/wl deliverable", () => {
       // Younger than the stale age: left alone at start-up.
       expect((await get(fresh.id)).status).toBe("GENERATING");
       expect(await get(oldDone.id)).toEqual(oldDone);
-      const told = h.slack.callsTo("chat.postMessage").slice(dmsBefore).filter((c) => c.args.channel === "USTAFF" && String(c.args.text).includes("Interrupted"));
+      const told = h.slack
+        .callsTo("chat.postMessage")
+        .slice(dmsBefore)
+        .filter((c) => c.args.channel === "USTAFF" && String(c.args.text).includes("Interrupted"));
       expect(told).toHaveLength(2);
 
       // ...but not forever: the periodic sweep closes it once it is past the stale age.

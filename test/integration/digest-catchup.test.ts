@@ -30,7 +30,10 @@ beforeEach(async () => {
 async function sentYesterday() {
   await h.tdb.db.jobRun.create({
     data: {
-      job: "digest", runKey: addDays(todayUtc(), -1), destination: "", status: "done",
+      job: "digest",
+      runKey: addDays(todayUtc(), -1),
+      destination: "",
+      status: "done",
       detail: { today: addDays(todayUtc(), -1), red: [], yellow: [], since: null, undelivered: [] },
     },
   });

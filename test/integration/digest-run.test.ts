@@ -160,7 +160,14 @@ describe("exactly once", () => {
   it("a replica that died mid-digest is taken over within seconds (not a 10-minute stale window); recorded parts are not posted again", async () => {
     await seedCreators(db, "RED", 60);
     // Plan today's digest (one replica), but leave the deliveries to the crash below.
-    const planner = createJobWorker({ store: createJobStore(db), handlers: digestJobs(h.bot.deps).filter((x) => x.kind === DIGEST_PLAN_JOB), owner: "planner", logger: h.logs.logger, metrics: h.bot.metrics, pollMs: 50 });
+    const planner = createJobWorker({
+      store: createJobStore(db),
+      handlers: digestJobs(h.bot.deps).filter((x) => x.kind === DIGEST_PLAN_JOB),
+      owner: "planner",
+      logger: h.logs.logger,
+      metrics: h.bot.metrics,
+      pollMs: 50,
+    });
     planner.start();
     workers.push(planner);
     await fireDigest(h.bot.deps, new Date()).catch(() => undefined);
@@ -194,7 +201,10 @@ describe("exactly once", () => {
     const channel = posts(CHANNEL);
     expect(channel).toHaveLength(1); // posted by the dead replica and recorded: not posted again
     expect(new Set(rowIds(channel[0]!.args.blocks)).size).toBe(10);
-    expect(await db.job.findFirstOrThrow({ where: { kind: DIGEST_DELIVER_JOB, dedupeKey: { endsWith: CHANNEL } } })).toMatchObject({ status: "done", attempts: 2 });
+    expect(await db.job.findFirstOrThrow({ where: { kind: DIGEST_DELIVER_JOB, dedupeKey: { endsWith: CHANNEL } } })).toMatchObject({
+      status: "done",
+      attempts: 2,
+    });
   });
 });
 
@@ -212,13 +222,20 @@ describe("Slack faults", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
     expect(report.delivered.sort()).toEqual([...DESTS].sort());
     // Both faults were answered by nock before Slack saw the post; every destination reached Slack once.
-    expect(h.slack.callsTo("chat.postMessage").map((c) => c.args.channel).sort()).toEqual([...DESTS].sort());
+    expect(
+      h.slack
+        .callsTo("chat.postMessage")
+        .map((c) => c.args.channel)
+        .sort(),
+    ).toEqual([...DESTS].sort());
   });
 
   it("retries a burst of 429s with Retry-After (FakeSlack)", async () => {
     await seedCreators(db, "YELLOW", 2);
     let limited = 0;
-    h.slack.on("chat.postMessage", (args) => (args.channel === CHANNEL && limited++ < 2 ? { status: 429, headers: { "retry-after": "1" }, body: { ok: false, error: "ratelimited" } } : undefined));
+    h.slack.on("chat.postMessage", (args) =>
+      args.channel === CHANNEL && limited++ < 2 ? { status: 429, headers: { "retry-after": "1" }, body: { ok: false, error: "ratelimited" } } : undefined,
+    );
     const report = await fireDigest(replica(), new Date());
     expect(report.failed).toEqual([]);
     expect(tops(CHANNEL)).toHaveLength(3); // two refused, one accepted
@@ -237,7 +254,10 @@ describe("Slack faults", () => {
     expect(day1.failed).toEqual([{ destination: "UMANAGER", error: "HTTP 500" }]);
     // Each attempt is the client's 3 retries; the queue gives up after 5 attempts.
     expect(posts("UMANAGER").length).toBe(20);
-    expect(await db.job.findFirstOrThrow({ where: { kind: DIGEST_DELIVER_JOB, dedupeKey: { endsWith: "UMANAGER" } } })).toMatchObject({ status: "dead", attempts: 5 });
+    expect(await db.job.findFirstOrThrow({ where: { kind: DIGEST_DELIVER_JOB, dedupeKey: { endsWith: "UMANAGER" } } })).toMatchObject({
+      status: "dead",
+      attempts: 5,
+    });
     expect((await jobRows()).find((r) => r.destination === "UMANAGER")).toMatchObject({ status: "failed", error: "HTTP 500" });
     expect(h.logs.text()).toContain("digest could not be delivered");
 

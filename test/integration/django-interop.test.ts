@@ -39,11 +39,12 @@ const fernet = new MultiFernet(parseFernetKeys(KEYS));
 
 /** Installs Django when it is missing and this may (root or passwordless sudo); else says why not. */
 const ensure = spawnSync("sh", [`${ROOT}scripts/ensure-django.sh`], { encoding: "utf8" });
-const skipReason = ensure.status === 0 ? null : `Django is not available (${ensure.stderr.trim().split("\n").pop()}); CI installs it with scripts/ensure-django.sh`;
+const skipReason =
+  ensure.status === 0 ? null : `Django is not available (${ensure.stderr.trim().split("\n").pop()}); CI installs it with scripts/ensure-django.sh`;
 if (skipReason) console.warn(`django-interop: SKIPPED: ${skipReason}`);
 
 type StepError = { error: string; trace: string };
-const ok = <T,>(v: T | StepError): T => {
+const ok = <T>(v: T | StepError): T => {
   if (v && typeof v === "object" && "error" in v) throw new Error(`Django step failed: ${v.error}\n${v.trace}`);
   return v as T;
 };
@@ -122,14 +123,31 @@ async function roleAuditTargets(url: string) {
 
 /** The catalog of Django's auth/contenttypes tables: columns, constraints and indexes, by name. */
 async function authCatalog(url: string) {
-  const tables = ["auth_user", "auth_group", "auth_permission", "auth_group_permissions", "auth_user_groups", "auth_user_user_permissions", "django_content_type", "django_migrations"];
-  const columns = await sql(url, `
+  const tables = [
+    "auth_user",
+    "auth_group",
+    "auth_permission",
+    "auth_group_permissions",
+    "auth_user_groups",
+    "auth_user_user_permissions",
+    "django_content_type",
+    "django_migrations",
+  ];
+  const columns = await sql(
+    url,
+    `
     SELECT c.relname AS tbl, a.attname AS col, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull, pg_get_expr(d.adbin, d.adrelid) AS "default"
       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-     WHERE c.relname = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1, 2`, [tables]);
-  const constraints = await sql(url, `
+     WHERE c.relname = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1, 2`,
+    [tables],
+  );
+  const constraints = await sql(
+    url,
+    `
     SELECT conrelid::regclass::text AS tbl, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
-     WHERE conrelid::regclass::text = ANY($1) ORDER BY 1, 2`, [tables]);
+     WHERE conrelid::regclass::text = ANY($1) ORDER BY 1, 2`,
+    [tables],
+  );
   const indexes = await sql(url, `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = ANY($1) ORDER BY 1, 2`, [tables]);
   const migrations = await sql(url, `SELECT app, name FROM django_migrations WHERE app IN ('auth', 'contenttypes') ORDER BY app, name`);
   return { columns, constraints, indexes, migrations };
@@ -141,7 +159,16 @@ describe.skipIf(skipReason !== null)("shared database with the real Django app (
   describe("Django first (the studio's existing database), then the bot", () => {
     let db: Db;
     let s: ReturnType<typeof services>;
-    let setup: { aliceId: number; overdueId: string; doomedId: string; vaultId: string; vaultCredentialId: string; storedBlankPassword: string; auditRows: number; migrate: { unapplied: string[] } | StepError };
+    let setup: {
+      aliceId: number;
+      overdueId: string;
+      doomedId: string;
+      vaultId: string;
+      vaultCredentialId: string;
+      storedBlankPassword: string;
+      auditRows: number;
+      migrate: { unapplied: string[] } | StepError;
+    };
     let alice: Actor;
 
     beforeAll(async () => {
@@ -162,7 +189,10 @@ describe.skipIf(skipReason !== null)("shared database with the real Django app (
       const chain = await verifyAuditChain(db);
       expect(chain).toMatchObject({ ok: true, rows: setup.auditRows });
       // Django's FKs are still Django's: no cascade, deferred.
-      const fks = await sql<{ confdeltype: string; condeferred: boolean }>(djangoFirstUrl, `SELECT confdeltype, condeferred FROM pg_constraint WHERE contype = 'f' AND confrelid = 'studio_crm_creator'::regclass AND conrelid::regclass::text LIKE 'studio_crm_%'`);
+      const fks = await sql<{ confdeltype: string; condeferred: boolean }>(
+        djangoFirstUrl,
+        `SELECT confdeltype, condeferred FROM pg_constraint WHERE contype = 'f' AND confrelid = 'studio_crm_creator'::regclass AND conrelid::regclass::text LIKE 'studio_crm_%'`,
+      );
       expect(fks.length).toBe(3);
       expect(fks.every((f) => f.confdeltype === "a" && f.condeferred)).toBe(true);
     });
@@ -173,7 +203,11 @@ describe.skipIf(skipReason !== null)("shared database with the real Django app (
       expect(r.changed).toBeGreaterThanOrEqual(1);
       const [c] = await sql<{ health_score: string }>(djangoFirstUrl, "SELECT health_score FROM studio_crm_creator WHERE id = $1", [setup.overdueId]);
       expect(c!.health_score).toBe("RED");
-      const rows = await sql<{ timestamp: Date }>(djangoFirstUrl, `SELECT "timestamp" FROM studio_crm_auditlog WHERE target_id = $1 AND notes LIKE 'nightly recompute:%'`, [setup.overdueId]);
+      const rows = await sql<{ timestamp: Date }>(
+        djangoFirstUrl,
+        `SELECT "timestamp" FROM studio_crm_auditlog WHERE target_id = $1 AND notes LIKE 'nightly recompute:%'`,
+        [setup.overdueId],
+      );
       expect(rows).toHaveLength(1);
       expect(Math.abs(rows[0]!.timestamp.getTime() - Date.now())).toBeLessThan(60_000);
     });
@@ -181,12 +215,19 @@ describe.skipIf(skipReason !== null)("shared database with the real Django app (
     it("deletes a Django creator with milestones, credentials and deliverables (Django's foreign keys do not cascade)", async () => {
       const r = await s.creators.remove(setup.doomedId, alice);
       expect(r).toMatchObject({ credentials: 1, milestones: 1, deliverables: 1 });
-      const left = await sql<{ n: number }>(djangoFirstUrl, `
+      const left = await sql<{ n: number }>(
+        djangoFirstUrl,
+        `
         SELECT (SELECT count(*) FROM studio_crm_creator WHERE id = $1) + (SELECT count(*) FROM studio_crm_milestone WHERE creator_id = $1)
-             + (SELECT count(*) FROM studio_crm_creatorcredential WHERE creator_id = $1) + (SELECT count(*) FROM studio_crm_aideliverable WHERE creator_id = $1) AS n`, [setup.doomedId]);
+             + (SELECT count(*) FROM studio_crm_creatorcredential WHERE creator_id = $1) + (SELECT count(*) FROM studio_crm_aideliverable WHERE creator_id = $1) AS n`,
+        [setup.doomedId],
+      );
       expect(Number(left[0]!.n)).toBe(0);
       const [audit] = await sql<{ changes: { credentials: unknown[]; milestones: unknown[]; deliverables: unknown[] } }>(
-        djangoFirstUrl, "SELECT changes FROM studio_crm_auditlog WHERE target_id = $1 AND action_type = 'DELETE'", [setup.doomedId]);
+        djangoFirstUrl,
+        "SELECT changes FROM studio_crm_auditlog WHERE target_id = $1 AND action_type = 'DELETE'",
+        [setup.doomedId],
+      );
       expect([audit!.changes.credentials.length, audit!.changes.milestones.length, audit!.changes.deliverables.length]).toEqual([1, 1, 1]);
     });
 
@@ -210,14 +251,26 @@ describe.skipIf(skipReason !== null)("shared database with the real Django app (
       // Role changes re-check, under their lock, that the actor is an admin in the database.
       await db.userRole.create({ data: { userId: setup.aliceId, role: "admin" } });
       await s.identity.setRole(alice, newbie, "staff");
-      const created = await s.creators.create(creatorFormSchema.parse({ creator_name: "Bo Bot", creator_email: "bo@creators.test", brand_name: "Bot Brand", brand_niche: "games" }), alice);
+      const created = await s.creators.create(
+        creatorFormSchema.parse({ creator_name: "Bo Bot", creator_email: "bo@creators.test", brand_name: "Bot Brand", brand_niche: "games" }),
+        alice,
+      );
       await s.milestones.add(created.id, { title: "First video", description: null, targetDate: TODAY, relatedJourneyStage: "ONBOARDING" }, alice);
-      const cred = await s.vault.create(alice, setup.vaultId, credentialFormSchema.parse({ platform_name: "Twitch", account_identifier: "vaultlive", password: "bot-s3cret ✓" }));
+      const cred = await s.vault.create(
+        alice,
+        setup.vaultId,
+        credentialFormSchema.parse({ platform_name: "Twitch", account_identifier: "vaultlive", password: "bot-s3cret ✓" }),
+      );
       const [u] = await sql<{ id: number; username: string }>(djangoFirstUrl, "SELECT id, username FROM auth_user WHERE email = 'newbie@studio.test'");
       expect(u!.username).toBe("slack.U0NEWBIE");
 
       const after = await django<Record<string, unknown>>("django_first_after", djangoFirstUrl, {
-        aliceId: setup.aliceId, doomedId: setup.doomedId, overdueId: setup.overdueId, botCredentialId: cred.id, botCreatorId: created.id, botUserId: u!.id,
+        aliceId: setup.aliceId,
+        doomedId: setup.doomedId,
+        overdueId: setup.overdueId,
+        botCredentialId: cred.id,
+        botCreatorId: created.id,
+        botUserId: u!.id,
       });
       expect(ok(after.doomed)).toEqual({ creator: 0, milestones: 0, credentials: 0, deliverables: 0 });
       expect(ok(after.overdueScore)).toBe("RED");
@@ -255,10 +308,18 @@ describe.skipIf(skipReason !== null)("shared database with the real Django app (
       ids.boss = actor.userId!;
       ids.target = (await db.authUser.findFirstOrThrow({ where: { email: "target@studio.test" } })).id;
 
-      const c = await s.creators.create(creatorFormSchema.parse({ creator_name: "Kim Keep", creator_email: "kim@creators.test", brand_name: "Keep Brand", brand_niche: "art" }), actor);
+      const c = await s.creators.create(
+        creatorFormSchema.parse({ creator_name: "Kim Keep", creator_email: "kim@creators.test", brand_name: "Keep Brand", brand_niche: "art" }),
+        actor,
+      );
       ids.creator = c.id;
-      ids.credential = (await s.vault.create(actor, c.id, credentialFormSchema.parse({ platform_name: "Instagram", account_identifier: "@keep", password: "s3cret-from-bot" }))).id;
-      const d = await s.creators.create(creatorFormSchema.parse({ creator_name: "Dan Doomed", creator_email: "dan@creators.test", brand_name: "Doomed Co", brand_niche: "art" }), actor);
+      ids.credential = (
+        await s.vault.create(actor, c.id, credentialFormSchema.parse({ platform_name: "Instagram", account_identifier: "@keep", password: "s3cret-from-bot" }))
+      ).id;
+      const d = await s.creators.create(
+        creatorFormSchema.parse({ creator_name: "Dan Doomed", creator_email: "dan@creators.test", brand_name: "Doomed Co", brand_niche: "art" }),
+        actor,
+      );
       ids.doomed = d.id;
       await s.milestones.add(d.id, { title: "Shoot", description: null, targetDate: TODAY, relatedJourneyStage: "ONBOARDING" }, actor);
       await s.vault.create(actor, d.id, credentialFormSchema.parse({ platform_name: "X", account_identifier: "@dan", password: "pw" }));
@@ -267,7 +328,11 @@ describe.skipIf(skipReason !== null)("shared database with the real Django app (
       roleTargets = await roleAuditTargets(url);
       usernames = (await sql<{ username: string }>(url, "SELECT username FROM auth_user ORDER BY id")).map((u) => u.username);
       facts = await django("bot_first_adopt", url, {
-        bossUserId: ids.boss, targetUserId: ids.target, creatorId: ids.creator, credentialId: ids.credential, doomedId: ids.doomed,
+        bossUserId: ids.boss,
+        targetUserId: ids.target,
+        creatorId: ids.creator,
+        credentialId: ids.credential,
+        doomedId: ids.doomed,
       });
     });
     afterAll(async () => {

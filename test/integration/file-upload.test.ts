@@ -53,9 +53,14 @@ describe("uploadFile", () => {
     let dir = "";
     const size = await withTempFile("export.csv", async (path) => {
       dir = dirname(path);
-      await pipeline(Readable.from((function* () {
-        for (let i = 0; i < 20_000; i++) yield `${i},row ${i}\n`;
-      })()), createWriteStream(path));
+      await pipeline(
+        Readable.from(
+          (function* () {
+            for (let i = 0; i < 20_000; i++) yield `${i},row ${i}\n`;
+          })(),
+        ),
+        createWriteStream(path),
+      );
       await uploadPath(client, path, { channelId: "D9", filename: "export.csv", title: "Export" });
       return (await stat(path)).size;
     });
@@ -67,16 +72,22 @@ describe("uploadFile", () => {
 
   it("withTempFile removes the directory when the work throws", async () => {
     let dir = "";
-    await expect(withTempFile("x.csv", async (path) => {
-      dir = dirname(path);
-      throw new Error("boom");
-    })).rejects.toThrow("boom");
+    await expect(
+      withTempFile("x.csv", async (path) => {
+        dir = dirname(path);
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
     expect((await readdir(tmpdir())).includes(dir.split("/").pop()!)).toBe(false);
   });
 
   it("a stream shorter or longer than announced fails the upload instead of hanging or completing", async () => {
-    await expect(uploadFile(client, { channelId: "D1", filename: "a.csv", title: "A", content: { stream: Readable.from([Buffer.from("abc")]), length: 10 } })).rejects.toThrow(/3 bytes, but 10 were announced/);
-    await expect(uploadFile(client, { channelId: "D1", filename: "a.csv", title: "A", content: { stream: Readable.from([Buffer.from("abcdef")]), length: 2 } })).rejects.toThrow(/more than the 2 bytes/);
+    await expect(
+      uploadFile(client, { channelId: "D1", filename: "a.csv", title: "A", content: { stream: Readable.from([Buffer.from("abc")]), length: 10 } }),
+    ).rejects.toThrow(/3 bytes, but 10 were announced/);
+    await expect(
+      uploadFile(client, { channelId: "D1", filename: "a.csv", title: "A", content: { stream: Readable.from([Buffer.from("abcdef")]), length: 2 } }),
+    ).rejects.toThrow(/more than the 2 bytes/);
     expect(slack.callsTo("files.completeUploadExternal")).toHaveLength(0);
   });
 

@@ -36,7 +36,12 @@ function replica() {
 
 const jobRows = () => db.jobRun.findMany({ where: { job: HEALTH_JOB }, orderBy: { runKey: "asc" } });
 const xminOf = async (ids: string[]) =>
-  new Map((await sql.query<{ id: string; xmin: string }>("SELECT id::text, xmin::text FROM studio_crm_creator WHERE id = ANY($1::uuid[])", [ids])).rows.map((r) => [r.id, r.xmin]));
+  new Map(
+    (await sql.query<{ id: string; xmin: string }>("SELECT id::text, xmin::text FROM studio_crm_creator WHERE id = ANY($1::uuid[])", [ids])).rows.map((r) => [
+      r.id,
+      r.xmin,
+    ]),
+  );
 
 /** Creators whose scores move on DAY1 and again on the day after, plus steady ones. */
 async function seedWorld() {
@@ -115,7 +120,10 @@ describe("nightly health recompute (runNightlyHealth)", () => {
     const after2 = await xminOf(all);
     for (const id of all) expect(after2.get(id) !== after1.get(id), id).toBe(id === w.goesYellow.id);
     expect((await db.creator.findUniqueOrThrow({ where: { id: w.goesYellow.id } })).healthScore).toBe("RED");
-    expect((await jobRows()).map((j) => [j.runKey, j.status])).toEqual([[DAY1, "done"], [DAY2, "done"]]);
+    expect((await jobRows()).map((j) => [j.runKey, j.status])).toEqual([
+      [DAY1, "done"],
+      [DAY2, "done"],
+    ]);
   });
 
   it("a crashed run (still 'running', claimed more than 30 minutes ago by the database's clock) is taken over; a recent one is not", async () => {

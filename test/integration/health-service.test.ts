@@ -28,7 +28,10 @@ const staff: Actor = { userId: null, email: "sam@studio.test", role: "staff", sl
 async function expected(id: string) {
   const c = await db.creator.findUniqueOrThrow({ where: { id } });
   const ms = await db.milestone.findMany({ where: { creatorId: id } });
-  const s = summariseMilestones(ms.map((m) => ({ targetDate: fromDbDate(m.targetDate), isCompleted: m.isCompleted })), TODAY);
+  const s = summariseMilestones(
+    ms.map((m) => ({ targetDate: fromDbDate(m.targetDate), isCompleted: m.isCompleted })),
+    TODAY,
+  );
   return computeHealth(toHealthInput(c, s), TODAY, TZ);
 }
 
@@ -45,7 +48,10 @@ describe("health service against Postgres", () => {
     const rows = await db.auditLog.findMany({ where: { targetId: c.id } });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
-      actionType: "UPDATE", targetModel: "Creator", userEmail: "sam@studio.test", slackUserId: "USTAFF",
+      actionType: "UPDATE",
+      targetModel: "Creator",
+      userEmail: "sam@studio.test",
+      slackUserId: "USTAFF",
       changes: { health_score: { from: "GREEN", to: "RED" } },
       notes: "2 milestones overdue, the oldest by 12 days; no contact for 19 days",
     });

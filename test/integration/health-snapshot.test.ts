@@ -41,7 +41,12 @@ beforeEach(async () => {
 });
 
 const rowsOf = async (day: string) =>
-  (await sql.query<{ creator_id: string; status: string }>("SELECT creator_id::text, status FROM wl_health_snapshot WHERE day = $1::date ORDER BY creator_id", [day])).rows;
+  (
+    await sql.query<{ creator_id: string; status: string }>(
+      "SELECT creator_id::text, status FROM wl_health_snapshot WHERE day = $1::date ORDER BY creator_id",
+      [day],
+    )
+  ).rows;
 const setScore = (id: string, score: string) => sql.query("UPDATE studio_crm_creator SET health_score = $2 WHERE id = $1::uuid", [id, score]);
 
 describe("wl_health_snapshot", () => {
@@ -53,7 +58,12 @@ describe("wl_health_snapshot", () => {
     const r = await runNightlyHealth({ db: app, health: createHealthService({ db: app, tz: "UTC" }) }, new Date(`${DAY}T00:05:00Z`));
     expect(r.ran).toBe(true);
     const rows = await rowsOf(DAY);
-    expect(new Map(rows.map((x) => [x.creator_id, x.status]))).toEqual(new Map([[red.id, "RED"], [green.id, "GREEN"]]));
+    expect(new Map(rows.map((x) => [x.creator_id, x.status]))).toEqual(
+      new Map([
+        [red.id, "RED"],
+        [green.id, "GREEN"],
+      ]),
+    );
   });
 
   it("the nightly run's statuses replace an earlier digest's; a digest's write only fills in what is missing", async () => {
@@ -142,7 +152,10 @@ describe("wl_health_snapshot", () => {
     expect(ch).toEqual({
       since: YESTERDAY,
       until: DAY,
-      newRed: [{ id: worsened.id, name: "A Worsened" }, { id: fresh.id, name: "(deleted)" }],
+      newRed: [
+        { id: worsened.id, name: "A Worsened" },
+        { id: fresh.id, name: "(deleted)" },
+      ],
       recovered: [{ id: recovered.id, name: "B Recovered" }],
     });
     expect(await statusChangesSince(app, YESTERDAY, { until: DAY })).toEqual(ch);

@@ -65,13 +65,22 @@ function rawRequest(head: string, opts: { trickle?: string; everyMs?: number; wa
 const now = () => Math.floor(Date.now() / 1000);
 const wellFormedSignature = () => ({ "x-slack-request-timestamp": String(now()), "x-slack-signature": `v0=${"0".repeat(64)}` });
 const head = (headers: Record<string, string>) =>
-  `POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n`;
+  `POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("")}\r\n`;
 const status = (o: Outcome) => Number(/^HTTP\/1\.1 (\d{3})/.exec(o.response)?.[1] ?? 0);
 
 describe("the HTTP receiver", () => {
   it("caps open connections: one over HTTP_MAX_CONNECTIONS is dropped at once, while the others stay open", async () => {
     const held = await Promise.all(
-      Array.from({ length: MAX_CONNECTIONS }, () => new Promise<net.Socket>((r) => { const s = net.connect(port, "127.0.0.1", () => r(s)); s.on("error", () => undefined); })),
+      Array.from(
+        { length: MAX_CONNECTIONS },
+        () =>
+          new Promise<net.Socket>((r) => {
+            const s = net.connect(port, "127.0.0.1", () => r(s));
+            s.on("error", () => undefined);
+          }),
+      ),
     );
     await new Promise((r) => setTimeout(r, 100)); // let the server accept them all
     try {
@@ -86,18 +95,30 @@ describe("the HTTP receiver", () => {
   });
 
   it("a request without signature headers gets 401 at once, without its body being read (it is never sent)", async () => {
-    const o = await rawRequest(head({ "content-type": "application/x-www-form-urlencoded", "content-length": "50000" }), { waitMs: REQUEST_TIMEOUT_MS + 3 * SLACK });
+    const o = await rawRequest(head({ "content-type": "application/x-www-form-urlencoded", "content-length": "50000" }), {
+      waitMs: REQUEST_TIMEOUT_MS + 3 * SLACK,
+    });
     expect(status(o)).toBe(401);
     expect(o.closed).toBe(true);
     expect(o.ms).toBeLessThan(SLACK);
     // A stale timestamp is refused the same way.
-    const stale = await rawRequest(head({ "content-type": "application/json", "content-length": "50000", "x-slack-request-timestamp": String(now() - 600), "x-slack-signature": `v0=${"0".repeat(64)}` }), { waitMs: REQUEST_TIMEOUT_MS + 3 * SLACK });
+    const stale = await rawRequest(
+      head({
+        "content-type": "application/json",
+        "content-length": "50000",
+        "x-slack-request-timestamp": String(now() - 600),
+        "x-slack-signature": `v0=${"0".repeat(64)}`,
+      }),
+      { waitMs: REQUEST_TIMEOUT_MS + 3 * SLACK },
+    );
     expect(status(stale)).toBe(401);
     expect(stale.ms).toBeLessThan(SLACK);
   });
 
   it("an oversized Content-Length gets 413 at once", async () => {
-    const o = await rawRequest(head({ "content-type": "application/json", "content-length": String(5 * 1024 * 1024), ...wellFormedSignature() }), { waitMs: REQUEST_TIMEOUT_MS + 3 * SLACK });
+    const o = await rawRequest(head({ "content-type": "application/json", "content-length": String(5 * 1024 * 1024), ...wellFormedSignature() }), {
+      waitMs: REQUEST_TIMEOUT_MS + 3 * SLACK,
+    });
     expect(status(o)).toBe(413);
     expect(o.closed).toBe(true);
     expect(o.ms).toBeLessThan(SLACK);
@@ -115,7 +136,11 @@ describe("the HTTP receiver", () => {
   });
 
   it("a client trickling its headers is cut off within HTTP_HEADERS_TIMEOUT_MS", async () => {
-    const o = await rawRequest("POST /slack/events HTTP/1.1\r\n", { trickle: `X-Slow: ${"a".repeat(200)}`, everyMs: 250, waitMs: HEADERS_TIMEOUT_MS + 4 * SLACK });
+    const o = await rawRequest("POST /slack/events HTTP/1.1\r\n", {
+      trickle: `X-Slow: ${"a".repeat(200)}`,
+      everyMs: 250,
+      waitMs: HEADERS_TIMEOUT_MS + 4 * SLACK,
+    });
     expect(o.closed).toBe(true);
     expect(o.ms).toBeLessThan(HEADERS_TIMEOUT_MS + 2 * SLACK);
   });
@@ -125,10 +150,18 @@ describe("the HTTP receiver", () => {
     const ssl = await fetch(`${h.baseUrl}/slack/events`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
     expect(ssl.status).toBe(200);
     const challenge = JSON.stringify({ type: "url_verification", challenge: "c-123" });
-    const signed = await fetch(`${h.baseUrl}/slack/events`, { method: "POST", headers: { "content-type": "application/json", ...signSlackRequest(TEST_SIGNING_SECRET, challenge, now()) }, body: challenge });
+    const signed = await fetch(`${h.baseUrl}/slack/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...signSlackRequest(TEST_SIGNING_SECRET, challenge, now()) },
+      body: challenge,
+    });
     expect(signed.status).toBe(200);
     expect(await signed.json()).toEqual({ challenge: "c-123" });
-    const forged = await fetch(`${h.baseUrl}/slack/events`, { method: "POST", headers: { "content-type": "application/json", ...wellFormedSignature() }, body: challenge });
+    const forged = await fetch(`${h.baseUrl}/slack/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...wellFormedSignature() },
+      body: challenge,
+    });
     expect(forged.status).toBe(401);
   });
 });

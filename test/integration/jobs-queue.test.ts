@@ -44,7 +44,16 @@ async function until(fn: () => Promise<boolean>, timeoutMs = 10_000): Promise<nu
 const metrics = createMetrics();
 
 function worker(db: Db, owner: string, handlers: JobHandler[], o: { staleAfterMs?: number; heartbeatMs?: number } = {}): JobWorker {
-  const w = createJobWorker({ store: createJobStore(db), handlers, owner, logger: logs.logger, metrics, pollMs: 50, heartbeatMs: o.heartbeatMs ?? 200, staleAfterMs: o.staleAfterMs ?? 1_500 });
+  const w = createJobWorker({
+    store: createJobStore(db),
+    handlers,
+    owner,
+    logger: logs.logger,
+    metrics,
+    pollMs: 50,
+    heartbeatMs: o.heartbeatMs ?? 200,
+    staleAfterMs: o.staleAfterMs ?? 1_500,
+  });
   workers.push(w);
   return w;
 }

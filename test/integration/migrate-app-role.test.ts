@@ -40,7 +40,10 @@ describe("migration runner: the app role", () => {
     const copy = mkdtempSync(path.join(tmpdir(), "wl-mig-role-"));
     cpSync(dir, copy, { recursive: true });
     mkdirSync(path.join(copy, "99991231000000_someone_elses_table"));
-    writeFileSync(path.join(copy, "99991231000000_someone_elses_table", "migration.sql"), `CREATE TABLE "wl_later_thing" ("id" SERIAL PRIMARY KEY, "v" TEXT NOT NULL);`);
+    writeFileSync(
+      path.join(copy, "99991231000000_someone_elses_table", "migration.sql"),
+      `CREATE TABLE "wl_later_thing" ("id" SERIAL PRIMARY KEY, "v" TEXT NOT NULL);`,
+    );
     const name = await fresh("later");
     const r = await migrate(dbUrl(name), copy, { appRole: APP_ROLE, createAppRole: true });
     expect(r.appRole).toEqual({ name: APP_ROLE, created: false, granted: true });
@@ -60,16 +63,20 @@ describe("migration runner: the app role", () => {
     await migrate(dbUrl(name), dir, { appRole: APP_ROLE });
     await migrate(dbUrl(name), dir, { appRole: APP_ROLE });
     const privileges = await as(dbUrl(name), async (c) =>
-      (await c.query<{ table_name: string; privilege_type: string }>(
-        `SELECT table_name, privilege_type FROM information_schema.role_table_grants
+      (
+        await c.query<{ table_name: string; privilege_type: string }>(
+          `SELECT table_name, privilege_type FROM information_schema.role_table_grants
           WHERE grantee = $1 AND table_name IN ('studio_crm_auditlog', 'wl_audit_chain_head', 'wl_audit_checkpoint') ORDER BY 1, 2`,
-        [APP_ROLE],
-      )).rows.map((r) => `${r.table_name}:${r.privilege_type}`),
+          [APP_ROLE],
+        )
+      ).rows.map((r) => `${r.table_name}:${r.privilege_type}`),
     );
     expect(privileges).toEqual([
-      "studio_crm_auditlog:INSERT", "studio_crm_auditlog:SELECT",
+      "studio_crm_auditlog:INSERT",
+      "studio_crm_auditlog:SELECT",
       "wl_audit_chain_head:SELECT",
-      "wl_audit_checkpoint:INSERT", "wl_audit_checkpoint:SELECT",
+      "wl_audit_checkpoint:INSERT",
+      "wl_audit_checkpoint:SELECT",
     ]);
   });
 

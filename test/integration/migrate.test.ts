@@ -23,14 +23,18 @@ const fresh = (tag: string) => {
 describe("migration runner", () => {
   it("race: two replicas starting at once create the database and apply each migration once", async () => {
     const url = fresh("race");
-    const results = await Promise.all([0, 1, 2].map(async () => {
-      await ensureDatabase(url);
-      return migrate(url, dir);
-    }));
+    const results = await Promise.all(
+      [0, 1, 2].map(async () => {
+        await ensureDatabase(url);
+        return migrate(url, dir);
+      }),
+    );
     expect(results.reduce((n, r) => n + r.applied.length, 0)).toBe(results[0]!.applied.length + results[0]!.alreadyApplied.length);
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    const { rows } = await c.query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(`SELECT * FROM _prisma_migrations`);
+    const { rows } = await c.query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+      `SELECT * FROM _prisma_migrations`,
+    );
     await c.end();
     const first = rows[0]!;
     const sql = readFileSync(path.join(dir, first.migration_name, "migration.sql"));

@@ -14,7 +14,15 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   app = createDatabase(tdb.appUrl, { max: 2 });
   await tdb.db.creator.create({
-    data: { creatorName: "Pia Lock", creatorEmail: "pia@creators.test", brandName: "Padlock Goods", brandNiche: "Home", journeyStatus: "LIVE", healthScore: "GREEN", lastStatusChange: new Date() } as never,
+    data: {
+      creatorName: "Pia Lock",
+      creatorEmail: "pia@creators.test",
+      brandName: "Padlock Goods",
+      brandNiche: "Home",
+      journeyStatus: "LIVE",
+      healthScore: "GREEN",
+      lastStatusChange: new Date(),
+    } as never,
   });
 });
 afterAll(async () => {
@@ -24,7 +32,13 @@ afterAll(async () => {
 
 describe("picker search", () => {
   it("answers an empty list when the table is locked past the deadline, then frees its connection", async () => {
-    const picker = createPickerService({ db: app.db, pool: app.pool, health: createHealthService({ db: app.db, tz: "UTC" }), now: () => new Date(), deadlineMs: 300 });
+    const picker = createPickerService({
+      db: app.db,
+      pool: app.pool,
+      health: createHealthService({ db: app.db, tz: "UTC" }),
+      now: () => new Date(),
+      deadlineMs: 300,
+    });
     expect((await picker.search("padlock")).map((r) => r.brandName)).toEqual(["Padlock Goods"]);
 
     const locker = new pg.Client({ connectionString: tdb.url });

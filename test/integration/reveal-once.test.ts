@@ -34,9 +34,27 @@ afterAll(async () => {
 function useCase(deps: FeatureDeps, ttlSeconds: number) {
   const vault = createVaultService({ db: deps.db, fernet: deps.fernet });
   const reveal = createRevealService({ db: deps.db, approvalTtlMinutes: 15 });
-  const notify = createRevealNotifier({ client: deps.client, logger: deps.logger, identity: deps.identity, reveal, approvalsChannel: undefined, revealTtlSeconds: ttlSeconds, places: createAnswerPlaces({ db: deps.db, fernet: deps.fernet, now: () => new Date() }) });
+  const notify = createRevealNotifier({
+    client: deps.client,
+    logger: deps.logger,
+    identity: deps.identity,
+    reveal,
+    approvalsChannel: undefined,
+    revealTtlSeconds: ttlSeconds,
+    places: createAnswerPlaces({ db: deps.db, fernet: deps.fernet, now: () => new Date() }),
+  });
   const deletions = revealDeletions({ db: deps.db, jobs: deps.jobs, fernet: deps.fernet, ttlSeconds });
-  return createRevealOnce({ reveal, vault, notify, deletions, fernet: deps.fernet, logger: deps.logger, metrics: deps.metrics, messageTtlSeconds: ttlSeconds, deliveryTimeoutMs: 400 });
+  return createRevealOnce({
+    reveal,
+    vault,
+    notify,
+    deletions,
+    fernet: deps.fernet,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    messageTtlSeconds: ttlSeconds,
+    deliveryTimeoutMs: 400,
+  });
 }
 
 async function grant(platform: string, password = h.bot.deps.fernet.encrypt(SECRET)) {
@@ -52,7 +70,9 @@ async function settled(requestId: string, status: string) {
   return deletionJob(requestId);
 }
 const notesFor = async (targetIds: string[]) =>
-  (await db().auditLog.findMany({ where: { targetId: { in: targetIds } }, orderBy: { timestamp: "asc" } })).map((r) => r.notes ?? `${r.actionType} ${JSON.stringify(r.changes)}`);
+  (await db().auditLog.findMany({ where: { targetId: { in: targetIds } }, orderBy: { timestamp: "asc" } })).map(
+    (r) => r.notes ?? `${r.actionType} ${JSON.stringify(r.changes)}`,
+  );
 
 describe("the deletion is stored with the claim", () => {
   it("the response_url is stored encrypted (a bearer credential): the job holds a Fernet token, never the URL", async () => {
@@ -106,7 +126,9 @@ describe("delivery unknown is not delivery failed", () => {
     const url = h.slack.responseUrl();
     h.slack.on("response_url", (body) => (body._id === idOf(url) ? { status: 404, body: "expired_url" } : undefined));
     try {
-      await expect(useCase(h.bot.deps, 2)(await staff(), requestId, url)).rejects.toMatchObject({ userMessage: expect.stringMatching(/didn't accept the message, so nothing was shown/) });
+      await expect(useCase(h.bot.deps, 2)(await staff(), requestId, url)).rejects.toMatchObject({
+        userMessage: expect.stringMatching(/didn't accept the message, so nothing was shown/),
+      });
       expect((await notesFor([cred, requestId])).at(-1)).toBe("reveal claimed but Slack refused the message (HTTP 404); nothing was shown");
       expect((await deletionJob(requestId))?.status).toBe("cancelled");
     } finally {
@@ -120,7 +142,9 @@ describe("the outcome row is written once the outcome is known", () => {
     const [foreign] = djangoEncrypt(newKey(), ["Foreign-Key-Jobs-Secret"]);
     const { cred, requestId } = await grant("Undecryptable", foreign!);
     const url = h.slack.responseUrl();
-    await expect(useCase(h.bot.deps, 60)(await staff(), requestId, url)).rejects.toMatchObject({ userMessage: expect.stringMatching(/could not be decrypted/) });
+    await expect(useCase(h.bot.deps, 60)(await staff(), requestId, url)).rejects.toMatchObject({
+      userMessage: expect.stringMatching(/could not be decrypted/),
+    });
     const rows = await db().auditLog.findMany({ where: { targetId: { in: [cred, requestId] } }, orderBy: { timestamp: "asc" } });
     expect(rows.filter((r) => /revealed once/.test(r.notes ?? "") || JSON.stringify(r.changes).includes("REVEALED"))).toEqual([]);
     expect(rows.at(-1)).toMatchObject({ actionType: "VIEW", changes: { undecryptable: ["password"] }, notes: expect.stringMatching(/^reveal failed closed/) });
@@ -134,7 +158,9 @@ describe("the outcome row is written once the outcome is known", () => {
     const { requestId } = await grant("No queue");
     const url = h.slack.responseUrl();
     const broken: FeatureDeps = { ...h.bot.deps, jobs: { ...h.bot.deps.jobs, enqueue: async () => Promise.reject(new Error("queue unavailable")) } };
-    await expect(useCase(broken, 60)(await staff(), requestId, url)).rejects.toMatchObject({ userMessage: expect.stringMatching(/nothing was shown.*still valid/) });
+    await expect(useCase(broken, 60)(await staff(), requestId, url)).rejects.toMatchObject({
+      userMessage: expect.stringMatching(/nothing was shown.*still valid/),
+    });
     expect((await db().revealRequest.findUniqueOrThrow({ where: { id: requestId } })).status).toBe("APPROVED");
     expect(h.slack.responses.filter((r) => r.id === idOf(url))).toEqual([]);
   });
@@ -157,7 +183,11 @@ describe("deleting", () => {
       await useCase(h.bot.deps, 1)(await staff(), gone.requestId, urlB);
       await h.slack.waitFor(() => h.slack.responses.find((r) => r.id === idOf(urlA) && r.body.delete_original === true), 15_000);
       expect(await settled(retried.requestId, "done")).toMatchObject({ status: "done", attempts: 2 });
-      expect(await settled(gone.requestId, "dead")).toMatchObject({ status: "dead", attempts: 1, lastError: "PermanentJobError: response_url answered HTTP 404 (permanent failure)" });
+      expect(await settled(gone.requestId, "dead")).toMatchObject({
+        status: "dead",
+        attempts: 1,
+        lastError: "PermanentJobError: response_url answered HTTP 404 (permanent failure)",
+      });
       expect(h.logs.text()).toMatch(/"kind":"vault.reveal-delete".*job dead-lettered/);
       for (const u of [urlA, urlB]) expect(h.logs.text()).not.toContain(idOf(u));
     } finally {
@@ -192,16 +222,26 @@ describe("approval expiry notices", () => {
     await db().$executeRaw`UPDATE wl_reveal_request SET expires_at = now() - interval '1 second' WHERE id = ${requestId}::uuid`;
     const before = h.slack.callsTo("chat.update").length;
 
-    await vaultSchedules(h.bot.deps, h.bot.services).find((x) => x.name === "vault-expire-reveals")!.run(new Date());
+    await vaultSchedules(h.bot.deps, h.bot.services)
+      .find((x) => x.name === "vault-expire-reveals")!
+      .run(new Date());
     expect((await db().revealRequest.findUniqueOrThrow({ where: { id: requestId } })).status).toBe("EXPIRED");
     expect(await db().job.findMany({ where: { kind: REQUEST_NOTICE_JOB, dedupeKey: `${requestId}:EXPIRED` } })).toHaveLength(1);
     const updated = await h.slack.waitFor(
-      () => messages.every((m) => h.slack.callsTo("chat.update").slice(before).some((c) => c.args.ts === m.ts && /expired unused/.test(JSON.stringify(c.args.blocks)))),
+      () =>
+        messages.every((m) =>
+          h.slack
+            .callsTo("chat.update")
+            .slice(before)
+            .some((c) => c.args.ts === m.ts && /expired unused/.test(JSON.stringify(c.args.blocks))),
+        ),
       10_000,
     );
     expect(updated).toBe(true);
     // Another replica's sweep finds nothing more to expire or to notify.
-    await vaultSchedules(h.bot.deps, h.bot.services).find((x) => x.name === "vault-expire-reveals")!.run(new Date());
+    await vaultSchedules(h.bot.deps, h.bot.services)
+      .find((x) => x.name === "vault-expire-reveals")!
+      .run(new Date());
     expect(await db().job.count({ where: { kind: REQUEST_NOTICE_JOB } })).toBe(1);
   });
 });

@@ -31,7 +31,10 @@ afterAll(async () => {
 });
 
 const { ws, ui, waitFor } = sandboxUi(() => bot);
-const botMessages = (user: string, channel: string) => ws().messagesFor(user, channel).filter((m) => m.user === ws().bot.userId);
+const botMessages = (user: string, channel: string) =>
+  ws()
+    .messagesFor(user, channel)
+    .filter((m) => m.user === ws().bot.userId);
 
 describe("the sandbox's default channels", () => {
   it("has #wl-digests and #wl-approvals, and the bot is configured with them", () => {
@@ -54,14 +57,24 @@ describe("the sandbox's default channels", () => {
     const creator = await makeCreator(tdb.db, "Vaulted Co");
     await insertCredential(tdb.db, creator, { platform: "Shopify", account: "vaulted-shop" });
     await ui("command", { user: SAM, channel: GENERAL, text: "/wl creds Vaulted Co" });
-    const list = await waitFor(() => botMessages(SAM, GENERAL).find((m) => JSON.stringify(m.blocks ?? []).includes('"reveal_request"')), "the credentials list");
-    const button = (list.blocks as Json[]).flatMap((b) => ((b.elements as Json[]) ?? []).map((e) => ({ b, e }))).find(({ e }) => e.action_id === "reveal_request")!;
-    expect(await ui("action", { user: SAM, source: { type: "message", channel: GENERAL, ts: list.ts }, blockId: button.b.block_id, actionId: "reveal_request" })).toEqual({ ok: true });
+    const list = await waitFor(
+      () => botMessages(SAM, GENERAL).find((m) => JSON.stringify(m.blocks ?? []).includes('"reveal_request"')),
+      "the credentials list",
+    );
+    const button = (list.blocks as Json[])
+      .flatMap((b) => ((b.elements as Json[]) ?? []).map((e) => ({ b, e })))
+      .find(({ e }) => e.action_id === "reveal_request")!;
+    expect(
+      await ui("action", { user: SAM, source: { type: "message", channel: GENERAL, ts: list.ts }, blockId: button.b.block_id, actionId: "reveal_request" }),
+    ).toEqual({ ok: true });
     const modal = await waitFor(() => ws().stackOf(SAM).at(-1)?.def.callback_id === "reveal_reason" && ws().stackOf(SAM).at(-1), "the reason form");
     const input = (modal.def.blocks as Json[]).find((b) => b.type === "input")!;
     const drafts = { [String(input.block_id)]: { [String((input.element as Json).action_id)]: "Update the store theme" } };
     expect(await ui("submit", { user: SAM, viewId: modal.id, drafts })).toEqual({ ok: true });
-    const prompt = await waitFor(() => botMessages(MIA, APPROVALS).find((m) => JSON.stringify(m.blocks ?? []).includes("reveal_approve")), "the approval prompt in #wl-approvals");
+    const prompt = await waitFor(
+      () => botMessages(MIA, APPROVALS).find((m) => JSON.stringify(m.blocks ?? []).includes("reveal_approve")),
+      "the approval prompt in #wl-approvals",
+    );
     expect(JSON.stringify(prompt.blocks)).toContain("Update the store theme");
   });
 });

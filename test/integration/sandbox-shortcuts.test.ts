@@ -22,7 +22,16 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   bot = await startSandboxBot(loadConfig({ DATABASE_URL: tdb.appUrl, PORT: "0", LOG_LEVEL: "debug" }), captureLogger().logger, { schedules: false });
   const c = await tdb.db.creator.create({
-    data: { creatorName: "Orla Quinn", creatorEmail: "orla@creators.example", brandName: "Orchard & <Vine>", brandNiche: "Food", journeyStatus: "LIVE", healthScore: "GREEN", lastStatusChange: new Date(), lastContactedDate: new Date("2026-01-02") } as never,
+    data: {
+      creatorName: "Orla Quinn",
+      creatorEmail: "orla@creators.example",
+      brandName: "Orchard & <Vine>",
+      brandNiche: "Food",
+      journeyStatus: "LIVE",
+      healthScore: "GREEN",
+      lastStatusChange: new Date(),
+      lastContactedDate: new Date("2026-01-02"),
+    } as never,
   });
   creatorId = c.id;
 });
@@ -57,7 +66,13 @@ describe("sandbox: shortcuts and the creator picker", () => {
     expect(await ui("options", { user: SAM, source, blockId: "creator", actionId: "creator_pick", value: "" })).toEqual({ ok: true, options: [] });
 
     expect(await ui("submit", { user: SAM, viewId: modal.id, drafts: { creator: { creator_pick: creatorId } } })).toEqual({ ok: true });
-    await waitFor(() => ws().messagesFor(SAM, dmChannelId(SAM)).some((m) => JSON.stringify(m.blocks ?? []).includes("Orchard")), "the card in the DM");
+    await waitFor(
+      () =>
+        ws()
+          .messagesFor(SAM, dmChannelId(SAM))
+          .some((m) => JSON.stringify(m.blocks ?? []).includes("Orchard")),
+      "the card in the DM",
+    );
     expect(await tdb.db.auditLog.count({ where: { slackUserId: SAM, targetId: creatorId, actionType: "VIEW" } })).toBe(1);
   });
 
@@ -78,7 +93,9 @@ describe("sandbox: shortcuts and the creator picker", () => {
     const opts = await ui("options", { user: SAM, source: { type: "view", viewId: modal.id }, blockId: "creator", actionId: "creator_pick", value: "orla" });
     expect((opts.options as Json[]).map((o) => o.value)).toEqual([creatorId]);
     await waitFor(() => tdb.db.contactDraft.count().then((n) => n > 0), "the draft");
-    expect(await ui("submit", { user: SAM, viewId: modal.id, drafts: { creator: { creator_pick: creatorId }, note: { note: "launch call" } } })).toEqual({ ok: true });
+    expect(await ui("submit", { user: SAM, viewId: modal.id, drafts: { creator: { creator_pick: creatorId }, note: { note: "launch call" } } })).toEqual({
+      ok: true,
+    });
     const note = await tdb.db.contactNote.findFirstOrThrow({ where: { creatorId } });
     expect(note).toMatchObject({ channelId: GENERAL, messageTs: msg.ts, note: "launch call", slackUserId: SAM });
     expect(note.permalink).toContain(`#${GENERAL}/${msg.ts}`);
@@ -90,7 +107,9 @@ describe("sandbox: shortcuts and the creator picker", () => {
     await ui("shortcut", { user: SAM, callbackId: "find_creator" });
     const modal = await waitFor(() => topModal(SAM)?.def.callback_id === "find_creator" && topModal(SAM), "the modal");
     // Gus cannot see Sam's modal; the same search from Gus's own surface answers nothing.
-    expect(await ui("options", { user: GUS, source: { type: "view", viewId: modal.id }, blockId: "creator", actionId: "creator_pick", value: "orch" })).toMatchObject({ ok: false });
+    expect(
+      await ui("options", { user: GUS, source: { type: "view", viewId: modal.id }, blockId: "creator", actionId: "creator_pick", value: "orch" }),
+    ).toMatchObject({ ok: false });
     await ui("close", { user: SAM, viewId: modal.id });
   });
 });

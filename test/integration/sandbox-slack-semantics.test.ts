@@ -33,7 +33,11 @@ beforeAll(async () => {
       if (!verdict.ok) return void res.writeHead(401).end(verdict.reason);
       const contentType = String(req.headers["content-type"]);
       const form = contentType.startsWith("application/x-www-form-urlencoded") ? (parseQs(raw) as Record<string, string>) : null;
-      const body = form ? (typeof form.payload === "string" ? (JSON.parse(form.payload) as Record<string, unknown>) : form) : (JSON.parse(raw) as Record<string, unknown>);
+      const body = form
+        ? typeof form.payload === "string"
+          ? (JSON.parse(form.payload) as Record<string, unknown>)
+          : form
+        : (JSON.parse(raw) as Record<string, unknown>);
       const r = { contentType, body, raw };
       received.push(r);
       const a = answer(r);
@@ -65,7 +69,15 @@ const SAM = "U0DEMOSAM";
 const pt = (text: string) => ({ type: "plain_text", text });
 function openModal(def: Json, user = SAM): View {
   const id = ws.newId("V");
-  const v: View = { id, userId: user, type: "modal", def: { ...def, blocks: normaliseBlocks(def.blocks ?? []) }, hash: ws.newHash(), rootViewId: id, previousViewId: null };
+  const v: View = {
+    id,
+    userId: user,
+    type: "modal",
+    def: { ...def, blocks: normaliseBlocks(def.blocks ?? []) },
+    hash: ws.newHash(),
+    rootViewId: id,
+    previousViewId: null,
+  };
   ws.stackOf(user).push(v);
   return v;
 }
@@ -88,7 +100,16 @@ describe("what the stand-in sends (each signed; the scripted app verifies like t
     await ix.command({ userId: SAM, channelId: "C0GENERAL", text: "/wl show Salt & Pine" });
     const r = received[0]!;
     expect(r.contentType).toBe("application/x-www-form-urlencoded");
-    expect(r.body).toMatchObject({ command: "/wl", text: "show Salt &amp; Pine", user_id: SAM, user_name: "sam", channel_id: "C0GENERAL", channel_name: "general", team_id: "T0SANDBOX", api_app_id: "A0WLSANDBOX" });
+    expect(r.body).toMatchObject({
+      command: "/wl",
+      text: "show Salt &amp; Pine",
+      user_id: SAM,
+      user_name: "sam",
+      channel_id: "C0GENERAL",
+      channel_name: "general",
+      team_id: "T0SANDBOX",
+      api_app_id: "A0WLSANDBOX",
+    });
     expect(String(r.body.response_url)).toMatch(/^http:\/\/127\.0\.0\.1:1\/sandbox\/response\/[\w-]{24}$/);
     expect(ws.useTrigger(r.body.trigger_id)).toEqual({ userId: SAM });
   });
@@ -105,35 +126,88 @@ describe("what the stand-in sends (each signed; the scripted app verifies like t
       callback_id: "creator_new",
       private_metadata: '{"x":1}',
       hash: v.hash,
-      state: { values: { brand_name: { brand_name: { type: "plain_text_input", value: "Salt & Pine" } }, target_date: { target_date: { type: "datepicker", selected_date: null } } } },
+      state: {
+        values: {
+          brand_name: { brand_name: { type: "plain_text_input", value: "Salt & Pine" } },
+          target_date: { target_date: { type: "datepicker", selected_date: null } },
+        },
+      },
     });
   });
 
   it("block_actions from a modal: the view with its state, no response_url; from a message: a response_url and the channel", async () => {
     const v = openModal(form);
-    await ix.action({ userId: SAM, source: { type: "view", viewId: v.id }, blockId: "more", actionId: "more_fields", drafts: { brand_name: { brand_name: "half-typed" } } });
+    await ix.action({
+      userId: SAM,
+      source: { type: "view", viewId: v.id },
+      blockId: "more",
+      actionId: "more_fields",
+      drafts: { brand_name: { brand_name: "half-typed" } },
+    });
     const fromView = received[0]!.body;
-    expect(fromView).toMatchObject({ type: "block_actions", container: { type: "view", view_id: v.id }, actions: [{ type: "button", action_id: "more_fields", block_id: "more", value: "m" }] });
+    expect(fromView).toMatchObject({
+      type: "block_actions",
+      container: { type: "view", view_id: v.id },
+      actions: [{ type: "button", action_id: "more_fields", block_id: "more", value: "m" }],
+    });
     expect(fromView.response_url).toBeUndefined();
-    expect((fromView.view as Json).state).toEqual({ values: { brand_name: { brand_name: { type: "plain_text_input", value: "half-typed" } }, target_date: { target_date: { type: "datepicker", selected_date: null } } } });
+    expect((fromView.view as Json).state).toEqual({
+      values: {
+        brand_name: { brand_name: { type: "plain_text_input", value: "half-typed" } },
+        target_date: { target_date: { type: "datepicker", selected_date: null } },
+      },
+    });
 
-    const m = ws.post({ channel: "C0GENERAL", ts: ws.newTs(), user: ws.bot.userId, text: "pick", ephemeralTo: SAM, blocks: normaliseBlocks([{ type: "actions", block_id: "b", elements: [{ type: "static_select", action_id: "status", options: [{ text: pt("LIVE"), value: "LIVE" }] }] }]) });
+    const m = ws.post({
+      channel: "C0GENERAL",
+      ts: ws.newTs(),
+      user: ws.bot.userId,
+      text: "pick",
+      ephemeralTo: SAM,
+      blocks: normaliseBlocks([
+        { type: "actions", block_id: "b", elements: [{ type: "static_select", action_id: "status", options: [{ text: pt("LIVE"), value: "LIVE" }] }] },
+      ]),
+    });
     await ix.action({ userId: SAM, source: { type: "message", channel: "C0GENERAL", ts: m.ts }, blockId: "b", actionId: "status", picked: "LIVE" });
     const fromMessage = received[1]!.body;
     expect(fromMessage).toMatchObject({
       container: { type: "message", message_ts: m.ts, channel_id: "C0GENERAL", is_ephemeral: true },
       channel: { id: "C0GENERAL", name: "general" },
-      actions: [{ type: "static_select", action_id: "status", block_id: "b", selected_option: { text: { type: "plain_text", text: "LIVE", emoji: true }, value: "LIVE" } }],
+      actions: [
+        {
+          type: "static_select",
+          action_id: "status",
+          block_id: "b",
+          selected_option: { text: { type: "plain_text", text: "LIVE", emoji: true }, value: "LIVE" },
+        },
+      ],
     });
     expect(fromMessage.message).toBeUndefined(); // Slack leaves an ephemeral message out
     expect(fromMessage.response_url).toEqual(expect.any(String));
   });
 
   it("nothing for an element that is not in the message (the page cannot invent actions)", async () => {
-    const m = ws.post({ channel: "C0GENERAL", ts: ws.newTs(), user: ws.bot.userId, text: "x", blocks: normaliseBlocks([{ type: "section", text: pt("no buttons") }]) });
-    expect(await ix.action({ userId: SAM, source: { type: "message", channel: "C0GENERAL", ts: m.ts }, blockId: "b", actionId: "reveal_once" })).toMatchObject({ ok: false });
-    const own = ws.post({ channel: "C0GENERAL", ts: ws.newTs(), user: ws.bot.userId, text: "x", ephemeralTo: "U0DEMOADA", blocks: normaliseBlocks([{ type: "actions", block_id: "b", elements: [{ type: "button", action_id: "approve", text: pt("Approve") }] }]) });
-    expect(await ix.action({ userId: SAM, source: { type: "message", channel: "C0GENERAL", ts: own.ts }, blockId: "b", actionId: "approve" })).toMatchObject({ ok: false });
+    const m = ws.post({
+      channel: "C0GENERAL",
+      ts: ws.newTs(),
+      user: ws.bot.userId,
+      text: "x",
+      blocks: normaliseBlocks([{ type: "section", text: pt("no buttons") }]),
+    });
+    expect(await ix.action({ userId: SAM, source: { type: "message", channel: "C0GENERAL", ts: m.ts }, blockId: "b", actionId: "reveal_once" })).toMatchObject({
+      ok: false,
+    });
+    const own = ws.post({
+      channel: "C0GENERAL",
+      ts: ws.newTs(),
+      user: ws.bot.userId,
+      text: "x",
+      ephemeralTo: "U0DEMOADA",
+      blocks: normaliseBlocks([{ type: "actions", block_id: "b", elements: [{ type: "button", action_id: "approve", text: pt("Approve") }] }]),
+    });
+    expect(await ix.action({ userId: SAM, source: { type: "message", channel: "C0GENERAL", ts: own.ts }, blockId: "b", actionId: "approve" })).toMatchObject({
+      ok: false,
+    });
     expect(received).toHaveLength(0);
   });
 
@@ -141,7 +215,11 @@ describe("what the stand-in sends (each signed; the scripted app verifies like t
     await ix.homeOpened({ userId: SAM, tab: "home" });
     const r = received[0]!;
     expect(r.contentType).toBe("application/json");
-    expect(r.body).toMatchObject({ type: "event_callback", team_id: "T0SANDBOX", event: { type: "app_home_opened", user: SAM, channel: "D0DEMOSAM", tab: "home" } });
+    expect(r.body).toMatchObject({
+      type: "event_callback",
+      team_id: "T0SANDBOX",
+      event: { type: "app_home_opened", user: SAM, channel: "D0DEMOSAM", tab: "home" },
+    });
     expect(String(r.body.event_id)).toMatch(/^Ev[0-9A-F]{12}$/);
   });
 });
@@ -149,7 +227,17 @@ describe("what the stand-in sends (each signed; the scripted app verifies like t
 describe("what the stand-in does with the app's answers", () => {
   it("response_action update replaces the view in place; push stacks; closing a pushed view goes back; clear closes all", async () => {
     const v = openModal(form);
-    answer = () => ({ body: JSON.stringify({ response_action: "update", view: { type: "modal", title: pt("Step 2"), submit: pt("Next"), blocks: [{ type: "input", block_id: "b2", label: pt("x"), element: { type: "plain_text_input", action_id: "b2" } }] } }) });
+    answer = () => ({
+      body: JSON.stringify({
+        response_action: "update",
+        view: {
+          type: "modal",
+          title: pt("Step 2"),
+          submit: pt("Next"),
+          blocks: [{ type: "input", block_id: "b2", label: pt("x"), element: { type: "plain_text_input", action_id: "b2" } }],
+        },
+      }),
+    });
     expect(await ix.submit({ userId: SAM, viewId: v.id, drafts: { brand_name: { brand_name: "a" } } })).toEqual({ ok: true });
     expect(ws.stackOf(SAM).map((x) => [x.id, (x.def.title as Json).text])).toEqual([[v.id, "Step 2"]]);
 
@@ -168,7 +256,11 @@ describe("what the stand-in does with the app's answers", () => {
   it("an empty ack closes the current view; errors land on the named inputs and keep it open", async () => {
     const v = openModal(form);
     answer = () => ({ body: JSON.stringify({ response_action: "errors", errors: { brand_name: "Taken" } }) });
-    expect(await ix.submit({ userId: SAM, viewId: v.id, drafts: { brand_name: { brand_name: "a" } } })).toEqual({ ok: false, error: "the app returned errors", errors: { brand_name: "Taken" } });
+    expect(await ix.submit({ userId: SAM, viewId: v.id, drafts: { brand_name: { brand_name: "a" } } })).toEqual({
+      ok: false,
+      error: "the app returned errors",
+      errors: { brand_name: "Taken" },
+    });
     expect(ws.stackOf(SAM)[0]!.errors).toEqual({ brand_name: "Taken" });
     answer = () => ({ body: JSON.stringify({ response_action: "errors", errors: { more: "not an input" } }) });
     await ix.submit({ userId: SAM, viewId: v.id, drafts: { brand_name: { brand_name: "a" } } });
@@ -187,7 +279,10 @@ describe("what the stand-in does with the app's answers", () => {
   it("a command the app does not ack within 3 s, or acks with an error, is reported the way Slack reports it", async () => {
     answer = () => ({ status: 500 });
     await ix.command({ userId: SAM, channelId: "C0GENERAL", text: "/wl help" });
-    expect(ws.messagesFor(SAM, "C0GENERAL").at(-1)).toMatchObject({ kind: "slackbot", text: expect.stringContaining('failed with the error "dispatch_failed"') });
+    expect(ws.messagesFor(SAM, "C0GENERAL").at(-1)).toMatchObject({
+      kind: "slackbot",
+      text: expect.stringContaining('failed with the error "dispatch_failed"'),
+    });
     answer = () => ({ delayMs: 3_400 });
     await ix.command({ userId: SAM, channelId: "C0GENERAL", text: "/wl help" });
     expect(ws.messagesFor(SAM, "C0GENERAL").at(-1)).toMatchObject({ kind: "slackbot", text: '/wl failed with the error "operation_timeout"' });

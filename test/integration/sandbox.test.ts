@@ -39,7 +39,10 @@ afterAll(async () => {
 });
 
 const { ws, ui, waitFor } = sandboxUi(() => bot);
-const botMessages = (user: string, channel = GENERAL) => ws().messagesFor(user, channel).filter((m) => m.user === ws().bot.userId);
+const botMessages = (user: string, channel = GENERAL) =>
+  ws()
+    .messagesFor(user, channel)
+    .filter((m) => m.user === ws().bot.userId);
 const lastBotText = (user: string, channel = GENERAL) => JSON.stringify(botMessages(user, channel).at(-1) ?? null);
 const topModal = (user: string) => ws().stackOf(user).at(-1);
 
@@ -61,7 +64,10 @@ describe("sandbox start-up (npm start without Slack)", () => {
   it("adds the demo people with their roles to an empty database, audited", async () => {
     const people = await tdb.db.authUser.findMany({ include: { role: true, slackUser: true }, orderBy: { id: "asc" } });
     expect(people.map((p) => [p.slackUser?.slackUserId, p.role?.role])).toEqual([
-      [ADA, "admin"], ["U0DEMOMIA", "manager"], [SAM, "staff"], ["U0DEMOSKY", "staff"],
+      [ADA, "admin"],
+      ["U0DEMOMIA", "manager"],
+      [SAM, "staff"],
+      ["U0DEMOSKY", "staff"],
     ]);
     expect(await tdb.db.auditLog.count({ where: { targetModel: "UserRole", notes: { contains: "demo seed" } } })).toBe(4);
   });
@@ -109,10 +115,23 @@ describe("signed requests the production receiver accepts", () => {
 
   it("unknown slash commands get Slack's own answer, and ordinary text is just a message", async () => {
     await ui("command", { user: SAM, channel: GENERAL, text: "/giphy cats" });
-    await waitFor(() => ws().messagesFor(SAM, GENERAL).some((m) => m.kind === "slackbot" && m.text.includes("`/giphy` is not a valid command")), "Slackbot");
+    await waitFor(
+      () =>
+        ws()
+          .messagesFor(SAM, GENERAL)
+          .some((m) => m.kind === "slackbot" && m.text.includes("`/giphy` is not a valid command")),
+      "Slackbot",
+    );
     await ui("command", { user: SAM, channel: GENERAL, text: "hello team" });
-    expect(ws().messagesFor(ADA, GENERAL).some((m) => m.user === SAM && m.text === "hello team")).toBe(true);
-    expect(await ui("command", { user: SAM, channel: dmChannelId(SAM), text: "/wl help" })).toMatchObject({ ok: false, error: expect.stringMatching(/read-only/) });
+    expect(
+      ws()
+        .messagesFor(ADA, GENERAL)
+        .some((m) => m.user === SAM && m.text === "hello team"),
+    ).toBe(true);
+    expect(await ui("command", { user: SAM, channel: dmChannelId(SAM), text: "/wl help" })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/read-only/),
+    });
   });
 });
 
@@ -123,7 +142,13 @@ describe("modals: views.open with the command's trigger, view_submission, respon
       if (b.type !== "input" || b.optional) continue;
       const el = b.element as Json;
       const id = String(b.block_id);
-      const value = overrides[id] ?? (el.type === "static_select" ? String(((el.initial_option ?? (el.options as Json[])[0]) as Json).value) : el.type === "datepicker" ? "2026-12-01" : `Demo ${id}`);
+      const value =
+        overrides[id] ??
+        (el.type === "static_select"
+          ? String(((el.initial_option ?? (el.options as Json[])[0]) as Json).value)
+          : el.type === "datepicker"
+            ? "2026-12-01"
+            : `Demo ${id}`);
       drafts[id] = { [String(el.action_id)]: value };
     }
     return drafts;
@@ -145,7 +170,11 @@ describe("modals: views.open with the command's trigger, view_submission, respon
     expect(topModal(SAM)?.errors).toHaveProperty("creator_email");
     expect(await tdb.db.creator.count()).toBe(0);
 
-    const good = await ui("submit", { user: SAM, viewId: modal.id, drafts: fill(blocks, { creator_email: "maya@creators.example", brand_name: "Sandbox Sprouts" }) });
+    const good = await ui("submit", {
+      user: SAM,
+      viewId: modal.id,
+      drafts: fill(blocks, { creator_email: "maya@creators.example", brand_name: "Sandbox Sprouts" }),
+    });
     expect(good).toEqual({ ok: true });
     expect(ws().stackOf(SAM)).toHaveLength(0);
     const row = await tdb.db.creator.findFirstOrThrow({ where: { creatorEmail: "maya@creators.example" } });
@@ -157,9 +186,14 @@ describe("modals: views.open with the command's trigger, view_submission, respon
     await ui("command", { user: SAM, channel: GENERAL, text: "/wl show Sandbox Sprouts" });
     const card = await waitFor(() => botMessages(SAM).find((m) => JSON.stringify(m.blocks ?? []).includes('"creator_edit"')), "the creator card");
     const edit = (card.blocks as Json[]).flatMap((b) => ((b.elements as Json[]) ?? []).map((e) => ({ b, e }))).find(({ e }) => e.action_id === "creator_edit")!;
-    expect(await ui("action", { user: SAM, source: { type: "message", channel: GENERAL, ts: card.ts }, blockId: edit.b.block_id, actionId: "creator_edit" })).toEqual({ ok: true });
+    expect(
+      await ui("action", { user: SAM, source: { type: "message", channel: GENERAL, ts: card.ts }, blockId: edit.b.block_id, actionId: "creator_edit" }),
+    ).toEqual({ ok: true });
     // A loading view first, filled by views.update once the creator is read.
-    const modal = await waitFor(() => JSON.stringify(topModal(SAM)?.def.blocks ?? "").includes("Sandbox Sprouts") && topModal(SAM), "the filled Edit creator modal");
+    const modal = await waitFor(
+      () => JSON.stringify(topModal(SAM)?.def.blocks ?? "").includes("Sandbox Sprouts") && topModal(SAM),
+      "the filled Edit creator modal",
+    );
     expect(modal.def.callback_id).toBe("creator_edit");
     expect(await ui("close", { user: SAM, viewId: modal.id })).toEqual({ ok: true });
     expect(ws().stackOf(SAM)).toHaveLength(0);
@@ -176,7 +210,11 @@ describe("modals: views.open with the command's trigger, view_submission, respon
 
 describe("response_url semantics", () => {
   const post = (id: string, body: unknown) =>
-    fetch(`${bot.sandbox.apiUrl.replace(/api\/$/, "")}response/${id}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    fetch(`${bot.sandbox.apiUrl.replace(/api\/$/, "")}response/${id}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
 
   function original(opts: { ephemeral: boolean }) {
     const m = ws().post({ channel: GENERAL, ts: ws().newTs(), user: ws().bot.userId, text: "original", ...(opts.ephemeral ? { ephemeralTo: ADA } : {}) });
@@ -198,9 +236,21 @@ describe("response_url semantics", () => {
     await post(id, { text: "just for ada" });
     await post(id, { response_type: "in_channel", text: "for everyone" });
     expect(ws().find(GENERAL, m.ts)?.text).toBe("original");
-    expect(ws().messagesFor(ADA, GENERAL).map((x) => x.text)).toEqual(expect.arrayContaining(["just for ada", "for everyone"]));
-    expect(ws().messagesFor(SAM, GENERAL).map((x) => x.text)).toContain("for everyone");
-    expect(ws().messagesFor(SAM, GENERAL).map((x) => x.text)).not.toContain("just for ada");
+    expect(
+      ws()
+        .messagesFor(ADA, GENERAL)
+        .map((x) => x.text),
+    ).toEqual(expect.arrayContaining(["just for ada", "for everyone"]));
+    expect(
+      ws()
+        .messagesFor(SAM, GENERAL)
+        .map((x) => x.text),
+    ).toContain("for everyone");
+    expect(
+      ws()
+        .messagesFor(SAM, GENERAL)
+        .map((x) => x.text),
+    ).not.toContain("just for ada");
   });
 
   it("delete_original deletes the message that was clicked, not a later answer sent through the same URL", async () => {
@@ -210,7 +260,11 @@ describe("response_url semantics", () => {
     await post(id, { delete_original: true });
     expect(ws().find(GENERAL, m.ts)).toBeUndefined();
     expect(ws().find(GENERAL, answer.ts)?.text).toBe("the answer");
-    expect(ws().log.filter((l) => l.kind === "notice").at(-1)?.text).toMatch(/delete_original removed the message whose button was clicked, not the answer/);
+    expect(
+      ws()
+        .log.filter((l) => l.kind === "notice")
+        .at(-1)?.text,
+    ).toMatch(/delete_original removed the message whose button was clicked, not the answer/);
   });
 
   it("a slash command's response_url has no original: delete deletes nothing, replace posts anew (with a note)", async () => {
@@ -220,7 +274,12 @@ describe("response_url semantics", () => {
     expect(ws().messagesFor(ADA, GENERAL)).toHaveLength(count);
     await post(r.id, { replace_original: true, text: "anew" });
     expect(ws().messagesFor(ADA, GENERAL)).toHaveLength(count + 1);
-    expect(ws().log.filter((l) => l.kind === "notice").map((l) => l.text).join("\n")).toMatch(/delete_original on a slash command[\s\S]*replace_original on a slash command/);
+    expect(
+      ws()
+        .log.filter((l) => l.kind === "notice")
+        .map((l) => l.text)
+        .join("\n"),
+    ).toMatch(/delete_original on a slash command[\s\S]*replace_original on a slash command/);
   });
 
   it("refuses what Slack refuses: a sixth use, an unknown URL, blocks over the limits", async () => {
@@ -248,8 +307,12 @@ describe("the Web API stand-in", () => {
     expect(posted.channel).toBe(dmChannelId(SAM));
     expect(ws().messagesFor(SAM, dmChannelId(SAM)).at(-1)?.text).toBe("hi");
     expect(ws().messagesFor(ADA, dmChannelId(SAM))).toHaveLength(0);
-    expect((await c.chat.getPermalink({ channel: posted.channel!, message_ts: posted.ts! })).permalink).toBe(`${bot.sandboxUrl}#${posted.channel}/${posted.ts}`);
-    await expect(c.chat.postMessage({ channel: GENERAL, text: "x", blocks: Array.from({ length: 51 }, () => ({ type: "divider" })) })).rejects.toThrow(/invalid_blocks/);
+    expect((await c.chat.getPermalink({ channel: posted.channel!, message_ts: posted.ts! })).permalink).toBe(
+      `${bot.sandboxUrl}#${posted.channel}/${posted.ts}`,
+    );
+    await expect(c.chat.postMessage({ channel: GENERAL, text: "x", blocks: Array.from({ length: 51 }, () => ({ type: "divider" })) })).rejects.toThrow(
+      /invalid_blocks/,
+    );
     await expect(c.chat.postMessage({ channel: "C0NOWHERE", text: "x" })).rejects.toThrow(/channel_not_found/);
     const eph = await c.chat.postEphemeral({ channel: GENERAL, user: SAM, text: "psst" });
     await expect(c.chat.update({ channel: GENERAL, ts: eph.message_ts!, text: "x" })).rejects.toThrow(/message_not_found/);
@@ -270,14 +333,26 @@ describe("the Web API stand-in", () => {
     await c.views.push({ trigger_id: ws().issueTrigger(SAM), view });
     await c.views.push({ trigger_id: ws().issueTrigger(SAM), view });
     await expect(c.views.push({ trigger_id: ws().issueTrigger(SAM), view })).rejects.toThrow(/push_limit_reached/);
-    expect(ws().stackOf(SAM).map((v) => (v.def.title as Json).text)).toEqual(["Updated", "Test", "Test"]);
-    await expect(c.views.open({ trigger_id: ws().issueTrigger(SAM), view: { ...view, title: { type: "plain_text", text: "t".repeat(25) } } })).rejects.toThrow(/invalid_arguments/);
+    expect(
+      ws()
+        .stackOf(SAM)
+        .map((v) => (v.def.title as Json).text),
+    ).toEqual(["Updated", "Test", "Test"]);
+    await expect(c.views.open({ trigger_id: ws().issueTrigger(SAM), view: { ...view, title: { type: "plain_text", text: "t".repeat(25) } } })).rejects.toThrow(
+      /invalid_arguments/,
+    );
     ws().stackOf(SAM).splice(0);
   });
 
   it("takes file uploads the way the WebClient sends them, and serves them back as inert text", async () => {
     const c = client();
-    const res = await c.filesUploadV2({ channel_id: dmChannelId(SAM), filename: "report.md", title: "Brand report", content: "# Report\n<script>alert(1)</script>", initial_comment: "Here it is" });
+    const res = await c.filesUploadV2({
+      channel_id: dmChannelId(SAM),
+      filename: "report.md",
+      title: "Brand report",
+      content: "# Report\n<script>alert(1)</script>",
+      initial_comment: "Here it is",
+    });
     expect(res.ok).toBe(true);
     const msg = ws().messagesFor(SAM, dmChannelId(SAM)).at(-1)!;
     expect(msg).toMatchObject({ text: "Here it is", files: [{ title: "Brand report", name: "report.md" }] });
@@ -290,7 +365,13 @@ describe("the Web API stand-in", () => {
   it("uploadFile: a CSV streamed to the DM downloads as an attachment; a PNG shows as an image; a wrong length is refused", async () => {
     const c = client();
     const csv = Buffer.from("who,what\nAda,'=cmd\n");
-    await uploadFile(c, { channelId: dmChannelId(ADA), filename: "audit.csv", title: "Audit export", initialComment: "Your export", content: { stream: Readable.from([csv]), length: csv.length } });
+    await uploadFile(c, {
+      channelId: dmChannelId(ADA),
+      filename: "audit.csv",
+      title: "Audit export",
+      initialComment: "Your export",
+      content: { stream: Readable.from([csv]), length: csv.length },
+    });
     const sent = ws().messagesFor(ADA, dmChannelId(ADA)).at(-1)!;
     expect(sent).toMatchObject({ text: "Your export", files: [{ name: "audit.csv", title: "Audit export", size: csv.length }] });
     expect(sent.files![0]!.image).toBeUndefined();
@@ -308,7 +389,9 @@ describe("the Web API stand-in", () => {
     expect(img.headers.get("content-security-policy")).toBe("default-src 'none'");
 
     const short = Buffer.from("abc");
-    await expect(uploadFile(c, { channelId: dmChannelId(ADA), filename: "x.csv", title: "X", content: { stream: Readable.from([short]), length: 10 } })).rejects.toThrow();
+    await expect(
+      uploadFile(c, { channelId: dmChannelId(ADA), filename: "x.csv", title: "X", content: { stream: Readable.from([short]), length: 10 } }),
+    ).rejects.toThrow();
   });
 });
 
@@ -317,7 +400,17 @@ describe("the page's API is for the page only", () => {
     new Promise<number>((resolve, reject) => {
       const body = JSON.stringify({ user: ADA, channel: GENERAL, text: "/wl help" });
       const req = http.request(
-        { host: "127.0.0.1", port: bot.port, path: "/sandbox/ui/command", method: "POST", headers: { host: opts.host ?? `127.0.0.1:${bot.port}`, "content-type": opts.contentType ?? "application/json", ...(opts.origin ? { origin: opts.origin } : {}) } },
+        {
+          host: "127.0.0.1",
+          port: bot.port,
+          path: "/sandbox/ui/command",
+          method: "POST",
+          headers: {
+            host: opts.host ?? `127.0.0.1:${bot.port}`,
+            "content-type": opts.contentType ?? "application/json",
+            ...(opts.origin ? { origin: opts.origin } : {}),
+          },
+        },
         (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);

@@ -86,8 +86,17 @@ describe("schema.prisma and the migrated database agree", () => {
   });
 
   it("keeps the seed's indexes, including (health_score, last_status_change) for the dashboard", async () => {
-    const indexes = (t: string) => catalogTables(client).then((ts) => ts.find((x) => x.name === t)!.indexes.map((i) => `${i.unique ? "UNIQUE " : ""}(${i.columns.join(", ")})`));
-    expect(await indexes("studio_crm_creator")).toEqual(expect.arrayContaining(["(journey_status, health_score)", "(brand_name)", "(last_status_change DESC)", "(health_score, last_status_change)", "UNIQUE (creator_email)"]));
+    const indexes = (t: string) =>
+      catalogTables(client).then((ts) => ts.find((x) => x.name === t)!.indexes.map((i) => `${i.unique ? "UNIQUE " : ""}(${i.columns.join(", ")})`));
+    expect(await indexes("studio_crm_creator")).toEqual(
+      expect.arrayContaining([
+        "(journey_status, health_score)",
+        "(brand_name)",
+        "(last_status_change DESC)",
+        "(health_score, last_status_change)",
+        "UNIQUE (creator_email)",
+      ]),
+    );
     expect(await indexes("studio_crm_auditlog")).toEqual(expect.arrayContaining(["(timestamp DESC, action_type)", "(user_id, timestamp DESC)"]));
     expect(await indexes("studio_crm_creatorcredential")).toContain("UNIQUE (creator_id, platform_name, account_identifier)");
   });
@@ -97,7 +106,9 @@ describe("schema.prisma and the migrated database agree", () => {
       `SELECT conrelid::regclass::text AS tbl, confdeltype FROM pg_constraint WHERE contype = 'f' AND confrelid = 'studio_crm_creator'::regclass`,
     );
     expect(rows.map((r) => `${r.tbl}:${r.confdeltype}`).sort()).toEqual([
-      "studio_crm_aideliverable:c", "studio_crm_creatorcredential:c", "studio_crm_milestone:c",
+      "studio_crm_aideliverable:c",
+      "studio_crm_creatorcredential:c",
+      "studio_crm_milestone:c",
       "wl_contact_note:c",
       // The bot's own: a follow goes with its creator (Django deletes creators without knowing of it).
       "wl_creator_follow:c",
@@ -105,14 +116,19 @@ describe("schema.prisma and the migrated database agree", () => {
   });
 
   it("guards enum columns with CHECK constraints instead of Postgres enum types", async () => {
-    await expect(client.query(`INSERT INTO studio_crm_creator (id, creator_name, creator_email, brand_name, brand_niche, journey_status, health_score, last_status_change)
-      VALUES (gen_random_uuid(), 'a', 'a@b.c', 'b', 'n', 'DANCING', 'GREEN', now())`)).rejects.toThrow(/journey_status_check/);
+    await expect(
+      client.query(`INSERT INTO studio_crm_creator (id, creator_name, creator_email, brand_name, brand_niche, journey_status, health_score, last_status_change)
+      VALUES (gen_random_uuid(), 'a', 'a@b.c', 'b', 'n', 'DANCING', 'GREEN', now())`),
+    ).rejects.toThrow(/journey_status_check/);
     const { rows } = await client.query("SELECT typname FROM pg_type WHERE typtype = 'e'");
     expect(rows).toHaveLength(0);
   });
 });
 
 async function fkName(table: string): Promise<string> {
-  const { rows } = await client.query<{ conname: string }>(`SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = $1::regclass AND confrelid = 'studio_crm_creator'::regclass`, [table]);
+  const { rows } = await client.query<{ conname: string }>(
+    `SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = $1::regclass AND confrelid = 'studio_crm_creator'::regclass`,
+    [table],
+  );
   return `"${rows[0]!.conname}"`;
 }

@@ -10,7 +10,14 @@ import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
 // django-interop test runs those against Django's tables). This reads every INSERT in src/.
 
 const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
-const SEED_TABLES = ["auth_user", "studio_crm_creator", "studio_crm_creatorcredential", "studio_crm_milestone", "studio_crm_auditlog", "studio_crm_aideliverable"];
+const SEED_TABLES = [
+  "auth_user",
+  "studio_crm_creator",
+  "studio_crm_creatorcredential",
+  "studio_crm_milestone",
+  "studio_crm_auditlog",
+  "studio_crm_aideliverable",
+];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

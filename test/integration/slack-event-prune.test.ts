@@ -25,7 +25,12 @@ const remaining = async () => (await h.tdb.db.slackEvent.findMany({ orderBy: { e
 
 describe("pruning wl_slack_event", () => {
   it("the bot's schedules include the prune, and running it deletes ids older than an hour, keeping recent ones", async () => {
-    await seedEvents([["EvDAY", minutesAgo(24 * 60)], ["EvHOUR", minutesAgo(61)], ["EvRECENT", minutesAgo(59)], ["EvNOW", NOW]]);
+    await seedEvents([
+      ["EvDAY", minutesAgo(24 * 60)],
+      ["EvHOUR", minutesAgo(61)],
+      ["EvRECENT", minutesAgo(59)],
+      ["EvNOW", NOW],
+    ]);
     h.clock.set(NOW);
     const prune = featureSchedules(h.bot.deps, h.bot.services).find((s) => s.name === "slack-event-prune");
     expect(prune).toMatchObject({ cron: "*/10 * * * *", tz: "UTC" });

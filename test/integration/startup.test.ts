@@ -57,7 +57,10 @@ async function closedPort(): Promise<number> {
 
 /** Runs src/main.ts until `done(stdout)` or exit; SIGTERMs it if still running. */
 function runMain(over: Record<string, string>, done: (out: string) => boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: root, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env({ LOG_LEVEL: "warn", ...over }) } });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env({ LOG_LEVEL: "warn", ...over }) },
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => {
@@ -101,7 +104,7 @@ describe("start-up: main", () => {
     expect(run.code).toBe(0);
   }, 30_000);
 
-  it("DIGEST_CRON=\"bad cron\" stops at once with the variable named, not a stack trace", async () => {
+  it('DIGEST_CRON="bad cron" stops at once with the variable named, not a stack trace', async () => {
     const run = await runMain({ DIGEST_CRON: "bad cron" }, () => false);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("DIGEST_CRON is not a valid cron expression");

@@ -24,7 +24,9 @@ const plain = new Map<string, Fields>();
 
 /** Seeds credentials whose secrets are encrypted by Python's cryptography, in one Python run. */
 async function seed(rows: { label: string; values: Fields; key: string }[]): Promise<string[]> {
-  const items = rows.flatMap((r) => (Object.entries(r.values).filter(([, v]) => v != null) as [keyof Fields, string][]).map(([k, v]) => ({ row: r, k, key: r.key, value: v })));
+  const items = rows.flatMap((r) =>
+    (Object.entries(r.values).filter(([, v]) => v != null) as [keyof Fields, string][]).map(([k, v]) => ({ row: r, k, key: r.key, value: v })),
+  );
   const tokens = items.length ? djangoEncryptMany(items.map((i) => ({ key: i.key, value: i.value }))) : [];
   const ids: string[] = [];
   for (const r of rows) {
@@ -67,13 +69,15 @@ describe("key rotation", () => {
       key: OLD,
     }));
     let mixed: string;
-    [alreadyNew, mixed, undecryptable] = (await seed([
-      ...olds,
-      { label: "Already new", values: { password: "already-new-pw" }, key: NEW },
-      // Mixed: the password under the old key; its login URL (set below) already under the new.
-      { label: "Mixed", values: { password: "mixed-old-pw" }, key: OLD },
-      { label: "Stranger", values: { password: "stranger-pw" }, key: STRANGER },
-    ])).slice(7) as [string, string, string];
+    [alreadyNew, mixed, undecryptable] = (
+      await seed([
+        ...olds,
+        { label: "Already new", values: { password: "already-new-pw" }, key: NEW },
+        // Mixed: the password under the old key; its login URL (set below) already under the new.
+        { label: "Mixed", values: { password: "mixed-old-pw" }, key: OLD },
+        { label: "Stranger", values: { password: "stranger-pw" }, key: STRANGER },
+      ])
+    ).slice(7) as [string, string, string];
     empty = await insertCredential(tdb.db, creatorId, { platform: "Empty" });
     await tdb.db.creatorCredential.update({ where: { id: mixed }, data: { loginUrl: newOnly.encrypt("https://mixed.example.com") } });
     plain.set(mixed, { password: "mixed-old-pw", loginUrl: "https://mixed.example.com" });
@@ -101,7 +105,9 @@ describe("key rotation", () => {
       }
     }
     // Python, holding ONLY the new key, opens every rotated token.
-    const rotatedTokens = (await tdb.db.creatorCredential.findMany({ where: { id: { not: undecryptable } } })).flatMap((r) => Object.values(secretCols(r))).filter((t): t is string => !!t);
+    const rotatedTokens = (await tdb.db.creatorCredential.findMany({ where: { id: { not: undecryptable } } }))
+      .flatMap((r) => Object.values(secretCols(r)))
+      .filter((t): t is string => !!t);
     const pyPlain = djangoDecrypt(NEW, rotatedTokens);
     expect(pyPlain.every((p) => p !== null)).toBe(true);
     expect(pyPlain).toContain("old-pw-3-ü");
@@ -118,7 +124,12 @@ describe("key rotation", () => {
     const mixed = rows.find((r) => r.targetDisplay.startsWith("Mixed"));
     expect(mixed?.changes).toEqual({ password: { changed: true } });
     const old0 = rows.find((r) => r.targetDisplay.startsWith("Old 0"));
-    expect(old0?.changes).toEqual({ login_url: { changed: true }, password: { changed: true }, two_factor_backup_codes: { changed: true }, api_keys: { changed: true } });
+    expect(old0?.changes).toEqual({
+      login_url: { changed: true },
+      password: { changed: true },
+      two_factor_backup_codes: { changed: true },
+      api_keys: { changed: true },
+    });
     expect(rows.map((r) => r.targetId)).not.toContain(alreadyNew);
     expect(rows.map((r) => r.targetId)).not.toContain(empty);
     const text = JSON.stringify(rows.map((r) => ({ changes: r.changes, notes: r.notes, targetDisplay: r.targetDisplay })));

@@ -13,7 +13,17 @@ let credentialId: string;
 
 async function user(name: string, role: "staff" | "admin"): Promise<Actor> {
   const u = await tdb.db.authUser.create({
-    data: { password: "!x", isSuperuser: false, username: name, firstName: name, lastName: "", email: `${name}@svc.test`, isStaff: false, isActive: true, dateJoined: new Date() },
+    data: {
+      password: "!x",
+      isSuperuser: false,
+      username: name,
+      firstName: name,
+      lastName: "",
+      email: `${name}@svc.test`,
+      isStaff: false,
+      isActive: true,
+      dateJoined: new Date(),
+    },
   });
   await tdb.db.slackUser.create({ data: { slackUserId: `U${name.toUpperCase()}`, slackTeamId: "T0", userId: u.id } });
   return { userId: u.id, email: u.email, role, slackUserId: `U${name.toUpperCase()}`, slackTeamId: "T0", displayName: name };
@@ -39,7 +49,8 @@ describe("reveal service", () => {
     const staleApproved = await svc.request(staff, creds[1]!, "sweep approved");
     await svc.decide(admin, staleApproved.id, "APPROVED");
     const live = await svc.request(staff, creds[2]!, "still live");
-    await tdb.db.$executeRaw`UPDATE wl_reveal_request SET expires_at = now() - interval '1 second' WHERE id IN (${stalePending.id}::uuid, ${staleApproved.id}::uuid)`;
+    await tdb.db
+      .$executeRaw`UPDATE wl_reveal_request SET expires_at = now() - interval '1 second' WHERE id IN (${stalePending.id}::uuid, ${staleApproved.id}::uuid)`;
 
     const noticed: string[] = [];
     const sweeps = await Promise.all(Array.from({ length: 6 }, () => svc.expireStale(async (_tx, ids) => void noticed.push(...ids))));

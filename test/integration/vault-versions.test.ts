@@ -21,7 +21,17 @@ const rotated = new MultiFernet(parseFernetKeys(`${NEW},${OLD}`));
 
 async function user(name: string, role: "staff" | "admin"): Promise<Actor> {
   const u = await tdb.db.authUser.create({
-    data: { password: "!x", isSuperuser: false, username: name, firstName: name, lastName: "", email: `${name}@versions.test`, isStaff: false, isActive: true, dateJoined: new Date() },
+    data: {
+      password: "!x",
+      isSuperuser: false,
+      username: name,
+      firstName: name,
+      lastName: "",
+      email: `${name}@versions.test`,
+      isStaff: false,
+      isActive: true,
+      dateJoined: new Date(),
+    },
   });
   await tdb.db.slackUser.create({ data: { slackUserId: `U${name.toUpperCase()}`, slackTeamId: "T0", userId: u.id } });
   return { userId: u.id, email: u.email, role, slackUserId: `U${name.toUpperCase()}`, slackTeamId: "T0", displayName: name };
@@ -53,7 +63,10 @@ describe("credential versions", () => {
 
     const swept = await svc.expireStale(async () => undefined);
     expect(swept).toEqual([a.id]);
-    expect(await tdb.db.revealRequest.findUniqueOrThrow({ where: { id: a.id }, select: { status: true, endReason: true } })).toEqual({ status: "EXPIRED", endReason: "credential_changed" });
+    expect(await tdb.db.revealRequest.findUniqueOrThrow({ where: { id: a.id }, select: { status: true, endReason: true } })).toEqual({
+      status: "EXPIRED",
+      endReason: "credential_changed",
+    });
     expect((await tdb.db.revealRequest.findUniqueOrThrow({ where: { id: b.id } })).status).toBe("APPROVED");
     const audit = await tdb.db.auditLog.findFirstOrThrow({ where: { targetId: a.id, notes: { startsWith: "ended" } } });
     expect(audit).toMatchObject({ userId: null, userEmail: "system@wavelaunch.bot", notes: "ended: credential changed since the request (outside the bot)" });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { asksForCredentials, auditNotes, citedCreators, credentialsDeclined, fitJson, isOutOfScope, parseQuestion, summariseArgs } from "../../src/features/ask/ask-fns.js";
+import {
+  asksForCredentials,
+  auditNotes,
+  citedCreators,
+  credentialsDeclined,
+  fitJson,
+  isOutOfScope,
+  parseQuestion,
+  summariseArgs,
+} from "../../src/features/ask/ask-fns.js";
 import { answerMessage, answerMrkdwn, splitSections } from "../../src/features/ask/ask-blocks.js";
 import { TOOL_INPUTS, TOOL_NAMES, TOOL_SPECS } from "../../src/features/ask/ask-tools.js";
 import type { CreatorLabel } from "../../src/features/ask/ask-reader.js";
@@ -11,8 +20,7 @@ const EVIL: CreatorLabel = { id: "2b7c6a52-3f7e-4a9c-9d0e-1a2b3c4d5e6f", brandNa
 const MADE_UP = "9f7c6a52-3f7e-4a9c-9d0e-1a2b3c4d5e6f";
 const seen = new Map([GLOW, GLOWING, EVIL].map((c) => [c.id, c]));
 
-const run = (over: Partial<AskRun> & Pick<AskRun, "kind">): AskRun =>
-  ({ calls: [], seen, usage: { inputTokens: 0, outputTokens: 0 }, ...over }) as AskRun;
+const run = (over: Partial<AskRun> & Pick<AskRun, "kind">): AskRun => ({ calls: [], seen, usage: { inputTokens: 0, outputTokens: 0 }, ...over }) as AskRun;
 
 describe("parseQuestion", () => {
   it.each([
@@ -168,7 +176,11 @@ describe("answer blocks", () => {
   });
 
   it("Open buttons for the cited creators only, with their ids; within Slack's limits however long", () => {
-    const many: CreatorLabel[] = Array.from({ length: 40 }, (_, i) => ({ id: `${String(i).padStart(8, "0")}-0000-4000-8000-000000000000`, brandName: `Brand ${i}`, creatorName: "X" }));
+    const many: CreatorLabel[] = Array.from({ length: 40 }, (_, i) => ({
+      id: `${String(i).padStart(8, "0")}-0000-4000-8000-000000000000`,
+      brandName: `Brand ${i}`,
+      creatorName: "X",
+    }));
     const r = run({ kind: "answered", text: "🙂".repeat(20_000), seen: new Map(many.map((c) => [c.id, c])) });
     const msg = answerMessage("q?", r, many, 20);
     expect(msg.blocks.length).toBeLessThanOrEqual(50);
@@ -183,7 +195,10 @@ describe("answer blocks", () => {
   it.each([
     [run({ kind: "out_of_scope" }), /only answer questions about the studio's creators/],
     [credentialsDeclined(), /can't look up credentials/],
-    [run({ kind: "failed", failure: "server", message: "Claude had a server error (HTTP 500) after 3 attempts." }), /couldn't answer that: Claude had a server error \(HTTP 500\)/],
+    [
+      run({ kind: "failed", failure: "server", message: "Claude had a server error (HTTP 500) after 3 attempts." }),
+      /couldn't answer that: Claude had a server error \(HTTP 500\)/,
+    ],
     [run({ kind: "exhausted", reason: "rounds", text: "Partial." }), /stopped before finishing/],
   ])("%#: a clear answer", (r, re) => {
     const msg = answerMessage("<@U1> q", r, [], 20);

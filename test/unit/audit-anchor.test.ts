@@ -52,13 +52,31 @@ describe("anchorFreshness", () => {
   const cp = (chainSeq: bigint, at: Date, keyId = CURRENT.id) => ({ chainSeq, at, keyId });
   const later = (ms: number) => new Date(AT.getTime() + ms);
   it.each([
-    ["the head is checkpointed: fresh however old", [cp(10n, AT)], 10n, later(10 * MAX), { newest: { chainSeq: 10n, at: AT }, unanchoredRows: 0n, stale: false }],
-    ["rows after a recent checkpoint: waiting for the next one", [cp(8n, AT)], 10n, later(MAX), { newest: { chainSeq: 8n, at: AT }, unanchoredRows: 2n, stale: false }],
+    [
+      "the head is checkpointed: fresh however old",
+      [cp(10n, AT)],
+      10n,
+      later(10 * MAX),
+      { newest: { chainSeq: 10n, at: AT }, unanchoredRows: 0n, stale: false },
+    ],
+    [
+      "rows after a recent checkpoint: waiting for the next one",
+      [cp(8n, AT)],
+      10n,
+      later(MAX),
+      { newest: { chainSeq: 8n, at: AT }, unanchoredRows: 2n, stale: false },
+    ],
     ["rows after a checkpoint older than expected", [cp(8n, AT)], 10n, later(MAX + 1), { newest: { chainSeq: 8n, at: AT }, unanchoredRows: 2n, stale: true }],
     ["no checkpoint at all, rows exist", [], 3n, AT, { newest: null, unanchoredRows: 3n, stale: true }],
     ["an empty chain", [], 0n, AT, { newest: null, unanchoredRows: 0n, stale: false }],
     ["only a previous key's checkpoint covers the head", [cp(10n, AT, PREVIOUS.id)], 10n, AT, { newest: null, unanchoredRows: 10n, stale: true }],
-    ["the newest of several wins", [cp(4n, later(-MAX * 3)), cp(9n, AT), cp(6n, later(-MAX))], 9n, later(MAX * 5), { newest: { chainSeq: 9n, at: AT }, unanchoredRows: 0n, stale: false }],
+    [
+      "the newest of several wins",
+      [cp(4n, later(-MAX * 3)), cp(9n, AT), cp(6n, later(-MAX))],
+      9n,
+      later(MAX * 5),
+      { newest: { chainSeq: 9n, at: AT }, unanchoredRows: 0n, stale: false },
+    ],
   ] as const)("%s", (_what, cps, headSeq, now, expected) => {
     expect(anchorFreshness(cps, CURRENT.id, headSeq, now, MAX)).toEqual(expected);
   });

@@ -51,9 +51,19 @@ describe("audit lines and pages", () => {
 
   it("fits Slack's limits at a full page of long rows, with a Next button carrying the cursor", () => {
     const rows = Array.from({ length: 20 }, (_, i) =>
-      row({ id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`, targetDisplay: "T".repeat(200), notes: "n".repeat(500), changes: { a: { from: "y".repeat(300), to: 1 } } }),
+      row({
+        id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+        targetDisplay: "T".repeat(200),
+        notes: "n".repeat(500),
+        changes: { a: { from: "y".repeat(300), to: 1 } },
+      }),
     );
-    const page = auditPageBlocks({ scope: { kind: "creator", creatorId: "11111111-1111-4111-8111-111111111111", brandName: "Glow", creatorName: "Jane" }, rows, nextCursor: rows[19]!.id, pageNumber: 1 });
+    const page = auditPageBlocks({
+      scope: { kind: "creator", creatorId: "11111111-1111-4111-8111-111111111111", brandName: "Glow", creatorName: "Jane" },
+      rows,
+      nextCursor: rows[19]!.id,
+      pageNumber: 1,
+    });
     expect(page.blocks.length).toBeLessThanOrEqual(50);
     for (const b of page.blocks) if (b.type === "section") expect(b.text!.text.length).toBeLessThanOrEqual(3000);
     const actions = page.blocks.find((b) => b.type === "actions") as { elements: { action_id: string; value: string }[] };

@@ -4,7 +4,7 @@ import { csvCell, csvLine, describeChange, MAX_EXPORT_DAYS, parseExportRange, pa
 describe("csvCell: RFC 4180 quoting and spreadsheet formula injection", () => {
   it.each([
     ["plain", "plain"],
-    ["=HYPERLINK(\"http://evil\",\"x\")", `"'=HYPERLINK(""http://evil"",""x"")"`],
+    ['=HYPERLINK("http://evil","x")', `"'=HYPERLINK(""http://evil"",""x"")"`],
     ["=1+2", "'=1+2"],
     ["+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"],
     ["-2+3", "'-2+3"],

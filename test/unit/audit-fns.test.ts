@@ -17,7 +17,11 @@ describe("diffChanges", () => {
 
 describe("snapshot and ids", () => {
   it("masks secrets in a deleted row's snapshot", () => {
-    expect(snapshot({ platform: "IG", password: "tok", api_keys: null }, ["password", "api_keys"])).toEqual({ platform: "IG", password: "[encrypted]", api_keys: null });
+    expect(snapshot({ platform: "IG", password: "tok", api_keys: null }, ["password", "api_keys"])).toEqual({
+      platform: "IG",
+      password: "[encrypted]",
+      api_keys: null,
+    });
   });
   it("maps names to stable UUIDs", () => {
     expect(nameToUuid("x")).toBe(nameToUuid("x"));

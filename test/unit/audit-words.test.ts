@@ -7,7 +7,13 @@ describe("whatHappened: an audit row as words", () => {
   it.each([
     ["VIEW", "Creator", "card shown", "Viewed the card of “Glow Co (Jane)”", null],
     ["VIEW", "Creator", "opened the Add milestone form", "Opened the Add milestone form for “Glow Co (Jane)”", null],
-    ["VIEW", "CreatorCredential", "opened the Edit credential form (no secrets shown)", "Opened the Edit credential form for “Glow Co (Jane)”", "no secrets shown"],
+    [
+      "VIEW",
+      "CreatorCredential",
+      "opened the Edit credential form (no secrets shown)",
+      "Opened the Edit credential form for “Glow Co (Jane)”",
+      "no secrets shown",
+    ],
     ["VIEW", "Creator", "button milestone_add", "Opened the Add milestone form for “Glow Co (Jane)”", null],
     ["VIEW", "SlackButton", "button:some_new_thing", "Pressed “some new thing” for “Glow Co (Jane)”", null],
     ["VIEW", "Creator", "Add milestone: answered", "Used “Add milestone” on “Glow Co (Jane)”", null],

@@ -38,7 +38,10 @@ afterAll(async () => {
 
 async function failureOf(apiUrl: string, opts: { timeout?: number } = {}) {
   const client = new WebClient("xoxb-test", { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, ...opts });
-  const e = await client.auth.test().then(() => null, (err: unknown) => err);
+  const e = await client.auth.test().then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).not.toBeNull();
   return explainAuthTestFailure(e, apiUrl);
 }
@@ -62,7 +65,9 @@ describe("explainAuthTestFailure", () => {
   it("connection refused: Slack was not reached, and the message does not blame the token", async () => {
     const f = await failureOf(`http://127.0.0.1:${await closedPort()}/api/`);
     expect(f.kind).toBe("network");
-    expect(f.message).toMatch(/^Could not reach Slack's Web API at http:\/\/127\.0\.0\.1:\d+\/api\/ \(SLACK_API_URL\) to check SLACK_BOT_TOKEN \(.*ECONNREFUSED/);
+    expect(f.message).toMatch(
+      /^Could not reach Slack's Web API at http:\/\/127\.0\.0\.1:\d+\/api\/ \(SLACK_API_URL\) to check SLACK_BOT_TOKEN \(.*ECONNREFUSED/,
+    );
     expect(f.message).toContain("not a token problem");
     expect(f.message).not.toMatch(/rejected/);
   });

@@ -31,7 +31,9 @@ describe("AUDIT_ANCHOR_KEY", () => {
 
   it("the verifier reads the same key and interval", () => {
     expect(loadAuditToolConfig({ DATABASE_URL: "postgresql://app@db/wl", AUDIT_ANCHOR_KEY: ANCHOR })).toEqual({
-      databaseUrl: "postgresql://app@db/wl", anchorKeys: [ANCHOR], checkpointIntervalSeconds: 300,
+      databaseUrl: "postgresql://app@db/wl",
+      anchorKeys: [ANCHOR],
+      checkpointIntervalSeconds: 300,
     });
     expect(() => loadAuditToolConfig({ NODE_ENV: "production" })).toThrow(/AUDIT_ANCHOR_KEY/);
   });
@@ -45,14 +47,22 @@ describe("loadMigrationConfig: the two database roles", () => {
 
   it("follows DATABASE_URL's database and takes the app role from its user (a password is never reused for the owner)", () => {
     expect(loadMigrationConfig({ DATABASE_URL: "postgresql://bot:pw@127.0.0.1:5433/wl_mine" })).toEqual({
-      ownerUrl: "postgresql://postgres@127.0.0.1:5433/wl_mine", appRole: "bot", createAppRole: true,
+      ownerUrl: "postgresql://postgres@127.0.0.1:5433/wl_mine",
+      appRole: "bot",
+      createAppRole: true,
     });
   });
 
   it("production needs MIGRATION_DATABASE_URL and never creates roles", () => {
-    expect(() => loadMigrationConfig({ NODE_ENV: "production", DATABASE_URL: "postgresql://bot:pw@db/wl" })).toThrow(/MIGRATION_DATABASE_URL is required in production/);
-    expect(loadMigrationConfig({ NODE_ENV: "production", DATABASE_URL: "postgresql://bot:pw@db/wl", MIGRATION_DATABASE_URL: "postgresql://owner:pw2@db/wl" })).toEqual({
-      ownerUrl: "postgresql://owner:pw2@db/wl", appRole: "bot", createAppRole: false,
+    expect(() => loadMigrationConfig({ NODE_ENV: "production", DATABASE_URL: "postgresql://bot:pw@db/wl" })).toThrow(
+      /MIGRATION_DATABASE_URL is required in production/,
+    );
+    expect(
+      loadMigrationConfig({ NODE_ENV: "production", DATABASE_URL: "postgresql://bot:pw@db/wl", MIGRATION_DATABASE_URL: "postgresql://owner:pw2@db/wl" }),
+    ).toEqual({
+      ownerUrl: "postgresql://owner:pw2@db/wl",
+      appRole: "bot",
+      createAppRole: false,
     });
   });
 });

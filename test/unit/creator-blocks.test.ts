@@ -15,7 +15,13 @@ const ID = "0b7c6a52-3f7e-4a9c-9d0e-1a2b3c4d5e6f";
 /** Every Slack limit the builders promise, checked on whatever they produce. */
 function expectWithinLimits(blocks: readonly KnownBlock[], maxBlocks: number) {
   expect(blocks.length).toBeLessThanOrEqual(maxBlocks);
-  for (const b of blocks as { type: string; text?: { type: string; text: string }; fields?: { text: string }[]; elements?: { type: string; text?: { text: string } | string; value?: string }[]; accessory?: { text: { text: string }; value: string } }[]) {
+  for (const b of blocks as {
+    type: string;
+    text?: { type: string; text: string };
+    fields?: { text: string }[];
+    elements?: { type: string; text?: { text: string } | string; value?: string }[];
+    accessory?: { text: { text: string }; value: string };
+  }[]) {
     if (b.type === "header") expect(b.text!.text.length).toBeLessThanOrEqual(150);
     if (b.type === "section" && b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
     for (const f of b.fields ?? []) expect(f.text.length).toBeLessThanOrEqual(2000);
@@ -46,9 +52,18 @@ function expectWithinLimits(blocks: readonly KnownBlock[], maxBlocks: number) {
 function card(over: Partial<CardData["creator"]> = {}, extra: Partial<CardData> = {}): CardData {
   return {
     creator: {
-      id: ID, brandName: HUGE, creatorName: HUGE, creatorEmail: `${"a".repeat(240)}@x.test`, journeyStatus: "LAUNCH", healthScore: "RED",
-      priorityLevel: 1, nextFollowUpDate: new Date("2026-01-01T00:00:00Z"), lastContactedDate: null, isActive: true,
-      tags: Array.from({ length: 40 }, () => HUGE), ...over,
+      id: ID,
+      brandName: HUGE,
+      creatorName: HUGE,
+      creatorEmail: `${"a".repeat(240)}@x.test`,
+      journeyStatus: "LAUNCH",
+      healthScore: "RED",
+      priorityLevel: 1,
+      nextFollowUpDate: new Date("2026-01-01T00:00:00Z"),
+      lastContactedDate: null,
+      isActive: true,
+      tags: Array.from({ length: 40 }, () => HUGE),
+      ...over,
     } as CardData["creator"],
     health: { score: "RED", reasons: Array.from({ length: 50 }, () => HUGE) },
     openMilestones: Array.from({ length: 5 }, (_, i) => ({ id: `m${i}`, title: HUGE, targetDate: i % 2 ? null : "2025-12-01" })),
@@ -67,7 +82,9 @@ describe("creator card", () => {
 
   it("has the contract's buttons with the creator id; Delete for admins only; Archive only while active", () => {
     const labels = (m: { blocks: KnownBlock[] }) =>
-      (m.blocks.find((b) => b.type === "actions") as { elements: { text: { text: string }; value: string; action_id: string }[] }).elements.map((e) => e.text.text);
+      (m.blocks.find((b) => b.type === "actions") as { elements: { text: { text: string }; value: string; action_id: string }[] }).elements.map(
+        (e) => e.text.text,
+      );
     const staff = creatorCard(card(), { today: "2026-01-10", isAdmin: false });
     expect(labels(staff)).toEqual(["More details", "Status", "Add milestone", "Milestones", "Credentials", "Deliverable", "Archive"]);
     expect(labels(creatorCard(card(), { today: "2026-01-10", isAdmin: true }))).toContain("Delete");
@@ -75,7 +92,12 @@ describe("creator card", () => {
   });
 
   it("says when there are no open milestones, and shows follow-up distance", () => {
-    const s = JSON.stringify(creatorCard(card({ nextFollowUpDate: new Date("2026-01-12T00:00:00Z") }, { openMilestones: [], openMilestoneCount: 0 }), { today: "2026-01-10", isAdmin: false }));
+    const s = JSON.stringify(
+      creatorCard(card({ nextFollowUpDate: new Date("2026-01-12T00:00:00Z") }, { openMilestones: [], openMilestoneCount: 0 }), {
+        today: "2026-01-10",
+        isAdmin: false,
+      }),
+    );
     expect(s).toContain("*Open milestones*\\nnone");
     expect(s).toContain("2026-01-12 (in 2 days)");
   });
@@ -83,8 +105,20 @@ describe("creator card", () => {
 
 describe("list, find and archive messages", () => {
   const rows = Array.from({ length: LIST_PAGE_SIZE }, (_, i) => ({
-    id: ID, brandName: HUGE, creatorName: HUGE, journeyStatus: "LIVE", isActive: true, healthScore: "RED", priorityLevel: 1,
-    lastContactedDate: null, nextFollowUpDate: null, createdAt: new Date(), lastStatusChange: new Date(), tags: [], openMilestones: i, total: 95,
+    id: ID,
+    brandName: HUGE,
+    creatorName: HUGE,
+    journeyStatus: "LIVE",
+    isActive: true,
+    healthScore: "RED",
+    priorityLevel: 1,
+    lastContactedDate: null,
+    nextFollowUpDate: null,
+    createdAt: new Date(),
+    lastStatusChange: new Date(),
+    tags: [],
+    openMilestones: i,
+    total: 95,
     health: { score: "RED" as const, reasons: [HUGE, HUGE] },
   }));
 
@@ -105,8 +139,17 @@ describe("list, find and archive messages", () => {
 
   it("find results stay within limits with an Open button each and a 'showing N of M' note", () => {
     const found: FoundRow[] = Array.from({ length: FIND_LIMIT }, () => ({
-      id: ID, brandName: HUGE, creatorName: HUGE, creatorEmail: HUGE, journeyStatus: "LIVE", healthScore: "GREEN", isActive: false,
-      instagramHandle: "@a", tiktokHandle: null, twitterHandle: HUGE, total: 250,
+      id: ID,
+      brandName: HUGE,
+      creatorName: HUGE,
+      creatorEmail: HUGE,
+      journeyStatus: "LIVE",
+      healthScore: "GREEN",
+      isActive: false,
+      instagramHandle: "@a",
+      tiktokHandle: null,
+      twitterHandle: HUGE,
+      total: 250,
     }));
     const m = findResults(HUGE, { rows: found, total: 250 });
     expectWithinLimits(m.blocks, 50);
@@ -126,7 +169,14 @@ describe("list, find and archive messages", () => {
 
 describe("reference answers", () => {
   it("candidates (ambiguity) and no-match stay within limits, Open on each candidate", () => {
-    const cands = Array.from({ length: 10 }, () => ({ id: ID, brandName: HUGE.slice(0, 200), creatorName: HUGE.slice(0, 200), creatorEmail: "a@b.test", isActive: false, journeyStatus: "LIVE" }));
+    const cands = Array.from({ length: 10 }, () => ({
+      id: ID,
+      brandName: HUGE.slice(0, 200),
+      creatorName: HUGE.slice(0, 200),
+      creatorEmail: "a@b.test",
+      isActive: false,
+      journeyStatus: "LIVE",
+    }));
     const m = candidatesBlocks(HUGE, cands);
     expectWithinLimits(m.blocks, 50);
     expect(m.blocks.filter((b) => (b as { accessory?: { action_id: string; text: { text: string } } }).accessory?.text.text === "Open")).toHaveLength(10);
@@ -146,11 +196,24 @@ describe("modals", () => {
       expect(b.element.action_id).toBe(b.block_id);
       if (b.element.max_length !== undefined) expect(b.element.max_length).toBeLessThanOrEqual(3000);
     }
-    expect((inputs(v).find((b) => b.block_id === "creator_name")!.element.max_length)).toBe(200);
+    expect(inputs(v).find((b) => b.block_id === "creator_name")!.element.max_length).toBe(200);
   });
 
   it("Edit: current values filled in, journey_status left out, too-long values left out rather than cut", () => {
-    const row = { creatorName: "Jo", creatorEmail: "jo@x.test", brandName: "B", brandNiche: "N", priorityLevel: 2, tags: ["a"], customFields: {}, otherSocialLinks: {}, internalNotes: "x".repeat(5000), creatorTimezone: "UTC", primaryCommunicationChannel: "Email", journeyStatus: "LIVE" };
+    const row = {
+      creatorName: "Jo",
+      creatorEmail: "jo@x.test",
+      brandName: "B",
+      brandNiche: "N",
+      priorityLevel: 2,
+      tags: ["a"],
+      customFields: {},
+      otherSocialLinks: {},
+      internalNotes: "x".repeat(5000),
+      creatorTimezone: "UTC",
+      primaryCommunicationChannel: "Email",
+      journeyStatus: "LIVE",
+    };
     const v = editCreatorModal(ID, columnValuesOf(row));
     expect(v.blocks.length).toBeLessThanOrEqual(100);
     const ids = inputs(v).map((b) => b.block_id);
@@ -185,8 +248,15 @@ describe("App Home", () => {
     reveals: {
       total: 77,
       rows: Array.from({ length: HOME_LIMITS.reveals }, (_, i) => ({
-        id: ID, requesterName: HUGE, requesterSlackId: i % 2 ? "U0ABC" : "<!channel>", isOwn: i === 0, platform: HUGE, account: HUGE,
-        brandName: HUGE, reason: HUGE, createdAt: new Date("2026-01-09T12:00:00Z"),
+        id: ID,
+        requesterName: HUGE,
+        requesterSlackId: i % 2 ? "U0ABC" : "<!channel>",
+        isOwn: i === 0,
+        platform: HUGE,
+        account: HUGE,
+        brandName: HUGE,
+        reason: HUGE,
+        createdAt: new Date("2026-01-09T12:00:00Z"),
       })),
     },
   };

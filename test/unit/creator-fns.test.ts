@@ -1,14 +1,33 @@
 import { describe, expect, it } from "vitest";
 import {
-  ageText, cleanSearchText, columnValuesOf, decodeListPage, encodeListPage, escapeLike, fingerprint, formTextOf, parseJourneyStatus,
-  parseListArgs, stripUnstorable, toColumns, touchedColumns, EDIT_COLUMNS, FIELD_OF,
+  ageText,
+  cleanSearchText,
+  columnValuesOf,
+  decodeListPage,
+  encodeListPage,
+  escapeLike,
+  fingerprint,
+  formTextOf,
+  parseJourneyStatus,
+  parseListArgs,
+  stripUnstorable,
+  toColumns,
+  touchedColumns,
+  EDIT_COLUMNS,
+  FIELD_OF,
 } from "../../src/features/creators/creator-fns.js";
 import { splitLastWord } from "../../src/features/creators/creator-lookup.js";
 
 describe("parseJourneyStatus", () => {
   it.each([
-    ["live", "LIVE"], ["Brand-Building", "BRAND_BUILDING"], ["brand_building", "BRAND_BUILDING"], [" closed ", "CLOSED"],
-    ["DONE", null], ["", null], ["LIVEx", null], ["onboarding;drop", null],
+    ["live", "LIVE"],
+    ["Brand-Building", "BRAND_BUILDING"],
+    ["brand_building", "BRAND_BUILDING"],
+    [" closed ", "CLOSED"],
+    ["DONE", null],
+    ["", null],
+    ["LIVEx", null],
+    ["onboarding;drop", null],
   ])("%j -> %j", (raw, expected) => expect(parseJourneyStatus(raw)).toBe(expected));
 });
 
@@ -62,7 +81,14 @@ describe("edit fingerprints", () => {
 describe("row <-> form", () => {
   it("maps columns to fields and shows values as typed text", () => {
     expect(FIELD_OF.next_follow_up_date).toBe("nextFollowUpDate");
-    const row = { creatorName: "Jo", tags: ["a", "b"], customFields: { k: 1 }, otherSocialLinks: {}, nextFollowUpDate: new Date("2026-03-04T00:00:00Z"), priorityLevel: 2 };
+    const row = {
+      creatorName: "Jo",
+      tags: ["a", "b"],
+      customFields: { k: 1 },
+      otherSocialLinks: {},
+      nextFollowUpDate: new Date("2026-03-04T00:00:00Z"),
+      priorityLevel: 2,
+    };
     const v = columnValuesOf(row);
     expect(v.next_follow_up_date).toBe("2026-03-04");
     expect(v.creator_phone).toBeNull();

@@ -17,8 +17,15 @@ const dataFor = (over: RawForm) => {
 describe("creator form schema", () => {
   it("fills defaults and normalises empties to null", () => {
     expect(dataFor({ creator_phone: "  ", brand_tagline: "" })).toMatchObject({
-      journey_status: "ONBOARDING", priority_level: 3, creator_timezone: "UTC", primary_communication_channel: "Email",
-      creator_phone: null, brand_tagline: null, tags: [], custom_fields: {}, other_social_links: {},
+      journey_status: "ONBOARDING",
+      priority_level: 3,
+      creator_timezone: "UTC",
+      primary_communication_channel: "Email",
+      creator_phone: null,
+      brand_tagline: null,
+      tags: [],
+      custom_fields: {},
+      other_social_links: {},
     });
   });
 
@@ -29,19 +36,46 @@ describe("creator form schema", () => {
   });
 
   it.each([
-    ["creator_email", "a@b"], ["creator_email", "a b@c.test"], ["creator_email", "<mailto:a@b.test|a@b.test>"],
-    ["brand_website", "javascript:alert(1)"], ["brand_website", "ftp://x.test"], ["brand_website", "data:text/html,x"],
-    ["brand_website", "https://exa mple.test"], ["brand_website", "https://user:pw@x.test"], ["youtube_channel", "youtube.com/@x"],
-    ["linkedin_profile", `https://x.test/${"a".repeat(200)}`], ["creator_phone", "12345"], ["creator_phone", "+1 (555) 010-0200 ext 5"],
-    ["creator_phone", "phone me"], ["instagram_handle", "@has space"], ["tiktok_handle", "@émoji"], ["twitter_handle", `@${"a".repeat(100)}`],
-    ["creator_timezone", "Nowhere/Land"], ["journey_status", "DONE"], ["priority_level", "0"], ["priority_level", "6"],
-    ["last_contacted_date", "2026-02-30"], ["next_follow_up_date", "tomorrow"], ["tags", `${"t".repeat(51)}`],
-    ["tags", Array.from({ length: 21 }, (_, i) => `t${i}`).join(",")], ["custom_fields", "{bad json"], ["custom_fields", "[]"],
-    ["custom_fields", "null"], ["custom_fields", "42"], ["custom_fields", JSON.stringify({ a: { b: { c: { d: { e: { f: 1 } } } } } })],
+    ["creator_email", "a@b"],
+    ["creator_email", "a b@c.test"],
+    ["creator_email", "<mailto:a@b.test|a@b.test>"],
+    ["brand_website", "javascript:alert(1)"],
+    ["brand_website", "ftp://x.test"],
+    ["brand_website", "data:text/html,x"],
+    ["brand_website", "https://exa mple.test"],
+    ["brand_website", "https://user:pw@x.test"],
+    ["youtube_channel", "youtube.com/@x"],
+    ["linkedin_profile", `https://x.test/${"a".repeat(200)}`],
+    ["creator_phone", "12345"],
+    ["creator_phone", "+1 (555) 010-0200 ext 5"],
+    ["creator_phone", "phone me"],
+    ["instagram_handle", "@has space"],
+    ["tiktok_handle", "@émoji"],
+    ["twitter_handle", `@${"a".repeat(100)}`],
+    ["creator_timezone", "Nowhere/Land"],
+    ["journey_status", "DONE"],
+    ["priority_level", "0"],
+    ["priority_level", "6"],
+    ["last_contacted_date", "2026-02-30"],
+    ["next_follow_up_date", "tomorrow"],
+    ["tags", `${"t".repeat(51)}`],
+    ["tags", Array.from({ length: 21 }, (_, i) => `t${i}`).join(",")],
+    ["custom_fields", "{bad json"],
+    ["custom_fields", "[]"],
+    ["custom_fields", "null"],
+    ["custom_fields", "42"],
+    ["custom_fields", JSON.stringify({ a: { b: { c: { d: { e: { f: 1 } } } } } })],
     ["custom_fields", JSON.stringify(Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])))],
-    ["custom_fields", '{"a": "\\u0000"}'], ["custom_fields", '{"\\ud800": 1}'], ["custom_fields", `{"a": "${"x".repeat(3000)}"}`],
-    ["other_social_links", '{"discord": "discord.gg/x"}'], ["other_social_links", '{"x": 5}'], ["other_social_links", '["https://x.test"]'],
-    ["creator_name", "x".repeat(201)], ["brand_tagline", "x".repeat(501)], ["creator_avatar", "x".repeat(101)], ["internal_notes", "x".repeat(3001)],
+    ["custom_fields", '{"a": "\\u0000"}'],
+    ["custom_fields", '{"\\ud800": 1}'],
+    ["custom_fields", `{"a": "${"x".repeat(3000)}"}`],
+    ["other_social_links", '{"discord": "discord.gg/x"}'],
+    ["other_social_links", '{"x": 5}'],
+    ["other_social_links", '["https://x.test"]'],
+    ["creator_name", "x".repeat(201)],
+    ["brand_tagline", "x".repeat(501)],
+    ["creator_avatar", "x".repeat(101)],
+    ["internal_notes", "x".repeat(3001)],
   ] as const)("refuses %s = %j on that block", (col, value) => {
     const errors = errorsFor({ [col]: value });
     expect(Object.keys(errors)).toEqual([col]);
@@ -49,9 +83,15 @@ describe("creator form schema", () => {
   });
 
   it.each([
-    ["creator_email", "Jo.Maker+tag@sub.example.co.uk"], ["brand_website", "https://maker.test/path?q=1"], ["brand_website", "http://maker.test"],
-    ["creator_phone", "+44 20 7946 0958"], ["creator_phone", "(555) 010-0200"], ["instagram_handle", "@jo.maker_1"],
-    ["creator_timezone", "America/New_York"], ["last_contacted_date", "2024-02-29"], ["priority_level", "1"],
+    ["creator_email", "Jo.Maker+tag@sub.example.co.uk"],
+    ["brand_website", "https://maker.test/path?q=1"],
+    ["brand_website", "http://maker.test"],
+    ["creator_phone", "+44 20 7946 0958"],
+    ["creator_phone", "(555) 010-0200"],
+    ["instagram_handle", "@jo.maker_1"],
+    ["creator_timezone", "America/New_York"],
+    ["last_contacted_date", "2024-02-29"],
+    ["priority_level", "1"],
     ["other_social_links", '{"pinterest": "https://pinterest.com/b", "twitch": "https://twitch.tv/b"}'],
     ["custom_fields", '{"revenue_target_monthly": 50000, "content_pillars": ["Fitness", "Mindset"], "nested": {"ok": true}}'],
   ] as const)("accepts %s = %j", (col, value) => {
@@ -143,9 +183,17 @@ describe("readFormValues", () => {
 describe("JSON columns as lines (issue 17): stored in the seed's JSON shape, shown back as lines", () => {
   const parse = (col: "custom_fields" | "other_social_links", text: string) => parseCreatorEdit({ [col]: text }, [col]);
   it.each([
-    ["custom_fields", "revenue_target_monthly: 50000\ncontent_pillars: [\"Fitness\", \"Mindset\"]\nvip: true\nnote: ships: weekly", { revenue_target_monthly: 50000, content_pillars: ["Fitness", "Mindset"], vip: true, note: "ships: weekly" }],
+    [
+      "custom_fields",
+      'revenue_target_monthly: 50000\ncontent_pillars: ["Fitness", "Mindset"]\nvip: true\nnote: ships: weekly',
+      { revenue_target_monthly: 50000, content_pillars: ["Fitness", "Mindset"], vip: true, note: "ships: weekly" },
+    ],
     ["custom_fields", 'code: "007"', { code: "007" }],
-    ["other_social_links", "https://www.pinterest.com/brand\ntwitch: https://twitch.tv/brand", { pinterest: "https://www.pinterest.com/brand", twitch: "https://twitch.tv/brand" }],
+    [
+      "other_social_links",
+      "https://www.pinterest.com/brand\ntwitch: https://twitch.tv/brand",
+      { pinterest: "https://www.pinterest.com/brand", twitch: "https://twitch.tv/brand" },
+    ],
     // The old JSON object form is still accepted.
     ["custom_fields", '{"a": 1}', { a: 1 }],
   ] as const)("%s %j", (col, text, stored) => {

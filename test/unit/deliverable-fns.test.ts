@@ -53,8 +53,22 @@ const creator: SnapshotCreator = {
 };
 
 const milestones = [
-  { title: "Logo final", description: null, targetDate: new Date("2026-11-01T00:00:00Z"), completedDate: null, isCompleted: false, relatedJourneyStage: "BRAND_BUILDING" },
-  { title: "Kick-off", description: "done", targetDate: new Date("2026-09-01T00:00:00Z"), completedDate: new Date("2026-09-02T00:00:00Z"), isCompleted: true, relatedJourneyStage: "ONBOARDING" },
+  {
+    title: "Logo final",
+    description: null,
+    targetDate: new Date("2026-11-01T00:00:00Z"),
+    completedDate: null,
+    isCompleted: false,
+    relatedJourneyStage: "BRAND_BUILDING",
+  },
+  {
+    title: "Kick-off",
+    description: "done",
+    targetDate: new Date("2026-09-01T00:00:00Z"),
+    completedDate: new Date("2026-09-02T00:00:00Z"),
+    isCompleted: true,
+    relatedJourneyStage: "ONBOARDING",
+  },
 ];
 const health = { score: "RED", reasons: ["1 milestone overdue by 26 days"] };
 

@@ -40,7 +40,11 @@ describe("the split at Slack's limits", () => {
   it("1,000 creators: one message ≤ 50 blocks, every section ≤ 3,000 chars, the ten most urgent per colour in order, and See all", () => {
     const list = Array.from({ length: 1000 }, (_, i) => entry(i + 1));
     const s = snapshotOf(list, {
-      since: { runKey: "2026-11-26", newRed: [uuid(3), uuid(6)], recovered: Array.from({ length: 40 }, (_, i) => ({ id: uuid(5000 + i), name: "R&D <Co>".repeat(30) })) },
+      since: {
+        runKey: "2026-11-26",
+        newRed: [uuid(3), uuid(6)],
+        recovered: Array.from({ length: 40 }, (_, i) => ({ id: uuid(5000 + i), name: "R&D <Co>".repeat(30) })),
+      },
       undelivered: Array.from({ length: 15 }, (_, i) => ({ runKey: "2026-11-26", destination: `U${i}`, error: "channel_not_found".repeat(20) })),
     });
     const messages = renderDigest(s, new Map(list.map((e) => [e.id, e])), { kind: "scheduled" });
@@ -68,7 +72,12 @@ describe("the split at Slack's limits", () => {
       brandName: "&".repeat(200),
       creatorName: "<".repeat(200),
       journeyStatus: "BRAND_BUILDING",
-      reasons: ["3 milestones overdue, the oldest by 1000 days", "follow-up overdue by 1000 days", "no contact for 10000 days", "in brand building for 10000 days"],
+      reasons: [
+        "3 milestones overdue, the oldest by 1000 days",
+        "follow-up overdue by 1000 days",
+        "no contact for 10000 days",
+        "in brand building for 10000 days",
+      ],
     });
     const [row] = rowBlocks(worst, true);
     const text = (row as { text: { text: string } }).text.text;

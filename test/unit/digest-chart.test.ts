@@ -45,7 +45,9 @@ describe("renderHealthChart", () => {
     const midY = Math.round(CHART.height / 2);
     expect(allRed.rgb(midX, midY)).toEqual([220, 53, 69]);
     expect(allGreen.rgb(midX, midY)).toEqual([40, 167, 69]);
-    expect(renderHealthChart(days(14, (i) => ({ red: i, yellow: 1, green: 2 })))).not.toEqual(renderHealthChart(days(14, (i) => ({ red: 14 - i, yellow: 1, green: 2 }))));
+    expect(renderHealthChart(days(14, (i) => ({ red: i, yellow: 1, green: 2 })))).not.toEqual(
+      renderHealthChart(days(14, (i) => ({ red: 14 - i, yellow: 1, green: 2 }))),
+    );
   });
 
   it("an empty history is a blank chart, not an error; the same data gives the same bytes", () => {

@@ -4,7 +4,11 @@ import { clampPage, isSnoozed, orderEntries, packMessages, SNOOZE_DAYS, snoozeUn
 import { addDays } from "../../src/lib/dates.js";
 
 const e = (id: string, score: "RED" | "YELLOW", priority: number, changed: string, brandName = id) => ({
-  id, score, priority, lastStatusChange: new Date(changed), brandName,
+  id,
+  score,
+  priority,
+  lastStatusChange: new Date(changed),
+  brandName,
 });
 
 describe("orderEntries", () => {
@@ -133,7 +137,11 @@ describe("packMessages", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 4 }), (r, y, h) => {
         const units = [...(r ? rows("R", r) : []), ...(y ? rows("Y", y) : [])];
-        const out = packMessages(Array.from({ length: h }, (_, i) => `hdr${i}`), units, opts);
+        const out = packMessages(
+          Array.from({ length: h }, (_, i) => `hdr${i}`),
+          units,
+          opts,
+        );
         expect(out.every((m) => m.length <= 10)).toBe(true);
         expect(out.flat().filter((b) => /^[RY]\d+$/.test(b))).toHaveLength(r + y);
       }),

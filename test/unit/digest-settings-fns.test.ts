@@ -12,7 +12,11 @@ import {
 import type { DigestSnapshot } from "../../src/features/digests/digest-types.js";
 
 const form = (over: Partial<Record<"time" | "tz" | "scope" | "enabled", string | null>> = {}) => ({
-  time: "08:30", tz: "Europe/London", scope: "followed", enabled: "on", ...over,
+  time: "08:30",
+  tz: "Europe/London",
+  scope: "followed",
+  enabled: "on",
+  ...over,
 });
 
 describe("canonicalTimeZone", () => {
@@ -67,7 +71,12 @@ describe("readSettingsForm", () => {
     expect(readSettingsForm(values)).toEqual({ time: "07:05", tz: "Asia/Tokyo", scope: "all", enabled: null });
   });
   it("reads forged shapes as missing", () => {
-    expect(readSettingsForm({ digest_time: { digest_time: { selected_time: 830 } }, digest_tz: "x" })).toEqual({ time: null, tz: null, scope: null, enabled: null });
+    expect(readSettingsForm({ digest_time: { digest_time: { selected_time: 830 } }, digest_tz: "x" })).toEqual({
+      time: null,
+      tz: null,
+      scope: null,
+      enabled: null,
+    });
     expect(readSettingsForm(null)).toEqual({ time: null, tz: null, scope: null, enabled: null });
   });
 });
@@ -116,7 +125,14 @@ describe("onlyFollowed", () => {
     today: "2026-03-10",
     red: ["a", "b"],
     yellow: ["c", "d"],
-    since: { runKey: "2026-03-09", newRed: ["a", "b"], recovered: [{ id: "e", name: "E" }, { id: "f", name: "F" }] },
+    since: {
+      runKey: "2026-03-09",
+      newRed: ["a", "b"],
+      recovered: [
+        { id: "e", name: "E" },
+        { id: "f", name: "F" },
+      ],
+    },
     undelivered: [{ runKey: "2026-03-09", destination: "C1", error: "x" }],
   };
   it("keeps the followed creators in order, and the changes about them", () => {

@@ -46,7 +46,9 @@ function strings(x: unknown, out: string[] = []): string[] {
 
 /** Every `<…>` in the message (text and blocks) that the bot did not mean to send. */
 function injected(msg: unknown): string[] {
-  return strings(msg).flatMap((s) => s.match(/<[^<>]*>?/g) ?? []).filter((t) => !MEANT.some((m) => m.test(t)));
+  return strings(msg)
+    .flatMap((s) => s.match(/<[^<>]*>?/g) ?? [])
+    .filter((t) => !MEANT.some((m) => m.test(t)));
 }
 
 function expectClean(msg: { text?: string } | string) {
@@ -60,8 +62,17 @@ function expectClean(msg: { text?: string } | string) {
 
 const card = (): CardData => ({
   creator: {
-    id: ID, brandName: HOSTILE, creatorName: HOSTILE, creatorEmail: "x@y.test", journeyStatus: "LAUNCH", healthScore: "RED", priorityLevel: 1,
-    nextFollowUpDate: null, lastContactedDate: null, isActive: true, tags: [HOSTILE],
+    id: ID,
+    brandName: HOSTILE,
+    creatorName: HOSTILE,
+    creatorEmail: "x@y.test",
+    journeyStatus: "LAUNCH",
+    healthScore: "RED",
+    priorityLevel: 1,
+    nextFollowUpDate: null,
+    lastContactedDate: null,
+    isActive: true,
+    tags: [HOSTILE],
   } as unknown as CardData["creator"],
   health: { score: "RED", reasons: [HOSTILE] },
   openMilestones: [{ id: "m1", title: HOSTILE, targetDate: null }],
@@ -92,32 +103,104 @@ const view = (over: Partial<RequestView> = {}): RequestView => ({
 });
 
 const entry = (): DigestEntry => ({
-  id: ID, brandName: HOSTILE, creatorName: HOSTILE, journeyStatus: "LAUNCH", priority: 1, lastStatusChange: new Date("2026-11-01T00:00:00Z"),
-  nextFollowUp: "2026-12-01", score: "RED", reasons: [HOSTILE],
+  id: ID,
+  brandName: HOSTILE,
+  creatorName: HOSTILE,
+  journeyStatus: "LAUNCH",
+  priority: 1,
+  lastStatusChange: new Date("2026-11-01T00:00:00Z"),
+  nextFollowUp: "2026-12-01",
+  score: "RED",
+  reasons: [HOSTILE],
 });
 
 describe("a hostile brand name never reaches a message unescaped (fallback text included)", () => {
   it("creator card", () => expectClean(creatorCard(card(), { today: "2026-12-04", isAdmin: true })));
   it("archive prompt", () => expectClean(archivePrompt({ id: ID, brandName: HOSTILE, creatorName: HOSTILE })));
   it("find results", () =>
-    expectClean(findResults(HOSTILE, { total: 1, rows: [{ id: ID, brandName: HOSTILE, creatorName: HOSTILE, creatorEmail: "x@y.test", journeyStatus: "LAUNCH", healthScore: "RED", isActive: true, instagramHandle: HOSTILE, tiktokHandle: null, twitterHandle: null, total: 1 }] })));
+    expectClean(
+      findResults(HOSTILE, {
+        total: 1,
+        rows: [
+          {
+            id: ID,
+            brandName: HOSTILE,
+            creatorName: HOSTILE,
+            creatorEmail: "x@y.test",
+            journeyStatus: "LAUNCH",
+            healthScore: "RED",
+            isActive: true,
+            instagramHandle: HOSTILE,
+            tiktokHandle: null,
+            twitterHandle: null,
+            total: 1,
+          },
+        ],
+      }),
+    ));
   it("creator list", () => {
-    const row = { id: ID, brandName: HOSTILE, creatorName: HOSTILE, journeyStatus: "LAUNCH", isActive: true, healthScore: "RED", priorityLevel: 1, lastContactedDate: null, nextFollowUpDate: null, createdAt: new Date(), lastStatusChange: new Date(), tags: [], openMilestones: 0, health: { score: "RED" as const, reasons: [HOSTILE] } };
+    const row = {
+      id: ID,
+      brandName: HOSTILE,
+      creatorName: HOSTILE,
+      journeyStatus: "LAUNCH",
+      isActive: true,
+      healthScore: "RED",
+      priorityLevel: 1,
+      lastContactedDate: null,
+      nextFollowUpDate: null,
+      createdAt: new Date(),
+      lastStatusChange: new Date(),
+      tags: [],
+      openMilestones: 0,
+      health: { score: "RED" as const, reasons: [HOSTILE] },
+    };
     expectClean(listPage({ rows: [row], total: 1, page: 0, pages: 1 }, { tag: HOSTILE } as never, "2026-12-04"));
   });
-  it("several creators match", () => expectClean(candidatesBlocks(HOSTILE, [{ id: ID, brandName: HOSTILE, creatorName: HOSTILE, creatorEmail: "x@y.test", isActive: true, journeyStatus: "LAUNCH" }])));
+  it("several creators match", () =>
+    expectClean(
+      candidatesBlocks(HOSTILE, [{ id: ID, brandName: HOSTILE, creatorName: HOSTILE, creatorEmail: "x@y.test", isActive: true, journeyStatus: "LAUNCH" }]),
+    ));
   it("App Home", () => {
     const c = { id: ID, brandName: HOSTILE, creatorName: HOSTILE, journeyStatus: "LAUNCH", priorityLevel: 1, healthScore: "RED" };
     const home = homeView({
-      today: "2026-12-04", now: new Date(), byHealth: {}, byStatus: {}, urgent: [{ ...c, health: { score: "RED", reasons: [HOSTILE] } }], urgentTotal: 1, followUps: [c], followUpsTotal: 1,
-      reveals: { total: 1, rows: [{ id: ID, requesterName: HOSTILE, requesterSlackId: "USTAFF", isOwn: false, platform: HOSTILE, account: HOSTILE, brandName: HOSTILE, reason: HOSTILE, createdAt: new Date() }] },
+      today: "2026-12-04",
+      now: new Date(),
+      byHealth: {},
+      byStatus: {},
+      urgent: [{ ...c, health: { score: "RED", reasons: [HOSTILE] } }],
+      urgentTotal: 1,
+      followUps: [c],
+      followUpsTotal: 1,
+      reveals: {
+        total: 1,
+        rows: [
+          {
+            id: ID,
+            requesterName: HOSTILE,
+            requesterSlackId: "USTAFF",
+            isOwn: false,
+            platform: HOSTILE,
+            account: HOSTILE,
+            brandName: HOSTILE,
+            reason: HOSTILE,
+            createdAt: new Date(),
+          },
+        ],
+      },
     });
     expect(injected(home)).toEqual([]);
   });
 
   it("digest (scheduled and on demand) and a row after a button", () => {
     const e = entry();
-    const s = { today: "2026-12-04", red: [ID], yellow: [], since: { runKey: "2026-12-03", newRed: [ID], recovered: [{ id: ID, name: HOSTILE }] }, undelivered: [] };
+    const s = {
+      today: "2026-12-04",
+      red: [ID],
+      yellow: [],
+      since: { runKey: "2026-12-03", newRed: [ID], recovered: [{ id: ID, name: HOSTILE }] },
+      undelivered: [],
+    };
     for (const mode of [{ kind: "scheduled" as const }, { kind: "on_demand" as const, bySlackUserId: "UMGR" }]) {
       for (const m of renderDigest(s, new Map([[ID, e]]), mode)) expectClean(m);
     }
@@ -135,13 +218,30 @@ describe("a hostile brand name never reaches a message unescaped (fallback text 
 
   it("milestones list and change notices", () => {
     const health = { score: "RED" as const, reasons: [HOSTILE] };
-    const list = { creator: { id: ID, brandName: HOSTILE, creatorName: HOSTILE }, milestones: [{ id: ID, title: HOSTILE, description: HOSTILE, targetDate: null, completedDate: null, isCompleted: false, relatedJourneyStage: "LAUNCH", createdAt: new Date() }], health };
+    const list = {
+      creator: { id: ID, brandName: HOSTILE, creatorName: HOSTILE },
+      milestones: [
+        {
+          id: ID,
+          title: HOSTILE,
+          description: HOSTILE,
+          targetDate: null,
+          completedDate: null,
+          isCompleted: false,
+          relatedJourneyStage: "LAUNCH",
+          createdAt: new Date(),
+        },
+      ],
+      health,
+    };
     const notice = changeNotice(`Added “${HOSTILE.replace(/</g, "&lt;").replace(/>/g, "&gt;")}”.`, { ...health, changed: true, from: "GREEN" });
     expectClean(milestonesMessage(list, "2026-12-04", notice));
   });
 
   it("audit trail of a creator", () => {
-    expectClean(auditPageBlocks({ scope: { kind: "creator", creatorId: ID, brandName: HOSTILE, creatorName: HOSTILE }, rows: [], nextCursor: null, pageNumber: 1 }));
+    expectClean(
+      auditPageBlocks({ scope: { kind: "creator", creatorId: ID, brandName: HOSTILE, creatorName: HOSTILE }, rows: [], nextCursor: null, pageNumber: 1 }),
+    );
   });
 
   it("role DMs", () => {
@@ -150,7 +250,18 @@ describe("a hostile brand name never reaches a message unescaped (fallback text 
   });
 
   it("vault: list, prompt, grant, offer, reveal, denial, ack, sent, ended", () => {
-    const meta = { id: ID, creatorId: ID, brandName: HOSTILE, platformName: HOSTILE, accountIdentifier: HOSTILE, notes: HOSTILE, lastVerifiedDate: null, expiresOn: null, isActive: true, secretsSet: [] };
+    const meta = {
+      id: ID,
+      creatorId: ID,
+      brandName: HOSTILE,
+      platformName: HOSTILE,
+      accountIdentifier: HOSTILE,
+      notes: HOSTILE,
+      lastVerifiedDate: null,
+      expiresOn: null,
+      isActive: true,
+      secretsSet: [],
+    };
     expectClean(credentialListBlocks({ id: ID, brandName: HOSTILE }, [meta], new Map(), { isAdmin: true }));
     expectClean(approvalPromptBlocks(view({ status: "PENDING" })));
     expectClean(grantBlocks(view(), 60));

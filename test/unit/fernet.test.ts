@@ -17,8 +17,7 @@ interface Vector {
   iv?: number[];
 }
 
-const loadVectors = (name: string): Vector[] =>
-  JSON.parse(readFileSync(new URL(name, vectorsDir), "utf8")) as Vector[];
+const loadVectors = (name: string): Vector[] => JSON.parse(readFileSync(new URL(name, vectorsDir), "utf8")) as Vector[];
 
 const keyFromB64 = (b64: string): Buffer => {
   const [key] = parseFernetKeys(b64);
@@ -147,8 +146,7 @@ describe("interop with Python cryptography.fernet", () => {
 
   it("(a) Python MultiFernet([k1,k2]) encrypts, TS decrypts", () => {
     const tokens = py<string[]>(
-      "mf = MultiFernet([Fernet(inp['k1']), Fernet(inp['k2'])])\n" +
-        "out = [mf.encrypt(s.encode('utf-8')).decode('utf-8') for s in inp['samples']]",
+      "mf = MultiFernet([Fernet(inp['k1']), Fernet(inp['k2'])])\n" + "out = [mf.encrypt(s.encode('utf-8')).decode('utf-8') for s in inp['samples']]",
       { k1, k2, samples: SAMPLES },
     );
     expect(tokens.map((t) => mf.decryptString(t))).toEqual(SAMPLES);
@@ -157,14 +155,8 @@ describe("interop with Python cryptography.fernet", () => {
   });
 
   it("(b) TS encrypts, Python Fernet decrypts to the same text", () => {
-    const tokens = [
-      ...SAMPLES.map((s) => new Fernet(keyFromB64(k1)).encrypt(s)),
-      ...SAMPLES.map((s) => mf.encrypt(s)),
-    ];
-    const out = py<string[]>(
-      "f = Fernet(inp['k1'])\nout = [f.decrypt(t).decode('utf-8') for t in inp['tokens']]",
-      { k1, tokens },
-    );
+    const tokens = [...SAMPLES.map((s) => new Fernet(keyFromB64(k1)).encrypt(s)), ...SAMPLES.map((s) => mf.encrypt(s))];
+    const out = py<string[]>("f = Fernet(inp['k1'])\nout = [f.decrypt(t).decode('utf-8') for t in inp['tokens']]", { k1, tokens });
     expect(out).toEqual([...SAMPLES, ...SAMPLES]);
   });
 
@@ -182,10 +174,10 @@ describe("interop with Python cryptography.fernet", () => {
 
   it("(c) a token under the old key decrypts, and after rotate Python reads it with only the new key", () => {
     const oldTs = 1_600_000_000;
-    const { token } = py<{ token: string }>(
-      "out = {'token': Fernet(inp['k2']).encrypt_at_time('old secret ✓'.encode('utf-8'), inp['ts']).decode()}",
-      { k2, ts: oldTs },
-    );
+    const { token } = py<{ token: string }>("out = {'token': Fernet(inp['k2']).encrypt_at_time('old secret ✓'.encode('utf-8'), inp['ts']).decode()}", {
+      k2,
+      ts: oldTs,
+    });
     expect(mf.decryptString(token)).toBe("old secret ✓");
     expect(mf.encryptsWithPrimary(token)).toBe(false);
 

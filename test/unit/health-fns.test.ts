@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { addDays, dateInTz, type IsoDate } from "../../src/lib/dates.js";
 import {
-  computeHealth, isTracked, SCORE_RANK, summariseMilestones, THRESHOLDS, type HealthInput, type HealthScore,
+  computeHealth,
+  isTracked,
+  SCORE_RANK,
+  summariseMilestones,
+  THRESHOLDS,
+  type HealthInput,
+  type HealthScore,
 } from "../../src/features/health/health-fns.js";
 
 const TODAY = "2026-06-15";
@@ -62,14 +68,35 @@ describe("computeHealth: every rule edge (the contract's thresholds)", () => {
     // several at once: RED reasons first, then the YELLOW ones
     [
       "RED and YELLOW reasons together",
-      input({ journeyStatus: "ONBOARDING", lastStatusChange: at(ago(50)), overdue: { count: 3, oldestDaysAgo: 9 }, nextFollowUpDate: ago(2), lastContactedDate: ago(20) }),
+      input({
+        journeyStatus: "ONBOARDING",
+        lastStatusChange: at(ago(50)),
+        overdue: { count: 3, oldestDaysAgo: 9 },
+        nextFollowUpDate: ago(2),
+        lastContactedDate: ago(20),
+      }),
       "RED",
       ["3 milestones overdue, the oldest by 9 days", "follow-up overdue by 2 days", "no contact for 20 days", "in onboarding for 50 days"],
     ],
     // not tracked: PAUSED, CLOSED, inactive: GREEN with a reason saying so, whatever else is true
-    ["PAUSED with everything overdue", input({ journeyStatus: "PAUSED", overdue: { count: 4, oldestDaysAgo: 60 }, lastContactedDate: ago(90) }), "GREEN", ["paused: health not tracked"]],
-    ["CLOSED with everything overdue", input({ journeyStatus: "CLOSED", nextFollowUpDate: ago(40), lastContactedDate: null, createdAt: at(ago(300)) }), "GREEN", ["closed: health not tracked"]],
-    ["inactive (archived) with everything overdue", input({ isActive: false, journeyStatus: "ONBOARDING", lastStatusChange: at(ago(99)), lastContactedDate: ago(99) }), "GREEN", ["archived: health not tracked"]],
+    [
+      "PAUSED with everything overdue",
+      input({ journeyStatus: "PAUSED", overdue: { count: 4, oldestDaysAgo: 60 }, lastContactedDate: ago(90) }),
+      "GREEN",
+      ["paused: health not tracked"],
+    ],
+    [
+      "CLOSED with everything overdue",
+      input({ journeyStatus: "CLOSED", nextFollowUpDate: ago(40), lastContactedDate: null, createdAt: at(ago(300)) }),
+      "GREEN",
+      ["closed: health not tracked"],
+    ],
+    [
+      "inactive (archived) with everything overdue",
+      input({ isActive: false, journeyStatus: "ONBOARDING", lastStatusChange: at(ago(99)), lastContactedDate: ago(99) }),
+      "GREEN",
+      ["archived: health not tracked"],
+    ],
   ];
 
   it.each(cases)("%s", (_name, c, score, reasons) => {
@@ -115,7 +142,14 @@ describe("time zone: calendar dates are DIGEST_TZ's", () => {
   const tz = "America/Los_Angeles";
   const milestone7or8 = (now: Date) => {
     const today = dateInTz(now, tz);
-    return { today, health: computeHealth(input({ milestones: summariseMilestones([{ targetDate: "2026-03-02", isCompleted: false }], today), lastContactedDate: today }), today, tz) };
+    return {
+      today,
+      health: computeHealth(
+        input({ milestones: summariseMilestones([{ targetDate: "2026-03-02", isCompleted: false }], today), lastContactedDate: today }),
+        today,
+        tz,
+      ),
+    };
   };
 
   it("a second before midnight in DIGEST_TZ it is still the previous day: 7 days overdue, YELLOW", () => {
@@ -166,7 +200,8 @@ describe("properties", () => {
       createdAt: at(ago(x.createdDaysAgo)),
       nextFollowUpDate: x.followUpOffset === null ? null : addDays(TODAY, x.followUpOffset),
       lastStatusChange: at(ago(x.statusDaysAgo)),
-      milestones: x.overdueCount > 0 ? { overdueCount: x.overdueCount, oldestOverdueTarget: ago(x.overdueDays) } : { overdueCount: 0, oldestOverdueTarget: null },
+      milestones:
+        x.overdueCount > 0 ? { overdueCount: x.overdueCount, oldestOverdueTarget: ago(x.overdueDays) } : { overdueCount: 0, oldestOverdueTarget: null },
     });
   };
   const rank = (c: HealthInput) => SCORE_RANK[computeHealth(c, TODAY, "UTC").score];

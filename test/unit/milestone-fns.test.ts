@@ -48,7 +48,14 @@ describe("the Add/Edit milestone form", () => {
     Object.fromEntries(
       Object.entries(v).map(([k, x]) => [
         k,
-        { [k]: k === "target_date" ? { type: "datepicker", selected_date: x } : k === "related_journey_stage" ? { type: "static_select", selected_option: x ? { value: x } : null } : { type: "plain_text_input", value: x } },
+        {
+          [k]:
+            k === "target_date"
+              ? { type: "datepicker", selected_date: x }
+              : k === "related_journey_stage"
+                ? { type: "static_select", selected_option: x ? { value: x } : null }
+                : { type: "plain_text_input", value: x },
+        },
       ]),
     );
 
@@ -57,7 +64,10 @@ describe("the Add/Edit milestone form", () => {
       ok: true,
       value: { title: "Launch plan", description: null, targetDate: "2026-07-01", relatedJourneyStage: "LAUNCH" },
     });
-    expect(parseMilestoneForm(values({ title: "No date", related_journey_stage: "LIVE" }))).toMatchObject({ ok: true, value: { targetDate: null, description: null } });
+    expect(parseMilestoneForm(values({ title: "No date", related_journey_stage: "LIVE" }))).toMatchObject({
+      ok: true,
+      value: { targetDate: null, description: null },
+    });
   });
 
   it.each([
@@ -83,10 +93,17 @@ describe("the Add/Edit milestone form", () => {
   });
 
   it("the modal's inputs carry block_id = action_id = the column name", () => {
-    const v = milestoneModal({ mode: "add", creator: { brandName: "B", creatorName: "C", journeyStatus: "LIVE" }, meta: { creatorId: "00000000-0000-4000-8000-000000000001" } });
+    const v = milestoneModal({
+      mode: "add",
+      creator: { brandName: "B", creatorName: "C", journeyStatus: "LIVE" },
+      meta: { creatorId: "00000000-0000-4000-8000-000000000001" },
+    });
     const inputs = v.blocks.filter((b) => b.type === "input") as { block_id: string; element: { action_id: string } }[];
     expect(inputs.map((b) => [b.block_id, b.element.action_id])).toEqual([
-      ["title", "title"], ["description", "description"], ["target_date", "target_date"], ["related_journey_stage", "related_journey_stage"],
+      ["title", "title"],
+      ["description", "description"],
+      ["target_date", "target_date"],
+      ["related_journey_stage", "related_journey_stage"],
     ]);
   });
 });
@@ -97,9 +114,13 @@ describe("the milestones list message", () => {
 
   /** Every mrkdwn text (plain_text is never parsed for mentions or links, so it needs no escaping). */
   const mrkdwnOf = (v: unknown): string[] =>
-    Array.isArray(v) ? v.flatMap(mrkdwnOf)
-    : v && typeof v === "object" ? ((v as { type?: string; text?: unknown }).type === "mrkdwn" ? [String((v as { text: unknown }).text)] : Object.values(v).flatMap(mrkdwnOf))
-    : [];
+    Array.isArray(v)
+      ? v.flatMap(mrkdwnOf)
+      : v && typeof v === "object"
+        ? (v as { type?: string; text?: unknown }).type === "mrkdwn"
+          ? [String((v as { text: unknown }).text)]
+          : Object.values(v).flatMap(mrkdwnOf)
+        : [];
 
   it("escapes user text in every mrkdwn field", () => {
     const msg = milestonesMessage({ creator, health, milestones: [ms({ title: "<@U123> ping", description: "<https://evil|bank>" })] }, TODAY);

@@ -22,8 +22,16 @@ describe("optionFor", () => {
 
 describe("messageRefOf", () => {
   it.each([
-    ["a message shortcut payload", { channel: { id: "C0CHAN" }, message: { ts: "1700000000.000100", text: "hi" } }, { channelId: "C0CHAN", messageTs: "1700000000.000100", text: "hi" }],
-    ["message_ts when the message has none", { channel: { id: "G0PRIV" }, message_ts: "1.2", message: {} }, { channelId: "G0PRIV", messageTs: "1.2", text: "" }],
+    [
+      "a message shortcut payload",
+      { channel: { id: "C0CHAN" }, message: { ts: "1700000000.000100", text: "hi" } },
+      { channelId: "C0CHAN", messageTs: "1700000000.000100", text: "hi" },
+    ],
+    [
+      "message_ts when the message has none",
+      { channel: { id: "G0PRIV" }, message_ts: "1.2", message: {} },
+      { channelId: "G0PRIV", messageTs: "1.2", text: "" },
+    ],
     ["no channel", { message: { ts: "1.2", text: "x" } }, null],
     ["a channel id that is not one", { channel: { id: "../etc" }, message: { ts: "1.2" } }, null],
     ["a ts that is not one", { channel: { id: "C1" }, message: { ts: "1.2; DROP" } }, null],

@@ -67,7 +67,11 @@ describe("the refusal recorder against a loop over forged ids", () => {
   it("records each real target once, then pools: at most TARGETS_PER_WINDOW + 1 rows per user and label per window", async () => {
     const { TARGETS_PER_WINDOW } = await import("../../src/slack/refusals.js");
     const { r, rows, advance } = recorder();
-    const target = (i: number) => ({ targetModel: "RevealRequest", targetId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`, targetDisplay: "Reveal once" });
+    const target = (i: number) => ({
+      targetModel: "RevealRequest",
+      targetId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+      targetDisplay: "Reveal once",
+    });
     for (let i = 0; i < 100; i++) await r.record(actor, "Reveal once", "Reveal once: not_found", target(i));
     expect(rows).toHaveLength(TARGETS_PER_WINDOW + 1);
     expect(rows.slice(0, TARGETS_PER_WINDOW).map((x) => x.targetId)).toEqual(Array.from({ length: TARGETS_PER_WINDOW }, (_, i) => target(i).targetId));

@@ -8,7 +8,7 @@ const ctx = { userName: (id: string) => ({ U0DEMOSAM: "Sam Staff" })[id], channe
 describe("sandbox mrkdwn renderer", () => {
   it("escapes HTML in text before adding any markup", () => {
     // Raw <…> is a Slack control sequence, never a tag: an unknown one shows as its text.
-    const out = mrkdwn('<img src=x onerror=alert(1)> "quoted" & \'single\'');
+    const out = mrkdwn("<img src=x onerror=alert(1)> \"quoted\" & 'single'");
     expect(out).toBe("img src=x onerror=alert(1) &quot;quoted&quot; &amp; &#39;single&#39;");
     expect(mrkdwn("&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp;")).toBe("&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp;");
   });
@@ -34,7 +34,7 @@ describe("sandbox mrkdwn renderer", () => {
   });
 
   it("formats *bold*, _italic_, ~strike~, `code` and code blocks, and leaves code alone", () => {
-    expect(mrkdwn("*Bold* and _it_ and ~gone~ and `x*y*`")).toBe("<b>Bold</b> and <i>it</i> and <s>gone</s> and <code class=\"mk-code\">x*y*</code>");
+    expect(mrkdwn("*Bold* and _it_ and ~gone~ and `x*y*`")).toBe('<b>Bold</b> and <i>it</i> and <s>gone</s> and <code class="mk-code">x*y*</code>');
     expect(mrkdwn("```\n*not bold* &lt;b&gt;\n```")).toBe('<pre class="mk-pre">*not bold* &lt;b&gt;</pre>');
     expect(mrkdwn("snake_case_name and 2*3*4")).toBe("snake_case_name and 2*3*4");
     expect(mrkdwn("*<https://a.example|A>*")).toBe('<b><a class="mk-link" href="https://a.example" target="_blank" rel="noopener noreferrer">A</a></b>');

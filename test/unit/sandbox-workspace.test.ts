@@ -37,6 +37,8 @@ describe("sandbox workspace: Slack's clocks", () => {
 
   it("escapes command text like Slack with should_escape, for known people and channels only", () => {
     const ws = new Workspace();
-    expect(escapeCommandText("role @sam staff & <b> #general @nobody @here", ws)).toBe("role <@U0DEMOSAM|sam> staff &amp; &lt;b&gt; <#C0GENERAL|general> @nobody <!here>");
+    expect(escapeCommandText("role @sam staff & <b> #general @nobody @here", ws)).toBe(
+      "role <@U0DEMOSAM|sam> staff &amp; &lt;b&gt; <#C0GENERAL|general> @nobody <!here>",
+    );
   });
 });

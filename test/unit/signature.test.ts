@@ -6,7 +6,13 @@ const now = 1_531_420_618;
 const body = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&command=%2Fweather&text=94070";
 
 function verify(headers: Record<string, string | undefined>, b: string = body, at = now) {
-  return verifySlackSignature({ signingSecret: secret, rawBody: b, timestampHeader: headers["x-slack-request-timestamp"], signatureHeader: headers["x-slack-signature"], nowSeconds: at });
+  return verifySlackSignature({
+    signingSecret: secret,
+    rawBody: b,
+    timestampHeader: headers["x-slack-request-timestamp"],
+    signatureHeader: headers["x-slack-signature"],
+    nowSeconds: at,
+  });
 }
 
 describe("verifySlackSignature", () => {

@@ -23,7 +23,11 @@ describe("the repository stands alone", () => {
     const self = path.join("test", "unit", "standalone-repo.test.ts");
     const offenders = SCANNED.flatMap(files)
       .filter((f) => f !== self)
-      .flatMap((f) => readFileSync(path.join(root, f), "utf8").split("\n").map((line, i) => ({ f, i, line })))
+      .flatMap((f) =>
+        readFileSync(path.join(root, f), "utf8")
+          .split("\n")
+          .map((line, i) => ({ f, i, line })),
+      )
       .filter(({ line }) => OUTSIDE.test(line))
       .map(({ f, i, line }) => `${f}:${i + 1}: ${line.trim()}`);
     expect(offenders).toEqual([]);

@@ -15,7 +15,13 @@ const earlier = new Date("2026-11-27T11:50:00Z");
 const REQUESTER = 7;
 const ADMIN = 1;
 
-const req = (over: Partial<RequestState> = {}): RequestState => ({ status: "PENDING", requesterId: REQUESTER, expiresAt: later, credentialActive: true, ...over });
+const req = (over: Partial<RequestState> = {}): RequestState => ({
+  status: "PENDING",
+  requesterId: REQUESTER,
+  expiresAt: later,
+  credentialActive: true,
+  ...over,
+});
 
 describe("decideRefusal (approve / deny)", () => {
   const cases: [string, RequestState | null, number | null, "APPROVED" | "DENIED", ReturnType<typeof decideRefusal>][] = [
@@ -84,7 +90,19 @@ describe("messages", () => {
     expect(isExpired(null, now)).toBe(false);
   });
   it("every refusal has a user-facing text", () => {
-    for (const r of ["not_found", "self_approval", "already_decided", "expired", "credential_inactive", "not_requester", "pending", "denied", "already_revealed", "too_many_pending", "duplicate"] as const) {
+    for (const r of [
+      "not_found",
+      "self_approval",
+      "already_decided",
+      "expired",
+      "credential_inactive",
+      "not_requester",
+      "pending",
+      "denied",
+      "already_revealed",
+      "too_many_pending",
+      "duplicate",
+    ] as const) {
       expect(refusalText(r).length).toBeGreaterThan(10);
     }
   });

@@ -4,12 +4,24 @@ import { isAppError } from "../../src/errors.js";
 import { MultiFernet } from "../../src/crypto/fernet.js";
 import { credentialFormSchema, idFrom, parseForm, readState } from "../../src/features/vault/vault-schemas.js";
 import { decryptSecrets, encryptSecrets } from "../../src/features/vault/secret-fields.js";
-import { approvalPromptBlocks, credentialListBlocks, grantBlocks, pendingListBlocks, revealBlocks, revealOfferBlocks } from "../../src/features/vault/vault-blocks.js";
+import {
+  approvalPromptBlocks,
+  credentialListBlocks,
+  grantBlocks,
+  pendingListBlocks,
+  revealBlocks,
+  revealOfferBlocks,
+} from "../../src/features/vault/vault-blocks.js";
 import type { RequestView } from "../../src/features/vault/reveal-service.js";
 import type { CredentialMeta } from "../../src/features/vault/vault-service.js";
 
 const state = (v: Record<string, string | null>) =>
-  Object.fromEntries(Object.entries(v).map(([k, value]) => [k, { [k]: k.endsWith("_date") || k === "expires_on" ? { type: "datepicker", selected_date: value } : { type: "plain_text_input", value } }]));
+  Object.fromEntries(
+    Object.entries(v).map(([k, value]) => [
+      k,
+      { [k]: k.endsWith("_date") || k === "expires_on" ? { type: "datepicker", selected_date: value } : { type: "plain_text_input", value } },
+    ]),
+  );
 
 function fieldErrors(fn: () => unknown): Record<string, string> {
   try {
@@ -23,17 +35,20 @@ function fieldErrors(fn: () => unknown): Record<string, string> {
 
 describe("credential form", () => {
   it("parses a full form; keeps secrets byte for byte; blank means empty", () => {
-    const f = parseForm(credentialFormSchema, state({
-      platform_name: "  Instagram ",
-      account_identifier: "@me",
-      login_url: "https://x.example.com/login",
-      password: " pass with spaces ",
-      two_factor_backup_codes: "   ",
-      api_keys: '{"k":"v"}',
-      notes: null,
-      last_verified_date: "2026-02-28",
-      expires_on: null,
-    }));
+    const f = parseForm(
+      credentialFormSchema,
+      state({
+        platform_name: "  Instagram ",
+        account_identifier: "@me",
+        login_url: "https://x.example.com/login",
+        password: " pass with spaces ",
+        two_factor_backup_codes: "   ",
+        api_keys: '{"k":"v"}',
+        notes: null,
+        last_verified_date: "2026-02-28",
+        expires_on: null,
+      }),
+    );
     expect(f).toEqual({
       platform_name: "Instagram",
       account_identifier: "@me",
@@ -50,14 +65,17 @@ describe("credential form", () => {
   it("invalid input becomes inline errors on the offending blocks, never quoting the input", () => {
     const secret = "Zz-should-not-echo-91";
     const errors = fieldErrors(() =>
-      parseForm(credentialFormSchema, state({
-        platform_name: "x".repeat(101),
-        account_identifier: null,
-        login_url: `javascript:alert(1)//${secret}`,
-        password: "p".repeat(3001),
-        api_keys: `{"k": ${secret}`,
-        last_verified_date: "2026-02-30",
-      })),
+      parseForm(
+        credentialFormSchema,
+        state({
+          platform_name: "x".repeat(101),
+          account_identifier: null,
+          login_url: `javascript:alert(1)//${secret}`,
+          password: "p".repeat(3001),
+          api_keys: `{"k": ${secret}`,
+          last_verified_date: "2026-02-30",
+        }),
+      ),
     );
     expect(Object.keys(errors).sort()).toEqual(["account_identifier", "api_keys", "last_verified_date", "login_url", "password", "platform_name"]);
     expect(JSON.stringify(errors)).not.toContain(secret);
@@ -66,12 +84,20 @@ describe("credential form", () => {
 
   it("API keys must be a JSON object or array, not a bare string or number", () => {
     for (const bad of ['"just a string"', "42", "null"]) {
-      expect(Object.keys(fieldErrors(() => parseForm(credentialFormSchema, state({ platform_name: "a", account_identifier: "b", api_keys: bad }))))).toEqual(["api_keys"]);
+      expect(Object.keys(fieldErrors(() => parseForm(credentialFormSchema, state({ platform_name: "a", account_identifier: "b", api_keys: bad }))))).toEqual([
+        "api_keys",
+      ]);
     }
   });
 
   it("readState accepts Slack's shapes and treats empty as null", () => {
-    expect(readState({ a: { a: { type: "plain_text_input", value: "" } }, b: { b: { type: "datepicker", selected_date: "2026-01-01" } }, c: { other: { value: "x" } } })).toEqual({ a: null, b: "2026-01-01", c: "x" });
+    expect(
+      readState({
+        a: { a: { type: "plain_text_input", value: "" } },
+        b: { b: { type: "datepicker", selected_date: "2026-01-01" } },
+        c: { other: { value: "x" } },
+      }),
+    ).toEqual({ a: null, b: "2026-01-01", c: "x" });
   });
 
   it("idFrom refuses anything that is not a UUID (forged button values)", () => {
@@ -129,10 +155,14 @@ describe("blocks", () => {
     expect(s).not.toContain("<https://evil");
     expect(s).toContain("&lt;!channel&gt;");
     for (const status of ["APPROVED", "DENIED", "REVEALED", "EXPIRED"] as const) {
-      const decided = approvalPromptBlocks(view({ status, deciderSlackId: "UADMIN2", decidedAt: new Date(), revealedAt: status === "REVEALED" ? new Date() : null }));
+      const decided = approvalPromptBlocks(
+        view({ status, deciderSlackId: "UADMIN2", decidedAt: new Date(), revealedAt: status === "REVEALED" ? new Date() : null }),
+      );
       expect(ids(decided.blocks), status).toEqual([]);
     }
-    expect(JSON.stringify(approvalPromptBlocks(view({ status: "REVEALED", deciderSlackId: "UADMIN2", decidedAt: new Date(), revealedAt: new Date() })).blocks)).toMatch(/Approved by <@UADMIN2>.*Revealed at .* by <@USTAFF>/);
+    expect(
+      JSON.stringify(approvalPromptBlocks(view({ status: "REVEALED", deciderSlackId: "UADMIN2", decidedAt: new Date(), revealedAt: new Date() })).blocks),
+    ).toMatch(/Approved by <@UADMIN2>.*Revealed at .* by <@USTAFF>/);
   });
 
   it("the kept grant DM never holds a button (a secret must never replace a stored message); the ephemeral offer does", () => {

@@ -10,7 +10,13 @@ const now = new Date("2026-12-04T12:00:00Z");
 const later = new Date("2026-12-04T12:10:00Z");
 const REQUESTER = 7;
 const ADMIN = 1;
-const req = (over: Partial<RequestState> = {}): RequestState => ({ status: "APPROVED", requesterId: REQUESTER, expiresAt: later, credentialActive: true, ...over });
+const req = (over: Partial<RequestState> = {}): RequestState => ({
+  status: "APPROVED",
+  requesterId: REQUESTER,
+  expiresAt: later,
+  credentialActive: true,
+  ...over,
+});
 
 describe("refusals when the credential changed", () => {
   it.each<[string, RequestState, ReturnType<typeof revealRefusal>]>([
@@ -68,6 +74,8 @@ describe("messages of a request ended by a change", () => {
     expect(outcomeLine(view({ endReason: null }))).toMatch(/expired unused/);
     expect(grantBlocks(view(), 60).text).toMatch(/was ended: the credential was changed/);
     expect(JSON.stringify(approvalPromptBlocks(view()).blocks)).toMatch(/the credential was changed/);
-    expect(endedText(view({ decidedAt: null }))).toMatch(/^Your request to reveal \*Instagram\* · @new-acct \(Glow\) ended: the credential was changed.*Nothing was revealed/);
+    expect(endedText(view({ decidedAt: null }))).toMatch(
+      /^Your request to reveal \*Instagram\* · @new-acct \(Glow\) ended: the credential was changed.*Nothing was revealed/,
+    );
   });
 });

@@ -15,7 +15,8 @@ export type Message = { text: string; blocks: KnownBlock[] };
 export const NOT_CONFIGURED = "Ask is not configured on this bot (ANTHROPIC_API_KEY is not set). Ask an admin to set it up.";
 export const USAGE = `Usage: \`${SLASH_COMMAND} ${ASK_USAGE}\`, e.g. \`${SLASH_COMMAND} ask which launch-stage creators have had no contact for two weeks?\``;
 export const TOO_LONG = (max: number) => `Please keep the question under ${max} characters.`;
-export const TOO_MANY_OPEN = (n: number) => `You already have ${n} question${n === 1 ? "" : "s"} being answered. Wait for ${n === 1 ? "it" : "them"}, then ask again.`;
+export const TOO_MANY_OPEN = (n: number) =>
+  `You already have ${n} question${n === 1 ? "" : "s"} being answered. Wait for ${n === 1 ? "it" : "them"}, then ask again.`;
 
 const MAX_ANSWER_SECTIONS = 3;
 const section = (text: string): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text: fit(text, LIMITS.sectionText) } });
@@ -72,7 +73,10 @@ function citedBlocks(cited: readonly CreatorLabel[], max: number): KnownBlock[] 
     ),
   ];
   if (cited.length > shown.length) {
-    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `…and ${cited.length - shown.length} more; \`${SLASH_COMMAND} find\` or \`${SLASH_COMMAND} list\` shows them.` }] });
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: `…and ${cited.length - shown.length} more; \`${SLASH_COMMAND} find\` or \`${SLASH_COMMAND} list\` shows them.` }],
+    });
   }
   return blocks;
 }

@@ -11,9 +11,7 @@ import type { ToolSpec } from "./ask-tools.js";
 
 export type Block = { type: "text"; text: string } | { type: "tool_use"; id: string; name: string; input: unknown; inputParsed: boolean };
 export type ToolResult = { type: "tool_result"; tool_use_id: string; content: string; is_error?: boolean };
-export type Turn =
-  | { role: "user"; content: string | ToolResult[] }
-  | { role: "assistant"; content: Block[] };
+export type Turn = { role: "user"; content: string | ToolResult[] } | { role: "assistant"; content: Block[] };
 
 export type ChatRequest = {
   model: string;

@@ -13,7 +13,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The question as typed, minus what Postgres or Slack would choke on; or why it is not one. */
 export function parseQuestion(raw: string, maxChars: number): { question: string } | { error: "empty" | "too_long" } {
-  const q = stripUnstorable(raw).replace(/[\u0000-\u001f\u007f]/g, " ").replace(/\s+/g, " ").trim();
+  const q = stripUnstorable(raw)
+    .replace(/[\u0000-\u001f\u007f]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   if (!q) return { error: "empty" };
   if (Array.from(q).length > maxChars) return { error: "too_long" };
   return { question: q };

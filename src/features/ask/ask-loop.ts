@@ -42,7 +42,10 @@ export async function runAskLoop(deps: LoopDeps, system: string, question: strin
     }
     usage.inputTokens += reply.usage.inputTokens;
     usage.outputTokens += reply.usage.outputTokens;
-    const text = reply.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("").trim();
+    const text = reply.content
+      .flatMap((b) => (b.type === "text" ? [b.text] : []))
+      .join("")
+      .trim();
     const uses = reply.content.filter((b) => b.type === "tool_use");
 
     if (reply.stopReason === "refusal" || isOutOfScope(text)) return end({ kind: "out_of_scope" });
@@ -56,7 +59,12 @@ export async function runAskLoop(deps: LoopDeps, system: string, question: strin
     const results: ToolResult[] = [];
     for (const [i, use] of uses.entries()) {
       if (i >= limits.maxToolCallsPerRound) {
-        results.push({ type: "tool_result", tool_use_id: use.id, content: `Error: at most ${limits.maxToolCallsPerRound} tool calls per turn; this one was not run.`, is_error: true });
+        results.push({
+          type: "tool_result",
+          tool_use_id: use.id,
+          content: `Error: at most ${limits.maxToolCallsPerRound} tool calls per turn; this one was not run.`,
+          is_error: true,
+        });
         continue;
       }
       const out = await deps.runTool(use.name, use.input, use.inputParsed);

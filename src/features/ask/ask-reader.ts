@@ -19,30 +19,75 @@ export type Lookup = { data: Record<string, unknown>; creators: CreatorLabel[] }
 type Deps = { db: Db; health: Pick<HealthService, "healthFor">; tz: string; today: () => IsoDate };
 
 type HealthColumns = {
-  id: string; brandName: string; creatorName: string; journeyStatus: string; isActive: boolean; healthScore: string;
-  lastContactedDate: Date | null; nextFollowUpDate: Date | null; createdAt: Date; lastStatusChange: Date;
+  id: string;
+  brandName: string;
+  creatorName: string;
+  journeyStatus: string;
+  isActive: boolean;
+  healthScore: string;
+  lastContactedDate: Date | null;
+  nextFollowUpDate: Date | null;
+  createdAt: Date;
+  lastStatusChange: Date;
 };
 
 /** The creator columns a tool may show (Prisma select): an explicit list, so a new column stays out until added here. */
 const cardSelect = {
-  id: true, brandName: true, creatorName: true, brandNiche: true, brandTagline: true, brandWebsite: true,
-  creatorLocation: true, creatorTimezone: true, journeyStatus: true, isActive: true, healthScore: true,
-  priorityLevel: true, lastContactedDate: true, nextFollowUpDate: true, createdAt: true, lastStatusChange: true,
-  primaryCommunicationChannel: true, instagramHandle: true, tiktokHandle: true, twitterHandle: true, youtubeChannel: true,
+  id: true,
+  brandName: true,
+  creatorName: true,
+  brandNiche: true,
+  brandTagline: true,
+  brandWebsite: true,
+  creatorLocation: true,
+  creatorTimezone: true,
+  journeyStatus: true,
+  isActive: true,
+  healthScore: true,
+  priorityLevel: true,
+  lastContactedDate: true,
+  nextFollowUpDate: true,
+  createdAt: true,
+  lastStatusChange: true,
+  primaryCommunicationChannel: true,
+  instagramHandle: true,
+  tiktokHandle: true,
+  twitterHandle: true,
+  youtubeChannel: true,
   tags: true,
 } as const;
 
 const healthSelect = {
-  id: true, brandName: true, creatorName: true, journeyStatus: true, isActive: true, healthScore: true,
-  lastContactedDate: true, nextFollowUpDate: true, createdAt: true, lastStatusChange: true,
+  id: true,
+  brandName: true,
+  creatorName: true,
+  journeyStatus: true,
+  isActive: true,
+  healthScore: true,
+  lastContactedDate: true,
+  nextFollowUpDate: true,
+  createdAt: true,
+  lastStatusChange: true,
 } as const;
 
 const NO_CREATOR = "No creator has that id. Use an id returned by find_creators or list_creators.";
 
 const tagsOf = (tags: unknown): string[] =>
-  Array.isArray(tags) ? tags.filter((t): t is string => typeof t === "string").slice(0, 10).map((t) => Array.from(t).slice(0, 50).join("")) : [];
+  Array.isArray(tags)
+    ? tags
+        .filter((t): t is string => typeof t === "string")
+        .slice(0, 10)
+        .map((t) => Array.from(t).slice(0, 50).join(""))
+    : [];
 
-const clipText = (s: string | null, max: number): string | null => (s === null ? null : Array.from(s).length > max ? `${Array.from(s).slice(0, max - 1).join("")}…` : s);
+const clipText = (s: string | null, max: number): string | null =>
+  s === null
+    ? null
+    : Array.from(s).length > max
+      ? `${Array.from(s)
+          .slice(0, max - 1)
+          .join("")}…`
+      : s;
 
 export function createAskReader({ db, health, tz, today }: Deps) {
   async function readOnly<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -81,7 +126,11 @@ export function createAskReader({ db, health, tz, today }: Deps) {
           data: {
             total: rows[0]?.total ?? 0,
             creators: rows.map((r) => ({
-              id: r.id, brand_name: r.brandName, creator_name: r.creatorName, journey_status: r.journeyStatus, health: r.healthScore,
+              id: r.id,
+              brand_name: r.brandName,
+              creator_name: r.creatorName,
+              journey_status: r.journeyStatus,
+              health: r.healthScore,
               ...(r.isActive ? {} : { archived: true }),
             })),
           },
@@ -121,11 +170,18 @@ export function createAskReader({ db, health, tz, today }: Deps) {
             today: day,
             total: rows[0]?.total ?? 0,
             creators: rows.map((r) => ({
-              id: r.id, brand_name: r.brandName, creator_name: r.creatorName, journey_status: r.journeyStatus,
+              id: r.id,
+              brand_name: r.brandName,
+              creator_name: r.creatorName,
+              journey_status: r.journeyStatus,
               ...(r.isActive ? {} : { archived: true }),
-              health: h.get(r.id)?.score ?? r.healthScore, health_reasons: h.get(r.id)?.reasons ?? [],
-              priority_level: r.priorityLevel, ...contactFacts(r, day), ...followUpFacts(r.nextFollowUpDate, day),
-              open_milestones: r.openMilestones, tags: tagsOf(r.tags),
+              health: h.get(r.id)?.score ?? r.healthScore,
+              health_reasons: h.get(r.id)?.reasons ?? [],
+              priority_level: r.priorityLevel,
+              ...contactFacts(r, day),
+              ...followUpFacts(r.nextFollowUpDate, day),
+              open_milestones: r.openMilestones,
+              tags: tagsOf(r.tags),
             })),
           },
           creators: rows,
@@ -149,11 +205,22 @@ export function createAskReader({ db, health, tz, today }: Deps) {
         return {
           data: {
             today: day,
-            id: c.id, brand_name: c.brandName, creator_name: c.creatorName, brand_niche: c.brandNiche,
-            brand_tagline: clipText(c.brandTagline, 200), brand_website: c.brandWebsite, location: c.creatorLocation, timezone: c.creatorTimezone,
-            journey_status: c.journeyStatus, archived: !c.isActive, status_since: fromDbDate(c.lastStatusChange),
-            health: h?.score ?? c.healthScore, health_reasons: h?.reasons ?? [], priority_level: c.priorityLevel,
-            ...contactFacts(c, day), ...followUpFacts(c.nextFollowUpDate, day),
+            id: c.id,
+            brand_name: c.brandName,
+            creator_name: c.creatorName,
+            brand_niche: c.brandNiche,
+            brand_tagline: clipText(c.brandTagline, 200),
+            brand_website: c.brandWebsite,
+            location: c.creatorLocation,
+            timezone: c.creatorTimezone,
+            journey_status: c.journeyStatus,
+            archived: !c.isActive,
+            status_since: fromDbDate(c.lastStatusChange),
+            health: h?.score ?? c.healthScore,
+            health_reasons: h?.reasons ?? [],
+            priority_level: c.priorityLevel,
+            ...contactFacts(c, day),
+            ...followUpFacts(c.nextFollowUpDate, day),
             primary_communication_channel: c.primaryCommunicationChannel,
             social: { instagram: c.instagramHandle, tiktok: c.tiktokHandle, twitter: c.twitterHandle, youtube: c.youtubeChannel },
             tags: tagsOf(c.tags),
@@ -188,8 +255,12 @@ export function createAskReader({ db, health, tz, today }: Deps) {
               const target = fromDbDate(m.targetDate);
               const overdue = !m.isCompleted && target ? daysBetween(target, day) : 0;
               return {
-                title: clipText(m.title, 200), description: clipText(m.description, 200), stage: m.relatedJourneyStage,
-                target_date: target, completed: m.isCompleted, completed_date: fromDbDate(m.completedDate),
+                title: clipText(m.title, 200),
+                description: clipText(m.description, 200),
+                stage: m.relatedJourneyStage,
+                target_date: target,
+                completed: m.isCompleted,
+                completed_date: fromDbDate(m.completedDate),
                 ...(overdue > 0 ? { overdue_days: overdue } : {}),
               };
             }),

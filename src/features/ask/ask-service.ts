@@ -39,7 +39,13 @@ export function createAskService(deps: Deps) {
   const today = () => dateInTz(deps.clock.now(), deps.tz);
   const reader = createAskReader({ db: deps.db, health: deps.health, tz: deps.tz, today });
   const runTool = createToolRunner({ reader, logger: log, maxChars: limits.toolResultMaxChars });
-  const runs = createAskRuns({ db: deps.db, clock: deps.clock, maxOpenPerUser: limits.maxOpenPerUser, staleAfterMs: limits.staleAfterMs, keepFinishedMs: limits.keepFinishedMs });
+  const runs = createAskRuns({
+    db: deps.db,
+    clock: deps.clock,
+    maxOpenPerUser: limits.maxOpenPerUser,
+    staleAfterMs: limits.staleAfterMs,
+    keepFinishedMs: limits.keepFinishedMs,
+  });
 
   return {
     configured: chat !== null,

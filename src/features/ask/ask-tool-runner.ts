@@ -24,11 +24,24 @@ export function createToolRunner({ reader, logger, maxChars }: Deps): ToolRunner
     get_health_reasons: (i) => reader.healthReasons(i),
   };
 
-  const refuse = (record: ToolCallRecord, message: string): ToolOutcome => ({ content: `Error: ${message}`, isError: true, creators: [], record: { ...record, ok: false } });
+  const refuse = (record: ToolCallRecord, message: string): ToolOutcome => ({
+    content: `Error: ${message}`,
+    isError: true,
+    creators: [],
+    record: { ...record, ok: false },
+  });
 
   return async (name, input, inputParsed) => {
-    const record: ToolCallRecord = { name: isToolName(name) ? name : `unknown tool ${JSON.stringify(Array.from(name).slice(0, 40).join(""))}`, args: summariseArgs(input), ok: true };
-    if (!isToolName(name)) return refuse(record, `there is no tool named that. The only tools are: ${TOOL_NAMES.join(", ")}. Credentials, the vault and the audit log are not available to you.`);
+    const record: ToolCallRecord = {
+      name: isToolName(name) ? name : `unknown tool ${JSON.stringify(Array.from(name).slice(0, 40).join(""))}`,
+      args: summariseArgs(input),
+      ok: true,
+    };
+    if (!isToolName(name))
+      return refuse(
+        record,
+        `there is no tool named that. The only tools are: ${TOOL_NAMES.join(", ")}. Credentials, the vault and the audit log are not available to you.`,
+      );
     if (!inputParsed) return refuse(record, "the arguments were not a valid JSON object.");
     const parsed = TOOL_INPUTS[name].safeParse(input);
     if (!parsed.success) return refuse(record, `invalid arguments (${inputProblems(parsed.error)}).`);

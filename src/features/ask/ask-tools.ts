@@ -11,7 +11,10 @@ import { ASK_LIMITS } from "./ask-limits.js";
 
 export type ToolSpec = { name: ToolName; description: string; input_schema: Record<string, unknown> };
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a creator id returned by find_creators or list_creators").transform((s) => s.toLowerCase());
+const uuid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a creator id returned by find_creators or list_creators")
+  .transform((s) => s.toLowerCase());
 
 const creatorIdInput = z.object({ creator_id: uuid }).strict();
 
@@ -89,7 +92,8 @@ export const TOOL_SPECS: readonly ToolSpec[] = [
           type: "integer",
           minimum: 1,
           maximum: 3650,
-          description: "Only creators with no contact for at least this many days (counted from last_contacted_date, or from when the creator was added if never contacted).",
+          description:
+            "Only creators with no contact for at least this many days (counted from last_contacted_date, or from when the creator was added if never contacted).",
         },
         follow_up_overdue: { type: "boolean", description: "true: only creators whose next follow-up date has passed; false: only those whose has not." },
         max_priority_level: { type: "integer", minimum: 1, maximum: 5, description: "Priority 1 is highest; 2 returns priority 1 and 2." },
@@ -113,7 +117,12 @@ export const TOOL_SPECS: readonly ToolSpec[] = [
       properties: {
         creator_id: creatorIdSchema,
         include_completed: { type: "boolean", description: "Also list completed milestones (default false)." },
-        limit: { type: "integer", minimum: 1, maximum: ASK_LIMITS.maxMilestones, description: `Rows to return (default 20, maximum ${ASK_LIMITS.maxMilestones}).` },
+        limit: {
+          type: "integer",
+          minimum: 1,
+          maximum: ASK_LIMITS.maxMilestones,
+          description: `Rows to return (default 20, maximum ${ASK_LIMITS.maxMilestones}).`,
+        },
       },
       required: ["creator_id"],
       additionalProperties: false,

@@ -49,12 +49,7 @@ export function auditLine(r: AuditRow): string {
   const cleanNotes = r.notes ? r.notes.replace(FERNET_TOKEN, "[encrypted]").replace(/\s+/g, " ") : null;
   const said = whatHappened({ ...r, notes: cleanNotes }, `“${truncate(r.targetDisplay, 60)}”`);
   const notes = said.notes ? truncate(said.notes, 80) : "";
-  const body = [
-    `${r.userEmail}`,
-    said.what,
-    ...(summary ? [summary] : []),
-    ...(notes ? [`(${notes})`] : []),
-  ].join(" · ");
+  const body = [`${r.userEmail}`, said.what, ...(summary ? [summary] : []), ...(notes ? [`(${notes})`] : [])].join(" · ");
   return `<!date^${unix}^{date_short_pretty} {time}|${fallback}> · ${esc(truncate(body, LINE_MAX))}`;
 }
 
@@ -76,8 +71,7 @@ function packLines(lines: string[]): string[] {
 }
 
 export function auditPageBlocks(page: AuditPage): { text: string; blocks: KnownBlock[]; replace_original?: boolean } {
-  const title =
-    page.scope.kind === "creator" ? `Audit trail: ${page.scope.brandName} (${page.scope.creatorName})` : "Audit log: everything";
+  const title = page.scope.kind === "creator" ? `Audit trail: ${page.scope.brandName} (${page.scope.creatorName})` : "Audit log: everything";
   const blocks: KnownBlock[] = [
     { type: "header", text: { type: "plain_text", text: plain(title, LIMITS.headerText) } },
     {

@@ -31,7 +31,14 @@ export type AuditPage = {
 };
 
 const select = {
-  id: true, timestamp: true, userEmail: true, actionType: true, targetModel: true, targetDisplay: true, changes: true, notes: true,
+  id: true,
+  timestamp: true,
+  userEmail: true,
+  actionType: true,
+  targetModel: true,
+  targetDisplay: true,
+  changes: true,
+  notes: true,
 } as const;
 
 export const ALL_TARGET = nameToUuid("audit:all");
@@ -80,7 +87,10 @@ export function createAuditQueryService({ db }: { db: Db }) {
 
     async all(actor: Actor, opts: { cursor?: string | null; pageNumber?: number } = {}): Promise<AuditPage> {
       if (!hasRole(actor.role, "admin")) {
-        throw forbidden("Only admins can read the whole audit log. For one creator's trail: `/wl audit <creator>`.", `needs admin, has ${actor.role ?? "no role"}`);
+        throw forbidden(
+          "Only admins can read the whole audit log. For one creator's trail: `/wl audit <creator>`.",
+          `needs admin, has ${actor.role ?? "no role"}`,
+        );
       }
       const p = await page({}, opts.cursor ?? null);
       const pageNumber = opts.pageNumber ?? 1;

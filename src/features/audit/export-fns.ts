@@ -54,7 +54,20 @@ export function csvCell(value: unknown): string {
 
 export const csvLine = (cells: readonly unknown[]): string => `${cells.map(csvCell).join(",")}\r\n`;
 
-export const EXPORT_COLUMNS = ["when_utc", "who", "who_slack_id", "action", "what", "target_id", "target", "change", "reason", "approver", "approver_slack_id", "notes"] as const;
+export const EXPORT_COLUMNS = [
+  "when_utc",
+  "who",
+  "who_slack_id",
+  "action",
+  "what",
+  "target_id",
+  "target",
+  "change",
+  "reason",
+  "approver",
+  "approver_slack_id",
+  "notes",
+] as const;
 
 export const exportFileName = (r: ExportRange): string => `wavelaunch-audit-${r.from}-to-${r.to}.csv`;
 

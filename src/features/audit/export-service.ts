@@ -62,7 +62,13 @@ const BATCH_SQL = `
    ORDER BY a.timestamp, a.id
    LIMIT $6`;
 
-export function createAuditExportService(deps: { db: Db; client: Pick<WebClient, "files" | "conversations">; jobs: Pick<JobQueue, "enqueue">; tz: string; batchSize?: number }) {
+export function createAuditExportService(deps: {
+  db: Db;
+  client: Pick<WebClient, "files" | "conversations">;
+  jobs: Pick<JobQueue, "enqueue">;
+  tz: string;
+  batchSize?: number;
+}) {
   const { db, tz } = deps;
   const batchSize = deps.batchSize ?? EXPORT_BATCH_SIZE;
 
@@ -88,7 +94,20 @@ export function createAuditExportService(deps: { db: Db; client: Pick<WebClient,
           out,
           batch
             .map((r) =>
-              csvLine([r.timestamp, r.userEmail, r.slackUserId, r.actionType, r.targetModel, r.targetId, r.targetDisplay, describeChange(r.changes), r.reason, r.approverEmail, r.approverSlackId, r.notes]),
+              csvLine([
+                r.timestamp,
+                r.userEmail,
+                r.slackUserId,
+                r.actionType,
+                r.targetModel,
+                r.targetId,
+                r.targetDisplay,
+                describeChange(r.changes),
+                r.reason,
+                r.approverEmail,
+                r.approverSlackId,
+                r.notes,
+              ]),
             )
             .join(""),
         );
@@ -111,7 +130,13 @@ export function createAuditExportService(deps: { db: Db; client: Pick<WebClient,
     return rows[0]?.role === "admin";
   }
 
-  async function recordExport(actor: Actor, range: ExportRange, display: string, fileId: string, rows: number | null): Promise<{ rows: number; fileId: string }> {
+  async function recordExport(
+    actor: Actor,
+    range: ExportRange,
+    display: string,
+    fileId: string,
+    rows: number | null,
+  ): Promise<{ rows: number; fileId: string }> {
     await writeAudit(db, actor, {
       action: "VIEW",
       targetModel: "AuditLog",
@@ -132,11 +157,21 @@ export function createAuditExportService(deps: { db: Db; client: Pick<WebClient,
     },
 
     /** Builds the CSV, uploads it to the requester's DM and audits the export (under the requester). */
-    async run(actor: Actor, range: ExportRange, opts: { signal?: AbortSignal; uploaded?: string | null; onUploaded?: (fileId: string) => Promise<unknown> } = {}): Promise<ExportResult> {
+    async run(
+      actor: Actor,
+      range: ExportRange,
+      opts: { signal?: AbortSignal; uploaded?: string | null; onUploaded?: (fileId: string) => Promise<unknown> } = {},
+    ): Promise<ExportResult> {
       if (!actor.slackUserId) throw new PermanentJobError("an export needs a Slack user to deliver to");
       const display = `/wl audit export ${range.from} ${range.to}`;
       if (!(await stillAdmin(actor))) {
-        await writeAudit(db, actor, { action: "VIEW", targetModel: "AuditLog", targetId: ALL_TARGET, targetDisplay: display, notes: "refused: audit export needs admin (role changed after it was queued)" });
+        await writeAudit(db, actor, {
+          action: "VIEW",
+          targetModel: "AuditLog",
+          targetId: ALL_TARGET,
+          targetDisplay: display,
+          notes: "refused: audit export needs admin (role changed after it was queued)",
+        });
         return { refused: "not_admin" };
       }
       // Delivered by an earlier attempt that stopped before its audit row: only the row is missing.

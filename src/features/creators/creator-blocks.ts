@@ -55,7 +55,11 @@ export const archiveConfirm = (brand: string) =>
   confirm("Archive creator?", `Archive *${esc(truncate(brand, 100))}*? They leave lists, the Home tab and digests; nothing is deleted.`, LABELS.archive);
 
 export const deleteConfirm = (brand: string) =>
-  confirm("Delete creator?", `Delete *${esc(truncate(brand, 100))}* and all their credentials, milestones and deliverables? This cannot be undone.`, LABELS.delete);
+  confirm(
+    "Delete creator?",
+    `Delete *${esc(truncate(brand, 100))}* and all their credentials, milestones and deliverables? This cannot be undone.`,
+    LABELS.delete,
+  );
 
 function followUpText(d: Date | null, today: IsoDate): string {
   const iso = fromDbDate(d);
@@ -67,7 +71,12 @@ function followUpText(d: Date | null, today: IsoDate): string {
 
 export function tagsText(tags: unknown): string {
   const list = Array.isArray(tags) ? tags.filter((t): t is string => typeof t === "string") : [];
-  return list.length ? list.slice(0, 20).map((t) => `\`${esc(truncate(t.replace(/`/g, "'"), 50))}\``).join(" ") : "none";
+  return list.length
+    ? list
+        .slice(0, 20)
+        .map((t) => `\`${esc(truncate(t.replace(/`/g, "'"), 50))}\``)
+        .join(" ")
+    : "none";
 }
 
 function healthLine(h: Health): string {
@@ -142,7 +151,11 @@ export function archivePrompt(c: { id: string; brandName: string; creatorName: s
     text: fit(esc(`Archive ${c.brandName}?`), 300),
     blocks: [
       section(text),
-      { type: "actions", block_id: "archive_confirm", elements: [button(LABELS.archive, ACTIONS.creatorArchive, c.id, { style: "danger", confirm: archiveConfirm(c.brandName) })] },
+      {
+        type: "actions",
+        block_id: "archive_confirm",
+        elements: [button(LABELS.archive, ACTIONS.creatorArchive, c.id, { style: "danger", confirm: archiveConfirm(c.brandName) })],
+      },
     ],
   };
 }
@@ -164,7 +177,13 @@ export function handlesText(c: Partial<Record<(typeof HANDLE_PLATFORMS)[number][
 
 /** The card over the Home tab (App Home's `Open`): where the click was, not in Messages. */
 export function cardModal(card: Message): ModalView {
-  return { type: "modal", callback_id: VIEWS.loading, title: { type: "plain_text", text: "Creator" }, close: { type: "plain_text", text: "Close" }, blocks: card.blocks };
+  return {
+    type: "modal",
+    callback_id: VIEWS.loading,
+    title: { type: "plain_text", text: "Creator" },
+    close: { type: "plain_text", text: "Close" },
+    blocks: card.blocks,
+  };
 }
 
 export function findResults(text: string, r: { rows: FoundRow[]; total: number }): Message {
@@ -185,7 +204,10 @@ export function findResults(text: string, r: { rows: FoundRow[]; total: number }
     );
   }
   if (r.total > r.rows.length) {
-    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `Showing the first ${r.rows.length} of ${r.total}. Type more of the name to narrow it down.` }] });
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: `Showing the first ${r.rows.length} of ${r.total}. Type more of the name to narrow it down.` }],
+    });
   }
   return { text: head, blocks };
 }

@@ -13,12 +13,33 @@ export const CREDENTIAL_SECRET_COLUMNS = ["login_url", "password", "two_factor_b
 
 /** Columns of studio_crm_creator a person types, in form order; block_id = action_id = column. */
 export const FORM_COLUMNS = [
-  "creator_name", "creator_email", "creator_phone", "creator_location", "creator_timezone", "creator_avatar",
-  "brand_name", "brand_tagline", "brand_niche", "brand_website", "brand_logo", "brand_description",
-  "journey_status", "priority_level",
-  "instagram_handle", "tiktok_handle", "twitter_handle", "youtube_channel", "linkedin_profile", "other_social_links",
-  "primary_communication_channel", "last_contacted_date", "next_follow_up_date", "communication_notes",
-  "tags", "custom_fields", "internal_notes",
+  "creator_name",
+  "creator_email",
+  "creator_phone",
+  "creator_location",
+  "creator_timezone",
+  "creator_avatar",
+  "brand_name",
+  "brand_tagline",
+  "brand_niche",
+  "brand_website",
+  "brand_logo",
+  "brand_description",
+  "journey_status",
+  "priority_level",
+  "instagram_handle",
+  "tiktok_handle",
+  "twitter_handle",
+  "youtube_channel",
+  "linkedin_profile",
+  "other_social_links",
+  "primary_communication_channel",
+  "last_contacted_date",
+  "next_follow_up_date",
+  "communication_notes",
+  "tags",
+  "custom_fields",
+  "internal_notes",
 ] as const;
 export type FormColumn = (typeof FORM_COLUMNS)[number];
 
@@ -65,7 +86,10 @@ export function formTextOf(col: FormColumn, value: unknown): string {
  * else changed meanwhile is not overwritten with the stale copy in this modal.
  */
 export function fingerprint(text: string | null | undefined): string {
-  return createHash("sha256").update(text ?? "").digest("base64url").slice(0, 8);
+  return createHash("sha256")
+    .update(text ?? "")
+    .digest("base64url")
+    .slice(0, 8);
 }
 
 export function touchedColumns(
@@ -78,7 +102,10 @@ export function touchedColumns(
 
 /** `live`, `Brand-Building`, `brand building` -> the enum value, or null. */
 export function parseJourneyStatus(raw: string): JourneyStatus | null {
-  const s = raw.trim().toUpperCase().replace(/[\s-]+/g, "_");
+  const s = raw
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, "_");
   return (JOURNEY_STATUSES as readonly string[]).includes(s) ? (s as JourneyStatus) : null;
 }
 
@@ -144,7 +171,9 @@ export function decodeListPage(value: string | undefined): ListPageState | null 
 
 /** Search text as typed, minus what Postgres or Slack would choke on (NUL, controls). */
 export function cleanSearchText(raw: string): string {
-  return stripUnstorable(raw).replace(/[\u0000-\u001f\u007f]/g, " ").trim();
+  return stripUnstorable(raw)
+    .replace(/[\u0000-\u001f\u007f]/g, " ")
+    .trim();
 }
 
 /** LIKE's own wildcards in user text match literally. */

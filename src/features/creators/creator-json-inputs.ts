@@ -6,7 +6,11 @@
 
 export type LinesResult = { ok: true; value: Record<string, unknown> } | { ok: false; error: string };
 
-const lines = (s: string) => s.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+const lines = (s: string) =>
+  s
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
 
 /** "50000" -> 50000, "true" -> true, '["a"]' -> ["a"], anything else stays text. */
 function typedValue(raw: string): unknown {
@@ -53,7 +57,8 @@ export function parseLinkLines(text: string): LinesResult {
     const url = named ? named[2]! : line;
     const name = named ? named[1]!.trim() : siteName(url);
     if (!name || !/^https?:\/\//i.test(url)) return { ok: false, error: `Line ${i + 1}: one https:// link per line, optionally named (pinterest: https://…).` };
-    if (Object.hasOwn(out, name)) return { ok: false, error: `Line ${i + 1}: two links named “${Array.from(name).slice(0, 30).join("")}”; name one of them (name: https://…).` };
+    if (Object.hasOwn(out, name))
+      return { ok: false, error: `Line ${i + 1}: two links named “${Array.from(name).slice(0, 30).join("")}”; name one of them (name: https://…).` };
     out[name] = url;
   }
   return { ok: true, value: out };
@@ -61,8 +66,10 @@ export function parseLinkLines(text: string): LinesResult {
 
 /** The stored object as the lines a person would type (the Edit form's initial value). */
 export function keyValueText(obj: Record<string, unknown>): string {
-  return Object.entries(obj)
-    // A text value that would read back as something else ("50000", "true", several lines) is quoted.
-    .map(([k, v]) => `${k}: ${typeof v === "string" && typedValue(v) === v && !v.includes("\n") ? v : JSON.stringify(v)}`)
-    .join("\n");
+  return (
+    Object.entries(obj)
+      // A text value that would read back as something else ("50000", "true", several lines) is quoted.
+      .map(([k, v]) => `${k}: ${typeof v === "string" && typedValue(v) === v && !v.includes("\n") ? v : JSON.stringify(v)}`)
+      .join("\n")
+  );
 }

@@ -4,10 +4,7 @@ import { escapeLike, stripUnstorable } from "./creator-fns.js";
 
 export type CreatorRef = { id: string; brandName: string; creatorName: string; creatorEmail: string; isActive: boolean; journeyStatus: string };
 
-export type Resolution =
-  | { kind: "one"; creator: CreatorRef }
-  | { kind: "many"; candidates: CreatorRef[] }
-  | { kind: "none" };
+export type Resolution = { kind: "one"; creator: CreatorRef } | { kind: "many"; candidates: CreatorRef[] } | { kind: "none" };
 
 const MAX_CANDIDATES = 10;
 /**
@@ -47,7 +44,12 @@ const PARTIAL = {
  */
 export async function resolveCreatorRef(pool: Pool, rawRef: string): Promise<Resolution> {
   // NUL and lone surrogates would make Postgres reject the query: a typo must not become an error.
-  const ref = Array.from(stripUnstorable(rawRef).replace(/[\u0000-\u001f\u007f]/g, " ").trim().replace(/^<mailto:[^|>]+\|([^>]+)>$/, "$1"))
+  const ref = Array.from(
+    stripUnstorable(rawRef)
+      .replace(/[\u0000-\u001f\u007f]/g, " ")
+      .trim()
+      .replace(/^<mailto:[^|>]+\|([^>]+)>$/, "$1"),
+  )
     .slice(0, 254)
     .join("");
   if (!ref) return { kind: "none" };

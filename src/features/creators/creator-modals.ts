@@ -55,7 +55,13 @@ function groups(mode: "new" | "edit"): Group[] {
         { col: "twitter_handle", label: "X / Twitter", kind: "text", placeholder: "@handle" },
         { col: "youtube_channel", label: "YouTube channel", kind: "text", placeholder: "https://youtube.com/@channel" },
         { col: "linkedin_profile", label: "LinkedIn profile", kind: "text", placeholder: "https://linkedin.com/in/…" },
-        { col: "other_social_links", label: "Other links", kind: "multiline", placeholder: "https://pinterest.com/brand", hint: "One https:// link per line; name one with “name: https://…” (else it is named after its site)." },
+        {
+          col: "other_social_links",
+          label: "Other links",
+          kind: "multiline",
+          placeholder: "https://pinterest.com/brand",
+          hint: "One https:// link per line; name one with “name: https://…” (else it is named after its site).",
+        },
       ],
     },
     {
@@ -71,7 +77,13 @@ function groups(mode: "new" | "edit"): Group[] {
       title: "Tags and custom fields",
       fields: [
         { col: "tags", label: "Tags", kind: "text", placeholder: "VIP, Launch-Ready", hint: "Comma-separated." },
-        { col: "custom_fields", label: "Custom fields", kind: "multiline", placeholder: "revenue_target_monthly: 50000", hint: "One “key: value” per line. Numbers, true/false and [lists] are stored as such." },
+        {
+          col: "custom_fields",
+          label: "Custom fields",
+          kind: "multiline",
+          placeholder: "revenue_target_monthly: 50000",
+          hint: "One “key: value” per line. Numbers, true/false and [lists] are stored as such.",
+        },
       ],
     },
     { title: "Internal notes", fields: [{ col: "internal_notes", label: "Internal notes (studio only)", kind: "multiline" }] },
@@ -90,7 +102,11 @@ function inputBlock(f: Field, initial: string | undefined): InputBlock {
   }
   if (f.kind === "select") {
     const initialOption = f.options?.find((o) => o.value === initial);
-    return { ...base, ...hint, element: { type: "static_select", action_id: f.col, options: f.options ?? [], ...(initialOption ? { initial_option: initialOption } : {}) } };
+    return {
+      ...base,
+      ...hint,
+      element: { type: "static_select", action_id: f.col, options: f.options ?? [], ...(initialOption ? { initial_option: initialOption } : {}) },
+    };
   }
   return {
     ...base,
@@ -116,7 +132,8 @@ function formBlocks(mode: "new" | "edit", values: Partial<Record<FormColumn, str
   const blocks: KnownBlock[] = [];
   const shown: Record<string, string> = {};
   const all = groups(mode);
-  const shownGroups = mode === "new" ? all.map((g) => ({ ...g, fields: g.fields.filter((f) => ESSENTIAL_COLUMNS.includes(f.col)) })).filter((g) => g.fields.length > 0) : all;
+  const shownGroups =
+    mode === "new" ? all.map((g) => ({ ...g, fields: g.fields.filter((f) => ESSENTIAL_COLUMNS.includes(f.col)) })).filter((g) => g.fields.length > 0) : all;
   shownGroups.forEach((g, i) => {
     if (i > 0) blocks.push({ type: "divider" });
     blocks.push({ type: "header", text: { type: "plain_text", text: g.title } });
@@ -124,7 +141,10 @@ function formBlocks(mode: "new" | "edit", values: Partial<Record<FormColumn, str
       const v = values[f.col];
       if (v !== undefined && Array.from(v).length > Math.min(MAX[f.col], INPUT_MAX)) {
         // Showing a cut value would save the cut on submit; leave the field out and untouched.
-        blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `*${f.label}* is too long to edit in Slack (${Array.from(v).length} characters); it stays as it is.` }] });
+        blocks.push({
+          type: "context",
+          elements: [{ type: "mrkdwn", text: `*${f.label}* is too long to edit in Slack (${Array.from(v).length} characters); it stays as it is.` }],
+        });
         continue;
       }
       shown[f.col] = fingerprint(v);
@@ -136,7 +156,12 @@ function formBlocks(mode: "new" | "edit", values: Partial<Record<FormColumn, str
 
 export function newCreatorModal(): ModalView {
   const { blocks } = formBlocks("new", { journey_status: "ONBOARDING", priority_level: "3" });
-  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `Phone, socials, links, tags, follow-up dates and custom fields: *${LABELS.moreDetails}* on the card once the creator exists.` }] });
+  blocks.push({
+    type: "context",
+    elements: [
+      { type: "mrkdwn", text: `Phone, socials, links, tags, follow-up dates and custom fields: *${LABELS.moreDetails}* on the card once the creator exists.` },
+    ],
+  });
   return {
     type: "modal",
     callback_id: VIEWS.creatorNew,
@@ -191,5 +216,3 @@ export function statusModal(c: { id: string; brandName: string; journeyStatus: s
     ],
   };
 }
-
-

@@ -12,14 +12,33 @@ import type { ListFilters } from "./creator-fns.js";
 // (node-postgres would otherwise make a local-midnight Date of a DATE).
 
 export type FoundRow = {
-  id: string; brandName: string; creatorName: string; creatorEmail: string; journeyStatus: string; healthScore: string;
-  isActive: boolean; instagramHandle: string | null; tiktokHandle: string | null; twitterHandle: string | null; total: number;
+  id: string;
+  brandName: string;
+  creatorName: string;
+  creatorEmail: string;
+  journeyStatus: string;
+  healthScore: string;
+  isActive: boolean;
+  instagramHandle: string | null;
+  tiktokHandle: string | null;
+  twitterHandle: string | null;
+  total: number;
 };
 
 export type ListRow = {
-  id: string; brandName: string; creatorName: string; journeyStatus: string; isActive: boolean; healthScore: string;
-  priorityLevel: number; lastContactedDate: Date | null; nextFollowUpDate: Date | null; createdAt: Date;
-  lastStatusChange: Date; tags: unknown; openMilestones: number;
+  id: string;
+  brandName: string;
+  creatorName: string;
+  journeyStatus: string;
+  isActive: boolean;
+  healthScore: string;
+  priorityLevel: number;
+  lastContactedDate: Date | null;
+  nextFollowUpDate: Date | null;
+  createdAt: Date;
+  lastStatusChange: Date;
+  tags: unknown;
+  openMilestones: number;
 };
 
 type Overdue = { overdueCount: number; oldestOverdue: IsoDate | null };
@@ -69,10 +88,11 @@ const CARD = `
     FROM studio_crm_creator c ${overdueOf("$2")}
    WHERE c.id = $1::uuid`;
 
-export type CardRow = Prisma.CreatorGetPayload<object> & Overdue & {
-  openMilestoneCount: number;
-  openMilestones: { id: string; title: string; targetDate: IsoDate | null; ord: number }[];
-};
+export type CardRow = Prisma.CreatorGetPayload<object> &
+  Overdue & {
+    openMilestoneCount: number;
+    openMilestones: { id: string; title: string; targetDate: IsoDate | null; ord: number }[];
+  };
 
 /**
  * One statement text (and so one prepared statement) per combination of filters: each plan is
@@ -105,7 +125,11 @@ function listStatements(filters: ListFilters) {
       ${overdueOf(`$${n + 3}`)}
      ORDER BY (CASE c.health_score WHEN 'RED' THEN 0 WHEN 'YELLOW' THEN 1 ELSE 2 END), c.priority_level, c.last_status_change, c.id`;
   return {
-    page: (size: number, offset: number, today: IsoDate) => ({ name: `wl_creator_list_${shape || "all"}`, text: page, values: [...values, size, offset, today] }),
+    page: (size: number, offset: number, today: IsoDate) => ({
+      name: `wl_creator_list_${shape || "all"}`,
+      text: page,
+      values: [...values, size, offset, today],
+    }),
     count: { name: `wl_creator_count_${shape || "all"}`, text: `SELECT count(*)::int AS n FROM studio_crm_creator c WHERE ${where.join(" AND ")}`, values },
   };
 }

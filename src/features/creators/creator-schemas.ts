@@ -1,8 +1,6 @@
 import { z } from "zod";
 import { isIsoDate } from "../../lib/dates.js";
-import {
-  codePoints, FORM_COLUMNS, hasUnstorable, JOURNEY_STATUSES, stripUnstorable, TAG_MAX, type FormColumn,
-} from "./creator-fns.js";
+import { codePoints, FORM_COLUMNS, hasUnstorable, JOURNEY_STATUSES, stripUnstorable, TAG_MAX, type FormColumn } from "./creator-fns.js";
 import { parseKeyValueLines, parseLinkLines, type LinesResult } from "./creator-json-inputs.js";
 
 // ONE schema for the New and Edit creator forms (and one for the status form). Input is the
@@ -11,12 +9,33 @@ import { parseKeyValueLines, parseLinkLines, type LinesResult } from "./creator-
 
 /** The seed's VARCHAR lengths; TEXT columns are capped at Slack's 3000-char input limit. */
 export const MAX: Record<FormColumn, number> = {
-  creator_name: 200, creator_email: 254, creator_phone: 20, creator_location: 200, creator_timezone: 50, creator_avatar: 100,
-  brand_name: 200, brand_tagline: 500, brand_niche: 200, brand_website: 200, brand_logo: 100, brand_description: 3000,
-  journey_status: 20, priority_level: 1,
-  instagram_handle: 100, tiktok_handle: 100, twitter_handle: 100, youtube_channel: 200, linkedin_profile: 200, other_social_links: 3000,
-  primary_communication_channel: 50, last_contacted_date: 10, next_follow_up_date: 10, communication_notes: 3000,
-  tags: 2000, custom_fields: 3000, internal_notes: 3000,
+  creator_name: 200,
+  creator_email: 254,
+  creator_phone: 20,
+  creator_location: 200,
+  creator_timezone: 50,
+  creator_avatar: 100,
+  brand_name: 200,
+  brand_tagline: 500,
+  brand_niche: 200,
+  brand_website: 200,
+  brand_logo: 100,
+  brand_description: 3000,
+  journey_status: 20,
+  priority_level: 1,
+  instagram_handle: 100,
+  tiktok_handle: 100,
+  twitter_handle: 100,
+  youtube_channel: 200,
+  linkedin_profile: 200,
+  other_social_links: 3000,
+  primary_communication_channel: 50,
+  last_contacted_date: 10,
+  next_follow_up_date: 10,
+  communication_notes: 3000,
+  tags: 2000,
+  custom_fields: 3000,
+  internal_notes: 3000,
 };
 export const TAGS_MAX_COUNT = 20;
 const JSON_MAX_KEYS = 50;

@@ -10,8 +10,16 @@ import { toDbDate, type IsoDate } from "../../lib/dates.js";
 import { toHealthInput, type HealthService } from "../health/health-service.js";
 import { computeHealth, type Health } from "../health/health-fns.js";
 import {
-  columnValuesOf, CREDENTIAL_SECRET_COLUMNS, displayOf, FIELD_OF, FIND_LIMIT, LIST_PAGE_SIZE, toColumns,
-  type FormColumn, type JourneyStatus, type ListFilters,
+  columnValuesOf,
+  CREDENTIAL_SECRET_COLUMNS,
+  displayOf,
+  FIELD_OF,
+  FIND_LIMIT,
+  LIST_PAGE_SIZE,
+  toColumns,
+  type FormColumn,
+  type JourneyStatus,
+  type ListFilters,
 } from "./creator-fns.js";
 import type { CreatorForm } from "./creator-schemas.js";
 
@@ -134,8 +142,12 @@ export function createCreatorService({ db, pool, health, now, today }: Deps) {
         return {
           result: { changed: true, from: c.journeyStatus, to, display },
           audit: {
-            action: "UPDATE", targetModel: "Creator", targetId: id, targetDisplay: display,
-            changes: { journey_status: { from: c.journeyStatus, to } }, notes: note,
+            action: "UPDATE",
+            targetModel: "Creator",
+            targetId: id,
+            targetDisplay: display,
+            changes: { journey_status: { from: c.journeyStatus, to } },
+            notes: note,
           },
         };
       });
@@ -192,7 +204,10 @@ export function createCreatorService({ db, pool, health, now, today }: Deps) {
         return {
           result: { display, credentials: credentials.length, milestones: milestones.length, deliverables: deliverables.length },
           audit: {
-            action: "DELETE", targetModel: "Creator", targetId: id, targetDisplay: display,
+            action: "DELETE",
+            targetModel: "Creator",
+            targetId: id,
+            targetDisplay: display,
             changes: {
               creator: snapshot(toColumns(creator)),
               credentials: credentials.map(({ revealRequests, ...cr }) => ({

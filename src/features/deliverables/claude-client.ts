@@ -164,8 +164,10 @@ export function toClaudeError(e: unknown, ctx: { deadlineHit: boolean; attempts:
   if (e instanceof APIConnectionError) return new ClaudeError("connection", `Could not reach Claude (${ctx.attempts} attempts).`);
   if (e instanceof APIError) {
     const s = e.status ?? null;
-    if (s === 529) return new ClaudeError("overloaded", `Claude is overloaded (HTTP 529) and still was after ${ctx.attempts} attempts. Try again in a few minutes.`, s);
-    if (s === 429) return new ClaudeError("rate_limited", `Claude's rate limit was reached (HTTP 429) after ${ctx.attempts} attempts. Try again in a few minutes.`, s);
+    if (s === 529)
+      return new ClaudeError("overloaded", `Claude is overloaded (HTTP 529) and still was after ${ctx.attempts} attempts. Try again in a few minutes.`, s);
+    if (s === 429)
+      return new ClaudeError("rate_limited", `Claude's rate limit was reached (HTTP 429) after ${ctx.attempts} attempts. Try again in a few minutes.`, s);
     if (s !== null && s >= 500) return new ClaudeError("server", `Claude had a server error (HTTP ${s}) after ${ctx.attempts} attempts.`, s);
     if (s === 401 || s === 403) return new ClaudeError("auth", `Claude refused our credentials (HTTP ${s}); an admin should check ANTHROPIC_API_KEY.`, s);
     if (s !== null) return new ClaudeError("rejected", `Claude rejected the request (HTTP ${s}).`, s);

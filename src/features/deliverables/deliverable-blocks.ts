@@ -10,8 +10,7 @@ import { stripRepeatedTitle } from "./deliverable-progress-fns.js";
 export type Msg = { text: string; blocks?: KnownBlock[] };
 type About = { id: string; label: string; brandName: string };
 
-export const NOT_CONFIGURED =
-  "AI deliverables are not configured on this bot (ANTHROPIC_API_KEY is not set). Ask an admin to set it up.";
+export const NOT_CONFIGURED = "AI deliverables are not configured on this bot (ANTHROPIC_API_KEY is not set). Ask an admin to set it up.";
 
 export function usageText(badType?: string): string {
   const types = DELIVERABLE_TYPES.map((t) => `\`${t}\``).join(", ");

@@ -37,7 +37,10 @@ const ALIASES: Record<string, DeliverableType> = {
 };
 
 export function parseDeliverableType(raw: string): DeliverableType | null {
-  const key = raw.trim().toLowerCase().replace(/[_\s]+/g, "-");
+  const key = raw
+    .trim()
+    .toLowerCase()
+    .replace(/[_\s]+/g, "-");
   return ALIASES[key] ?? null;
 }
 
@@ -97,7 +100,8 @@ export type ContextData = Record<string, unknown>;
  * sometimes paste a login into "custom fields"; such a value must not travel to a third-party
  * model or into `context_data`, where every staff member can read it back.
  */
-const SECRET_KEY = /(^|[^a-z])(pass(word|wd|code|phrase)?|pwd|pin)([^a-z]|$)|secret|token|api[-_ ]?keys?|credential|two[-_ ]?factor|2fa|otp|backup[-_ ]?codes?|login[-_ ]?url|private[-_ ]?key|ssn/i;
+const SECRET_KEY =
+  /(^|[^a-z])(pass(word|wd|code|phrase)?|pwd|pin)([^a-z]|$)|secret|token|api[-_ ]?keys?|credential|two[-_ ]?factor|2fa|otp|backup[-_ ]?codes?|login[-_ ]?url|private[-_ ]?key|ssn/i;
 /** A Fernet token (what django-encrypted-model-fields stores): ciphertext is never context. */
 const FERNET_TOKEN = /^gAAAAA[A-Za-z0-9_=-]{40,}$/;
 
@@ -171,7 +175,12 @@ export function buildContextSnapshot(
     (a, b) => Number(a.isCompleted) - Number(b.isCompleted) || (fromDbDate(a.targetDate) ?? "9999").localeCompare(fromDbDate(b.targetDate) ?? "9999"),
   );
   const listed = sorted.slice(0, DELIVERY.maxMilestones);
-  const tags = Array.isArray(c.tags) ? c.tags.filter((t): t is string => typeof t === "string").slice(0, DELIVERY.maxJsonItems).map((t) => clipText(t, 100)) : [];
+  const tags = Array.isArray(c.tags)
+    ? c.tags
+        .filter((t): t is string => typeof t === "string")
+        .slice(0, DELIVERY.maxJsonItems)
+        .map((t) => clipText(t, 100))
+    : [];
   const snapshot: ContextData = {
     today,
     creator: { name: c.creatorName, location: text(c.creatorLocation, 200), timezone: c.creatorTimezone },

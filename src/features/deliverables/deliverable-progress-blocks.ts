@@ -14,7 +14,6 @@ export type ProgressState =
   | { kind: "done"; summary: ProgressSummary }
   | { kind: "failed" };
 
-
 function counts(s: ProgressSummary): string {
   return `${plural(s.chars, "character")}${s.sections > 0 ? `, ${plural(s.sections, "section")}` : ""}`;
 }

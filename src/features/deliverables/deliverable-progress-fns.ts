@@ -47,9 +47,7 @@ function words(s: string): string {
 
 /** The ways a model titles "Brand report" for "Race Co". */
 function titleForms(label: string, brandName: string): Set<string> {
-  return new Set(
-    [label, `${label} ${brandName}`, `${brandName} ${label}`, `${label} for ${brandName}`, `${label} of ${brandName}`, brandName].map(words),
-  );
+  return new Set([label, `${label} ${brandName}`, `${brandName} ${label}`, `${label} for ${brandName}`, `${label} of ${brandName}`, brandName].map(words));
 }
 
 /**
@@ -68,7 +66,11 @@ export function stripRepeatedTitle(text: string, title: { label: string; brandNa
     .replace(/^(\*\*|\*|__|_)(.+)\1$/, "$2")
     .trim();
   if (!bare || !titleForms(title.label, title.brandName).has(words(bare))) return text;
-  const rest = lines.slice(first + 1).join("\n").replace(/^\s*\n/, "").trimStart();
+  const rest = lines
+    .slice(first + 1)
+    .join("\n")
+    .replace(/^\s*\n/, "")
+    .trimStart();
   // A text that is only its title keeps it (an empty message helps no one).
   return rest ? rest : text;
 }

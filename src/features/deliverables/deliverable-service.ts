@@ -69,15 +69,42 @@ const TARGET = "AIDeliverable";
 
 // Only these creator columns are ever read for a snapshot: credentials and notes stay out by construction.
 const snapshotSelect = {
-  id: true, creatorName: true, creatorLocation: true, creatorTimezone: true,
-  brandName: true, brandTagline: true, brandNiche: true, brandWebsite: true, brandDescription: true,
-  journeyStatus: true, lastStatusChange: true, priorityLevel: true, isActive: true, healthScore: true, createdAt: true,
-  instagramHandle: true, youtubeChannel: true, tiktokHandle: true, twitterHandle: true, linkedinProfile: true, otherSocialLinks: true,
-  primaryCommunicationChannel: true, lastContactedDate: true, nextFollowUpDate: true, customFields: true, tags: true,
+  id: true,
+  creatorName: true,
+  creatorLocation: true,
+  creatorTimezone: true,
+  brandName: true,
+  brandTagline: true,
+  brandNiche: true,
+  brandWebsite: true,
+  brandDescription: true,
+  journeyStatus: true,
+  lastStatusChange: true,
+  priorityLevel: true,
+  isActive: true,
+  healthScore: true,
+  createdAt: true,
+  instagramHandle: true,
+  youtubeChannel: true,
+  tiktokHandle: true,
+  twitterHandle: true,
+  linkedinProfile: true,
+  otherSocialLinks: true,
+  primaryCommunicationChannel: true,
+  lastContactedDate: true,
+  nextFollowUpDate: true,
+  customFields: true,
+  tags: true,
 } as const;
 
 const recordSelect = {
-  id: true, status: true, deliverableType: true, contextData: true, promptUsed: true, aiModel: true, creatorId: true,
+  id: true,
+  status: true,
+  deliverableType: true,
+  contextData: true,
+  promptUsed: true,
+  aiModel: true,
+  creatorId: true,
   creator: { select: { brandName: true, creatorName: true } },
 } as const;
 
@@ -101,9 +128,7 @@ export function createDeliverableService(deps: Deps) {
       take: 500,
     });
     const health = await deps.health.healthFor([c], day, tx);
-    const notes = TEMPLATES[type].usesInternalNotes
-      ? await tx.creator.findUnique({ where: { id: creatorId }, select: { internalNotes: true } })
-      : null;
+    const notes = TEMPLATES[type].usesInternalNotes ? await tx.creator.findUnique({ where: { id: creatorId }, select: { internalNotes: true } }) : null;
     const h = health.get(c.id) ?? { score: c.healthScore, reasons: [] };
     const context = buildContextSnapshot({ ...c, internalNotes: notes?.internalNotes ?? null }, milestones, h, day, deps.tz, {
       internalNotes: TEMPLATES[type].usesInternalNotes,
@@ -167,7 +192,10 @@ export function createDeliverableService(deps: Deps) {
     return db.$transaction(async (tx) => {
       const n = await tx.aiDeliverable.updateMany({ where: { id, status: from }, data: { ...data, status: to } });
       if (n.count !== 1) return false;
-      const row = await tx.aiDeliverable.findUniqueOrThrow({ where: { id }, select: { deliverableType: true, creator: { select: { brandName: true, creatorName: true } } } });
+      const row = await tx.aiDeliverable.findUniqueOrThrow({
+        where: { id },
+        select: { deliverableType: true, creator: { select: { brandName: true, creatorName: true } } },
+      });
       await writeAudit(tx, actor, {
         action: "UPDATE",
         targetModel: TARGET,
@@ -271,7 +299,8 @@ export function createDeliverableService(deps: Deps) {
     });
     if (!started) return null;
     const about = { id, label: labelOf(row.deliverableType), brandName: row.creator.brandName };
-    const progress = requester && opts.progress ? createProgressReporter({ slack, clock: deps.clock, logger: log, about, requester, store: opts.progress }) : null;
+    const progress =
+      requester && opts.progress ? createProgressReporter({ slack, clock: deps.clock, logger: log, about, requester, store: opts.progress }) : null;
     await progress?.start();
     try {
       if (!prompt) throw new ClaudeError("rejected", `Unknown deliverable type “${row.deliverableType}”.`);
@@ -288,10 +317,17 @@ export function createDeliverableService(deps: Deps) {
       const text = result.text.replace(/\u0000/g, "");
       const model = clip(result.model, 50);
       const u = result.usage;
-      const done = await transition(id, "GENERATING", "COMPLETED", actor, { generatedContent: text, aiModel: model, errorMessage: null }, {
-        changes: model !== row.aiModel ? { ai_model: { from: row.aiModel, to: model } } : {},
-        notes: `${text.length} characters; tokens in ${u.inputTokens}, out ${u.outputTokens}, cache write ${u.cacheCreationInputTokens}, cache read ${u.cacheReadInputTokens}`,
-      });
+      const done = await transition(
+        id,
+        "GENERATING",
+        "COMPLETED",
+        actor,
+        { generatedContent: text, aiModel: model, errorMessage: null },
+        {
+          changes: model !== row.aiModel ? { ai_model: { from: row.aiModel, to: model } } : {},
+          notes: `${text.length} characters; tokens in ${u.inputTokens}, out ${u.outputTokens}, cache write ${u.cacheCreationInputTokens}, cache read ${u.cacheReadInputTokens}`,
+        },
+      );
       if (!done) {
         log.warn({ id }, "deliverable was closed while Claude wrote it; result dropped");
         return null;
@@ -304,7 +340,14 @@ export function createDeliverableService(deps: Deps) {
         // Stopping: back to PENDING, for whichever replica takes the job next. (A lost claim
         // changes nothing: the record is the new holder's now.)
         if (opts.signal.reason === JOB_STOPPING) {
-          await transition(id, "GENERATING", "PENDING", actor, {}, { notes: "handed back: the bot stopped while Claude was writing; another replica restarts it" });
+          await transition(
+            id,
+            "GENERATING",
+            "PENDING",
+            actor,
+            {},
+            { notes: "handed back: the bot stopped while Claude was writing; another replica restarts it" },
+          );
         }
         throw e;
       }
@@ -327,7 +370,12 @@ export function createDeliverableService(deps: Deps) {
   }
 
   /** Closes an open record as FAILED (no process or job can finish it) and tells its requester. */
-  async function close(r: { id: string; status: string; deliverableType: string; brandName: string; requester: string | null }, reason: string, notes: string, actor: Actor): Promise<boolean> {
+  async function close(
+    r: { id: string; status: string; deliverableType: string; brandName: string; requester: string | null },
+    reason: string,
+    notes: string,
+    actor: Actor,
+  ): Promise<boolean> {
     if (r.status !== "PENDING" && r.status !== "GENERATING") return false;
     const ok = await transition(r.id, r.status, "FAILED", actor, { errorMessage: reason }, { notes });
     if (ok) await dm(r.requester, failedMessage({ id: r.id, label: labelOf(r.deliverableType), brandName: r.brandName, reason }), "interrupted");
@@ -354,11 +402,22 @@ export function createDeliverableService(deps: Deps) {
     async giveUp(id: string, actor: Actor = SYSTEM_ACTOR): Promise<boolean> {
       const r = await db.aiDeliverable.findUnique({
         where: { id },
-        select: { id: true, status: true, deliverableType: true, creator: { select: { brandName: true } }, createdBy: { select: { slackUser: { select: { slackUserId: true } } } } },
+        select: {
+          id: true,
+          status: true,
+          deliverableType: true,
+          creator: { select: { brandName: true } },
+          createdBy: { select: { slackUser: { select: { slackUserId: true } } } },
+        },
       });
       if (!r) return false;
       const reason = "Something went wrong on our side, several times; it was not finished.";
-      return close({ ...r, brandName: r.creator.brandName, requester: r.createdBy?.slackUser?.slackUserId ?? null }, reason, "its job gave up after repeated failures", actor);
+      return close(
+        { ...r, brandName: r.creator.brandName, requester: r.createdBy?.slackUser?.slackUserId ?? null },
+        reason,
+        "its job gave up after repeated failures",
+        actor,
+      );
     },
 
     async creatorBrand(creatorId: string): Promise<string | null> {

@@ -31,7 +31,16 @@ export function schedules(deps: FeatureDeps, s: Services): Schedule[] {
 }
 
 export function jobs(deps: FeatureDeps, s: Services): JobHandler[] {
-  const d = { db: deps.db, clock: deps.clock, client: deps.client, identity: deps.identity, logger: deps.logger, digests: s.digests, settings: s.digestSettings, follows: s.follows };
+  const d = {
+    db: deps.db,
+    clock: deps.clock,
+    client: deps.client,
+    identity: deps.identity,
+    logger: deps.logger,
+    digests: s.digests,
+    settings: s.digestSettings,
+    follows: s.follows,
+  };
   return [
     {
       kind: PERSONAL_DIGEST_JOB,

@@ -24,13 +24,11 @@ const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Pick a time (HH
 
 export const settingsSchema = z.object({
   time: timeOfDay,
-  tz: z
-    .string()
-    .transform((v, ctx) => {
-      const tz = canonicalTimeZone(v);
-      if (!tz) ctx.addIssue({ code: "custom", message: "Not a time zone I know. Use a name like Europe/London or America/New_York." });
-      return tz ?? v;
-    }),
+  tz: z.string().transform((v, ctx) => {
+    const tz = canonicalTimeZone(v);
+    if (!tz) ctx.addIssue({ code: "custom", message: "Not a time zone I know. Use a name like Europe/London or America/New_York." });
+    return tz ?? v;
+  }),
   scope: z.enum(SCOPES, { message: "Pick all creators or only those you follow." }),
   enabled: z.enum(["on", "off"], { message: "Pick whether to get the digest." }).transform((v) => v === "on"),
 });

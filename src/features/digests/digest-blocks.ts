@@ -141,11 +141,18 @@ function seeAllBlock(total: number): KnownBlock {
  * One page of "See all": every flagged creator in digest order (RED first), DIGEST_PAGE_SIZE
  * a page with their buttons, and Previous / Next (whose page numbers the server clamps).
  */
-export function digestPageBlocks(s: Pick<DigestSnapshot, "today" | "red" | "yellow">, entries: ReadonlyMap<string, DigestEntry>, page: number, pages: number): DigestMessage {
+export function digestPageBlocks(
+  s: Pick<DigestSnapshot, "today" | "red" | "yellow">,
+  entries: ReadonlyMap<string, DigestEntry>,
+  page: number,
+  pages: number,
+): DigestMessage {
   const ids = [...s.red, ...s.yellow];
   const shown = ids.slice(page * DIGEST_PAGE_SIZE, (page + 1) * DIGEST_PAGE_SIZE);
   const blocks: KnownBlock[] = [
-    section(`*Everyone needing attention on ${formatDay(s.today)}* · page ${page + 1} of ${pages} · ${EMOJI.RED} ${s.red.length} RED · ${EMOJI.YELLOW} ${s.yellow.length} YELLOW`),
+    section(
+      `*Everyone needing attention on ${formatDay(s.today)}* · page ${page + 1} of ${pages} · ${EMOJI.RED} ${s.red.length} RED · ${EMOJI.YELLOW} ${s.yellow.length} YELLOW`,
+    ),
   ];
   for (const id of shown) {
     const e = entries.get(id);
@@ -168,7 +175,10 @@ export function digestPageBlocks(s: Pick<DigestSnapshot, "today" | "red" | "yell
 export function renderDigest(s: DigestSnapshot, entries: ReadonlyMap<string, DigestEntry>, mode: DigestMode): DigestMessage[] {
   const newRed = new Set(s.since?.newRed ?? []);
   const units: Unit<KnownBlock>[] = [];
-  for (const [group, ids] of [["RED", s.red], ["YELLOW", s.yellow]] as const) {
+  for (const [group, ids] of [
+    ["RED", s.red],
+    ["YELLOW", s.yellow],
+  ] as const) {
     if (ids.length === 0) continue;
     units.push({ group, heading: true, blocks: [heading(group, ids.length)] });
     // The message shows the most urgent; "See all" pages through the rest.

@@ -35,7 +35,11 @@ export function renderHealthChart(days: readonly DayCounts[]): Buffer {
     const x0 = Math.round(margin + i * slot + gap / 2);
     const x1 = Math.round(margin + (i + 1) * slot - gap / 2);
     let y = bottom;
-    for (const [n, c] of [[d.red, COLOURS.red], [d.yellow, COLOURS.yellow], [d.green, COLOURS.green]] as const) {
+    for (const [n, c] of [
+      [d.red, COLOURS.red],
+      [d.yellow, COLOURS.yellow],
+      [d.green, COLOURS.green],
+    ] as const) {
       const h = Math.round(n * scale);
       fill(x0, y - h, x1, y, c);
       y -= h;

@@ -40,7 +40,11 @@ export function createDigestRecord(db: DbOrTx, job: string = DIGEST_JOB) {
     },
 
     /** How a delivery attempt went (written by the job that holds it). */
-    async recordDelivery(runKey: string, destination: string, r: { status: keyof typeof STATUS; attempts: number; detail: unknown; error?: string | null }): Promise<void> {
+    async recordDelivery(
+      runKey: string,
+      destination: string,
+      r: { status: keyof typeof STATUS; attempts: number; detail: unknown; error?: string | null },
+    ): Promise<void> {
       await db.$executeRaw`
         UPDATE wl_job_run
            SET status = ${r.status}, attempts = ${r.attempts}::int, detail = ${JSON.stringify(r.detail)}::jsonb, error = ${r.error ?? null},

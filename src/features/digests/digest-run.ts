@@ -45,7 +45,12 @@ export function enqueueDigestPlan(deps: Pick<Deps, "db" | "jobs" | "config">, fi
  * The plan job: today's snapshot (made once; a plan that lost a race uses the winner's), then
  * one delivery job per destination, each with its record row, in one transaction.
  */
-export async function planDigest(deps: Deps, job: ClaimedJob, ctx: Pick<JobContext, "signal">, opts: { deliveryAttempts: number }): Promise<{ runKey: IsoDate; destinations: string[] }> {
+export async function planDigest(
+  deps: Deps,
+  job: ClaimedJob,
+  ctx: Pick<JobContext, "signal">,
+  opts: { deliveryAttempts: number },
+): Promise<{ runKey: IsoDate; destinations: string[] }> {
   const runKey = String(job.payload.runKey) as IsoDate;
   const firedAt = new Date(String(job.payload.firedAt));
   const record = createDigestRecord(deps.db);

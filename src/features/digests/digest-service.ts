@@ -19,8 +19,17 @@ export const DIGEST_JOB = "digest";
 export const PLAN_DESTINATION = "";
 
 const select = {
-  id: true, brandName: true, creatorName: true, journeyStatus: true, isActive: true, healthScore: true, priorityLevel: true,
-  lastContactedDate: true, nextFollowUpDate: true, createdAt: true, lastStatusChange: true,
+  id: true,
+  brandName: true,
+  creatorName: true,
+  journeyStatus: true,
+  isActive: true,
+  healthScore: true,
+  priorityLevel: true,
+  lastContactedDate: true,
+  nextFollowUpDate: true,
+  createdAt: true,
+  lastStatusChange: true,
 } as const;
 
 type Row = CreatorHealthRow & { priorityLevel: number };

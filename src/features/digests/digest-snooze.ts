@@ -63,7 +63,9 @@ export function snoozeCreator(deps: Deps, actor: Actor, creatorId: string, now: 
         FROM studio_crm_creator WHERE id = ${creatorId}::uuid FOR NO KEY UPDATE`;
     if (!c) throw notFound("That creator no longer exists.");
     if (!isTracked(c)) {
-      throw invalid(`*${esc(c.brandName)}* is ${c.isActive ? journeyLabel(c.journeyStatus).toLowerCase() : "archived"}, so it is not in digests: nothing to snooze.`);
+      throw invalid(
+        `*${esc(c.brandName)}* is ${c.isActive ? journeyLabel(c.journeyStatus).toLowerCase() : "archived"}, so it is not in digests: nothing to snooze.`,
+      );
     }
     const [prior] = await tx.$queryRaw<{ until: string; by: string }[]>`
       SELECT to_char(until, 'YYYY-MM-DD') AS until, snoozed_by AS by FROM wl_creator_snooze WHERE creator_id = ${c.id}::uuid`;

@@ -37,10 +37,7 @@ export type HealthInput = {
 export type Health = { score: HealthScore; reasons: string[] };
 
 /** Open milestones whose target date has passed, reduced to what the rules need. */
-export function summariseMilestones(
-  milestones: readonly { targetDate: IsoDate | null; isCompleted: boolean }[],
-  today: IsoDate,
-): MilestoneSummary {
+export function summariseMilestones(milestones: readonly { targetDate: IsoDate | null; isCompleted: boolean }[], today: IsoDate): MilestoneSummary {
   let overdueCount = 0;
   let oldest: IsoDate | null = null;
   for (const m of milestones) {
@@ -75,9 +72,7 @@ export function computeHealth(c: HealthInput, today: IsoDate, tz: string): Healt
   if (overdueCount > 0 && oldestOverdueTarget) {
     const days = daysBetween(oldestOverdueTarget, today);
     const text =
-      overdueCount === 1
-        ? `1 milestone overdue by ${plural(days, "day")}`
-        : `${overdueCount} milestones overdue, the oldest by ${plural(days, "day")}`;
+      overdueCount === 1 ? `1 milestone overdue by ${plural(days, "day")}` : `${overdueCount} milestones overdue, the oldest by ${plural(days, "day")}`;
     (days > THRESHOLDS.overdueRedDays ? red : yellow).push(text);
   }
 

@@ -230,7 +230,15 @@ export function createHealthService(deps: { db: Db; tz: string }) {
       const h = computeHealth(inputOf(r), today, tz);
       if (byScore) byScore[h.score]++;
       if (h.score !== r.healthScore) {
-        moved.push({ id: r.id, xmin: r.xmin, overdueCount: r.overdueCount, oldestOverdue: r.oldestOverdue, from: r.healthScore, to: h.score, notes: `nightly recompute: ${reasonsNote(h)}` });
+        moved.push({
+          id: r.id,
+          xmin: r.xmin,
+          overdueCount: r.overdueCount,
+          oldestOverdue: r.oldestOverdue,
+          from: r.healthScore,
+          to: h.score,
+          notes: `nightly recompute: ${reasonsNote(h)}`,
+        });
       }
     }
     return moved;
@@ -252,15 +260,17 @@ export function createHealthService(deps: { db: Db; tz: string }) {
           while (running.size >= WRITE_LANES) await Promise.race(running);
           if (failure) throw failure;
           const chunk = moved.slice(i, i + WRITE_CHUNK);
-          const p: Promise<void> = writeMoved(chunk, actor, today).then(
-            (written) => {
-              changed += written.size;
-              for (const m of chunk) if (!written.has(m.id)) missed.push(m.id);
-            },
-            (e: unknown) => {
-              failure ??= e;
-            },
-          ).finally(() => running.delete(p));
+          const p: Promise<void> = writeMoved(chunk, actor, today)
+            .then(
+              (written) => {
+                changed += written.size;
+                for (const m of chunk) if (!written.has(m.id)) missed.push(m.id);
+              },
+              (e: unknown) => {
+                failure ??= e;
+              },
+            )
+            .finally(() => running.delete(p));
           running.add(p);
         }
       },
@@ -277,7 +287,11 @@ export function createHealthService(deps: { db: Db; tz: string }) {
 
     /** Health with reasons for creators already loaded (card, list, Home, digests). */
     async healthFor(rows: readonly CreatorHealthRow[], today: IsoDate, tx: DbOrTx = db): Promise<Map<string, Health>> {
-      const s = await summaries(tx, rows.map((r) => r.id), today);
+      const s = await summaries(
+        tx,
+        rows.map((r) => r.id),
+        today,
+      );
       return new Map(rows.map((r) => [r.id, computeHealth(toHealthInput(r, s.get(r.id) ?? none), today, tz)]));
     },
 

@@ -24,10 +24,13 @@ const button = (label: string, actionId: string, value: string, style?: "primary
 });
 
 function creatorLine(c: HomeCreator, extra: string): KnownBlock {
-  return section(`*${esc(truncate(c.brandName, 200))}* — ${esc(truncate(c.creatorName, 200))} · ${esc(journeyLabel(c.journeyStatus))} · priority ${c.priorityLevel}${extra}`, {
-    block_id: `home_${c.id}`,
-    accessory: button(LABELS.open, ACTIONS.creatorOpen, c.id),
-  });
+  return section(
+    `*${esc(truncate(c.brandName, 200))}* — ${esc(truncate(c.creatorName, 200))} · ${esc(journeyLabel(c.journeyStatus))} · priority ${c.priorityLevel}${extra}`,
+    {
+      block_id: `home_${c.id}`,
+      accessory: button(LABELS.open, ACTIONS.creatorOpen, c.id),
+    },
+  );
 }
 
 const SLACK_ID = /^[UW][A-Z0-9]{2,30}$/;
@@ -48,7 +51,9 @@ export function homeView(d: Dashboard, opts: { notice?: string } = {}): HomeView
   ];
   if (d.urgent.length === 0) blocks.push(section("Nothing is RED or YELLOW. :tada:"));
   for (const c of d.urgent) {
-    const why = c.health.reasons.length ? `\n${healthIcon(c.health.score)} ${esc(c.health.reasons.join("; "))}` : `\n${healthIcon(c.health.score)} ${c.health.score}`;
+    const why = c.health.reasons.length
+      ? `\n${healthIcon(c.health.score)} ${esc(c.health.reasons.join("; "))}`
+      : `\n${healthIcon(c.health.score)} ${c.health.score}`;
     blocks.push(creatorLine(c, why));
   }
   if (d.urgentTotal > d.urgent.length) blocks.push(context(`…and ${d.urgentTotal - d.urgent.length} more — \`/wl list RED\` or \`/wl list YELLOW\``));
@@ -71,7 +76,12 @@ export function homeView(d: Dashboard, opts: { notice?: string } = {}): HomeView
       );
       // No one approves their own request: the buttons are not even offered.
       if (r.isOwn) blocks.push(context("Your own request: another admin decides it."));
-      else blocks.push({ type: "actions", block_id: `home_reveal_actions_${r.id}`, elements: [button(LABELS.approve, ACTIONS.revealApprove, r.id, "primary"), button(LABELS.deny, ACTIONS.revealDeny, r.id, "danger")] });
+      else
+        blocks.push({
+          type: "actions",
+          block_id: `home_reveal_actions_${r.id}`,
+          elements: [button(LABELS.approve, ACTIONS.revealApprove, r.id, "primary"), button(LABELS.deny, ACTIONS.revealDeny, r.id, "danger")],
+        });
     }
     if (d.reveals.total > d.reveals.rows.length) blocks.push(context(`…and ${d.reveals.total - d.reveals.rows.length} more — \`/wl approvals\``));
   }
@@ -87,9 +97,6 @@ export function capBlocks(blocks: KnownBlock[], max: number = LIMITS.homeBlocks)
 export function noAccessHome(): HomeView {
   return {
     type: "home",
-    blocks: [
-      header("Wavelaunch Studio"),
-      section("You don't have access to the Wavelaunch bot yet. Ask an admin for access (`/wl role @you staff`)."),
-    ],
+    blocks: [header("Wavelaunch Studio"), section("You don't have access to the Wavelaunch bot yet. Ask an admin for access (`/wl role @you staff`).")],
   };
 }

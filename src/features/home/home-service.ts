@@ -12,8 +12,15 @@ export const HOME_LIMITS = { urgent: 20, followUps: 10, reveals: 8 } as const;
 
 export type HomeCreator = { id: string; brandName: string; creatorName: string; journeyStatus: string; priorityLevel: number; healthScore: string };
 export type HomeReveal = {
-  id: string; requesterName: string; requesterSlackId: string; isOwn: boolean; platform: string; account: string;
-  brandName: string; reason: string; createdAt: Date;
+  id: string;
+  requesterName: string;
+  requesterSlackId: string;
+  isOwn: boolean;
+  platform: string;
+  account: string;
+  brandName: string;
+  reason: string;
+  createdAt: Date;
 };
 export type Dashboard = {
   today: IsoDate;
@@ -29,8 +36,17 @@ export type Dashboard = {
 };
 
 const creatorSelect = {
-  id: true, brandName: true, creatorName: true, journeyStatus: true, priorityLevel: true, healthScore: true, isActive: true,
-  lastContactedDate: true, nextFollowUpDate: true, createdAt: true, lastStatusChange: true,
+  id: true,
+  brandName: true,
+  creatorName: true,
+  journeyStatus: true,
+  priorityLevel: true,
+  healthScore: true,
+  isActive: true,
+  lastContactedDate: true,
+  nextFollowUpDate: true,
+  createdAt: true,
+  lastStatusChange: true,
 } as const;
 
 export function createHomeService({ db, health }: { db: Db; health: Pick<HealthService, "healthFor"> }) {

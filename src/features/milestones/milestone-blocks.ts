@@ -60,7 +60,10 @@ function openBlocks(m: MilestoneView, today: IsoDate): KnownBlock[] {
     block_id: `${LIST_BLOCK_PREFIX}m_${m.id}`,
     elements: [button(LABELS.markDone, ACTIONS.milestoneDone, m.id, "primary"), button(LABELS.edit, ACTIONS.milestoneEdit, m.id), del],
   };
-  return [{ type: "section", block_id: `${LIST_BLOCK_PREFIX}s_${m.id}`, text: { type: "mrkdwn", text: truncate(lines.join("\n"), LIMITS.sectionText) } }, actions];
+  return [
+    { type: "section", block_id: `${LIST_BLOCK_PREFIX}s_${m.id}`, text: { type: "mrkdwn", text: truncate(lines.join("\n"), LIMITS.sectionText) } },
+    actions,
+  ];
 }
 
 function doneLine(m: MilestoneView, today: IsoDate): string {
@@ -99,7 +102,9 @@ export function milestonesMessage(list: ListInput, today: IsoDate, notice?: stri
   const budget = LIMITS.messageBlocks - head.length - tail.length;
   const cost = open.length * 2 + done;
   if (cost <= budget) {
-    const body = milestones.flatMap((m): KnownBlock[] => (m.isCompleted ? [section(doneLine(m, today), `${LIST_BLOCK_PREFIX}s_${m.id}`)] : openBlocks(m, today)));
+    const body = milestones.flatMap((m): KnownBlock[] =>
+      m.isCompleted ? [section(doneLine(m, today), `${LIST_BLOCK_PREFIX}s_${m.id}`)] : openBlocks(m, today),
+    );
     return { text, blocks: [...head, ...body, ...tail] };
   }
 
@@ -113,7 +118,12 @@ export function milestonesMessage(list: ListInput, today: IsoDate, notice?: stri
   }
   body.push({
     type: "context",
-    elements: [{ type: "mrkdwn", text: `Showing ${shown.length} of ${open.length} open milestones (Slack fits no more in one message). Mark some done to see the rest.` }],
+    elements: [
+      {
+        type: "mrkdwn",
+        text: `Showing ${shown.length} of ${open.length} open milestones (Slack fits no more in one message). Mark some done to see the rest.`,
+      },
+    ],
   });
   return { text, blocks: [...head, ...body, ...tail] };
 }
@@ -186,5 +196,3 @@ export function milestoneModal(opts: {
     ],
   };
 }
-
-

@@ -28,11 +28,7 @@ export function compareMilestones(a: MilestoneView, b: MilestoneView): number {
   return t !== 0 ? t : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-export type MilestoneState =
-  | { kind: "done"; on: IsoDate | null }
-  | { kind: "overdue"; days: number }
-  | { kind: "due"; inDays: number }
-  | { kind: "undated" };
+export type MilestoneState = { kind: "done"; on: IsoDate | null } | { kind: "overdue"; days: number } | { kind: "due"; inDays: number } | { kind: "undated" };
 
 /** Overdue means past its target date (the health rule's meaning): due today is not overdue. */
 export function milestoneState(m: Pick<MilestoneView, "isCompleted" | "completedDate" | "targetDate">, today: IsoDate): MilestoneState {

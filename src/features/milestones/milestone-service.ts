@@ -17,18 +17,40 @@ export type HealthAfter = Health & { changed: boolean; from: string };
 export type MilestoneChange = { creatorId: string; title: string; health: HealthAfter };
 
 const creatorSelect = {
-  id: true, brandName: true, creatorName: true, journeyStatus: true, isActive: true, healthScore: true,
-  lastContactedDate: true, nextFollowUpDate: true, createdAt: true, lastStatusChange: true,
+  id: true,
+  brandName: true,
+  creatorName: true,
+  journeyStatus: true,
+  isActive: true,
+  healthScore: true,
+  lastContactedDate: true,
+  nextFollowUpDate: true,
+  createdAt: true,
+  lastStatusChange: true,
 } as const;
 
 const milestoneSelect = {
-  id: true, creatorId: true, createdAt: true, title: true, description: true, targetDate: true,
-  completedDate: true, isCompleted: true, relatedJourneyStage: true,
+  id: true,
+  creatorId: true,
+  createdAt: true,
+  title: true,
+  description: true,
+  targetDate: true,
+  completedDate: true,
+  isCompleted: true,
+  relatedJourneyStage: true,
 } as const;
 
 type MilestoneRow = {
-  id: string; creatorId: string; createdAt: Date; title: string; description: string | null; targetDate: Date | null;
-  completedDate: Date | null; isCompleted: boolean; relatedJourneyStage: string;
+  id: string;
+  creatorId: string;
+  createdAt: Date;
+  title: string;
+  description: string | null;
+  targetDate: Date | null;
+  completedDate: Date | null;
+  isCompleted: boolean;
+  relatedJourneyStage: string;
 };
 
 const viewOf = (m: MilestoneRow): MilestoneView => ({
@@ -117,7 +139,10 @@ export function createMilestoneService(deps: Deps) {
     },
 
     async milestoneForForm(milestoneId: string): Promise<{ milestone: MilestoneView; creatorId: string; creator: { brandName: string; creatorName: string } }> {
-      const m = await db.milestone.findUnique({ where: { id: milestoneId }, select: { ...milestoneSelect, creator: { select: { brandName: true, creatorName: true } } } });
+      const m = await db.milestone.findUnique({
+        where: { id: milestoneId },
+        select: { ...milestoneSelect, creator: { select: { brandName: true, creatorName: true } } },
+      });
       if (!m) throw gone();
       if (m.isCompleted) throw conflict(`“${m.title}” is done; only open milestones can be edited.`);
       return { milestone: viewOf(m), creatorId: m.creatorId, creator: m.creator };
@@ -160,7 +185,10 @@ export function createMilestoneService(deps: Deps) {
             relatedJourneyStage: input.relatedJourneyStage,
           },
         });
-        if (count === 0) throw (await tx.milestone.count({ where: { id: milestoneId } })) ? conflict(`“${before.title}” is done; only open milestones can be edited.`) : gone();
+        if (count === 0)
+          throw (await tx.milestone.count({ where: { id: milestoneId } }))
+            ? conflict(`“${before.title}” is done; only open milestones can be edited.`)
+            : gone();
         const after = await findMilestone(tx, milestoneId);
         const changes = diffChanges(columnsOf(before), columnsOf(after));
         const entry: AuditEntry = Object.keys(changes).length

@@ -53,7 +53,10 @@ export function logToCreatorModal(messageText: string): ModalView {
         label: text("Note"),
         element: { type: "plain_text_input", action_id: PICKER.noteBlock, multiline: true, max_length: 1000 },
       },
-      { type: "context", elements: [{ type: "mrkdwn", text: "The message is kept as a contact note (with its link), and the creator's last contact becomes today." }] },
+      {
+        type: "context",
+        elements: [{ type: "mrkdwn", text: "The message is kept as a contact note (with its link), and the creator's last contact becomes today." }],
+      },
     ],
   };
 }

@@ -26,7 +26,16 @@ export function register(router: Router, deps: FeatureDeps, s: Services): void {
   const { vault, reveal, notify } = s;
   const { fernet, logger, config } = deps;
   const deletions = revealDeletions({ db: deps.db, jobs: deps.jobs, fernet, ttlSeconds: config.revealMessageTtlSeconds });
-  const revealOnce = createRevealOnce({ reveal, vault, notify, deletions, fernet, logger, metrics: deps.metrics, messageTtlSeconds: config.revealMessageTtlSeconds });
+  const revealOnce = createRevealOnce({
+    reveal,
+    vault,
+    notify,
+    deletions,
+    fernet,
+    logger,
+    metrics: deps.metrics,
+    messageTtlSeconds: config.revealMessageTtlSeconds,
+  });
   const d = { vault, reveal, notify, revealOnce, creators: s.creators, approvalsChannel: deps.config.approvalsChannel, places: s.places };
   router
     .command(credsCommand(d))

@@ -83,7 +83,10 @@ export function createRevealNotifier(deps: {
       ? [deps.approvalsChannel]
       : (await deps.identity.usersWithRole("admin")).filter((a) => a.userId !== v.requesterId).map((a) => a.slackUserId);
     const posted = (await Promise.all(targets.map((t) => post(t, msg)))).filter((p) => p !== null);
-    await remember(v, posted.map((p) => ({ ...p, kind: "approval" as const })));
+    await remember(
+      v,
+      posted.map((p) => ({ ...p, kind: "approval" as const })),
+    );
     return posted.length;
   }
 

@@ -66,7 +66,10 @@ export function createRevealOnce(deps: {
     const { view } = outcome;
     if (outcome.kind === "undecryptable") {
       metrics.revealOutcome("undecryptable");
-      logger.error({ requestId, credentialId: view.credentialId, fields: outcome.failed }, "credential token opens with no configured key; reveal failed closed");
+      logger.error(
+        { requestId, credentialId: view.credentialId, fields: outcome.failed },
+        "credential token opens with no configured key; reveal failed closed",
+      );
       throw new AppError(ErrorCode.Internal, { message: "undecryptable credential token", userMessage: decryptFailedText() });
     }
     const target = { model: "RevealRequest", id: requestId, display: displayOf(view) };
@@ -83,15 +86,27 @@ export function createRevealOnce(deps: {
         // A definite refusal: Slack did not show it, so there is nothing to delete.
         logger.warn({ requestId, status: e.status }, "Slack refused the revealed message");
         metrics.revealOutcome("slack_refused");
-        await deletions.cancel(requestId).catch((err: unknown) => logger.warn({ err, requestId }, "could not cancel the reveal's deletion; it will find nothing to delete"));
+        await deletions
+          .cancel(requestId)
+          .catch((err: unknown) => logger.warn({ err, requestId }, "could not cancel the reveal's deletion; it will find nothing to delete"));
         await vault.auditView(actor, target, `reveal claimed but Slack refused the message (HTTP ${e.status}); nothing was shown`);
-        throw new AppError(ErrorCode.Upstream, { message: "reveal delivery refused", userMessage: "Slack didn't accept the message, so nothing was shown. Please request a new reveal." });
+        throw new AppError(ErrorCode.Upstream, {
+          message: "reveal delivery refused",
+          userMessage: "Slack didn't accept the message, so nothing was shown. Please request a new reveal.",
+        });
       }
       // A timeout, a 5xx or a dropped connection: Slack may well have shown it. The deletion
       // stored with the claim stays scheduled.
       metrics.revealOutcome("unconfirmed");
-      logger.warn({ requestId, error: e instanceof ResponseUrlError ? e.message : (e as Error).name }, "Slack did not confirm the revealed message; its deletion stays scheduled");
-      await vault.auditView(actor, target, `reveal delivery unconfirmed (${e instanceof ResponseUrlError ? `HTTP ${e.status}` : "no answer in time"}): the secret may have been shown; its deletion stays scheduled`);
+      logger.warn(
+        { requestId, error: e instanceof ResponseUrlError ? e.message : (e as Error).name },
+        "Slack did not confirm the revealed message; its deletion stays scheduled",
+      );
+      await vault.auditView(
+        actor,
+        target,
+        `reveal delivery unconfirmed (${e instanceof ResponseUrlError ? `HTTP ${e.status}` : "no answer in time"}): the secret may have been shown; its deletion stays scheduled`,
+      );
       await notify.refresh(view);
       throw new AppError(ErrorCode.Upstream, {
         message: "reveal delivery unconfirmed",

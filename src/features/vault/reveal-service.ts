@@ -52,8 +52,17 @@ export type RequestView = Readonly<{
 }>;
 
 const viewSelect = {
-  id: true, status: true, reason: true, createdAt: true, expiresAt: true, decidedAt: true, revealedAt: true,
-  requesterId: true, requesterSlackId: true, approvalMessages: true, endReason: true,
+  id: true,
+  status: true,
+  reason: true,
+  createdAt: true,
+  expiresAt: true,
+  decidedAt: true,
+  revealedAt: true,
+  requesterId: true,
+  requesterSlackId: true,
+  approvalMessages: true,
+  endReason: true,
   decidedBy: { select: { firstName: true, username: true, slackUser: { select: { slackUserId: true } } } },
   credential: { select: { id: true, platformName: true, accountIdentifier: true, isActive: true, creator: { select: { id: true, brandName: true } } } },
 } as const;
@@ -136,7 +145,9 @@ export type EndScope =
 
 function endNote(scope: EndScope, endReason: EndReason | null): string {
   if ("credentialId" in scope) {
-    return scope.reason === "credential_deactivated" ? "expired: credential deactivated" : `ended: credential changed (${(scope.changed ?? []).join(", ") || "secret, account or platform"})`;
+    return scope.reason === "credential_deactivated"
+      ? "expired: credential deactivated"
+      : `ended: credential changed (${(scope.changed ?? []).join(", ") || "secret, account or platform"})`;
   }
   return endReason === "credential_changed" ? "ended: credential changed since the request (outside the bot)" : "expired: time window passed";
 }
@@ -202,7 +213,14 @@ async function changePending(
        WHERE r.id = ${requestId}::uuid AND r.status = 'PENDING' AND r.expires_at > now() AND ${c.also} AND cr.id = r.credential_id
       RETURNING r.reminded_at AS "remindedAt", cr.platform_name || ' · ' || cr.account_identifier || ' (' || k.brand_name || ')' AS display`;
     if (!row) return { result: false, audit: [] };
-    const audit: AuditEntry = { action: "UPDATE", targetModel: "RevealRequest", targetId: requestId, targetDisplay: row.display, changes: c.changes(row), notes: c.notes };
+    const audit: AuditEntry = {
+      action: "UPDATE",
+      targetModel: "RevealRequest",
+      targetId: requestId,
+      targetDisplay: row.display,
+      changes: c.changes(row),
+      notes: c.notes,
+    };
     return { result: true, audit };
   });
 }
@@ -315,7 +333,14 @@ export function createRevealService(deps: {
         if (decision === "APPROVED") changes.expires_at = { from: before.expiresAt?.toISOString() ?? null, to: rows[0]!.expiresAt?.toISOString() ?? null };
         return {
           result: true,
-          audit: { action: "UPDATE", targetModel: "RevealRequest", targetId: requestId, targetDisplay: displayOf(before), changes, notes: `${label.toLowerCase()}d by ${actor.displayName}` },
+          audit: {
+            action: "UPDATE",
+            targetModel: "RevealRequest",
+            targetId: requestId,
+            targetDisplay: displayOf(before),
+            changes,
+            notes: `${label.toLowerCase()}d by ${actor.displayName}`,
+          },
         };
       });
       if (!won) {
@@ -335,13 +360,19 @@ export function createRevealService(deps: {
      * failure row alone with the grant left unused (nothing was shown). If any of it cannot be
      * written, nothing is claimed. Plaintext goes back to the caller only, never into a row.
      */
-    async claim(
-      actor: Actor,
-      requestId: string,
-      how: { open(tokens: SecretTokens): Decrypted; onRevealed(tx: Tx): Promise<unknown> },
-    ): Promise<ClaimOutcome> {
+    async claim(actor: Actor, requestId: string, how: { open(tokens: SecretTokens): Decrypted; onRevealed(tx: Tx): Promise<unknown> }): Promise<ClaimOutcome> {
       const claimed = await audited(db, actor, async (tx): Promise<{ result: Opened | null; audit: AuditEntry[] }> => {
-        const rows = await tx.$queryRaw<{ login_url: string | null; password: string | null; two_factor_backup_codes: string | null; api_keys: string | null; notes: string | null; display: string; credential_id: string }[]>`
+        const rows = await tx.$queryRaw<
+          {
+            login_url: string | null;
+            password: string | null;
+            two_factor_backup_codes: string | null;
+            api_keys: string | null;
+            notes: string | null;
+            display: string;
+            credential_id: string;
+          }[]
+        >`
           UPDATE wl_reveal_request r
              SET status = 'REVEALED', revealed_at = now()
             FROM studio_crm_creatorcredential c JOIN studio_crm_creator k ON k.id = c.creator_id
@@ -352,7 +383,12 @@ export function createRevealService(deps: {
                     c.platform_name || ' · ' || c.account_identifier || ' (' || k.brand_name || ')' AS display`;
         const row = rows[0];
         if (!row) return { result: null, audit: [] };
-        const tokens: SecretTokens = { login_url: row.login_url, password: row.password, two_factor_backup_codes: row.two_factor_backup_codes, api_keys: row.api_keys };
+        const tokens: SecretTokens = {
+          login_url: row.login_url,
+          password: row.password,
+          two_factor_backup_codes: row.two_factor_backup_codes,
+          api_keys: row.api_keys,
+        };
         const opened = how.open(tokens);
         if (!opened.ok) {
           // Nothing will be shown, so the grant is not used up: the claim is undone in this same
@@ -377,7 +413,13 @@ export function createRevealService(deps: {
         return {
           result: { kind: "revealed", values: opened.values, notes: row.notes },
           audit: [
-            { action: "UPDATE", targetModel: "RevealRequest", targetId: requestId, targetDisplay: row.display, changes: { status: { from: "APPROVED", to: "REVEALED" } } },
+            {
+              action: "UPDATE",
+              targetModel: "RevealRequest",
+              targetId: requestId,
+              targetDisplay: row.display,
+              changes: { status: { from: "APPROVED", to: "REVEALED" } },
+            },
             {
               action: "VIEW",
               targetModel: "CreatorCredential",

@@ -118,9 +118,15 @@ const dateInput = (id: string, label: string, initial: string | null): KnownBloc
 });
 
 /** Add (creator known) or Edit (credential known) form; block_id = action_id = column name. */
-export function credentialModal(mode: "add" | "edit", meta: { creatorId?: string; credentialId?: string }, current?: CredentialMeta, brandName?: string): ModalView {
+export function credentialModal(
+  mode: "add" | "edit",
+  meta: { creatorId?: string; credentialId?: string },
+  current?: CredentialMeta,
+  brandName?: string,
+): ModalView {
   const keep = mode === "edit" ? "Leave empty to keep the current value." : undefined;
-  const secretHint = (f: SecretField) => (mode === "edit" ? `${current?.secretsSet.includes(f) ? "Set." : "Not set."} ${keep}` : "Encrypted at rest; shown only through an approved reveal.");
+  const secretHint = (f: SecretField) =>
+    mode === "edit" ? `${current?.secretsSet.includes(f) ? "Set." : "Not set."} ${keep}` : "Encrypted at rest; shown only through an approved reveal.";
   return {
     type: "modal",
     callback_id: mode === "add" ? VIEWS.credentialAdd : VIEWS.credentialEdit,
@@ -131,7 +137,12 @@ export function credentialModal(mode: "add" | "edit", meta: { creatorId?: string
     blocks: [
       ...(brandName ? [context(`Creator: *${esc(brandName)}*`)] : []),
       input("platform_name", "Platform", { optional: false, initial: current?.platformName, placeholder: "Instagram Business", max: 100 }),
-      input("account_identifier", "Account", { optional: false, initial: current?.accountIdentifier, placeholder: "Username or email used to log in", max: 200 }),
+      input("account_identifier", "Account", {
+        optional: false,
+        initial: current?.accountIdentifier,
+        placeholder: "Username or email used to log in",
+        max: 200,
+      }),
       input("login_url", "Login URL", { hint: secretHint("login_url"), placeholder: "https://…", max: 2000 }),
       input("password", "Password", { hint: secretHint("password"), max: 3000 }),
       input("two_factor_backup_codes", "2FA backup codes", { multiline: true, hint: secretHint("two_factor_backup_codes"), max: 3000 }),
@@ -155,7 +166,12 @@ export function reasonModal(credentialId: string, cred?: CredentialMeta): ModalV
     blocks: [
       section(cred ? `${credTitle(cred)} for *${esc(cred.brandName)}*` : "A credential's secrets"),
       context("An admin other than you must approve. Once approved you can reveal it once, briefly, and the reveal is audited."),
-      { type: "input", block_id: "reason", label: { type: "plain_text", text: "Why do you need it?" }, element: { type: "plain_text_input", action_id: "reason", multiline: true, max_length: 500 } },
+      {
+        type: "input",
+        block_id: "reason",
+        label: { type: "plain_text", text: "Why do you need it?" },
+        element: { type: "plain_text_input", action_id: "reason", multiline: true, max_length: 500 },
+      },
     ],
   };
 }
@@ -179,7 +195,10 @@ export function outcomeLine(v: RequestView): string {
       return ":heavy_multiplication_x: Cancelled by the requester.";
     case "EXPIRED": {
       const why = endedWhy(v);
-      if (why) return v.decidedAt ? `:no_entry_sign: Approved by ${by} ${when(v.decidedAt)}, then ended unused: ${why}. Nothing was revealed.` : `:no_entry_sign: Ended without a decision: ${why}.`;
+      if (why)
+        return v.decidedAt
+          ? `:no_entry_sign: Approved by ${by} ${when(v.decidedAt)}, then ended unused: ${why}. Nothing was revealed.`
+          : `:no_entry_sign: Ended without a decision: ${why}.`;
       return v.decidedAt ? `:hourglass: Approved by ${by} ${when(v.decidedAt)}, expired unused.` : ":hourglass: Expired without a decision.";
     }
   }
@@ -187,14 +206,17 @@ export function outcomeLine(v: RequestView): string {
 
 /** Why a request ended before its time, in words; null if time simply ran out. */
 function endedWhy(v: Pick<RequestView, "endReason">): string | null {
-  if (v.endReason === "credential_changed") return "the credential was changed (its secret, account or platform) after it was requested, so an approval would no longer match";
+  if (v.endReason === "credential_changed")
+    return "the credential was changed (its secret, account or platform) after it was requested, so an approval would no longer match";
   if (v.endReason === "credential_deactivated") return "the credential was deactivated";
   return null;
 }
 
 /** Told to the admin whose edit ended open requests: they were for the credential as it was. */
 export function endedNote(n: number): string {
-  return n ? ` ${n === 1 ? "1 open reveal request or approval was" : `${n} open reveal requests or approvals were`} for the old version and ended; the requester${n === 1 ? " was" : "s were"} told.` : "";
+  return n
+    ? ` ${n === 1 ? "1 open reveal request or approval was" : `${n} open reveal requests or approvals were`} for the old version and ended; the requester${n === 1 ? " was" : "s were"} told.`
+    : "";
 }
 
 /** A DM to a requester whose open request ended because the credential changed or was deactivated. */
@@ -279,7 +301,18 @@ export function requestSentText(v: RequestView, notified: number, channel: strin
  * response_url. A secret must never replace a stored message.
  */
 export function grantBlocks(v: RequestView, revealTtlSeconds: number): Msg {
-  const outcome = v.status === "DENIED" ? "denied" : v.status === "CANCELLED" ? "cancelled" : v.status === "EXPIRED" ? v.endReason === "credential_changed" ? "ended: the credential was changed" : v.endReason ? "ended: the credential was deactivated" : "not used in time" : "approved";
+  const outcome =
+    v.status === "DENIED"
+      ? "denied"
+      : v.status === "CANCELLED"
+        ? "cancelled"
+        : v.status === "EXPIRED"
+          ? v.endReason === "credential_changed"
+            ? "ended: the credential was changed"
+            : v.endReason
+              ? "ended: the credential was deactivated"
+              : "not used in time"
+          : "approved";
   const text = `Your reveal request for ${v.platformName} · ${v.accountIdentifier} was ${outcome}`;
   const blocks: KnownBlock[] = [section(`${credTitle(v)} for *${esc(v.brandName)}*\n${outcomeLine(v)}`)];
   if (v.status === "APPROVED") {

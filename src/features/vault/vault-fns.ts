@@ -97,7 +97,16 @@ export function decideRefusal(req: RequestState | null, deciderId: number | null
   return null;
 }
 
-export type RevealRefusal = "not_found" | "not_requester" | "pending" | "denied" | "already_revealed" | "expired" | "credential_inactive" | "credential_changed" | "cancelled";
+export type RevealRefusal =
+  | "not_found"
+  | "not_requester"
+  | "pending"
+  | "denied"
+  | "already_revealed"
+  | "expired"
+  | "credential_inactive"
+  | "credential_changed"
+  | "cancelled";
 
 /** Why `actorId` may not reveal now; null if they may. The order matters (see comments). */
 export function revealRefusal(req: RequestState | null, actorId: number | null, now: Date): RevealRefusal | null {
@@ -166,4 +175,3 @@ const REFUSAL_TEXT: Record<DecideRefusal | RevealRefusal | RequestLimitRefusal |
 export function refusalText(reason: DecideRefusal | RevealRefusal | RequestLimitRefusal | CancelRefusal): string {
   return REFUSAL_TEXT[reason];
 }
-

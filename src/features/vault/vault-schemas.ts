@@ -20,7 +20,11 @@ export function readState(values: unknown): Record<string, string | null> {
 }
 
 const text = (max: number, label: string) =>
-  z.string({ error: `${label} is required.` }).trim().min(1, `${label} is required.`).max(max, `${label}: at most ${max} characters.`);
+  z
+    .string({ error: `${label} is required.` })
+    .trim()
+    .min(1, `${label} is required.`)
+    .max(max, `${label}: at most ${max} characters.`);
 
 const optionalText = (max: number, label: string) =>
   z

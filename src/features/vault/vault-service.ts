@@ -30,15 +30,34 @@ export type CredentialMeta = Readonly<{
 export type RevealReceipt = Readonly<{ requesterSlackId: string; deciderSlackId: string | null; decidedAt: Date | null; revealedAt: Date }>;
 
 const metaSelect = {
-  id: true, creatorId: true, platformName: true, accountIdentifier: true, notes: true, lastVerifiedDate: true, expiresOn: true, isActive: true,
-  loginUrl: true, password: true, twoFactorBackupCodes: true, apiKeys: true,
+  id: true,
+  creatorId: true,
+  platformName: true,
+  accountIdentifier: true,
+  notes: true,
+  lastVerifiedDate: true,
+  expiresOn: true,
+  isActive: true,
+  loginUrl: true,
+  password: true,
+  twoFactorBackupCodes: true,
+  apiKeys: true,
   creator: { select: { brandName: true } },
 } as const;
 
 type MetaRow = {
-  id: string; creatorId: string; platformName: string; accountIdentifier: string; notes: string | null;
-  lastVerifiedDate: Date | null; expiresOn: Date | null; isActive: boolean;
-  loginUrl: string | null; password: string | null; twoFactorBackupCodes: string | null; apiKeys: string | null;
+  id: string;
+  creatorId: string;
+  platformName: string;
+  accountIdentifier: string;
+  notes: string | null;
+  lastVerifiedDate: Date | null;
+  expiresOn: Date | null;
+  isActive: boolean;
+  loginUrl: string | null;
+  password: string | null;
+  twoFactorBackupCodes: string | null;
+  apiKeys: string | null;
   creator: { brandName: string };
 };
 
@@ -91,7 +110,9 @@ export function createVaultService(deps: { db: Db; fernet: MultiFernet }) {
 
   return {
     /** A creator's credentials (metadata only) with the last reveal receipt of each. */
-    async list(creatorId: string): Promise<{ creator: { id: string; brandName: string }; credentials: CredentialMeta[]; receipts: Map<string, RevealReceipt> } | null> {
+    async list(
+      creatorId: string,
+    ): Promise<{ creator: { id: string; brandName: string }; credentials: CredentialMeta[]; receipts: Map<string, RevealReceipt> } | null> {
       const creator = await db.creator.findUnique({ where: { id: creatorId }, select: { id: true, brandName: true } });
       if (!creator) return null;
       const rows = await db.creatorCredential.findMany({
@@ -104,12 +125,26 @@ export function createVaultService(deps: { db: Db; fernet: MultiFernet }) {
         where: { credentialId: { in: credentials.map((c) => c.id) }, status: "REVEALED" },
         orderBy: { revealedAt: "desc" },
         distinct: ["credentialId"],
-        select: { credentialId: true, requesterSlackId: true, decidedAt: true, revealedAt: true, decidedBy: { select: { slackUser: { select: { slackUserId: true } } } } },
+        select: {
+          credentialId: true,
+          requesterSlackId: true,
+          decidedAt: true,
+          revealedAt: true,
+          decidedBy: { select: { slackUser: { select: { slackUserId: true } } } },
+        },
       });
       const receipts = new Map<string, RevealReceipt>(
         reveals
           .filter((r) => r.revealedAt)
-          .map((r) => [r.credentialId, { requesterSlackId: r.requesterSlackId, deciderSlackId: r.decidedBy?.slackUser?.slackUserId ?? null, decidedAt: r.decidedAt, revealedAt: r.revealedAt! }]),
+          .map((r) => [
+            r.credentialId,
+            {
+              requesterSlackId: r.requesterSlackId,
+              deciderSlackId: r.decidedBy?.slackUser?.slackUserId ?? null,
+              decidedAt: r.decidedAt,
+              revealedAt: r.revealedAt!,
+            },
+          ]),
       );
       return { creator, credentials, receipts };
     },
@@ -171,7 +206,13 @@ export function createVaultService(deps: { db: Db; fernet: MultiFernet }) {
           const meta = toMeta(fernet, row);
           return {
             result: meta,
-            audit: { action: "CREATE", targetModel: "CreatorCredential", targetId: row.id, targetDisplay: display(meta), changes: snapshot(columns(row), SECRET_FIELDS) },
+            audit: {
+              action: "CREATE",
+              targetModel: "CreatorCredential",
+              targetId: row.id,
+              targetDisplay: display(meta),
+              changes: snapshot(columns(row), SECRET_FIELDS),
+            },
           };
         });
       } catch (e) {
@@ -244,7 +285,13 @@ export function createVaultService(deps: { db: Db; fernet: MultiFernet }) {
         const meta = toMeta(fernet, row);
         return {
           result: { meta, expiredRequests },
-          audit: { action: "UPDATE", targetModel: "CreatorCredential", targetId: credentialId, targetDisplay: display(meta), changes: { is_active: { from: true, to: false } } },
+          audit: {
+            action: "UPDATE",
+            targetModel: "CreatorCredential",
+            targetId: credentialId,
+            targetDisplay: display(meta),
+            changes: { is_active: { from: true, to: false } },
+          },
         };
       });
     },

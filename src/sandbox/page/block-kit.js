@@ -41,7 +41,12 @@ function setDraft(ctx, blockId, actionId, v) {
 
 /** Buttons show Slack's confirm dialog first, and a spinner while the app answers. */
 function button(e, blockId, ctx) {
-  const b = el("button", `bk-button${e.style ? ` bk-${e.style}` : ""}`, { type: "button", "data-action-id": e.action_id, "data-block-id": blockId, title: e.url ?? undefined });
+  const b = el("button", `bk-button${e.style ? ` bk-${e.style}` : ""}`, {
+    type: "button",
+    "data-action-id": e.action_id,
+    "data-block-id": blockId,
+    title: e.url ?? undefined,
+  });
   b.innerHTML = text(e.text, ctx);
   b.addEventListener("click", async () => {
     if (b.disabled) return;
@@ -74,8 +79,16 @@ function select(e, blockId, ctx, opts) {
       parent.append(opt);
     }
   };
-  if (e.type === "users_select" || e.type === "multi_users_select") addOptions(s, [...ctx.users.values()].map((u) => ({ text: { text: u.realName }, value: u.id })));
-  else if (/conversations_select|channels_select/.test(e.type)) addOptions(s, [...ctx.channels.values()].map((c) => ({ text: { text: `#${c.name}` }, value: c.id })));
+  if (e.type === "users_select" || e.type === "multi_users_select")
+    addOptions(
+      s,
+      [...ctx.users.values()].map((u) => ({ text: { text: u.realName }, value: u.id })),
+    );
+  else if (/conversations_select|channels_select/.test(e.type))
+    addOptions(
+      s,
+      [...ctx.channels.values()].map((c) => ({ text: { text: `#${c.name}` }, value: c.id })),
+    );
   else {
     addOptions(s, e.options ?? []);
     for (const g of e.option_groups ?? []) {
@@ -107,7 +120,11 @@ function select(e, blockId, ctx, opts) {
  */
 function externalSelect(e, blockId, ctx, opts) {
   const box = el("div", "bk-external", { id: fieldId(ctx, blockId, e.action_id), "data-action-id": e.action_id, "data-block-id": blockId });
-  const search = el("input", "bk-input bk-external-search", { type: "search", placeholder: plain(e.placeholder) || "Type to search", "aria-label": plain(e.placeholder) || "Search" });
+  const search = el("input", "bk-input bk-external-search", {
+    type: "search",
+    placeholder: plain(e.placeholder) || "Type to search",
+    "aria-label": plain(e.placeholder) || "Search",
+  });
   const list = el("select", "bk-select bk-external-list", { size: 6, "aria-label": "Options", hidden: true });
   const chosen = el("div", "bk-external-chosen");
   const d = draft(ctx, blockId, e.action_id);
@@ -197,9 +214,25 @@ function dateInput(e, blockId, ctx, opts, kind) {
 
 function choices(e, blockId, ctx, opts) {
   const multi = e.type === "checkboxes";
-  const box = el("div", `bk-choices bk-${e.type}`, { role: multi ? "group" : "radiogroup", id: fieldId(ctx, blockId, e.action_id), "data-action-id": e.action_id, "data-block-id": blockId });
+  const box = el("div", `bk-choices bk-${e.type}`, {
+    role: multi ? "group" : "radiogroup",
+    id: fieldId(ctx, blockId, e.action_id),
+    "data-action-id": e.action_id,
+    "data-block-id": blockId,
+  });
   const d = draft(ctx, blockId, e.action_id);
-  const chosen = d !== undefined ? (Array.isArray(d) ? d : d === null ? [] : [d]) : multi ? (e.initial_options ?? []).map((o) => o.value) : e.initial_option ? [e.initial_option.value] : [];
+  const chosen =
+    d !== undefined
+      ? Array.isArray(d)
+        ? d
+        : d === null
+          ? []
+          : [d]
+      : multi
+        ? (e.initial_options ?? []).map((o) => o.value)
+        : e.initial_option
+          ? [e.initial_option.value]
+          : [];
   const name = `${fieldId(ctx, blockId, e.action_id)}-opt`;
   for (const o of e.options ?? []) {
     const label = el("label", "bk-choice");
@@ -269,12 +302,16 @@ function richInline(items, ctx) {
   for (const it of items ?? []) {
     let h = "";
     if (it.type === "text") h = escapeHtml(it.text).replace(/\n/g, "<br>");
-    else if (it.type === "link") h = /^(https?:\/\/|mailto:)/i.test(it.url ?? "") ? `<a class="mk-link" href="${escapeHtml(it.url)}" target="_blank" rel="noopener noreferrer">${escapeHtml(it.text ?? it.url)}</a>` : escapeHtml(it.text ?? "");
+    else if (it.type === "link")
+      h = /^(https?:\/\/|mailto:)/i.test(it.url ?? "")
+        ? `<a class="mk-link" href="${escapeHtml(it.url)}" target="_blank" rel="noopener noreferrer">${escapeHtml(it.text ?? it.url)}</a>`
+        : escapeHtml(it.text ?? "");
     else if (it.type === "user") h = `<span class="mk-mention">@${escapeHtml(ctx.users.get(it.user_id)?.realName ?? it.user_id)}</span>`;
     else if (it.type === "channel") h = `<span class="mk-mention">#${escapeHtml(ctx.channels.get(it.channel_id)?.name ?? it.channel_id)}</span>`;
     else if (it.type === "emoji") h = EMOJI[it.name] ?? `:${escapeHtml(it.name)}:`;
     else if (it.type === "broadcast") h = `<span class="mk-mention mk-broadcast">@${escapeHtml(it.range)}</span>`;
-    else if (it.type === "date") h = mrkdwn(`<!date^${Number(it.timestamp)}^${String(it.format ?? "{date}").replace(/[|<>]/g, "")}|${String(it.fallback ?? "")}>`, mctx(ctx));
+    else if (it.type === "date")
+      h = mrkdwn(`<!date^${Number(it.timestamp)}^${String(it.format ?? "{date}").replace(/[|<>]/g, "")}|${String(it.fallback ?? "")}>`, mctx(ctx));
     else h = escapeHtml(it.text ?? "");
     const st = it.style ?? {};
     if (st.code) h = `<code class="mk-code">${h}</code>`;

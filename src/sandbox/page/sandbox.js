@@ -73,7 +73,13 @@ function connectEvents() {
 
 const users = () => new Map(state.users.map((u) => [u.id, u]));
 const channels = () => new Map(state.channels.filter((c) => c.kind === "channel").map((c) => [c.id, c]));
-const initials = (name) => name.split(/\s+/).map((p) => p[0]).join("").slice(0, 2).toUpperCase();
+const initials = (name) =>
+  name
+    .split(/\s+/)
+    .map((p) => p[0])
+    .join("")
+    .slice(0, 2)
+    .toUpperCase();
 const hue = (id) => [...id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 360, 7);
 const timeOf = (ts) => new Date(Number(ts.split(".")[0]) * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
@@ -125,7 +131,18 @@ const mctx = () => {
 function blockCtx(surface, key, onAction, errors, source) {
   drafts[key] ??= {};
   pickedTexts[key] ??= {};
-  return { surface, key, drafts: drafts[key], pickedText: pickedTexts[key], errors, users: users(), channels: channels(), onAction, confirm: confirmDialog, suggest: (blockId, actionId, value) => suggest(source, key, blockId, actionId, value) };
+  return {
+    surface,
+    key,
+    drafts: drafts[key],
+    pickedText: pickedTexts[key],
+    errors,
+    users: users(),
+    channels: channels(),
+    onAction,
+    confirm: confirmDialog,
+    suggest: (blockId, actionId, value) => suggest(source, key, blockId, actionId, value),
+  };
 }
 
 // What an external_select showed as picked, per surface (Slack shows the option's text).
@@ -216,7 +233,10 @@ function renderSidebar() {
   painted.sidebar = sig;
   list.replaceChildren(
     ...items.map(({ c, n }) => {
-      const a = el("a", `nav-item${where.kind === "channel" && where.id === c.id ? " active" : ""}${n ? " unread" : ""}`, { href: `#${c.id}`, "data-channel": c.id });
+      const a = el("a", `nav-item${where.kind === "channel" && where.id === c.id ? " active" : ""}${n ? " unread" : ""}`, {
+        href: `#${c.id}`,
+        "data-channel": c.id,
+      });
       a.textContent = `# ${c.name}`;
       if (n) a.append(Object.assign(el("span", "badge"), { textContent: String(n) }));
       return a;
@@ -232,10 +252,17 @@ function renderMessage(m, channelId) {
   const u = users();
   const isBot = m.user === state.bot.userId;
   const author = isBot ? state.bot.name : m.user === "USLACKBOT" ? "Slackbot" : (u.get(m.user)?.realName ?? m.user);
-  const row = el("div", `msg${m.ephemeral ? " ephemeral" : ""}${m.kind ? ` msg-${m.kind}` : ""}`, { "data-ts": m.ts, "data-channel": channelId, "data-author": isBot ? "bot" : m.user });
+  const row = el("div", `msg${m.ephemeral ? " ephemeral" : ""}${m.kind ? ` msg-${m.kind}` : ""}`, {
+    "data-ts": m.ts,
+    "data-channel": channelId,
+    "data-author": isBot ? "bot" : m.user,
+  });
   if (m.kind === "command") {
     const t = el("div", "command-echo");
-    t.append(Object.assign(el("code"), { textContent: m.text }), Object.assign(el("span", "eph-note"), { textContent: "Only visible to you · the slash command you ran" }));
+    t.append(
+      Object.assign(el("code"), { textContent: m.text }),
+      Object.assign(el("span", "eph-note"), { textContent: "Only visible to you · the slash command you ran" }),
+    );
     row.append(t);
     return row;
   }
@@ -272,7 +299,11 @@ function renderMessage(m, channelId) {
     }
     // The card downloads the file, as Slack's attachment does.
     const card = el("a", "file-card", { href: `${href}?download=1`, download: f.name, rel: "noopener" });
-    card.append(Object.assign(el("span", "file-icon"), { textContent: f.image ? "🖼" : "📄" }), Object.assign(el("span", "file-title"), { textContent: f.title || f.name }), Object.assign(el("span", "file-size"), { textContent: `${f.name} · ${Math.max(1, Math.round(f.size / 1024))} KB` }));
+    card.append(
+      Object.assign(el("span", "file-icon"), { textContent: f.image ? "🖼" : "📄" }),
+      Object.assign(el("span", "file-title"), { textContent: f.title || f.name }),
+      Object.assign(el("span", "file-size"), { textContent: `${f.name} · ${Math.max(1, Math.round(f.size / 1024))} KB` }),
+    );
     content.append(card);
   }
   body.append(content);
@@ -321,11 +352,20 @@ function renderMain() {
       const v = state.home;
       const key = `v:${v.id}`;
       const source = { type: "view", viewId: v.id };
-      home.append(renderBlocks(v.def.blocks, blockCtx("home", key, (b, a, p) => act(source, key, b, a, p), undefined, source)));
+      home.append(
+        renderBlocks(
+          v.def.blocks,
+          blockCtx("home", key, (b, a, p) => act(source, key, b, a, p), undefined, source),
+        ),
+      );
     }
   } else {
     const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-    list.replaceChildren(...(msgs.length ? msgs.map((m) => renderMessage(m, channelId)) : [Object.assign(el("p", "empty"), { textContent: where.kind === "app" ? "No messages from the app yet." : "No messages yet. Try /wl help." })]));
+    list.replaceChildren(
+      ...(msgs.length
+        ? msgs.map((m) => renderMessage(m, channelId))
+        : [Object.assign(el("p", "empty"), { textContent: where.kind === "app" ? "No messages from the app yet." : "No messages yet. Try /wl help." })]),
+    );
     const focus = where.focusTs && list.querySelector(`[data-ts="${CSS.escape(where.focusTs)}"]`);
     if (focus) {
       focus.classList.add("highlight");
@@ -339,7 +379,9 @@ function renderMain() {
   const readOnly = where.kind === "app";
   input.disabled = readOnly;
   $("composer-send").disabled = readOnly;
-  input.placeholder = readOnly ? "This app's Messages tab is read-only (manifest.yml). Type commands in #general." : `Message #${channel?.name ?? ""} · try /wl help`;
+  input.placeholder = readOnly
+    ? "This app's Messages tab is read-only (manifest.yml). Type commands in #general."
+    : `Message #${channel?.name ?? ""} · try /wl help`;
   $("composer").classList.toggle("read-only", readOnly);
   $("composer").hidden = showHome; // the Home tab has no composer in Slack
   const row = $("composer").querySelector(".composer-row");
@@ -364,7 +406,13 @@ function renderModal() {
   }
   const def = top.def;
   const key = `v:${top.id}`;
-  const modal = el("div", "modal", { role: "dialog", "aria-modal": "true", "aria-labelledby": "modal-title", "data-view-id": top.id, "data-callback-id": def.callback_id ?? "" });
+  const modal = el("div", "modal", {
+    role: "dialog",
+    "aria-modal": "true",
+    "aria-labelledby": "modal-title",
+    "data-view-id": top.id,
+    "data-callback-id": def.callback_id ?? "",
+  });
   const head = el("header", "modal-head");
   if (stack.length > 1) head.append(Object.assign(el("span", "modal-back", { title: "Pushed view" }), { textContent: "‹" }));
   const h = el("h2", "", { id: "modal-title" });
@@ -375,7 +423,12 @@ function renderModal() {
   const body = el("div", "modal-body");
   if (top.banner) body.append(Object.assign(el("div", "modal-banner", { role: "alert" }), { textContent: top.banner }));
   const source = { type: "view", viewId: top.id };
-  body.append(renderBlocks(def.blocks, blockCtx("modal", key, (b, a, p) => act(source, key, b, a, p), top.errors, source)));
+  body.append(
+    renderBlocks(
+      def.blocks,
+      blockCtx("modal", key, (b, a, p) => act(source, key, b, a, p), top.errors, source),
+    ),
+  );
   const foot = el("footer", "modal-foot");
   const close = el("button", "bk-button modal-close", { type: "button" });
   close.textContent = def.close?.text ?? "Cancel";
@@ -436,7 +489,11 @@ function renderLog() {
       .map((e) => {
         const li = el("li", `log-${e.kind} log-${e.level}`);
         const t = new Date(e.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
-        li.append(Object.assign(el("span", "log-time"), { textContent: t }), Object.assign(el("span", "log-kind"), { textContent: e.kind === "api" ? "bot → Slack" : e.kind === "request" ? "Slack → bot" : "note" }), Object.assign(el("span", "log-text"), { textContent: e.text }));
+        li.append(
+          Object.assign(el("span", "log-time"), { textContent: t }),
+          Object.assign(el("span", "log-kind"), { textContent: e.kind === "api" ? "bot → Slack" : e.kind === "request" ? "Slack → bot" : "note" }),
+          Object.assign(el("span", "log-text"), { textContent: e.text }),
+        );
         return li;
       }),
   );

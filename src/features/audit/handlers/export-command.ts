@@ -18,6 +18,9 @@ export const exportCommand = (deps: { auditExport: Pick<AuditExportService, "enq
     if ("error" in range) throw invalid(`${range.error} Usage: \`/wl ${USAGE}\``);
     // The trigger id is unique per invocation: a redelivered command queues one export.
     await deps.auditExport.enqueue(ctx.actor, range, `${ctx.actor.slackUserId ?? "?"}:${ctx.triggerId}`);
-    return { reply: `Export queued for ${range.from} to ${range.to} (${deps.tz}). I'll DM you the file when it's ready.`, shown: `audit export queued: ${range.from} to ${range.to}` };
+    return {
+      reply: `Export queued for ${range.from} to ${range.to} (${deps.tz}). I'll DM you the file when it's ready.`,
+      shown: `audit export queued: ${range.from} to ${range.to}`,
+    };
   },
 });

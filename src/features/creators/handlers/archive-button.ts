@@ -11,7 +11,9 @@ export const archiveButton = (deps: Pick<CreatorHandlerDeps, "creators">): Actio
   async handle(ctx) {
     const r = await deps.creators.archive(parseId(ctx.action.value), ctx.actor);
     return {
-      reply: r.archived ? `Archived *${esc(r.display)}*. They no longer appear in lists, the Home tab or digests.` : `*${esc(r.display)}* was already archived.`,
+      reply: r.archived
+        ? `Archived *${esc(r.display)}*. They no longer appear in lists, the Home tab or digests.`
+        : `*${esc(r.display)}* was already archived.`,
     };
   },
 });

@@ -15,6 +15,9 @@ export const newForm = (deps: CreatorHandlerDeps): ViewRoute => ({
     if (!parsed.ok) throw invalid("Some fields need fixing.", parsed.errors);
     const created = await deps.creators.create(parsed.data, ctx.actor);
     await ctx.ack();
-    return cardAnswer(deps, ctx.actor, created.id, { notice: `Created *${esc(created.brandName)}*. Add phone, socials and the rest with *${LABELS.moreDetails}*.`, replace: true });
+    return cardAnswer(deps, ctx.actor, created.id, {
+      notice: `Created *${esc(created.brandName)}*. Add phone, socials and the rest with *${LABELS.moreDetails}*.`,
+      replace: true,
+    });
   },
 });

@@ -13,11 +13,16 @@ export const statusButton = (deps: Pick<CreatorHandlerDeps, "creators">): Action
   model: "Creator",
   async handle(ctx) {
     const id = parseId(ctx.action.value);
-    await openLoaded(ctx, "Change status", async () => {
-      const c = await deps.creators.get(id);
-      if (!c) throw invalid("That creator no longer exists.");
-      await ctx.record("opened the status form", creatorTarget(c));
-      return statusModal(c, c.journeyStatus);
-    }, { shows: "card" });
+    await openLoaded(
+      ctx,
+      "Change status",
+      async () => {
+        const c = await deps.creators.get(id);
+        if (!c) throw invalid("That creator no longer exists.");
+        await ctx.record("opened the status form", creatorTarget(c));
+        return statusModal(c, c.journeyStatus);
+      },
+      { shows: "card" },
+    );
   },
 });

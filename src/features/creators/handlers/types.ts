@@ -4,4 +4,3 @@ import type { FollowService } from "../../follows/follow-service.js";
 
 /** What creator handlers may use; each handler narrows it further with Pick. */
 export type CreatorHandlerDeps = { creators: CreatorService; today: () => IsoDate; follows?: Pick<FollowService, "isFollowing"> };
-

@@ -13,7 +13,8 @@ export const pickForm = (deps: Pick<DeliverableHandlerDeps, "deliverables">): Vi
   model: "Creator",
   metaKey: "creatorId",
   async handle(ctx) {
-    if (!deps.deliverables.configured) throw new AppError(ErrorCode.NotConfigured, { userMessage: NOT_CONFIGURED, fieldErrors: { deliverable_type: NOT_CONFIGURED.slice(0, 150) } });
+    if (!deps.deliverables.configured)
+      throw new AppError(ErrorCode.NotConfigured, { userMessage: NOT_CONFIGURED, fieldErrors: { deliverable_type: NOT_CONFIGURED.slice(0, 150) } });
     const picked = ctx.view.state.values.deliverable_type?.deliverable_type?.selected_option?.value;
     const type = picked ? parseDeliverableType(picked) : null;
     if (!type) throw invalid("Choose a deliverable type.", { deliverable_type: "Choose a deliverable type." });

@@ -16,7 +16,12 @@ export function whoClicked(ctx: ActionCtx): string {
  * by whom, the health now), so the channel sees it was handled; on a private message (which
  * chat.update cannot reach) or if Slack refuses, the clicker is told instead.
  */
-export async function answerInPlace(deps: Pick<DigestHandlerDeps, "logger">, ctx: ActionCtx, creator: (ActResult | SnoozeResult)["creator"], note: string): Promise<Answer | undefined> {
+export async function answerInPlace(
+  deps: Pick<DigestHandlerDeps, "logger">,
+  ctx: ActionCtx,
+  creator: (ActResult | SnoozeResult)["creator"],
+  note: string,
+): Promise<Answer | undefined> {
   const msg = ctx.body.message;
   const channel = ctx.body.channel?.id ?? (ctx.body.container?.channel_id as string | undefined);
   const blocks = msg?.blocks ? replaceRow(msg.blocks as unknown[], creator.id, actedRowBlocks(creator, note)) : null;

@@ -10,7 +10,8 @@ const USAGE = "digest [now|settings]";
 export const digestCommand = (deps: DigestHandlerDeps): CommandRoute => ({
   name: "digest",
   usage: USAGE,
-  description: "a preview of the health digest, for you; `now` (manager) posts it to the digest channel; `settings` (manager) sets when you get yours and about whom",
+  description:
+    "a preview of the health digest, for you; `now` (manager) posts it to the digest channel; `settings` (manager) sets when you get yours and about whom",
   minRole: "staff",
   async handle(ctx) {
     const arg = ctx.args.trim().toLowerCase();

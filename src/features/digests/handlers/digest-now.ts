@@ -12,12 +12,16 @@ import type { DigestHandlerDeps } from "./types.js";
  */
 export async function postNowAnswer(deps: DigestHandlerDeps, actor: Actor): Promise<Answer> {
   if (!hasRole(actor.role, "manager")) {
-    throw forbidden(`\`/wl digest now\` needs the *manager* role; you are *${actor.role ?? "none"}*. \`/wl digest\` shows you a preview.`, `needs manager, has ${actor.role ?? "no role"}`);
+    throw forbidden(
+      `\`/wl digest now\` needs the *manager* role; you are *${actor.role ?? "none"}*. \`/wl digest\` shows you a preview.`,
+      `needs manager, has ${actor.role ?? "no role"}`,
+    );
   }
   const channel = deps.channel;
   if (!channel) {
     throw new AppError(ErrorCode.NotConfigured, {
-      userMessage: "There is no digest channel (`DIGEST_CHANNEL` is not set), so there is nowhere to post. Ask an admin to set it; `/wl digest` shows you a preview.",
+      userMessage:
+        "There is no digest channel (`DIGEST_CHANNEL` is not set), so there is nowhere to post. Ask an admin to set it; `/wl digest` shows you a preview.",
     });
   }
   try {

@@ -12,7 +12,9 @@ export async function previewAnswer(deps: Pick<DigestHandlerDeps, "digests" | "t
   const rest = messages.slice(PREVIEW_PARTS);
   if (rest.length) {
     const creators = rest.flatMap((m) => m.blocks).filter((b) => b.block_id?.startsWith(rowId(""))).length;
-    reply.push(`…and ${creators} more creators in ${rest.length} more parts, left out of this preview. The digest itself posts every part in a thread; managers can post it with \`/wl digest now\`.`);
+    reply.push(
+      `…and ${creators} more creators in ${rest.length} more parts, left out of this preview. The digest itself posts every part in a thread; managers can post it with \`/wl digest now\`.`,
+    );
   }
   return { reply, shown: `digest preview: ${snapshot.red.length} RED, ${snapshot.yellow.length} YELLOW` };
 }

@@ -17,7 +17,8 @@ export const digestSnoozeButton = (deps: DigestHandlerDeps): ActionRoute => ({
     const id = parseId(ctx.action.value, STALE_BUTTON);
     const r = await deps.digests.snooze(ctx.actor, id, deps.now());
     const by = r.extended ? whoClicked(ctx) : /^[UW][A-Z0-9]+$/.test(r.by) ? `<@${r.by}>` : esc(r.by);
-    const followUp = r.followUp.to === r.followUp.from ? `next follow-up stays ${r.followUp.to}` : `next follow-up ${r.followUp.from ?? "none"} → *${r.followUp.to}*`;
+    const followUp =
+      r.followUp.to === r.followUp.from ? `next follow-up stays ${r.followUp.to}` : `next follow-up ${r.followUp.from ?? "none"} → *${r.followUp.to}*`;
     const note = `💤 Snoozed by ${by} until *${formatDay(r.until)}*: out of the digests until then${r.extended ? "" : " (already snoozed)"}; ${followUp}`;
     return answerInPlace(deps, ctx, r.creator, note);
   },

@@ -13,10 +13,15 @@ export const addButton = (deps: MilestoneHandlerDeps): ActionRoute => ({
   model: "Creator",
   async handle(ctx) {
     const creatorId = parseId(ctx.action.value);
-    await openLoaded(ctx, "Add milestone", async () => {
-      const creator = await deps.milestones.creatorForForm(creatorId);
-      await ctx.record("opened the Add milestone form", creatorTarget(creator));
-      return milestoneModal({ mode: "add", creator, meta: { creatorId } });
-    }, { shows: shownBy(ctx) });
+    await openLoaded(
+      ctx,
+      "Add milestone",
+      async () => {
+        const creator = await deps.milestones.creatorForForm(creatorId);
+        await ctx.record("opened the Add milestone form", creatorTarget(creator));
+        return milestoneModal({ mode: "add", creator, meta: { creatorId } });
+      },
+      { shows: shownBy(ctx) },
+    );
   },
 });

@@ -12,10 +12,19 @@ export const editButton = (deps: MilestoneHandlerDeps): ActionRoute => ({
   model: "Milestone",
   async handle(ctx) {
     const milestoneId = parseId(ctx.action.value);
-    await openLoaded(ctx, "Edit milestone", async () => {
-      const f = await deps.milestones.milestoneForForm(milestoneId);
-      await ctx.record("opened the Edit milestone form", { targetModel: "Milestone", targetId: milestoneId, targetDisplay: `${f.milestone.title} (${f.creator.brandName})` });
-      return milestoneModal({ mode: "edit", creator: f.creator, milestone: f.milestone, meta: { creatorId: f.creatorId, milestoneId } });
-    }, { shows: shownBy(ctx) });
+    await openLoaded(
+      ctx,
+      "Edit milestone",
+      async () => {
+        const f = await deps.milestones.milestoneForForm(milestoneId);
+        await ctx.record("opened the Edit milestone form", {
+          targetModel: "Milestone",
+          targetId: milestoneId,
+          targetDisplay: `${f.milestone.title} (${f.creator.brandName})`,
+        });
+        return milestoneModal({ mode: "edit", creator: f.creator, milestone: f.milestone, meta: { creatorId: f.creatorId, milestoneId } });
+      },
+      { shows: shownBy(ctx) },
+    );
   },
 });

@@ -4,7 +4,11 @@ import { LIST_BLOCK_PREFIX, milestonesMessage } from "../milestone-blocks.js";
 import type { MilestoneHandlerDeps } from "./types.js";
 
 /** The list as an answer (the command, the card's `Milestones`). */
-export async function listAnswer(deps: Pick<MilestoneHandlerDeps, "milestones" | "today">, creatorId: string, notice?: string): Promise<Answer & { reply: Msg }> {
+export async function listAnswer(
+  deps: Pick<MilestoneHandlerDeps, "milestones" | "today">,
+  creatorId: string,
+  notice?: string,
+): Promise<Answer & { reply: Msg }> {
   const list = await deps.milestones.list(creatorId);
   return {
     reply: milestonesMessage(list, deps.today(), notice),
@@ -22,7 +26,12 @@ export const inMessage = (ctx: ActionCtx) => ctx.body.container?.type === "messa
  * redrawn in place; a click elsewhere in a message (the card) gets the list as a new message;
  * elsewhere, a short note. A failed redraw still says what was saved.
  */
-export async function changeAnswer(deps: Pick<MilestoneHandlerDeps, "milestones" | "today" | "logger">, ctx: ActionCtx, creatorId: string, notice: string): Promise<Answer> {
+export async function changeAnswer(
+  deps: Pick<MilestoneHandlerDeps, "milestones" | "today" | "logger">,
+  ctx: ActionCtx,
+  creatorId: string,
+  notice: string,
+): Promise<Answer> {
   if (!inMessage(ctx)) return { reply: notice };
   try {
     const { reply } = await listAnswer(deps, creatorId, notice);

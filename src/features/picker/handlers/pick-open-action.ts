@@ -12,7 +12,10 @@ export const pickOpenAction = (deps: Pick<PickerHandlerDeps, "creators" | "today
   minRole: "staff",
   target: (ctx) => {
     const v = ctx.action.selected_option?.value;
-    return isUuid(v) ? { targetModel: "Creator", targetId: v.toLowerCase(), targetDisplay: LABEL } : pseudoTarget("SlackButton", `button:${PICKER.creatorPick}`, LABEL);
+    return isUuid(v)
+      ? { targetModel: "Creator", targetId: v.toLowerCase(), targetDisplay: LABEL }
+      : pseudoTarget("SlackButton", `button:${PICKER.creatorPick}`, LABEL);
   },
-  handle: async (ctx) => cardAnswer(deps, ctx.actor, parseId(ctx.action.selected_option?.value, "Pick a creator from the list."), { shown: "card shown (creator picker)" }),
+  handle: async (ctx) =>
+    cardAnswer(deps, ctx.actor, parseId(ctx.action.selected_option?.value, "Pick a creator from the list."), { shown: "card shown (creator picker)" }),
 });

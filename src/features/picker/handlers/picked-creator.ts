@@ -24,6 +24,8 @@ export function pickedCreatorId(view: ViewCtx["view"]): string {
 export function pickedTarget(label: string) {
   return (ctx: ViewCtx): AuditTarget => {
     const v = pickedValue(ctx.view);
-    return isUuid(v) ? { targetModel: "Creator", targetId: v.toLowerCase(), targetDisplay: label } : pseudoTarget("SlackForm", `form:${ctx.view.callback_id}`, label);
+    return isUuid(v)
+      ? { targetModel: "Creator", targetId: v.toLowerCase(), targetDisplay: label }
+      : pseudoTarget("SlackForm", `form:${ctx.view.callback_id}`, label);
   };
 }

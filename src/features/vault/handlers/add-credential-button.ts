@@ -12,11 +12,20 @@ export const addCredentialButton = (deps: Pick<VaultHandlerDeps, "vault">): Acti
   model: "Creator",
   async handle(ctx) {
     const creatorId = parseId(ctx.action.value);
-    await openLoaded(ctx, "Add credential", async () => {
-      const creator = await deps.vault.creator(creatorId);
-      if (!creator) throw notFound("That creator doesn't exist (any more).");
-      await ctx.record("opened the Add credential form", { targetModel: "Creator", targetId: creatorId, targetDisplay: `${creator.brandName}: add credential` });
-      return credentialModal("add", { creatorId }, undefined, creator.brandName);
-    }, { shows: CREDENTIAL_LIST });
+    await openLoaded(
+      ctx,
+      "Add credential",
+      async () => {
+        const creator = await deps.vault.creator(creatorId);
+        if (!creator) throw notFound("That creator doesn't exist (any more).");
+        await ctx.record("opened the Add credential form", {
+          targetModel: "Creator",
+          targetId: creatorId,
+          targetDisplay: `${creator.brandName}: add credential`,
+        });
+        return credentialModal("add", { creatorId }, undefined, creator.brandName);
+      },
+      { shows: CREDENTIAL_LIST },
+    );
   },
 });

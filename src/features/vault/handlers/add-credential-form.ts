@@ -16,6 +16,11 @@ export const addCredentialForm = (deps: Pick<VaultHandlerDeps, "vault">): ViewRo
     const form = parseForm(credentialFormSchema, ctx.view.state.values);
     const meta = await deps.vault.create(ctx.actor, creatorId, form);
     await ctx.ack();
-    return vaultFormAnswer(deps, ctx, meta.creatorId, `Added credential ${credentialLabel(meta)}. Its secrets are encrypted; use \`/wl creds\` to request a reveal.`);
+    return vaultFormAnswer(
+      deps,
+      ctx,
+      meta.creatorId,
+      `Added credential ${credentialLabel(meta)}. Its secrets are encrypted; use \`/wl creds\` to request a reveal.`,
+    );
   },
 });

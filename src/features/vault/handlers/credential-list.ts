@@ -14,7 +14,10 @@ export async function credentialListAnswer(
 ): Promise<Answer> {
   const data = await deps.vault.list(creatorId);
   if (!data) throw notFound("That creator doesn't exist (any more).");
-  const grants = await deps.vault.grantsOf(actor.userId, data.credentials.map((c) => c.id));
+  const grants = await deps.vault.grantsOf(
+    actor.userId,
+    data.credentials.map((c) => c.id),
+  );
   const msg = credentialListBlocks(data.creator, data.credentials, data.receipts, { isAdmin: hasRole(actor.role, "admin"), grants });
   if (opts.note) msg.blocks.unshift({ type: "section", text: { type: "mrkdwn", text: opts.note } });
   const reply: ReplyMessage = { ...msg, ...(opts.replace ? { replace_original: true } : {}) };

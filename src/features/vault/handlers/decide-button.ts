@@ -23,7 +23,9 @@ export const decideButton = (deps: Pick<VaultHandlerDeps, "reveal" | "notify" | 
     const fromEphemeral = Boolean((ctx.body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral);
     const where = placeOfAction(ctx.body);
     if (decision === "APPROVED" && fromEphemeral && where?.kind === "message") {
-      await deps.places.remember(approvalKey(v.id), ctx.body.user.id, where).catch((e: unknown) => ctx.logger.warn({ err: e }, "could not keep the approval's place"));
+      await deps.places
+        .remember(approvalKey(v.id), ctx.body.user.id, where)
+        .catch((e: unknown) => ctx.logger.warn({ err: e }, "could not keep the approval's place"));
     }
     return { reply: { text: decidedAck(v), ...(fromEphemeral ? { replace_original: true } : {}) } };
   },

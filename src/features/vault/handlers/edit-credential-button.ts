@@ -12,11 +12,20 @@ export const editCredentialButton = (deps: Pick<VaultHandlerDeps, "vault">): Act
   model: "CreatorCredential",
   async handle(ctx) {
     const id = parseId(ctx.action.value);
-    await openLoaded(ctx, "Edit credential", async () => {
-      const cred = await deps.vault.get(id);
-      if (!cred) throw notFound("That credential doesn't exist (any more).");
-      await ctx.record("opened the Edit credential form (no secrets shown)", { targetModel: "CreatorCredential", targetId: id, targetDisplay: credentialLabel(cred) });
-      return credentialModal("edit", { credentialId: id }, cred, cred.brandName);
-    }, { shows: CREDENTIAL_LIST });
+    await openLoaded(
+      ctx,
+      "Edit credential",
+      async () => {
+        const cred = await deps.vault.get(id);
+        if (!cred) throw notFound("That credential doesn't exist (any more).");
+        await ctx.record("opened the Edit credential form (no secrets shown)", {
+          targetModel: "CreatorCredential",
+          targetId: id,
+          targetDisplay: credentialLabel(cred),
+        });
+        return credentialModal("edit", { credentialId: id }, cred, cred.brandName);
+      },
+      { shows: CREDENTIAL_LIST },
+    );
   },
 });

@@ -19,7 +19,9 @@ export const editCredentialForm = (deps: Pick<VaultHandlerDeps, "vault" | "notif
     // An edit of a secret, the account or the platform ended open requests and approvals (in
     // its transaction): their messages now say why.
     await deps.notify.ended(endedRequests);
-    const note = (changed.length ? `Updated ${credentialLabel(meta)}: ${changed.join(", ")}.` : `No changes to ${credentialLabel(meta)}.`) + endedNote(endedRequests.length);
+    const note =
+      (changed.length ? `Updated ${credentialLabel(meta)}: ${changed.join(", ")}.` : `No changes to ${credentialLabel(meta)}.`) +
+      endedNote(endedRequests.length);
     return { shown: "Edit credential form submitted; nothing changed", ...(await vaultFormAnswer(deps, ctx, meta.creatorId, note)) };
   },
 });

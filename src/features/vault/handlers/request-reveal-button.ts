@@ -12,12 +12,17 @@ export const requestRevealButton = (deps: Pick<VaultHandlerDeps, "vault">): Acti
   model: "CreatorCredential",
   async handle(ctx) {
     const id = parseId(ctx.action.value);
-    await openLoaded(ctx, "Request reveal", async () => {
-      const cred = await deps.vault.get(id);
-      if (!cred) throw notFound("That credential doesn't exist (any more).");
-      if (!cred.isActive) throw new AppError(ErrorCode.Forbidden, { userMessage: "That credential has been deactivated." });
-      await ctx.record("opened the Request reveal form", { targetModel: "CreatorCredential", targetId: id, targetDisplay: credentialLabel(cred) });
-      return reasonModal(id, cred);
-    }, { shows: CREDENTIAL_LIST });
+    await openLoaded(
+      ctx,
+      "Request reveal",
+      async () => {
+        const cred = await deps.vault.get(id);
+        if (!cred) throw notFound("That credential doesn't exist (any more).");
+        if (!cred.isActive) throw new AppError(ErrorCode.Forbidden, { userMessage: "That credential has been deactivated." });
+        await ctx.record("opened the Request reveal form", { targetModel: "CreatorCredential", targetId: id, targetDisplay: credentialLabel(cred) });
+        return reasonModal(id, cred);
+      },
+      { shows: CREDENTIAL_LIST },
+    );
   },
 });
