@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerTo, grantRoles, startHarness, type Harness } from "../helpers/bot-harness.js";
 import { click, formValues, insertCredential, makeCreator } from "./vault-support.js";
+import { waitUntil } from "../helpers/creators.js";
 
 // `/wl audit export` through signed Slack requests: queued at once, built by the job queue,
 // uploaded to the admin's DM, audited; non-admins refused by the pipeline's role guard.
@@ -53,7 +54,10 @@ describe("/wl audit export", () => {
     expect(lines.some((l) => l.includes("status: APPROVED → REVEALED"))).toBe(true);
     expect(lines.some((l) => l.includes("VIEW,CreatorCredential"))).toBe(true);
     expect(lines.filter((l) => l.includes(",UserRole,")).length).toBeGreaterThanOrEqual(3);
-    const audit = await h.tdb.db.auditLog.findFirstOrThrow({ where: { slackUserId: "UADMIN", notes: { contains: "audit export uploaded" } } });
+    // The job audits the export once Slack has confirmed the file, just after the call we saw.
+    const uploaded = { slackUserId: "UADMIN", notes: { contains: "audit export uploaded" } };
+    await waitUntil(async () => (await h.tdb.db.auditLog.count({ where: uploaded })) > 0);
+    const audit = await h.tdb.db.auditLog.findFirstOrThrow({ where: uploaded });
     expect(audit.changes).toMatchObject({ from: today(), to: today(), file_id: up.fileId });
     const queued = await h.tdb.db.auditLog.findFirstOrThrow({ where: { slackUserId: "UADMIN", notes: { contains: "audit export queued" } } });
     expect(queued.targetModel).toBe("AuditLog");
