@@ -15,11 +15,18 @@ import path from "node:path";
 const root = new URL("..", import.meta.url).pathname;
 const dbName = `wl_prodcheck_${process.pid}`;
 const adminUrl = process.env.TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString();
+// Production's two roles (README, "Database roles"): the owner migrates, the bot serves as a
+// limited app role. Created here as the README tells an operator to, once, as a superuser.
+const ownerRole = `${dbName}_owner`;
+const appRole = `${dbName}_app`;
+const urlAs = (user) => Object.assign(new URL(adminUrl), { pathname: `/${dbName}`, username: user, password: "" }).toString();
+const ownerUrl = urlAs(ownerRole);
+const databaseUrl = urlAs(appRole);
 // The Dockerfile's runtime install. --omit=optional also drops typescript and prisma, which
 // plain --omit=dev keeps as @prisma/client's optional peers (nothing at run time needs them).
 const OMIT = ["--omit=dev", "--omit=optional"];
 const KEY = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=";
+const ANCHOR_KEY = "CMMyeqyrIC_VEZESEs-vNesAhkUUd2NnjBw3h8HxNys";
 
 if (!existsSync(path.join(root, "dist/.build-stamp"))) {
   console.error("check: dist/ is not built; run `npm run build` first");
@@ -42,9 +49,14 @@ try {
   const devTools = ["tsx", "typescript", "vitest", "prisma"].filter((m) => existsSync(path.join(dir, "node_modules", m)));
   if (devTools.length) throw new Error(`dev dependencies present after ${OMIT.join(" ")}: ${devTools.join(", ")}`);
 
-  const env = { ...cleanEnv(), NODE_ENV: "production", DATABASE_URL: databaseUrl, FIELD_ENCRYPTION_KEY: KEY };
-  step("npm run db:migrate (compiled, NODE_ENV=production)");
-  execFileSync("npm", ["run", "db:migrate"], { cwd: dir, stdio: "inherit", env });
+  step("roles and database, as the README's production set-up makes them");
+  psql(`CREATE ROLE "${ownerRole}" LOGIN`);
+  psql(`CREATE ROLE "${appRole}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`);
+  psql(`CREATE DATABASE "${dbName}" OWNER "${ownerRole}"`);
+  psql(`GRANT CONNECT ON DATABASE "${dbName}" TO "${appRole}"`);
+  const env = { ...cleanEnv(), NODE_ENV: "production", DATABASE_URL: databaseUrl, FIELD_ENCRYPTION_KEY: KEY, AUDIT_ANCHOR_KEY: ANCHOR_KEY };
+  step("npm run db:migrate (compiled, NODE_ENV=production, as the owner)");
+  execFileSync("npm", ["run", "db:migrate"], { cwd: dir, stdio: "inherit", env: { ...env, MIGRATION_DATABASE_URL: ownerUrl } });
   step("npm run audit:verify");
   execFileSync("npm", ["run", "audit:verify"], { cwd: dir, stdio: "inherit", env });
   step("npm run keys:rotate -- --dry-run");
@@ -82,10 +94,16 @@ try {
   slack.server.close();
   rmSync(dir, { recursive: true, force: true });
   try {
-    execFileSync("psql", [adminUrl, "-qc", `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`], { stdio: "inherit" });
+    psql(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    psql(`DROP ROLE IF EXISTS "${appRole}"`);
+    psql(`DROP ROLE IF EXISTS "${ownerRole}"`);
   } catch {
-    console.error(`check: could not drop ${dbName}`);
+    console.error(`check: could not drop ${dbName} or its roles`);
   }
+}
+
+function psql(sql) {
+  execFileSync("psql", [adminUrl, "-v", "ON_ERROR_STOP=1", "-qc", sql], { stdio: "inherit" });
 }
 
 function step(what) {
@@ -96,7 +114,7 @@ function step(what) {
 function cleanEnv() {
   const env = { ...process.env };
   for (const k of Object.keys(env))
-    if (/^(SLACK_|ANTHROPIC_|DIGEST_|REVEAL_|APPROVALS_|ADMIN_SLACK|DATABASE_URL|FIELD_ENCRYPTION|PORT$|NODE_OPTIONS)/.test(k)) delete env[k];
+    if (/^(SLACK_|ANTHROPIC_|DIGEST_|REVEAL_|APPROVALS_|ADMIN_SLACK|DATABASE_URL|MIGRATION_DATABASE_URL|AUDIT_|FIELD_ENCRYPTION|PORT$|NODE_OPTIONS)/.test(k)) delete env[k];
   return env;
 }
 
