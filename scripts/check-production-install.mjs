@@ -114,7 +114,8 @@ function step(what) {
 function cleanEnv() {
   const env = { ...process.env };
   for (const k of Object.keys(env))
-    if (/^(SLACK_|ANTHROPIC_|DIGEST_|REVEAL_|APPROVALS_|ADMIN_SLACK|DATABASE_URL|MIGRATION_DATABASE_URL|AUDIT_|FIELD_ENCRYPTION|PORT$|NODE_OPTIONS)/.test(k)) delete env[k];
+    if (/^(SLACK_|ANTHROPIC_|DIGEST_|REVEAL_|APPROVALS_|ADMIN_SLACK|DATABASE_URL|MIGRATION_DATABASE_URL|AUDIT_|FIELD_ENCRYPTION|PORT$|NODE_OPTIONS)/.test(k))
+      delete env[k];
   return env;
 }
 
