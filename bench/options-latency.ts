@@ -6,7 +6,7 @@
 // and 10 at once. The ack is the answer here: latency = POST sent -> HTTP response with options.
 import { fileURLToPath } from "node:url";
 import { agent, botEnv, payloadReq, send, startBotProcess, startChild, SECRET, USER, type Req } from "./lib/slack-load.js";
-import { createBenchDb, seedCreators } from "./lib/bench-db.js";
+import { BRAND_A, BRAND_B, createBenchDb, FIRST, LAST, seedCreators } from "./lib/bench-db.js";
 import { FastFakeSlack } from "./lib/fast-fake-slack.js";
 import { round, summarise, table, type Summary } from "./lib/stats.js";
 
@@ -22,11 +22,15 @@ export type OptionsRow = {
   emptyAnswers: number;
 };
 
-/** What people type into the picker: a brand word, a name fragment, an email prefix, a miss. */
-const QUERIES: [string, (i: number, n: number) => string][] = [
-  ["brand word", (i) => ["glow", "peak", "nova", "vida", "luxe"][i % 5]!],
-  ["creator name", (i, n) => `creator ${1 + ((i * 7919) % n)}`],
-  ["email prefix", (i, n) => `creator${1 + ((i * 104729) % n)}@`],
+/**
+ * What people type into the picker, drawn from the words the bench data is made of (bench-db.ts),
+ * so every query but the miss has matches: a brand word, a name fragment, an email prefix, a miss.
+ */
+const at = <T>(xs: readonly T[], i: number) => xs[i % xs.length]!;
+const QUERIES: [string, (i: number) => string][] = [
+  ["brand word", (i) => (i % 2 ? at(BRAND_A, i * 7) : at(BRAND_B, i * 5)).toLowerCase()],
+  ["creator name", (i) => `${at(FIRST, i * 11)} ${at(LAST, i * 5).slice(0, 3)}`],
+  ["email prefix", (i) => `${at(FIRST, i * 13).toLowerCase()}.${at(LAST, i * 3).toLowerCase()}`],
   ["no match", (i) => `zz-none-${i}`],
 ];
 
@@ -86,7 +90,7 @@ export async function runOptionsLatency(opts: {
             let empty = 0;
             for (let done = 0; done < opts.requests; done += c) {
               // Alternate which app goes first in each batch, so neither always sees a warmer machine.
-              const batch = Array.from({ length: c }, (_, k) => make(done + k, n));
+              const batch = Array.from({ length: c }, (_, k) => make(done + k));
               const runBot = async () => {
                 for (const r of await Promise.all(batch.map((q) => timed(bot.port, suggestion(q))))) {
                   botMs.push(r.ms);

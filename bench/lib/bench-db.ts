@@ -42,7 +42,7 @@ async function dropDb(name: string) {
 // sequential scan to the search index). Sizes are pairwise coprime: (i mod 43, i mod 31, i mod 8)
 // is unique for i below 10,664, so brands are distinct without a visible counter until then.
 const sqlArray = (xs: readonly string[]) => `ARRAY[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(",")}]`;
-const FIRST = [
+export const FIRST = [
   "Ava",
   "Liam",
   "Maya",
@@ -85,7 +85,7 @@ const FIRST = [
   "Theo",
   "Luz",
 ];
-const LAST = [
+export const LAST = [
   "Okafor",
   "Lindqvist",
   "Moreau",
@@ -130,7 +130,7 @@ const LAST = [
   "Kim",
   "Bauer",
 ];
-const BRAND_A = [
+export const BRAND_A = [
   "Luna",
   "Sol",
   "Terra",
@@ -175,7 +175,7 @@ const BRAND_A = [
   "Orbit",
   "Prism",
 ];
-const BRAND_B = [
+export const BRAND_B = [
   "Botanica",
   "Kitchen",
   "Fit",

@@ -8,21 +8,18 @@ import { fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
 import { orFallbackAfter } from "../../lib/deadline.js";
 import { PICKER } from "../../slack/ids.js";
 import type { HealthService } from "../health/health-service.js";
-import { SEARCH_TEXT } from "../creators/creator-lookup.js";
-import { cleanSearchText, displayOf, escapeLike, FIND_TEXT_MAX } from "../creators/creator-fns.js";
+import { cleanSearchText, displayOf, FIND_TEXT_MAX } from "../creators/creator-fns.js";
 import { DRAFT_TTL_HOURS, OPTIONS_DEADLINE_MS, PICK_LIMIT } from "./picker-fns.js";
 import type { LoggedContact, MessageRef, PickRow } from "./picker-types.js";
 
 /**
- * The `/wl find` search (the same trigram-indexed expression and order), as one named prepared
- * statement on the pg.Pool: it answers every keystroke of every picker.
+ * The `/wl find` search itself (wl_creator_search: the trigram index whatever the planner
+ * estimates, the same order), as one named prepared statement on the pg.Pool: it answers every
+ * keystroke of every picker. The function escapes LIKE's wildcards in the typed text.
  */
 const PICK_SQL = `
   SELECT id, brand_name AS "brandName", creator_name AS "creatorName", is_active AS "isActive"
-    FROM studio_crm_creator
-   WHERE ${SEARCH_TEXT.sql} LIKE lower($1)
-   ORDER BY is_active DESC, lower(brand_name), id
-   LIMIT $2`;
+    FROM wl_creator_search($1, $2)`;
 
 type Deps = { db: Db; pool: Pool; health: Pick<HealthService, "recompute">; now: () => Date; deadlineMs?: number };
 
@@ -31,11 +28,11 @@ export function createPickerService(deps: Deps) {
   const deadlineMs = deps.deadlineMs ?? OPTIONS_DEADLINE_MS;
 
   /** Bounded on the server too (SET LOCAL statement_timeout), so a late search frees its connection. */
-  async function query(pattern: string): Promise<PickRow[]> {
+  async function query(text: string): Promise<PickRow[]> {
     const client = await pool.connect();
     try {
       await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${deadlineMs}`);
-      const r = await client.query<PickRow>({ name: "wl_creator_pick", text: PICK_SQL, values: [pattern, PICK_LIMIT] });
+      const r = await client.query<PickRow>({ name: "wl_creator_pick", text: PICK_SQL, values: [text, PICK_LIMIT] });
       await client.query("COMMIT");
       return r.rows;
     } catch (e) {
@@ -53,7 +50,7 @@ export function createPickerService(deps: Deps) {
      */
     async search(typed: string): Promise<PickRow[]> {
       const text = Array.from(cleanSearchText(typed)).slice(0, FIND_TEXT_MAX).join("");
-      return orFallbackAfter(query(`%${escapeLike(text)}%`), deadlineMs, []);
+      return orFallbackAfter(query(text), deadlineMs, []);
     },
 
     /**
