@@ -2,10 +2,16 @@
 // Both run as child processes on loopback; this process is the load generator and the fake
 // Slack, so ack and completion are measured on one clock.
 import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { agent, botEnv, commandReq as signedCommand, payloadReq, send, startBotProcess, startChild, SECRET, USER, type Req } from "./lib/slack-load.js";
 import { FastFakeSlack } from "./lib/fast-fake-slack.js";
 import { summarise, round, type Summary } from "./lib/stats.js";
+import { createBenchDb, seedCreators } from "./lib/bench-db.js";
+import { createDatabase } from "../src/db.js";
+import { createHealthService } from "../src/features/health/health-service.js";
+import { SYSTEM_ACTOR } from "../src/identity/actor.js";
+import { dateInTz } from "../src/lib/dates.js";
 
 export type LatencyRow = {
   scenario: string;
@@ -45,7 +51,23 @@ const commandReq_ = (text: string, id: string, user: string) => signedCommand(fa
 /** Unlinked Django staff for the first-contact row; more than its warm-up and rounds use. */
 const FIRST_CONTACTS = 2_000;
 
-export async function runLatency(opts: { databaseUrl: string; rounds?: number; perRound?: number; concurrencies?: number[] }): Promise<LatencyRow[]> {
+/** The latency database: 10,000 creators with 10 milestones each, their health scored. */
+export async function createLatencyDb() {
+  const bdb = await createBenchDb("wl_bench_latency");
+  await seedCreators(bdb.url, 10_000, 10);
+  const { db, pool } = createDatabase(bdb.url);
+  await createHealthService({ db, tz: "UTC" }).recomputeAll(SYSTEM_ACTOR, dateInTz(new Date(), "UTC"));
+  return { url: bdb.url, db, pool, drop: bdb.drop };
+}
+
+export async function runLatency(opts: {
+  databaseUrl: string;
+  rounds?: number;
+  perRound?: number;
+  concurrencies?: number[];
+  /** Only the scenarios whose name contains this (case-insensitive). */
+  only?: string;
+}): Promise<LatencyRow[]> {
   fake = await new FastFakeSlack().start();
   // A new creator's card arrives as a DM whose text names the brand: that is its completion.
   fake.keyOf = (method, body) => {
@@ -152,11 +174,13 @@ export async function runLatency(opts: { databaseUrl: string; rounds?: number; p
     },
   ];
 
+  const only = opts.only?.toLowerCase();
+  const chosen = only ? scenarios.filter((s) => s.name.toLowerCase().includes(only)) : scenarios;
   const rounds = opts.rounds ?? 4;
   const perRound = opts.perRound ?? 100;
   const rows: LatencyRow[] = [];
   try {
-    for (const s of scenarios) {
+    for (const s of chosen) {
       for (const conc of s.onlyC1 ? [1] : (opts.concurrencies ?? [1, 10, 50])) {
         // Warm both (JIT, pools, caches), then alternate A B A B so drift hits both alike.
         await drive(bare.port, s.make, 30, conc, null);
@@ -210,4 +234,30 @@ export async function runLatency(opts: { databaseUrl: string; rounds?: number; p
     agent.destroy();
   }
   return rows;
+}
+
+// One part on its own: `npx tsx bench/latency.ts [--only "New creator"] [--rounds 4] [--per-round 100] [--c 1,10,50]`
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i >= 0 ? process.argv[i + 1] : undefined;
+  };
+  const ldb = await createLatencyDb();
+  try {
+    const rows = await runLatency({
+      databaseUrl: ldb.url,
+      only: arg("--only"),
+      rounds: arg("--rounds") ? Number(arg("--rounds")) : undefined,
+      perRound: arg("--per-round") ? Number(arg("--per-round")) : undefined,
+      concurrencies: arg("--c")?.split(",").map(Number),
+    });
+    for (const r of rows) {
+      console.log(
+        `${r.scenario} c=${r.concurrency}: ack p99 ratio ${r.ratios.ackP99}x (bare ${round(r.bare.ack.p99)} / bot ${round(r.bot.ack.p99)} ms), completion p50 ${round(r.bot.completion.p50)} ms, p99 ${round(r.bot.completion.p99)} ms`,
+      );
+    }
+  } finally {
+    await ldb.db.$disconnect();
+    await ldb.drop();
+  }
 }

@@ -7,19 +7,16 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import pg from "pg";
-import { createBenchDb, seedCreators } from "./lib/bench-db.js";
 import { round, table } from "./lib/stats.js";
-import { runLatency, type LatencyRow } from "./latency.js";
+import { createLatencyDb, runLatency, type LatencyRow } from "./latency.js";
 import { runSeedOps } from "./seed-ops.js";
 import { runDigestScale } from "./digest-scale.js";
 import { runHealthScale } from "./health-scale.js";
 import { runHttpClientBench } from "./http-client.js";
 import { KEY } from "./lib/slack-load.js";
 import { optionsTable, runOptionsLatency } from "./options-latency.js";
-import { createDatabase } from "../src/db.js";
 import { createHealthService } from "../src/features/health/health-service.js";
 import { createCreatorService } from "../src/features/creators/creator-service.js";
-import { SYSTEM_ACTOR } from "../src/identity/actor.js";
 import { dateInTz } from "../src/lib/dates.js";
 
 const quick = process.argv.includes("--quick");
@@ -47,11 +44,9 @@ const env = await machine();
 log(`bench: ${env.cpu}, Node ${env.node}, Postgres ${env.postgres}`);
 
 log("1/3 Slack-facing latency (10,000 creators, 10 milestones each)…");
-const bdb = await createBenchDb("wl_bench_latency");
-await seedCreators(bdb.url, 10_000, 10);
-const { db, pool } = createDatabase(bdb.url);
+const bdb = await createLatencyDb();
+const { db, pool } = bdb;
 const health = createHealthService({ db, tz: "UTC" });
-await health.recomputeAll(SYSTEM_ACTOR, dateInTz(new Date(), "UTC"));
 let latency: LatencyRow[] = [];
 let seedOps: Awaited<ReturnType<typeof runSeedOps>> | undefined;
 try {
