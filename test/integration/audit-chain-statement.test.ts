@@ -1,0 +1,113 @@
+// The chain trigger writes the head once per statement (migration 20261207100000) and hands the
+// tail from row to row through a transaction-local setting that any session can also set. These
+// tests pin what must not change (the chain and its head) and that the setting is only a hint.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
+import { writeAudit } from "../../src/audit/audit-service.js";
+import { verifyAuditChain } from "../../src/audit/audit-chain.js";
+import { SYSTEM_ACTOR } from "../../src/identity/actor.js";
+
+let tdb: TestDatabase;
+let app: pg.Client;
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  // The bot's limited role: what a stolen app credential can do.
+  app = new pg.Client({ connectionString: tdb.appUrl });
+  await app.connect();
+});
+afterAll(async () => {
+  await app?.end();
+  await tdb?.drop();
+});
+
+const entry = (n: number) => ({ action: "VIEW" as const, targetModel: "Creator", targetId: "00000000-0000-0000-0000-000000000001", targetDisplay: `row ${n}` });
+
+const INSERT_ONE = `INSERT INTO studio_crm_auditlog (id, "timestamp", user_email, action_type, target_model, target_id, target_display, changes)
+  VALUES (gen_random_uuid(), now(), 'x@studio.test', 'VIEW', 'Creator', gen_random_uuid(), 'by hand', '{}')`;
+
+async function head(): Promise<{ seq: string; hash: string }> {
+  const { rows } = await tdb.pool.query<{ seq: string; hash: string }>("SELECT chain_seq::text AS seq, row_hash AS hash FROM wl_audit_chain_head WHERE id = 1");
+  return rows[0]!;
+}
+
+async function tail(): Promise<{ seq: string; hash: string }> {
+  const { rows } = await tdb.pool.query<{ seq: string; hash: string }>(
+    "SELECT chain_seq::text AS seq, row_hash AS hash FROM studio_crm_auditlog ORDER BY chain_seq DESC LIMIT 1",
+  );
+  return rows[0]!;
+}
+
+describe("the audit chain, one head write per statement", () => {
+  it("a statement of 500 rows chains them in order and leaves the head at its last row", async () => {
+    const before = await head();
+    await writeAudit(
+      tdb.db,
+      SYSTEM_ACTOR,
+      Array.from({ length: 500 }, (_, i) => entry(i)),
+    );
+    const after = await head();
+    expect(BigInt(after.seq) - BigInt(before.seq)).toBe(500n);
+    expect(after).toEqual(await tail());
+    expect(await verifyAuditChain(tdb.db)).toMatchObject({ ok: true, firstBreak: null });
+  });
+
+  it("several statements in one transaction continue one another", async () => {
+    await tdb.db.$transaction(async (tx) => {
+      await writeAudit(tx, SYSTEM_ACTOR, [entry(1), entry(2), entry(3)]);
+      await writeAudit(tx, SYSTEM_ACTOR, [entry(4)]);
+      await writeAudit(tx, SYSTEM_ACTOR, [entry(5), entry(6)]);
+    });
+    expect(await head()).toEqual(await tail());
+    expect(await verifyAuditChain(tdb.db)).toMatchObject({ ok: true, firstBreak: null });
+  });
+
+  it("attack: a tail hint the app role forges in the same statement is ignored", async () => {
+    const before = await head();
+    const { rows } = await app.query<{ chain_seq: string; prev_hash: string }>(
+      `INSERT INTO studio_crm_auditlog (id, "timestamp", user_email, action_type, target_model, target_id, target_display, changes)
+       SELECT gen_random_uuid(), now(), 'x@studio.test', 'VIEW', 'Creator', gen_random_uuid(), 'forged ' || set_config('wl.audit_chain_tail', '999999:' || repeat('f', 64), true), '{}'
+       RETURNING chain_seq::text, prev_hash`,
+    );
+    expect(rows[0]).toEqual({ chain_seq: String(BigInt(before.seq) + 1n), prev_hash: before.hash });
+    expect(await verifyAuditChain(tdb.db)).toMatchObject({ ok: true, firstBreak: null });
+  });
+
+  it("attack: a hint set by an earlier statement of the transaction is ignored too", async () => {
+    await app.query("BEGIN");
+    try {
+      await app.query("SELECT set_config('wl.audit_chain_tail', '5:' || repeat('0', 64), true)");
+      await app.query(INSERT_ONE);
+      await app.query("COMMIT");
+    } catch (e) {
+      await app.query("ROLLBACK");
+      throw e;
+    }
+    expect(await head()).toEqual(await tail());
+    expect(await verifyAuditChain(tdb.db)).toMatchObject({ ok: true, firstBreak: null });
+  });
+
+  it("attack: a hint naming a real older row makes only that insert fail", async () => {
+    const { rows: old } = await tdb.pool.query<{ seq: string; hash: string }>(
+      "SELECT chain_seq::text AS seq, row_hash AS hash FROM studio_crm_auditlog ORDER BY chain_seq LIMIT 1 OFFSET 3",
+    );
+    const before = await head();
+    await app.query("BEGIN");
+    await app.query("SELECT set_config('wl.audit_chain_tail', $1, true)", [`${old[0]!.seq}:${old[0]!.hash}`]);
+    await expect(app.query(INSERT_ONE)).rejects.toThrow(/studio_crm_auditlog_chain_seq_key|duplicate key/);
+    await app.query("ROLLBACK");
+    expect(await head()).toEqual(before);
+    await app.query(INSERT_ONE);
+    expect(await verifyAuditChain(tdb.db)).toMatchObject({ ok: true, firstBreak: null });
+  });
+
+  it("attack: an insert of no rows with a forged hint leaves the head where it was", async () => {
+    const before = await head();
+    await app.query("BEGIN");
+    await app.query("SELECT set_config('wl.audit_chain_tail', '999999:' || repeat('f', 64), true)");
+    await app.query(`INSERT INTO studio_crm_auditlog (id, "timestamp", user_email, action_type, target_model, target_id, target_display, changes)
+      SELECT gen_random_uuid(), now(), 'x@studio.test', 'VIEW', 'Creator', gen_random_uuid(), 'none', '{}' WHERE false`);
+    await app.query("COMMIT");
+    expect(await head()).toEqual(before);
+  });
+});
