@@ -214,7 +214,7 @@ export async function runLatency(opts: {
         };
         rows.push(row);
         process.stderr.write(
-          `  ${s.name} c=${conc}: bare ack p99 ${round(bareAck.p99)} ms; bot ack p99 ${round(botAck.p99)} ms, completion p50 ${round(botDone.p50)} / p99 ${round(botDone.p99)} ms, ${round(mean(B.rps), 0)}/s${B.errors ? `, ${B.errors} non-200` : ""}${botDone.n < B.acks.length ? `, ${B.acks.length - botDone.n} answers missing` : ""}\n`,
+          `  ${s.name} c=${conc}: bare ack p50/p99 ${round(bareAck.p50)}/${round(bareAck.p99)} ms; bot ack p50/p99 ${round(botAck.p50)}/${round(botAck.p99)} ms, completion p50 ${round(botDone.p50)} / p99 ${round(botDone.p99)} ms, ${round(mean(B.rps), 0)}/s${B.errors ? `, ${B.errors} non-200` : ""}${botDone.n < B.acks.length ? `, ${B.acks.length - botDone.n} answers missing` : ""}\n`,
         );
       }
     }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { WebClient } from "@slack/web-api";
 import { DEV_AUDIT_ANCHOR_KEY, type Config } from "./config.js";
-import { createDatabase, pingDb, TOOL_STATEMENT_TIMEOUT_MS, type Db, type Pool } from "./db.js";
+import { createDatabase, createPool, pingDb, TOOL_STATEMENT_TIMEOUT_MS, type Db, type Pool } from "./db.js";
 import { listenForChanges } from "./db-notify.js";
 import type { Logger } from "./logger.js";
 import { createSlackApp } from "./slack/app.js";
@@ -56,6 +56,10 @@ export type RunningBot = {
 export { HEALTHZ_DEADLINE_MS } from "./ops/ops-routes.js";
 /** Connections the job worker may hold: background work never takes the request pool's. */
 const JOB_POOL_MAX = 4;
+/** Reads before an ack are one indexed lookup each: two connections keep them off the write queue. */
+const ACK_POOL_MAX = 2;
+/** A read before an ack that takes longer has already lost (the caller gives up sooner still). */
+const ACK_STATEMENT_TIMEOUT_MS = 1_000;
 /** Finished jobs are kept this long for inspection. */
 const JOB_RETENTION_DAYS = 7;
 
@@ -116,7 +120,9 @@ export async function startBot(
   // One per process: the owner of its job claims, and the origin of the jobs it enqueues.
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`.slice(-100);
   const jobsDb = createDatabase(config.databaseUrl, { max: JOB_POOL_MAX, statementTimeoutMs: TOOL_STATEMENT_TIMEOUT_MS });
+  const ackPool = createPool(config.databaseUrl, { max: ACK_POOL_MAX, statementTimeoutMs: ACK_STATEMENT_TIMEOUT_MS });
   metrics.observePool("requests", pool);
+  metrics.observePool("ack", ackPool);
   metrics.observePool("jobs", jobsDb.pool);
   for (const d of [db, jobsDb.db]) observeAuditRows(d, (rows) => metrics.auditRows("audited", rows));
   const jobs: JobQueue = Object.freeze({ enqueue: (tx, spec) => enqueueJob(tx, spec, owner), cancel: cancelJob });
@@ -135,6 +141,7 @@ export async function startBot(
     config,
     db,
     pool,
+    ackPool,
     logger,
     client,
     identity,
@@ -231,7 +238,7 @@ export async function startBot(
     await opsServer?.stop();
     // A port already taken: nothing else may keep this process alive.
     cron?.stop();
-    await Promise.all([db.$disconnect(), jobsDb.db.$disconnect()]);
+    await Promise.all([db.$disconnect(), jobsDb.db.$disconnect(), ackPool.end()]);
     throw e;
   }
   if (opts.jobs?.start !== false) worker.start();

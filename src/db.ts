@@ -34,7 +34,8 @@ export const TOOL_STATEMENT_TIMEOUT_MS = 10 * 60_000;
 /** Slack of the client-side backstop over statement_timeout. */
 const QUERY_TIMEOUT_MARGIN_MS = 5_000;
 
-export function createDatabase(databaseUrl: string, opts: PoolOptions = {}): Database {
+/** A node-postgres pool with the bot's timeouts and keep-alive (under Prisma, or on its own). */
+export function createPool(databaseUrl: string, opts: PoolOptions = {}): Pool {
   const statementTimeout = opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const queryTimeout = opts.queryTimeoutMs ?? (statementTimeout > 0 ? statementTimeout + QUERY_TIMEOUT_MARGIN_MS : 0);
   const pool = new pg.Pool({
@@ -56,6 +57,11 @@ export function createDatabase(databaseUrl: string, opts: PoolOptions = {}): Dat
   // An idle client that loses its server (restart, failover) emits here; without a listener
   // the process would die. The next checkout gets a fresh connection.
   pool.on("error", () => undefined);
+  return pool;
+}
+
+export function createDatabase(databaseUrl: string, opts: PoolOptions = {}): Database {
+  const pool = createPool(databaseUrl, opts);
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   return Object.freeze({ db, pool });
 }

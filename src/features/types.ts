@@ -17,6 +17,11 @@ export type FeatureDeps = Readonly<{
   db: Db;
   /** The pg.Pool under `db`: hot reads only (actor, find, list, card), with named prepared statements. */
   pool: Pool;
+  /**
+   * A small pool of its own for the few reads a request makes before its ack (the New creator
+   * form's duplicate check), so they never queue behind the writes that follow other acks.
+   */
+  ackPool: Pool;
   logger: Logger;
   client: WebClient;
   identity: IdentityService;

@@ -141,7 +141,7 @@ export function createMetrics() {
     slackRateLimited(): void {
       slackRateLimited.inc();
     },
-    /** Reports a pool's use at every scrape under `name` (requests, jobs). */
+    /** Reports a pool's use at every scrape under `name` (requests, jobs, ack). */
     observePool(name: string, pool: Pick<Pool, "totalCount" | "idleCount" | "waitingCount">): void {
       pools.set(name, pool);
     },

@@ -70,8 +70,12 @@ export type ViewCtx = Base & {
   view: ViewSubmitAction["view"];
   /** private_metadata parsed as JSON (the bot writes only JSON there); forged values are possible. */
   meta: Record<string, unknown>;
-  /** Where the form was opened from, as stored server-side when it opened (null: unknown, answered by DM). */
-  place: Place | null;
+  /**
+   * Where the form was opened from, as stored server-side when it opened (null: unknown,
+   * answered by DM). Looked up alongside the handler, not before it: a form's ack waits for
+   * nothing it does not need.
+   */
+  place: () => Promise<Place | null>;
   ack: SlackViewMiddlewareArgs["ack"];
 };
 export type EventCtx = Base & { event: SlackEventMiddlewareArgs["event"]; body: SlackEventMiddlewareArgs["body"] };

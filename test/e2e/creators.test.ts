@@ -132,15 +132,59 @@ describe("/wl new and the New creator modal", () => {
     expect(await h.tdb.db.creator.count()).toBe(before);
   });
 
-  it("race: two submissions with one new email at once create one creator; the other gets the inline error (unique violation caught)", async () => {
+  it("race: three submissions with one new email at once create one creator; each other one hears why, inline or after the ack", async () => {
     const fields = validNew({ creator_email: "race@maker.test", brand_name: "Race Brand" });
-    const results = await Promise.all([submitNew(h, "USTAFF", fields), submitNew(h, "USTAFF2", fields), submitNew(h, "USTAFF", fields)]);
-    const ok = results.filter((r) => r.body === null);
-    const refused = results.filter((r) => (r.body as { errors?: Record<string, string> } | null)?.errors?.creator_email);
-    expect(ok).toHaveLength(1);
-    expect(refused).toHaveLength(2);
+    // Three people, so each answer is in its own DM.
+    await grantRoles(h, { UMANAGER: "manager" });
+    const results = await Promise.all([submitNew(h, "USTAFF", fields), submitNew(h, "USTAFF2", fields), submitNew(h, "UMANAGER", fields)]);
     expect(results.every((r) => r.status === 200)).toBe(true);
+    // Who lost decides how: before the winner committed, the ack's check passed and the create's
+    // own check refused after the ack; after it, the form kept its inline error.
+    const created = results.filter((r) => r.body === null && /Created \*Race Brand\*/.test(r.answer ?? ""));
+    const toldLate = results.filter((r) => r.body === null && /Nothing was saved: a creator with the email \*race@maker.test\*/.test(r.answer ?? ""));
+    const inline = results.filter((r) => (r.body as { errors?: Record<string, string> } | null)?.errors?.creator_email);
+    expect(created).toHaveLength(1);
+    expect(toldLate.length + inline.length).toBe(2);
     expect(await h.tdb.db.creator.count({ where: { creatorEmail: "race@maker.test" } })).toBe(1);
+  });
+
+  it("race: the ack does not wait for the create; a duplicate committed in between is answered after it, and nothing is saved", async () => {
+    // Someone else's insert of the same email, not yet committed: the ack's check cannot see it,
+    // and the bot's insert waits on the unique index until it commits.
+    const other = await h.tdb.pool.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query(
+        `INSERT INTO studio_crm_creator (id, created_at, updated_at, creator_name, creator_email, brand_name, brand_niche, journey_status, health_score, last_status_change)
+         VALUES (gen_random_uuid(), now(), now(), 'First', 'late@dupe.test', 'First Brand', 'x', 'ONBOARDING', 'GREEN', now())`,
+      );
+      const from = h.slack.calls.length;
+      const res = await h.submit("UADMIN", {
+        callback_id: "creator_new",
+        values: formValues(validNew({ creator_email: "late@dupe.test", brand_name: "Second" })),
+      });
+      // The form closed (empty ack) while the create is still blocked.
+      expect(res).toEqual({ status: 200, body: null });
+      await waitUntil(async () => {
+        const { rows } = await h.tdb.pool.query(
+          "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO \"public\".\"studio_crm_creator\"%'",
+        );
+        return rows.length > 0;
+      });
+      await other.query("COMMIT");
+      const dm = await h.slack.waitFor(() => h.slack.calls.slice(from).find((c) => c.method === "chat.postMessage" && c.args.channel === "UADMIN"));
+      expect(String(dm.args.text)).toMatch(/Nothing was saved: a creator with the email \*late@dupe.test\* was added just before yours/);
+    } finally {
+      await other.query("ROLLBACK").catch(() => undefined);
+      other.release();
+    }
+    expect(await h.tdb.db.creator.findMany({ where: { creatorEmail: "late@dupe.test" }, select: { brandName: true } })).toEqual([{ brandName: "First Brand" }]);
+    // UADMIN's first refusal of this form: refusals are throttled per person and form.
+    const refusal = await h.tdb.db.auditLog.findFirstOrThrow({
+      where: { slackUserId: "UADMIN", targetDisplay: "New creator form" },
+      orderBy: { chainSeq: "desc" },
+    });
+    expect(refusal.notes).toMatch(/refused.*already in use/);
   });
 
   it("garbage, huge and unicode-heavy form values get inline errors or clean rows, never a 5xx or partial row", async () => {

@@ -70,8 +70,17 @@ export const validNew = (over: Record<string, string | null> = {}): Record<strin
   ...over,
 });
 
+/**
+ * Submits the New creator form. A form that passed its checks is acked at once and the creator
+ * is created after the ack, so this waits for the answer (a DM here: the form was not opened
+ * through the bot) before returning, as a person would.
+ */
 export async function submitNew(h: Harness, user: string, fields: Record<string, string | null>) {
-  return h.submit(user, { callback_id: "creator_new", values: formValues(fields) });
+  const from = h.slack.calls.length;
+  const res = await h.submit(user, { callback_id: "creator_new", values: formValues(fields) });
+  const answer =
+    res.body === null ? await h.slack.waitFor(() => h.slack.calls.slice(from).find((c) => c.method === "chat.postMessage" && c.args.channel === user)) : null;
+  return { ...res, answer: answer ? String(answer.args.text ?? "") : null };
 }
 
 /** The modal a command or button opened: views.open, then views.update when it had to load. */

@@ -177,7 +177,8 @@ describe("modals: views.open with the command's trigger, view_submission, respon
     });
     expect(good).toEqual({ ok: true });
     expect(ws().stackOf(SAM)).toHaveLength(0);
-    const row = await tdb.db.creator.findFirstOrThrow({ where: { creatorEmail: "maya@creators.example" } });
+    // The form closes at the ack; the creator is created right after it.
+    const row = await waitFor(() => tdb.db.creator.findFirst({ where: { creatorEmail: "maya@creators.example" } }), "the created creator");
     expect(row.brandName).toBe("Sandbox Sprouts");
     expect(await tdb.db.auditLog.count({ where: { targetId: row.id, actionType: "CREATE", slackUserId: SAM } })).toBe(1);
   });

@@ -134,10 +134,18 @@ function listStatements(filters: ListFilters) {
   };
 }
 
+const EMAIL_IN_USE = "SELECT 1 FROM studio_crm_creator WHERE lower(creator_email) = lower($1) LIMIT 1";
+
 export function createCreatorReads(pool: Pool) {
   return {
     async find(text: string, limit: number): Promise<FoundRow[]> {
       return (await pool.query<FoundRow>({ name: "wl_creator_find", text: FIND, values: [text, limit] })).rows;
+    },
+
+    /** Whether a creator has this email, compared without case (the lower(creator_email) index). */
+    async emailInUse(email: string): Promise<boolean> {
+      const { rows } = await pool.query({ name: "wl_creator_email_in_use", text: EMAIL_IN_USE, values: [email] });
+      return rows.length > 0;
     },
 
     async card(id: string, today: IsoDate): Promise<CardRow | null> {

@@ -7,6 +7,7 @@ import { audited } from "../../audit/audit-service.js";
 import { diffChanges, snapshot } from "../../audit/audit-fns.js";
 import { AppError, ErrorCode, notFound } from "../../errors.js";
 import { toDbDate, type IsoDate } from "../../lib/dates.js";
+import { orFallbackAfter } from "../../lib/deadline.js";
 import { toHealthInput, type HealthService } from "../health/health-service.js";
 import { computeHealth, type Health } from "../health/health-fns.js";
 import {
@@ -26,7 +27,7 @@ import type { CreatorForm } from "./creator-schemas.js";
 export type CreatorService = ReturnType<typeof createCreatorService>;
 
 /** `db` for writes and transactions; `pool` (the one under `db`) for the hot reads. */
-type Deps = { db: Db; pool: Pool; health: Pick<HealthService, "recompute" | "tz">; now: () => Date; today: () => IsoDate };
+type Deps = { db: Db; pool: Pool; ackPool: Pool; health: Pick<HealthService, "recompute" | "tz">; now: () => Date; today: () => IsoDate };
 
 export type { FoundRow, ListRow };
 
@@ -40,6 +41,9 @@ export type CardData = {
 export type ListPage = { rows: (ListRow & { health: Health })[]; total: number; page: number; pages: number };
 
 const EMAIL_TAKEN = "A creator with this email already exists.";
+/** Longest the pre-ack duplicate check may take (Slack allows 3 s for the whole ack). */
+export const EMAIL_PRECHECK_MS = 300;
+
 const emailTaken = () => new AppError(ErrorCode.Conflict, { userMessage: EMAIL_TAKEN, fieldErrors: { creator_email: EMAIL_TAKEN } });
 
 const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
@@ -55,8 +59,9 @@ function toData(values: Partial<CreatorForm>): Record<string, unknown> {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function createCreatorService({ db, pool, health, now, today }: Deps) {
+export function createCreatorService({ db, pool, ackPool, health, now, today }: Deps) {
   const reads = createCreatorReads(pool);
+  const ackReads = createCreatorReads(ackPool);
   const healthOf = (row: Parameters<typeof toHealthInput>[0], overdue: Parameters<typeof summaryOf>[0], day: IsoDate) =>
     computeHealth(toHealthInput(row, summaryOf(overdue)), day, health.tz);
 
@@ -78,6 +83,20 @@ export function createCreatorService({ db, pool, health, now, today }: Deps) {
   }
 
   return {
+    /**
+     * The New creator form's duplicate check before its ack, so the usual case is the inline
+     * error the form contract asks for. Bounded: a slow answer counts as "free" and the create,
+     * whose own check inside its transaction is the one that counts, says so later instead.
+     */
+    async assertEmailFree(email: string): Promise<void> {
+      const taken = await orFallbackAfter(
+        ackReads.emailInUse(email).catch(() => false),
+        EMAIL_PRECHECK_MS,
+        false,
+      );
+      if (taken) throw emailTaken();
+    },
+
     async create(input: CreatorForm, actor: Actor) {
       try {
         return await audited(db, actor, async (tx) => {

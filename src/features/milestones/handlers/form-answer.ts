@@ -25,11 +25,12 @@ export function formOf(ctx: ViewCtx) {
  */
 export async function submitAnswer(deps: MilestoneHandlerDeps, ctx: Pick<ViewCtx, "place" | "actor">, creatorId: string, notice: string): Promise<Answer> {
   try {
-    if (ctx.place?.shows === MILESTONE_LIST) {
+    const place = await ctx.place();
+    if (place?.shows === MILESTONE_LIST) {
       const a = await listAnswer(deps, creatorId, notice);
       return { ...a, reply: typeof a.reply === "string" ? a.reply : { ...a.reply, replace_original: true } };
     }
-    if (ctx.place) return await cardAnswer(deps, ctx.actor, creatorId, { notice, replace: true });
+    if (place) return await cardAnswer(deps, ctx.actor, creatorId, { notice, replace: true });
   } catch (e) {
     // The change is saved; a failed redraw still says what was saved.
     deps.logger.warn({ err: (e as Error).message }, "could not redraw after a milestone form");

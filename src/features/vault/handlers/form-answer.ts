@@ -13,7 +13,7 @@ export async function vaultFormAnswer(
   creatorId: string,
   note: string,
 ): Promise<Answer> {
-  if (ctx.place?.shows !== CREDENTIAL_LIST) return { reply: note };
+  if ((await ctx.place())?.shows !== CREDENTIAL_LIST) return { reply: note };
   try {
     return await credentialListAnswer(deps, ctx.actor, creatorId, { replace: true, note });
   } catch (e) {
