@@ -118,7 +118,19 @@ const goals: { goal: string; measured: string; met: boolean | null }[] = [
   })(),
   (() => {
     const r = seedOp("Audit log insertion");
-    return { goal: "audit insert: p95 < 2 ms", measured: r ? `${round(r.result.p95)} ms` : "not run", met: r ? r.result.p95 < 2 : null };
+    return {
+      goal: "audit insert, a change's (audited()): p95 < 2 ms",
+      measured: r ? `${round(r.result.p95)} ms` : "not run",
+      met: r ? r.result.p95 < 2 : null,
+    };
+  })(),
+  (() => {
+    const r = seedOp("VIEW row, group-committed");
+    return {
+      goal: "audit insert, a request's VIEW row (group commit): p95 < 2 ms",
+      measured: r ? `${round(r.result.p95)} ms` : "not run",
+      met: r ? r.result.p95 < 2 : null,
+    };
   })(),
   {
     goal: "health recompute at 100,000 creators < 5 s",
