@@ -49,7 +49,7 @@ const fail = (ctx: Ctx, message: string) => {
 };
 
 /** Trimmed text without controls (newlines kept where the input is multi-line); "" -> null. */
-function clean(v: string | null | undefined, multiline = false): string | null {
+export function clean(v: string | null | undefined, multiline = false): string | null {
   if (v == null) return null;
   const s = stripUnstorable(v)
     .replace(multiline ? /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f]/g : /[\u0001-\u001f\u007f]/g, multiline ? "" : " ")

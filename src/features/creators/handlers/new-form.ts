@@ -3,7 +3,7 @@ import type { ViewRoute } from "../../../slack/router.js";
 import { esc } from "../../../slack/mrkdwn.js";
 import { LABELS, SLASH_COMMAND } from "../../../slack/ids.js";
 import { cardAnswer } from "../creator-answers.js";
-import { parseNewCreator, readFormValues } from "../creator-schemas.js";
+import { clean, parseNewCreator, readFormValues } from "../creator-schemas.js";
 import type { CreatorHandlerDeps } from "./types.js";
 
 /**
@@ -17,9 +17,15 @@ export const newForm = (deps: CreatorHandlerDeps): ViewRoute => ({
   label: "New creator form",
   minRole: "staff",
   async handle(ctx) {
-    const parsed = parseNewCreator(readFormValues(ctx.view.state.values));
+    const values = readFormValues(ctx.view.state.values);
+    // The duplicate read goes out first, so its round trip overlaps the field rules; the
+    // field errors still win (the read's answer is then dropped).
+    const typed = clean(values.creator_email);
+    const early = typed ? deps.creators.assertEmailFree(typed) : null;
+    early?.catch(() => undefined);
+    const parsed = parseNewCreator(values);
     if (!parsed.ok) throw invalid("Some fields need fixing.", parsed.errors);
-    await deps.creators.assertEmailFree(parsed.data.creator_email);
+    await (parsed.data.creator_email === typed && early ? early : deps.creators.assertEmailFree(parsed.data.creator_email));
     await ctx.ack();
     const created = await deps.creators.create(parsed.data, ctx.actor).catch((e: unknown) => {
       if (isAppError(e) && e.code === ErrorCode.Conflict) throw lateDuplicate(parsed.data.creator_email, e);
