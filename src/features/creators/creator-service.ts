@@ -6,7 +6,7 @@ import type { Actor } from "../../identity/actor.js";
 import { audited } from "../../audit/audit-service.js";
 import { diffChanges, snapshot } from "../../audit/audit-fns.js";
 import { AppError, ErrorCode, notFound } from "../../errors.js";
-import { toDbDate, type IsoDate } from "../../lib/dates.js";
+import { fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
 import { orFallbackAfter } from "../../lib/deadline.js";
 import { toHealthInput, type HealthService } from "../health/health-service.js";
 import { computeHealth, type Health } from "../health/health-fns.js";
@@ -101,17 +101,27 @@ export function createCreatorService({ db, pool, ackPool, health, now, today }: 
       try {
         return await audited(db, actor, async (tx) => {
           if (await emailInUse(tx, input.creator_email)) throw emailTaken();
-          const created = await tx.creator.create({
-            data: {
-              ...(toData(input) as Prisma.CreatorUncheckedCreateInput),
-              healthScore: "GREEN",
-              lastStatusChange: now(),
-              createdById: actor.userId,
-              lastUpdatedById: actor.userId,
+          // A new creator has no milestones, so its health follows from the form alone: scored
+          // here and stored with the row (no second write, no "moved from GREEN" row for a
+          // score it never had).
+          const at = now();
+          const data = toData(input) as Prisma.CreatorUncheckedCreateInput;
+          const h = computeHealth(
+            {
+              journeyStatus: data.journeyStatus,
+              isActive: data.isActive ?? true,
+              lastContactedDate: fromDbDate(data.lastContactedDate as Date | null | undefined),
+              nextFollowUpDate: fromDbDate(data.nextFollowUpDate as Date | null | undefined),
+              createdAt: at,
+              lastStatusChange: at,
+              milestones: { overdueCount: 0, oldestOverdueTarget: null },
             },
+            today(),
+            health.tz,
+          );
+          const row = await tx.creator.create({
+            data: { ...data, healthScore: h.score, createdAt: at, lastStatusChange: at, createdById: actor.userId, lastUpdatedById: actor.userId },
           });
-          const h = await health.recompute(tx, created.id, actor, today());
-          const row = { ...created, healthScore: h.score };
           return {
             result: row,
             audit: { action: "CREATE", targetModel: "Creator", targetId: row.id, targetDisplay: displayOf(row), changes: snapshot(toColumns(row)) },
