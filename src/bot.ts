@@ -8,7 +8,7 @@ import type { Logger } from "./logger.js";
 import { createSlackApp } from "./slack/app.js";
 import { meterRateLimits, slackClientOptions } from "./slack/web-client.js";
 import { Router } from "./slack/router.js";
-import { installPipeline, pseudoTarget } from "./slack/pipeline.js";
+import { installPipeline } from "./slack/pipeline.js";
 import { ackFirst, eventDedupe, resolveActor } from "./slack/middleware.js";
 import { createRefusalRecorder } from "./slack/refusals.js";
 import { createAuditBatcher } from "./audit/audit-batcher.js";
@@ -21,16 +21,16 @@ import { createHealthService } from "./features/health/health-service.js";
 import { MultiFernet, parseFernetKeys } from "./crypto/fernet.js";
 import { scheduleJobHandler, startSchedules } from "./schedules.js";
 import { todayOf, type FeatureDeps, type Schedule } from "./features/types.js";
-import { homeRefresher } from "./features/home/home-refresh.js";
+import { HOME_TARGET, homeRefresher } from "./features/home/home-refresh.js";
 import { SlackHttpReceiver, type ExtraRoute } from "./slack/http-receiver.js";
 import { auditRoleProblems } from "./audit/app-role.js";
 import { parseAnchorKeys } from "./audit/audit-anchor.js";
 import { startCheckpoints } from "./audit/audit-checkpoint.js";
 import { explainAuthTestFailure } from "./slack/auth-test-failure.js";
 import { createLifecycle, type StopOptions } from "./lifecycle.js";
-import { cancelJob, createJobStore, enqueueJob } from "./jobs/jobs-service.js";
+import { cancelJob, createJobStore, enqueueJob, holdJob } from "./jobs/jobs-service.js";
 import { createJobWorker, type JobWorker, type WorkerOptions } from "./jobs/job-worker.js";
-import type { JobQueue } from "./jobs/job-types.js";
+import type { HeldJobs, JobQueue } from "./jobs/job-types.js";
 import { createMetrics, type BotMetrics } from "./metrics/metrics.js";
 import { requestLabels } from "./metrics/request-labels.js";
 import { observeAuditRows } from "./audit/audit-service.js";
@@ -126,6 +126,13 @@ export async function startBot(
   metrics.observePool("jobs", jobsDb.pool);
   for (const d of [db, jobsDb.db]) observeAuditRows(d, (rows) => metrics.auditRows("audited", rows));
   const jobs: JobQueue = Object.freeze({ enqueue: (tx, spec) => enqueueJob(tx, spec, owner), cancel: cancelJob });
+  // Held before an ack on the ack pool (one INSERT), settled after it on the request pool.
+  const settle = createJobStore(db);
+  const heldJobs: HeldJobs = Object.freeze({
+    hold: (spec) => holdJob(ackPool, spec, owner),
+    complete: (job) => settle.complete(job),
+    retryLater: async (job, error) => void (await settle.fail(job, error, { permanent: false })),
+  });
 
   const directory = createSlackDirectory(client);
   const identity = createIdentityService({ db, pool, directory, bootstrapAdmins: config.adminSlackUserIds });
@@ -150,6 +157,7 @@ export async function startBot(
     fernet: new MultiFernet(parseFernetKeys(config.encryptionKeys.join(","))),
     clock: opts.clock ?? { now: () => new Date() },
     jobs,
+    heldJobs,
     lifecycle,
     metrics,
   });
@@ -205,7 +213,7 @@ export async function startBot(
     home: services.home,
     now: () => deps.clock.now(),
     today: () => todayOf(deps),
-    record: (actor, shown) => audit.record(actor, { action: "VIEW", ...pseudoTarget("AppHome", "app-home", "App Home"), notes: shown }),
+    record: (actor, shown) => audit.record(actor, { action: "VIEW", ...HOME_TARGET, notes: shown }),
   });
   installPipeline(app, { router, logger, audit, refusals, places: services.places, refreshHome, metrics });
   app.error(async (e) => {
@@ -266,7 +274,7 @@ export async function startBot(
   });
   lifecycle.onDrain("close", "databases", async () => {
     await actorFeed.stop();
-    await Promise.all([db.$disconnect(), jobsDb.db.$disconnect()]);
+    await Promise.all([db.$disconnect(), jobsDb.db.$disconnect(), ackPool.end()]);
   });
   // Last: liveness and the final scrape answer for the whole stop.
   lifecycle.onDrain("close", "ops server", async () => {

@@ -1,6 +1,7 @@
 import type { Actor } from "../identity/actor.js";
 import type { Db, DbOrTx, Tx } from "../db.js";
 import { clip, type AuditEntry } from "./audit-fns.js";
+import { jsonbSafe } from "../lib/jsonb.js";
 
 export type { AuditEntry };
 
@@ -32,7 +33,7 @@ export function auditRowsJson(rows: readonly { actor: Actor; entry: AuditEntry }
       slack_user_id: actor.slackUserId,
       slack_team_id: actor.slackTeamId,
     })),
-    pgSafe,
+    jsonbSafe,
   );
 }
 
@@ -67,12 +68,6 @@ const rowObservers = new WeakMap<DbOrTx, (rows: number) => void>();
 
 export function observeAuditRows(db: Db, onCommitted: (rows: number) => void): void {
   rowObservers.set(db, onCommitted);
-}
-
-/** jsonb refuses NUL and lone surrogates; an audit row must never fail over what a user typed. */
-function pgSafe(_key: string, v: unknown): unknown {
-  // Lone surrogates become U+FFFD (what String.prototype.toWellFormed does on newer targets).
-  return typeof v === "string" ? v.replace(/\u0000/g, "").replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd") : v;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { IdentityService } from "../identity/identity-service.js";
 import type { SlackDirectory } from "../identity/slack-directory.js";
 import type { HealthService } from "./health/health-service.js";
 import type { MultiFernet } from "../crypto/fernet.js";
-import type { JobQueue } from "../jobs/job-types.js";
+import type { HeldJobs, JobQueue } from "../jobs/job-types.js";
 import type { Lifecycle } from "../lifecycle.js";
 import type { BotMetrics } from "../metrics/metrics.js";
 import { dateInTz } from "../lib/dates.js";
@@ -32,6 +32,8 @@ export type FeatureDeps = Readonly<{
   clock: Clock;
   /** Durable work for later or for any replica: enqueue inside the transaction that promises it. */
   jobs: JobQueue;
+  /** Work promised in an ack and started at once by this process, stored before the ack. */
+  heldJobs: HeldJobs;
   /** Joins the stop sequence (flush a buffer, finish a step) within the grace period. */
   lifecycle: Pick<Lifecycle, "onDrain">;
   /** This bot's Prometheus metrics (one Registry per bot). */

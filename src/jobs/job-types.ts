@@ -70,6 +70,18 @@ export type JobQueue = Readonly<{
   cancel(tx: DbOrTx, kind: string, dedupeKey: string): Promise<boolean>;
 }>;
 
+/**
+ * Work this process starts at once itself after promising it (a form that closed on "saved"):
+ * `hold` stores it already claimed, before the promise; the caller then does it and completes
+ * it. If this process dies first, any replica's worker takes it over once its claim is stale.
+ */
+export type HeldJobs = Readonly<{
+  hold(spec: Omit<JobSpec, "delayMs" | "dedupeKey" | "deadlineMs">): Promise<ClaimedJob>;
+  complete(job: ClaimedJob): Promise<boolean>;
+  /** Hands a failed attempt to the queue: retried after a backoff by any replica's worker. */
+  retryLater(job: ClaimedJob, error: unknown): Promise<void>;
+}>;
+
 /** A failure that retrying cannot fix (a 4xx, a record that is gone): dead-lettered at once. */
 export class PermanentJobError extends Error {
   override name = "PermanentJobError";

@@ -1,6 +1,7 @@
-import type { Db, DbOrTx } from "../db.js";
+import type { Db, DbOrTx, Pool } from "../db.js";
 import { afterFailure, DEFAULT_BACKOFF, JOB_DEFAULTS, safeError, type BackoffPolicy, type FailureDecision } from "./jobs-fns.js";
 import type { ClaimedJob, JobSpec } from "./job-types.js";
+import { jsonbSafe } from "../lib/jsonb.js";
 
 // The queue's SQL. Every state change is ONE conditional write whose row count decides: a
 // claim (FOR UPDATE SKIP LOCKED, so replicas never wait on each other's rows), and every write
@@ -31,7 +32,7 @@ export async function enqueueJob(tx: DbOrTx, spec: JobSpec, origin: string | nul
   const rows = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO wl_job (id, kind, payload, progress, status, run_at, deadline_at, attempts, max_attempts,
                         owner, lease, heartbeat_at, enqueued_by, dedupe_key, last_error, created_at, finished_at)
-    VALUES (gen_random_uuid(), ${spec.kind}, ${JSON.stringify(spec.payload)}::jsonb, NULL, 'queued',
+    VALUES (gen_random_uuid(), ${spec.kind}, ${JSON.stringify(spec.payload, jsonbSafe)}::jsonb, NULL, 'queued',
             now() + ${delayMs}::int * interval '1 millisecond',
             now() + ${deadlineMs}::int * interval '1 millisecond',
             0, ${spec.maxAttempts ?? JOB_DEFAULTS.maxAttempts}::int,
@@ -39,6 +40,38 @@ export async function enqueueJob(tx: DbOrTx, spec: JobSpec, origin: string | nul
     ON CONFLICT (kind, dedupe_key) DO NOTHING
     RETURNING id::text AS id`;
   return rows[0]?.id ?? null;
+}
+
+/**
+ * Stores a job this process runs at once itself, already claimed by `owner` (one attempt
+ * counted): for work promised in an ack (a form closed on "saved"), stored before the ack. If
+ * the process dies before completing it, its heartbeat goes stale and any replica's worker takes
+ * it over like any other dead owner's job. One INSERT on `pool`, a named prepared statement.
+ */
+export async function holdJob(pool: Pool, spec: JobSpec, owner: string): Promise<ClaimedJob> {
+  const { rows } = await pool.query<Row>({
+    name: "wl_job_hold",
+    text: `INSERT INTO wl_job (id, kind, payload, progress, status, run_at, deadline_at, attempts, max_attempts,
+                               owner, lease, heartbeat_at, enqueued_by, dedupe_key, last_error, created_at, finished_at)
+           VALUES (gen_random_uuid(), $1, $2::jsonb, NULL, 'running', now(), NULL, 1, $3::int,
+                   $4, gen_random_uuid(), now(), $4, NULL, NULL, now(), NULL)
+           RETURNING ${returning}`,
+    values: [spec.kind, JSON.stringify(spec.payload, jsonbSafe), spec.maxAttempts ?? JOB_DEFAULTS.maxAttempts, owner],
+  });
+  return rows[0]!;
+}
+
+/**
+ * Inside the caller's transaction: records `progress` under the job's lease and locks its row
+ * until commit. False when the lease is no longer held (another replica took the job over):
+ * the caller rolls back, so a change promised once is made once. While the row is locked, a
+ * takeover skips it; after commit, the new holder sees `progress`.
+ */
+export async function fenceJob(tx: DbOrTx, job: Pick<ClaimedJob, "id" | "lease">, progress: unknown): Promise<boolean> {
+  const n = await tx.$executeRaw`
+    UPDATE wl_job SET progress = ${JSON.stringify(progress ?? null)}::jsonb, heartbeat_at = now()
+     WHERE id = ${job.id}::uuid AND lease = ${job.lease}::uuid AND status = 'running'`;
+  return n === 1;
 }
 
 /** Withdraws a job that has not started (a reveal Slack refused needs no deletion). */

@@ -105,3 +105,32 @@ export function placeReply(
     await deps.fallback(m);
   };
 }
+
+/**
+ * A submitted form's answer: in the place stored when it was opened (looked up once, when first
+ * needed, only for the person who opened it), else by DM. The request pipeline and a job that
+ * finishes a form on another replica answer through this alike.
+ */
+export function formAnswer(
+  deps: { places: Pick<AnswerPlaces, "find" | "forget">; logger: Logger; dm: Reply; refreshHome(notice: string): Promise<void> },
+  form: { viewId: string; slackUserId: string; lookUp?: boolean },
+): { place: () => Promise<Place | null>; reply: Reply } {
+  const key = formKey(form.viewId);
+  let placeP: Promise<Place | null> | undefined;
+  const place = (): Promise<Place | null> =>
+    (placeP ??=
+      form.lookUp === false
+        ? Promise.resolve(null)
+        : deps.places.find(key, form.slackUserId).catch((e: unknown) => {
+            deps.logger.warn({ err: e }, "could not read a form's place");
+            return null;
+          }));
+  let replyP: Promise<Reply> | undefined;
+  const reply: Reply = async (msg) => {
+    replyP ??= place().then((p) =>
+      p ? placeReply(p, { fallback: deps.dm, refreshHome: deps.refreshHome, forget: () => deps.places.forget(key), logger: deps.logger }) : deps.dm,
+    );
+    await (await replyP)(msg);
+  };
+  return { place, reply };
+}

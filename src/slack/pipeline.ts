@@ -25,7 +25,7 @@ import { esc } from "./mrkdwn.js";
 import type { PipelineContext } from "./middleware.js";
 import type { RefusalRecorder } from "./refusals.js";
 import { actionReply, dmReply, responseUrlReply } from "./replies.js";
-import { formKey, placeOfAction, placeOfCommand, placeReply, type AnswerPlaces, type Place } from "./answer-in-place.js";
+import { formAnswer, formKey, placeOfAction, placeOfCommand, type AnswerPlaces } from "./answer-in-place.js";
 import type { WebClient } from "@slack/web-api";
 import {
   parseMeta,
@@ -192,32 +192,14 @@ export function installPipeline(app: App, deps: PipelineDeps): void {
     const dm = dmReply(a.client, body.user.id);
     const run = base(a.context, dm);
     // The place was stored when this person opened the form; a submission naming another
-    // person's view id finds nothing and is answered by DM.
-    const key = formKey(String(body.view.id));
-    // Looked up once the ack is sent (or when first needed): nothing but the form's own checks
-    // stands between a submission and its ack.
-    let placeP: Promise<Place | null> | undefined;
-    const place = (): Promise<Place | null> =>
-      (placeP ??= run.unavailable
-        ? Promise.resolve(null)
-        : deps.places.find(key, body.user.id).catch((e: unknown) => {
-            deps.logger.warn({ err: e }, "could not read a form's place");
-            return null;
-          }));
-    let replyP: Promise<Reply> | undefined;
-    run.reply = async (msg) => {
-      replyP ??= place().then((place) =>
-        place
-          ? placeReply(place, {
-              fallback: dm,
-              refreshHome: (notice) => deps.refreshHome(run.actor, a.client, notice),
-              forget: () => deps.places.forget(key),
-              logger: deps.logger,
-            })
-          : dm,
-      );
-      await (await replyP)(msg);
-    };
+    // person's view id finds nothing and is answered by DM. Looked up once the ack is sent (or
+    // when first needed): nothing but the form's own checks stands between a submission and its ack.
+    const form = formAnswer(
+      { places: deps.places, logger: deps.logger, dm, refreshHome: (notice) => deps.refreshHome(run.actor, a.client, notice) },
+      { viewId: String(body.view.id), slackUserId: body.user.id, lookUp: !run.unavailable },
+    );
+    const place = form.place;
+    run.reply = form.reply;
     const meta = parseMeta(body.view.private_metadata);
     const ctx: ViewCtx = { ...run, client: a.client, logger: deps.logger, record: recorder(run.actor), body, view: body.view, meta, place, ack };
     if (!route) {

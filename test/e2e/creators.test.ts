@@ -187,6 +187,25 @@ describe("/wl new and the New creator modal", () => {
     expect(refusal.notes).toMatch(/refused.*already in use/);
   });
 
+  it("a submission that cannot be stored before the ack keeps the form open saying nothing was saved (fails closed)", async () => {
+    // The job table locked by someone else: the store waits out its statement timeout and fails.
+    const other = await h.tdb.pool.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query("LOCK TABLE wl_job IN ACCESS EXCLUSIVE MODE");
+      const res = await h.submit("USTAFF", { callback_id: "creator_new", values: formValues(validNew({ creator_email: "unstored@maker.test" })) });
+      expect(res.body).toEqual({
+        response_action: "errors",
+        errors: { creator_name: "I couldn't save this just now, so nothing was saved. Please press Create again in a moment." },
+      });
+    } finally {
+      await other.query("ROLLBACK").catch(() => undefined);
+      other.release();
+    }
+    expect(await h.tdb.db.creator.count({ where: { creatorEmail: "unstored@maker.test" } })).toBe(0);
+    expect(await h.tdb.db.$queryRaw`SELECT 1 FROM wl_job WHERE payload->'form'->>'creator_email' = 'unstored@maker.test'`).toEqual([]);
+  });
+
   it("garbage, huge and unicode-heavy form values get inline errors or clean rows, never a 5xx or partial row", async () => {
     const before = await h.tdb.db.creator.count();
     const cases: Record<string, string | null>[] = [

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { answerTo, grantRoles, startHarness, TEAM, TEST_SIGNING_SECRET, type Harness } from "../helpers/bot-harness.js";
+import { answerTo, grantRoles, startHarness, TEAM, TEST_SIGNING_SECRET, viewSubmission, type Harness } from "../helpers/bot-harness.js";
 import { botEnv, spawnBot, type BotProcess } from "../helpers/bot-process.js";
 import { FakeAnthropic } from "../helpers/fake-anthropic.js";
 import { captureLogger } from "../helpers/logs.js";
@@ -9,6 +9,8 @@ import { startBot, type RunningBot } from "../../src/bot.js";
 import { signSlackRequest } from "../../src/slack/signature.js";
 import { approvedRequest, insertCredential, makeCreator } from "./vault-support.js";
 import { seedCreators } from "../integration/digest-seed.js";
+import { formValues, validNew } from "../helpers/creators.js";
+import pg from "pg";
 
 // Deploys and crashes of real bot processes (node src/main.ts), sharing one database and one
 // fake Slack: SIGTERM (a rolling deploy) and SIGKILL (a crash). Whatever one process promised
@@ -57,24 +59,30 @@ async function processBot(extra: Record<string, string> = {}): Promise<BotProces
   return p;
 }
 /** Another bot started after the first one is gone: "a restart", or the other replica. */
-async function anotherBot(env: Record<string, string> = {}, opts: { schedules?: boolean } = {}): Promise<RunningBot> {
+async function anotherBot(env: Record<string, string> = {}, opts: { schedules?: boolean; staleAfterMs?: number } = {}): Promise<RunningBot> {
   const config = loadConfig({
     ...botEnv(h.slack.apiUrl, h.tdb.appUrl, { ANTHROPIC_API_KEY: AI_KEY, ANTHROPIC_BASE_URL: ai.url, DIGEST_CHANNEL: CHANNEL, DIGEST_TZ: "UTC" }),
     ...env,
   });
-  const b = await startBot(config, captureLogger().logger, { host: "127.0.0.1", schedules: opts.schedules ?? false, jobs: { pollMs: 100 } });
+  const b = await startBot(config, captureLogger().logger, {
+    host: "127.0.0.1",
+    schedules: opts.schedules ?? false,
+    jobs: { pollMs: 100, staleAfterMs: opts.staleAfterMs },
+  });
   bots.push(b);
   return b;
 }
 
-async function signedPost(baseUrl: string, body: string): Promise<void> {
+/** Posts as Slack does; returns the ack's body (Slack's request succeeded: 200). */
+async function signedPost(baseUrl: string, body: string): Promise<string> {
   const res = await fetch(`${baseUrl}/slack/events`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", ...signSlackRequest(TEST_SIGNING_SECRET, body, Math.floor(Date.now() / 1000)) },
     body,
   });
-  await res.text();
+  const text = await res.text();
   expect(res.status).toBe(200);
+  return text;
 }
 /** `Reveal once` clicked in the ephemeral offer, sent to the bot at `baseUrl`; returns the click's response_url. */
 async function revealOnceAt(baseUrl: string, requestId: string): Promise<string> {
@@ -223,5 +231,61 @@ describe("a deploy loses no work", () => {
     const charts = h.slack.callsTo("files.completeUploadExternal").filter((c) => c.args.channel_id === CHANNEL);
     expect(charts).toHaveLength(1);
     expect(charts[0]!.args.thread_ts).toBeTruthy();
+  });
+});
+
+/** The New creator form submitted to the bot at `baseUrl`, as Slack sends it; returns the ack's body. */
+const submitNewAt = (baseUrl: string, user: string, viewId: string, values: Record<string, Record<string, unknown>>) =>
+  signedPost(baseUrl, new URLSearchParams({ payload: JSON.stringify(viewSubmission(user, { id: viewId, callback_id: "creator_new", values })) }).toString());
+
+describe("a New creator form that closed is a creator that will exist", () => {
+  it("SIGKILL between the form's ack and its create: the next bot creates it once and answers where the form was opened", async () => {
+    const email = "killed@intake.test";
+    const a = await processBot();
+    const opened = new Date();
+    const responseUrl = await commandAt(a.baseUrl, "USTAFF", "new");
+    let viewId = "";
+    await until(async () => {
+      const place = await h.tdb.db.answerPlace.findFirst({ where: { slackUserId: "USTAFF", kind: "command", createdAt: { gte: opened } } });
+      viewId = place?.key.slice("view:".length) ?? "";
+      return viewId !== "";
+    }, 10_000);
+    // Someone else's uncommitted insert of the same email holds the bot's create inside its
+    // transaction: the form's own check cannot see it, so the form is acked, then the create waits.
+    const blocker = new pg.Client({ connectionString: h.tdb.url });
+    await blocker.connect();
+    try {
+      await blocker.query("BEGIN");
+      await blocker.query(
+        `INSERT INTO studio_crm_creator (id, created_at, updated_at, creator_name, creator_email, creator_timezone, brand_name, brand_niche, journey_status, health_score,
+                                         last_status_change, priority_level, is_active, other_social_links, primary_communication_channel, custom_fields, tags)
+         VALUES (gen_random_uuid(), now(), now(), 'Other', $1, 'UTC', 'Other Co', 'x', 'LIVE', 'GREEN', now(), 3, true, '{}', 'Email', '{}', '[]')`,
+        [email],
+      );
+      // The form closed: an empty ack.
+      expect(await submitNewAt(a.baseUrl, "USTAFF", viewId, formValues(validNew({ creator_email: email, brand_name: "Killed Brand" })))).toBe("");
+      await until(async () => {
+        const [w] = await h.tdb.db.$queryRaw<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+        return (w?.n ?? 0) > 0;
+      }, 10_000);
+      a.child.kill("SIGKILL");
+      expect(await a.exited).toEqual({ code: null, signal: "SIGKILL" });
+      await blocker.query("ROLLBACK");
+    } finally {
+      await blocker.end();
+    }
+    expect(await h.tdb.db.creator.count({ where: { creatorEmail: email } })).toBe(0);
+
+    // The next bot on the database takes the dead process's stored submission over.
+    await anotherBot({}, { staleAfterMs: 1_000 });
+    await until(() => responsesTo(responseUrl).some((r) => String(r.body.text).includes("Created *Killed Brand*")), 20_000);
+    const made = await h.tdb.db.creator.findMany({ where: { creatorEmail: email } });
+    expect(made.map((c) => c.brandName)).toEqual(["Killed Brand"]);
+    expect(await h.tdb.db.auditLog.count({ where: { targetId: made[0]!.id, actionType: "CREATE", slackUserId: "USTAFF" } })).toBe(1);
+    const jobs = await h.tdb.db.$queryRaw<
+      { status: string }[]
+    >`SELECT status FROM wl_job WHERE kind = 'creator.new' AND payload->>'creatorId' = ${made[0]!.id}`;
+    expect(jobs).toEqual([{ status: "done" }]);
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { grantRoles, startHarness, type Harness } from "../helpers/bot-harness.js";
 import { ACTIONS, VIEWS } from "../../src/slack/ids.js";
+import { waitUntil } from "../helpers/creators.js";
 
 let h: Harness;
 let creatorId: string;
@@ -19,7 +20,8 @@ beforeAll(async () => {
       journey_status: { journey_status: { type: "static_select", selected_option: { value: "ONBOARDING" } } },
     },
   });
-  creatorId = (await h.tdb.db.creator.findFirstOrThrow()).id;
+  // The form closes at once and the creator is made just after: wait for it, as a person would.
+  creatorId = (await waitUntil(() => h.tdb.db.creator.findFirst())).id;
 });
 afterAll(async () => {
   await h?.close();

@@ -136,23 +136,7 @@ export async function startHarness(env: Record<string, string> = {}, botOpts: { 
       return { status: res.status, responseUrl };
     },
     async submit(user, view) {
-      const payload = {
-        type: "view_submission",
-        team: { id: TEAM, domain: "studio" },
-        user: { id: user, team_id: TEAM, name: user.toLowerCase() },
-        api_app_id: "A0APP",
-        trigger_id: `trg.${randomBytes(4).toString("hex")}`,
-        view: {
-          id: view.id ?? "V0VIEW",
-          type: "modal",
-          callback_id: view.callback_id,
-          private_metadata: view.private_metadata ?? "",
-          blocks: Object.keys(view.values).map((block_id) => ({ type: "input", block_id })),
-          state: { values: view.values },
-          hash: "h1",
-          title: { type: "plain_text", text: "t" },
-        },
-      };
+      const payload = viewSubmission(user, view);
       const res = await post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded");
       const text = await res.text();
       return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
@@ -226,4 +210,28 @@ export async function grantRoles(h: Harness, roles: Record<string, string>): Pro
 export async function answerTo(h: Harness, responseUrl: string, timeoutMs?: number): Promise<Record<string, unknown>> {
   const r = await h.slack.waitFor(() => h.slack.responses.find((x) => responseUrl.endsWith(`/${x.id}`)), timeoutMs);
   return r.body;
+}
+
+/** A view_submission payload as Slack sends it (blocks: one input per submitted value). */
+export function viewSubmission(
+  user: string,
+  view: { id?: string; callback_id: string; private_metadata?: string; values: Record<string, Record<string, unknown>> },
+): Record<string, unknown> {
+  return {
+    type: "view_submission",
+    team: { id: TEAM, domain: "studio" },
+    user: { id: user, team_id: TEAM, name: user.toLowerCase() },
+    api_app_id: "A0APP",
+    trigger_id: `trg.${randomBytes(4).toString("hex")}`,
+    view: {
+      id: view.id ?? "V0VIEW",
+      type: "modal",
+      callback_id: view.callback_id,
+      private_metadata: view.private_metadata ?? "",
+      blocks: Object.keys(view.values).map((block_id) => ({ type: "input", block_id })),
+      state: { values: view.values },
+      hash: "h1",
+      title: { type: "plain_text", text: "t" },
+    },
+  };
 }

@@ -97,9 +97,14 @@ export function createCreatorService({ db, pool, ackPool, health, now, today }: 
       if (taken) throw emailTaken();
     },
 
-    async create(input: CreatorForm, actor: Actor) {
+    /**
+     * `opts.id` names the row (chosen when the submission was stored); `opts.first` runs first in
+     * the transaction (the held job's fence: the create commits only while its job is held).
+     */
+    async create(input: CreatorForm, actor: Actor, opts: { id?: string; first?: (tx: Tx) => Promise<void> } = {}) {
       try {
         return await audited(db, actor, async (tx) => {
+          await opts.first?.(tx);
           if (await emailInUse(tx, input.creator_email)) throw emailTaken();
           // A new creator has no milestones, so its health follows from the form alone: scored
           // here and stored with the row (no second write, no "moved from GREEN" row for a
@@ -120,7 +125,15 @@ export function createCreatorService({ db, pool, ackPool, health, now, today }: 
             health.tz,
           );
           const row = await tx.creator.create({
-            data: { ...data, healthScore: h.score, createdAt: at, lastStatusChange: at, createdById: actor.userId, lastUpdatedById: actor.userId },
+            data: {
+              ...data,
+              ...(opts.id ? { id: opts.id } : {}),
+              healthScore: h.score,
+              createdAt: at,
+              lastStatusChange: at,
+              createdById: actor.userId,
+              lastUpdatedById: actor.userId,
+            },
           });
           return {
             result: row,

@@ -19,6 +19,12 @@ import { newForm } from "./handlers/new-form.js";
 import { editForm } from "./handlers/edit-form.js";
 import { statusForm } from "./handlers/status-form.js";
 import { newButton } from "./handlers/new-button.js";
+import type { JobHandler } from "../../jobs/job-types.js";
+import { writeAudit } from "../../audit/audit-service.js";
+import { pseudoTarget } from "../../slack/pipeline.js";
+import { HOME_TARGET, homeRefresher } from "../home/home-refresh.js";
+import { createNewCreatorIntake } from "./new-creator-intake.js";
+import { newCreatorJob } from "./new-creator-job.js";
 
 /** Creators: which handler answers which command, button and form. */
 export function register(router: Router, deps: FeatureDeps, s: Services): void {
@@ -38,8 +44,28 @@ export function register(router: Router, deps: FeatureDeps, s: Services): void {
     .action(ACTIONS.creatorDelete, deleteButton(d))
     .action(ACTIONS.listPage, listPageButton(d))
     .action(ACTIONS.listPagePrevious, listPageButton(d))
-    .view(VIEWS.creatorNew, newForm(d))
+    .view(VIEWS.creatorNew, newForm({ ...d, intake: createNewCreatorIntake({ creators: s.creators, held: deps.heldJobs }), held: deps.heldJobs }))
     .view(VIEWS.creatorEdit, editForm(d))
     .view(VIEWS.creatorStatus, statusForm(d))
     .action(ACTIONS.creatorNew, newButton());
+}
+
+/** New creator submissions their own process did not finish, finished by any replica. */
+export function jobs(deps: FeatureDeps, s: Services): JobHandler[] {
+  const today = () => todayOf(deps);
+  const view = (actor: Parameters<typeof writeAudit>[1], target: ReturnType<typeof pseudoTarget>, notes: string) =>
+    writeAudit(deps.db, actor, { action: "VIEW", ...target, notes });
+  return [
+    newCreatorJob({
+      creators: s.creators,
+      today,
+      follows: s.follows,
+      intake: createNewCreatorIntake({ creators: s.creators, held: deps.heldJobs }),
+      places: s.places,
+      client: deps.client,
+      logger: deps.logger,
+      refreshHome: homeRefresher({ home: s.home, now: () => deps.clock.now(), today, record: (actor, shown) => view(actor, HOME_TARGET, shown) }),
+      refused: (actor, why) => view(actor, pseudoTarget("SlackForm", `form:${VIEWS.creatorNew}`, "New creator form"), `refused: ${why}`),
+    }),
+  ];
 }

@@ -3,6 +3,10 @@ import type { Actor } from "../../identity/actor.js";
 import type { IsoDate } from "../../lib/dates.js";
 import type { HomeService } from "./home-service.js";
 import { homeView } from "./home-blocks.js";
+import { pseudoTarget } from "../../slack/pipeline.js";
+
+/** What an App Home VIEW row names. */
+export const HOME_TARGET = pseudoTarget("AppHome", "app-home", "App Home");
 
 /**
  * A form opened from the App Home answers there: the Home is published again (its counts and

@@ -1,19 +1,23 @@
-import { AppError, ErrorCode, invalid, isAppError } from "../../../errors.js";
-import type { ViewRoute } from "../../../slack/router.js";
-import { esc } from "../../../slack/mrkdwn.js";
-import { LABELS, SLASH_COMMAND } from "../../../slack/ids.js";
+import { invalid } from "../../../errors.js";
+import type { Msg, ViewRoute } from "../../../slack/router.js";
 import { cardAnswer } from "../creator-answers.js";
 import { clean, parseNewCreator, readFormValues } from "../creator-schemas.js";
+import { createdNotice, lateDuplicate, savingLater } from "../new-creator-answers.js";
+import type { NewCreatorIntake } from "../new-creator-intake.js";
+import type { HeldJobs } from "../../../jobs/job-types.js";
 import type { CreatorHandlerDeps } from "./types.js";
 
+type Deps = CreatorHandlerDeps & { intake: NewCreatorIntake; held: Pick<HeldJobs, "complete" | "retryLater"> };
+
 /**
- * The New creator form. Its ack waits only for what can put an inline error on the form: the
- * field rules (pure) and a bounded duplicate-email read. The create (a transaction with its
- * health and chained audit row) runs after the ack, still inside the tracked request, so a stop
- * finishes it. Two people adding one email at the same moment both pass the read; the create's
- * own check inside its transaction refuses the second, who is then told where the form answers.
+ * The New creator form. Its ack waits only for what can put an inline error on the form (the
+ * field rules and a bounded duplicate-email read) and for the submission to be stored: a form
+ * that closed is a creator that will exist, made here right after the ack or, if this process
+ * dies first, by another replica (new-creator-intake.ts). Two people adding one email at the
+ * same moment both pass the read; the create's own check refuses the second, who is told where
+ * the form answers.
  */
-export const newForm = (deps: CreatorHandlerDeps): ViewRoute => ({
+export const newForm = (deps: Deps): ViewRoute => ({
   label: "New creator form",
   minRole: "staff",
   async handle(ctx) {
@@ -25,23 +29,28 @@ export const newForm = (deps: CreatorHandlerDeps): ViewRoute => ({
     early?.catch(() => undefined);
     const parsed = parseNewCreator(values);
     if (!parsed.ok) throw invalid("Some fields need fixing.", parsed.errors);
-    await (parsed.data.creator_email === typed && early ? early : deps.creators.assertEmailFree(parsed.data.creator_email));
+    const data = parsed.data;
+    await (data.creator_email === typed && early ? early : deps.creators.assertEmailFree(data.creator_email));
+    const job = await deps.intake.receive(values, ctx.actor, String(ctx.view.id), data.brand_name);
     await ctx.ack();
-    const created = await deps.creators.create(parsed.data, ctx.actor).catch((e: unknown) => {
-      if (isAppError(e) && e.code === ErrorCode.Conflict) throw lateDuplicate(parsed.data.creator_email, e);
-      throw e;
+
+    const outcome = await deps.intake.finish(job, data, ctx.actor).catch(async (e: unknown) => {
+      ctx.logger.warn({ err: e, job: job.id }, "New creator: the create failed after the ack; the stored submission will be retried");
+      await deps.held.retryLater(job, e).catch(() => undefined); // else its claim goes stale: taken over all the same
+      return null;
     });
-    return cardAnswer(deps, ctx.actor, created.id, {
-      notice: `Created *${esc(created.brandName)}*. Add phone, socials and the rest with *${LABELS.moreDetails}*.`,
-      replace: true,
-    });
+    if (outcome === null) return { reply: savingLater(data.brand_name), shown: "create failed after the ack; stored submission queued for a retry" };
+    if (outcome.kind === "lost") return { shown: "another replica took the stored submission over; it answers" };
+    const done = () => deps.held.complete(job).catch((e: unknown) => ctx.logger.warn({ err: e, job: job.id }, "could not complete a New creator job"));
+    if (outcome.kind === "duplicate") {
+      await done();
+      throw lateDuplicate(outcome.email);
+    }
+    // Answered before the job is completed: if this process dies in between, the replica that
+    // takes the job over finds the creator made and sends the answer (never a second creator).
+    const answer = await cardAnswer(deps, ctx.actor, outcome.id, { notice: createdNotice(outcome.brandName), replace: true });
+    if (answer.reply) await ctx.reply(answer.reply as Msg);
+    await done();
+    return { shown: answer.shown, target: answer.target };
   },
 });
-
-/** The form has closed by now, so the answer says which email and that nothing was saved. */
-const lateDuplicate = (email: string, cause: AppError) =>
-  new AppError(ErrorCode.Conflict, {
-    message: "creator_email already in use (added while the form was being sent)",
-    userMessage: `Nothing was saved: a creator with the email *${esc(email)}* was added just before yours. Find it with \`${SLASH_COMMAND} find ${esc(email)}\`.`,
-    cause,
-  });

@@ -1,5 +1,5 @@
 import type { EventRoute } from "../../../slack/router.js";
-import { pseudoTarget } from "../../../slack/pipeline.js";
+import { HOME_TARGET } from "../home-refresh.js";
 import type { IsoDate } from "../../../lib/dates.js";
 import type { HomeService } from "../home-service.js";
 import { homeView, noAccessHome } from "../home-blocks.js";
@@ -8,7 +8,7 @@ import { homeView, noAccessHome } from "../home-blocks.js";
 export const homeOpened = (deps: { home: HomeService; now: () => Date; today: () => IsoDate }): EventRoute => ({
   label: "App Home",
   minRole: "staff",
-  target: () => pseudoTarget("AppHome", "app-home", "App Home"),
+  target: () => HOME_TARGET,
   async refuse(ctx) {
     await ctx.client.views.publish({ user_id: ctx.actor.slackUserId ?? "", view: noAccessHome() });
   },
