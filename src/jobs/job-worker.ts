@@ -183,6 +183,9 @@ export function createJobWorker(
       const only = new Set(early);
       while (Date.now() < deadline) {
         const claimed = await pass(only);
+        // A poll already under way may have claimed one of them and not launched it yet (our
+        // pass skipped its locked row): wait for it, or the job would look finished.
+        if (ticking) await ticking;
         const busy = [...running.values()].filter((r) => only.has(r.job.kind));
         if (claimed === 0 && busy.length === 0) break;
         await Promise.race([Promise.allSettled(busy.map((r) => r.done)), sleep(Math.max(0, Math.min(200, deadline - Date.now())))]);
