@@ -18,8 +18,8 @@ export type FeatureDeps = Readonly<{
   /** The pg.Pool under `db`: hot reads only (actor, find, list, card), with named prepared statements. */
   pool: Pool;
   /**
-   * A small pool of its own for the few reads a request makes before its ack (the New creator
-   * form's duplicate check), so they never queue behind the writes that follow other acks.
+   * A small pool of its own for the few statements a request makes before its ack (the New
+   * creator form's duplicate check and held job), so they never queue behind other requests' work.
    */
   ackPool: Pool;
   logger: Logger;

@@ -20,6 +20,8 @@ import { editForm } from "./handlers/edit-form.js";
 import { statusForm } from "./handlers/status-form.js";
 import { newButton } from "./handlers/new-button.js";
 import type { JobHandler } from "../../jobs/job-types.js";
+import type { Actor } from "../../identity/actor.js";
+import type { AuditTarget } from "../../audit/audit-fns.js";
 import { writeAudit } from "../../audit/audit-service.js";
 import { pseudoTarget } from "../../slack/pipeline.js";
 import { HOME_TARGET, homeRefresher } from "../home/home-refresh.js";
@@ -53,8 +55,8 @@ export function register(router: Router, deps: FeatureDeps, s: Services): void {
 /** New creator submissions their own process did not finish, finished by any replica. */
 export function jobs(deps: FeatureDeps, s: Services): JobHandler[] {
   const today = () => todayOf(deps);
-  const view = (actor: Parameters<typeof writeAudit>[1], target: ReturnType<typeof pseudoTarget>, notes: string) =>
-    writeAudit(deps.db, actor, { action: "VIEW", ...target, notes });
+  // No request pipeline here to write these rows: the job writes them itself.
+  const view = (actor: Actor, target: AuditTarget, notes: string) => writeAudit(deps.db, actor, { action: "VIEW", ...target, notes });
   return [
     newCreatorJob({
       creators: s.creators,
