@@ -56,9 +56,12 @@ export type RunningBot = {
 export { HEALTHZ_DEADLINE_MS } from "./ops/ops-routes.js";
 /** Connections the job worker may hold: background work never takes the request pool's. */
 const JOB_POOL_MAX = 4;
-/** Reads before an ack are one indexed lookup each: two connections keep them off the write queue. */
+/**
+ * What a request does before its ack (an indexed lookup, a held job's INSERT) is one short
+ * statement each: two connections keep them off the request pool's queue (4 measured no better).
+ */
 const ACK_POOL_MAX = 2;
-/** A read before an ack that takes longer has already lost (the caller gives up sooner still). */
+/** A statement before an ack that takes longer has already lost (Slack gives up at 3 s). */
 const ACK_STATEMENT_TIMEOUT_MS = 1_000;
 /** Finished jobs are kept this long for inspection. */
 const JOB_RETENTION_DAYS = 7;
@@ -126,10 +129,20 @@ export async function startBot(
   metrics.observePool("jobs", jobsDb.pool);
   for (const d of [db, jobsDb.db]) observeAuditRows(d, (rows) => metrics.auditRows("audited", rows));
   const jobs: JobQueue = Object.freeze({ enqueue: (tx, spec) => enqueueJob(tx, spec, owner), cancel: cancelJob });
-  // Held before an ack on the ack pool (one INSERT), settled after it on the request pool.
+  // Held before an ack on the ack pool (one INSERT), settled after it on the request pool,
+  // heartbeated by the worker meanwhile.
   const settle = createJobStore(db);
+  const kept = new Set<string>();
   const heldJobs: HeldJobs = Object.freeze({
     hold: (spec) => holdJob(ackPool, spec, owner),
+    keep: async (job, work) => {
+      kept.add(job.lease);
+      try {
+        return await work();
+      } finally {
+        kept.delete(job.lease);
+      }
+    },
     complete: (job) => settle.complete(job),
     retryLater: async (job, error) => void (await settle.fail(job, error, { permanent: false })),
   });
@@ -182,6 +195,7 @@ export async function startBot(
     owner,
     logger,
     metrics,
+    kept,
     ...opts.jobs,
   });
 

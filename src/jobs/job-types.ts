@@ -77,6 +77,12 @@ export type JobQueue = Readonly<{
  */
 export type HeldJobs = Readonly<{
   hold(spec: Omit<JobSpec, "delayMs" | "dedupeKey" | "deadlineMs">): Promise<ClaimedJob>;
+  /**
+   * Runs `work` (finishing the held job here) while this process heartbeats its claim, so a
+   * slow finish (Slack taking its time) is not taken over; the heartbeat stops when `work`
+   * settles, completed or not, so a job left unfinished is taken over as usual.
+   */
+  keep<T>(job: ClaimedJob, work: () => Promise<T>): Promise<T>;
   complete(job: ClaimedJob): Promise<boolean>;
   /** Hands a failed attempt to the queue: retried after a backoff by any replica's worker. */
   retryLater(job: ClaimedJob, error: unknown): Promise<void>;

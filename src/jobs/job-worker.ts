@@ -20,7 +20,18 @@ type Running = { job: ClaimedJob; handler: JobHandler; abort: AbortController; d
  * once. A claim it loses (its heartbeat was late and another replica took over) is aborted.
  */
 export function createJobWorker(
-  deps: { store: JobStore; handlers: readonly JobHandler[]; owner: string; logger: Logger; metrics: Pick<BotMetrics, "jobRun"> } & WorkerOptions,
+  deps: {
+    store: JobStore;
+    handlers: readonly JobHandler[];
+    owner: string;
+    logger: Logger;
+    metrics: Pick<BotMetrics, "jobRun">;
+    /**
+     * Leases of held jobs this process is finishing inside a request (HeldJobs): heartbeated
+     * with the worker's own claims, so a slow finish is not mistaken for a dead one.
+     */
+    kept?: ReadonlySet<string>;
+  } & WorkerOptions,
 ) {
   const { store, owner } = deps;
   const pollMs = deps.pollMs ?? JOB_DEFAULTS.pollMs;
@@ -137,7 +148,8 @@ export function createJobWorker(
   }
 
   async function beat(): Promise<void> {
-    const leases = [...running.keys()];
+    // A kept job taken over anyway (a beat came too late) needs no abort: its finish is fenced.
+    const leases = [...running.keys(), ...(deps.kept ?? [])];
     if (leases.length === 0) return;
     try {
       const held = await store.heartbeat(leases);

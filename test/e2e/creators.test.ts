@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerTo, grantRoles, startHarness, type Harness } from "../helpers/bot-harness.js";
 import { daysAgo, formValues, waitUntil, initialValues, openedModal, seedCreator, submitNew, validNew, type OpenedView } from "../helpers/creators.js";
 import { EDIT_COLUMNS } from "../../src/features/creators/creator-fns.js";
+import { startBot } from "../../src/bot.js";
+import { captureLogger } from "../helpers/logs.js";
 
 let h: Harness;
 beforeAll(async () => {
@@ -204,6 +206,58 @@ describe("/wl new and the New creator modal", () => {
     }
     expect(await h.tdb.db.creator.count({ where: { creatorEmail: "unstored@maker.test" } })).toBe(0);
     expect(await h.tdb.db.$queryRaw`SELECT 1 FROM wl_job WHERE payload->'form'->>'creator_email' = 'unstored@maker.test'`).toEqual([]);
+  });
+
+  it("slow Slack: while its bot is still answering a stored submission, a replica does not take it over (one answer, one attempt)", async () => {
+    // A replica quick to presume owners dead; the answer takes three times that long to post.
+    const replica = await startBot(h.config, captureLogger().logger, { host: "127.0.0.1", schedules: false, jobs: { pollMs: 100, staleAfterMs: 1_000 } });
+    h.slack.on("chat.postMessage", async (args) => {
+      if (String(args.text).includes("Slow Brand")) await new Promise((r) => setTimeout(r, 3_000));
+      return undefined;
+    });
+    try {
+      const from = h.slack.calls.length;
+      const res = await h.submit("USTAFF", {
+        callback_id: "creator_new",
+        values: formValues(validNew({ creator_email: "slow@slack.test", brand_name: "Slow Brand" })),
+      });
+      expect(res.body).toBeNull();
+      const job = () =>
+        h.tdb.db.$queryRaw<{ status: string; attempts: number }[]>`
+          SELECT status, attempts FROM wl_job WHERE kind = 'creator.new' AND payload->'form'->>'creator_email' = 'slow@slack.test'`;
+      await waitUntil(async () => (await job())[0]?.status === "done", 10_000);
+      expect(await job()).toEqual([{ status: "done", attempts: 1 }]);
+      const answers = h.slack.calls.slice(from).filter((c) => c.method === "chat.postMessage" && String(c.args.text).includes("Created *Slow Brand*"));
+      expect(answers).toHaveLength(1);
+    } finally {
+      h.slack.on("chat.postMessage", () => undefined);
+      await replica.stop({ graceMs: 3_000 });
+    }
+  });
+
+  it("a create that fails after the ack is retried from the stored submission: first 'taking longer', then the card", async () => {
+    const email = "flaky@maker.test";
+    await h.tdb.db.$executeRawUnsafe(
+      `CREATE FUNCTION wl_test_flaky() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN IF NEW.creator_email = '${email}' THEN RAISE EXCEPTION 'flaky storage'; END IF; RETURN NEW; END $$`,
+    );
+    await h.tdb.db.$executeRawUnsafe("CREATE TRIGGER wl_test_flaky BEFORE INSERT ON studio_crm_creator FOR EACH ROW EXECUTE FUNCTION wl_test_flaky()");
+    try {
+      const first = await submitNew(h, "USTAFF", validNew({ creator_email: email, brand_name: "Flaky Brand" }));
+      expect(first.answer).toContain("Saving *Flaky Brand* is taking longer than it should");
+      expect(await h.tdb.db.creator.count({ where: { creatorEmail: email } })).toBe(0);
+    } finally {
+      await h.tdb.db.$executeRawUnsafe("DROP TRIGGER wl_test_flaky ON studio_crm_creator");
+      await h.tdb.db.$executeRawUnsafe("DROP FUNCTION wl_test_flaky()");
+    }
+    // Due now rather than after the backoff; any replica's worker (here the harness's) retries it.
+    await h.tdb.db
+      .$executeRaw`UPDATE wl_job SET run_at = now() WHERE kind = 'creator.new' AND status = 'queued' AND payload->'form'->>'creator_email' = ${email}`;
+    await cardDm("USTAFF", "Flaky Brand");
+    expect(await h.tdb.db.creator.count({ where: { creatorEmail: email } })).toBe(1);
+    expect(await h.tdb.db.$queryRaw`SELECT status, attempts FROM wl_job WHERE kind = 'creator.new' AND payload->'form'->>'creator_email' = ${email}`).toEqual([
+      { status: "done", attempts: 2 },
+    ]);
   });
 
   it("garbage, huge and unicode-heavy form values get inline errors or clean rows, never a 5xx or partial row", async () => {

@@ -1,13 +1,13 @@
 import { invalid } from "../../../errors.js";
-import type { Msg, ViewRoute } from "../../../slack/router.js";
+import type { Answer, Msg, ViewCtx, ViewRoute } from "../../../slack/router.js";
 import { cardAnswer } from "../creator-answers.js";
-import { clean, parseNewCreator, readFormValues } from "../creator-schemas.js";
+import { clean, parseNewCreator, readFormValues, type CreatorForm } from "../creator-schemas.js";
 import { createdNotice, lateDuplicate, savingLater } from "../new-creator-answers.js";
 import type { NewCreatorIntake } from "../new-creator-intake.js";
-import type { HeldJobs } from "../../../jobs/job-types.js";
+import type { ClaimedJob, HeldJobs } from "../../../jobs/job-types.js";
 import type { CreatorHandlerDeps } from "./types.js";
 
-type Deps = CreatorHandlerDeps & { intake: NewCreatorIntake; held: Pick<HeldJobs, "complete" | "retryLater"> };
+type Deps = CreatorHandlerDeps & { intake: NewCreatorIntake; held: Pick<HeldJobs, "keep" | "complete" | "retryLater"> };
 
 /**
  * The New creator form. Its ack waits only for what can put an inline error on the form (the
@@ -33,24 +33,28 @@ export const newForm = (deps: Deps): ViewRoute => ({
     await (data.creator_email === typed && early ? early : deps.creators.assertEmailFree(data.creator_email));
     const job = await deps.intake.receive(values, ctx.actor, String(ctx.view.id), data.brand_name);
     await ctx.ack();
-
-    const outcome = await deps.intake.finish(job, data, ctx.actor).catch(async (e: unknown) => {
-      ctx.logger.warn({ err: e, job: job.id }, "New creator: the create failed after the ack; the stored submission will be retried");
-      await deps.held.retryLater(job, e).catch(() => undefined); // else its claim goes stale: taken over all the same
-      return null;
-    });
-    if (outcome === null) return { reply: savingLater(data.brand_name), shown: "create failed after the ack; stored submission queued for a retry" };
-    if (outcome.kind === "lost") return { shown: "another replica took the stored submission over; it answers" };
-    const done = () => deps.held.complete(job).catch((e: unknown) => ctx.logger.warn({ err: e, job: job.id }, "could not complete a New creator job"));
-    if (outcome.kind === "duplicate") {
-      await done();
-      throw lateDuplicate(outcome.email);
-    }
-    // Answered before the job is completed: if this process dies in between, the replica that
-    // takes the job over finds the creator made and sends the answer (never a second creator).
-    const answer = await cardAnswer(deps, ctx.actor, outcome.id, { notice: createdNotice(outcome.brandName), replace: true });
-    if (answer.reply) await ctx.reply(answer.reply as Msg);
-    await done();
-    return { shown: answer.shown, target: answer.target };
+    return deps.held.keep(job, () => finishHere(deps, ctx, job, data));
   },
 });
+
+/** After the ack: create, answer, complete; any failure leaves the stored job to the queue. */
+async function finishHere(deps: Deps, ctx: ViewCtx, job: ClaimedJob, data: CreatorForm): Promise<Answer> {
+  const outcome = await deps.intake.finish(job, data, ctx.actor).catch(async (e: unknown) => {
+    ctx.logger.warn({ err: e, job: job.id }, "New creator: the create failed after the ack; the stored submission will be retried");
+    await deps.held.retryLater(job, e).catch(() => undefined); // else its claim goes stale: taken over all the same
+    return null;
+  });
+  if (outcome === null) return { reply: savingLater(data.brand_name), shown: "create failed after the ack; stored submission queued for a retry" };
+  if (outcome.kind === "lost") return { shown: "another replica took the stored submission over; it answers" };
+  const done = () => deps.held.complete(job).catch((e: unknown) => ctx.logger.warn({ err: e, job: job.id }, "could not complete a New creator job"));
+  if (outcome.kind === "duplicate") {
+    await done();
+    throw lateDuplicate(outcome.email);
+  }
+  // Answered before the job is completed: if this process dies in between, the replica that
+  // takes the job over finds the creator made and sends the answer (never a second creator).
+  const answer = await cardAnswer(deps, ctx.actor, outcome.id, { notice: createdNotice(outcome.brandName), replace: true });
+  if (answer.reply) await ctx.reply(answer.reply as Msg);
+  await done();
+  return { shown: answer.shown, target: answer.target };
+}
