@@ -94,9 +94,9 @@ type ScoredRow = {
 // One query shape for the single recompute and the nightly batches, so both score alike
 // (`extra` adds the names the single recompute puts in its audit row). The overdue summary is
 // aggregated in SQL through the (creator_id, is_completed, target_date) index, an index-only
-// scan: no milestone row ever reaches Node.
-function creatorsWithSummary(today: IsoDate, where: Prisma.Sql, extra: Prisma.Sql = Prisma.empty): Prisma.Sql {
-  return Prisma.sql`
+// scan: no milestone row ever reaches Node. $1 is today; `where` numbers its own from $2.
+function creatorsWithSummary(where: string, extra = ""): string {
+  return `
     SELECT c.id::text AS id, c.xmin::text AS xmin, ${extra}
            c.journey_status AS "journeyStatus", c.is_active AS "isActive", c.health_score AS "healthScore",
            to_char(c.last_contacted_date, 'YYYY-MM-DD') AS "lastContactedDate",
@@ -107,7 +107,7 @@ function creatorsWithSummary(today: IsoDate, where: Prisma.Sql, extra: Prisma.Sq
       CROSS JOIN LATERAL (
         SELECT count(*)::int AS n, min(ms.target_date) AS oldest
           FROM studio_crm_milestone ms
-         WHERE ms.creator_id = c.id AND ms.is_completed = false AND ms.target_date < ${today}::date
+         WHERE ms.creator_id = c.id AND ms.is_completed = false AND ms.target_date < $1::date
       ) m
      ${where}`;
 }
@@ -151,9 +151,9 @@ export function createHealthService(deps: { db: Db; tz: string }) {
    * was lock-free, so a request may have changed a creator since. So: lock the rows, skipping any
    * a request holds (that request recomputes them itself before it commits); then, in a fresh
    * statement that sees everything committed before the locks were taken, update only rows
-   * whose version (xmin) and overdue-milestone summary still match what was scored; then take
-   * the audit chain and write one audit row per updated row. The rest are handed back to be
-   * read and scored again.
+   * whose version (xmin) and overdue-milestone summary still match what was scored and, in the
+   * same statement once all are updated, write one audit row per updated row (the first takes
+   * the audit chain). The rest are handed back to be read and scored again.
    *
    * The chain is taken last so two lanes overlap (one updating while the other writes audit
    * rows), and with a lock_timeout shorter than Postgres's deadlock_timeout: a request that
@@ -168,8 +168,7 @@ export function createHealthService(deps: { db: Db; tz: string }) {
             // No fsync wait per chunk: a crash can lose only the last moments of recomputed scores
             // (score and audit row together, never one without the other), which the next run
             // recomputes; the job's done-mark commits synchronously and so flushes all before it.
-            await tx.$executeRaw`SET LOCAL synchronous_commit = off`;
-            await tx.$executeRaw`SET LOCAL lock_timeout = ${Prisma.raw(String(CHAIN_WAIT_MS))}`;
+            await tx.$queryRaw`SELECT set_config('synchronous_commit', 'off', true), set_config('lock_timeout', ${String(CHAIN_WAIT_MS)}, true)`;
             const locked = await tx.$queryRaw<{ id: string }[]>`
               SELECT id::text AS id FROM studio_crm_creator
                WHERE id = ANY(${moved.map((m) => m.id)}::uuid[])
@@ -177,36 +176,37 @@ export function createHealthService(deps: { db: Db; tz: string }) {
             if (locked.length === 0) return new Set<string>();
             const mine = new Set(locked.map((r) => r.id));
             const go = moved.filter((m) => mine.has(m.id));
-            const updated = await tx.$queryRaw<{ id: string; display: string; prev: string; score: string; notes: string }[]>`
+            // The update and its audit rows in one statement. The audit INSERT reads the updated
+            // rows through a sort, which takes every row before it yields one: so the rows are all
+            // updated before the first audit row's trigger takes the chain, and the other lane's
+            // update runs meanwhile. The trigger's wait for the chain is bounded by lock_timeout.
+            // Every NOT NULL column is set (the Django app's tables have no defaults), clipped as
+            // writeAudit clips.
+            const audited = await tx.$queryRaw<{ id: string }[]>`
               WITH v AS (
                 SELECT * FROM unnest(${go.map((m) => m.id)}::uuid[], ${go.map((m) => m.xmin)}::text[],
                                      ${go.map((m) => m.overdueCount)}::int[], ${go.map((m) => m.oldestOverdue)}::date[],
                                      ${go.map((m) => m.from)}::text[], ${go.map((m) => m.to)}::text[], ${go.map((m) => m.notes)}::text[])
                          AS v(id, xmin, n, oldest, prev, score, notes)
+              ), u AS (
+                UPDATE studio_crm_creator c SET health_score = v.score
+                  FROM v CROSS JOIN LATERAL (
+                    SELECT count(*)::int AS n, min(ms.target_date) AS oldest
+                      FROM studio_crm_milestone ms
+                     WHERE ms.creator_id = v.id AND ms.is_completed = false AND ms.target_date < ${today}::date
+                  ) m
+                 WHERE c.id = v.id AND c.xmin = v.xmin::xid AND c.health_score = v.prev
+                   AND m.n = v.n AND m.oldest IS NOT DISTINCT FROM v.oldest
+                RETURNING c.id, c.brand_name || ' (' || c.creator_name || ')' AS display, v.prev, v.score, v.notes
               )
-              UPDATE studio_crm_creator c SET health_score = v.score
-                FROM v CROSS JOIN LATERAL (
-                  SELECT count(*)::int AS n, min(ms.target_date) AS oldest
-                    FROM studio_crm_milestone ms
-                   WHERE ms.creator_id = v.id AND ms.is_completed = false AND ms.target_date < ${today}::date
-                ) m
-               WHERE c.id = v.id AND c.xmin = v.xmin::xid AND c.health_score = v.prev
-                 AND m.n = v.n AND m.oldest IS NOT DISTINCT FROM v.oldest
-              RETURNING c.id::text AS id, c.brand_name || ' (' || c.creator_name || ')' AS display, v.prev, v.score, v.notes`;
-            if (updated.length === 0) return new Set<string>();
-            await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`;
-            // Same columns and clipping as writeAudit, in bulk: one audit row per updated row.
-            // Every NOT NULL column is set here: on the Django app's tables there is no default.
-            const audited = await tx.$executeRaw`
               INSERT INTO studio_crm_auditlog (id, "timestamp", user_id, user_email, action_type, target_model, target_id, target_display, changes, notes, slack_user_id, slack_team_id)
               SELECT gen_random_uuid(), now(), ${actor.userId}::int, ${actor.email}, 'UPDATE', 'Creator', u.id,
                      CASE WHEN char_length(u.display) > 200 THEN left(u.display, 199) || '…' ELSE u.display END,
                      jsonb_build_object('health_score', jsonb_build_object('from', u.prev, 'to', u.score)),
                      u.notes, ${actor.slackUserId}, ${actor.slackTeamId}
-                FROM unnest(${updated.map((u) => u.id)}::uuid[], ${updated.map((u) => u.display)}::text[], ${updated.map((u) => u.prev)}::text[],
-                            ${updated.map((u) => u.score)}::text[], ${updated.map((u) => u.notes)}::text[]) AS u(id, display, prev, score, notes)`;
-            if (audited !== updated.length) throw new Error(`audit rows ${audited} for ${updated.length} score changes`);
-            return new Set(updated.map((u) => u.id));
+                FROM u ORDER BY u.id
+              RETURNING target_id::text AS id`;
+            return new Set(audited.map((u) => u.id));
           },
           { timeout: 60_000, maxWait: 10_000 },
         );
@@ -221,7 +221,8 @@ export function createHealthService(deps: { db: Db; tz: string }) {
     }
   }
 
-  const readBatch = (today: IsoDate, where: Prisma.Sql) => db.$queryRaw<ScoredRow[]>(creatorsWithSummary(today, where));
+  const readBatch = async (today: IsoDate, where: string, ...params: unknown[]): Promise<ScoredRow[]> =>
+    db.$queryRawUnsafe<ScoredRow[]>(creatorsWithSummary(where), today, ...params);
 
   /** Scores rows, counts them, and returns those whose score moved. */
   function scoreRows(rows: readonly ScoredRow[], today: IsoDate, byScore?: Record<HealthScore, number>): Moved[] {
@@ -305,8 +306,10 @@ export function createHealthService(deps: { db: Db; tz: string }) {
       // Lock, then read in a new statement: after waiting for a lock, a read in the same
       // statement would still see milestones as they were before the holder committed.
       await tx.$queryRaw`SELECT 1 AS locked FROM studio_crm_creator WHERE id = ${creatorId}::uuid FOR NO KEY UPDATE`;
-      const [c] = await tx.$queryRaw<(ScoredRow & { brandName: string; creatorName: string })[]>(
-        creatorsWithSummary(today, Prisma.sql`WHERE c.id = ${creatorId}::uuid`, Prisma.sql`c.brand_name AS "brandName", c.creator_name AS "creatorName",`),
+      const [c] = await tx.$queryRawUnsafe<(ScoredRow & { brandName: string; creatorName: string })[]>(
+        creatorsWithSummary("WHERE c.id = $2::uuid", `c.brand_name AS "brandName", c.creator_name AS "creatorName",`),
+        today,
+        creatorId,
       );
       if (!c) throw notFound("That creator no longer exists.");
       const health = computeHealth(inputOf(c), today, tz);
@@ -332,10 +335,9 @@ export function createHealthService(deps: { db: Db; tz: string }) {
       let scanned = 0;
       const byScore: Record<HealthScore, number> = { GREEN: 0, YELLOW: 0, RED: 0 };
       const page = (after: string): Promise<ScoredRow[]> => {
-        // then() starts the query now (a PrismaPromise is lazy); the no-op catch keeps a failure
-        // that lands while a batch is being written from counting as unhandled (it still throws
-        // where the page is awaited).
-        const p = readBatch(today, Prisma.sql`WHERE c.id > ${after}::uuid ORDER BY c.id LIMIT ${RECOMPUTE_BATCH}`).then((r) => r);
+        // The no-op catch keeps a failure that lands while a batch is being written from counting
+        // as unhandled (it still throws where the page is awaited).
+        const p = readBatch(today, "WHERE c.id > $2::uuid ORDER BY c.id LIMIT $3", after, RECOMPUTE_BATCH);
         p.catch(() => undefined);
         return p;
       };
@@ -360,7 +362,7 @@ export function createHealthService(deps: { db: Db; tz: string }) {
       // Rows a request held or changed meanwhile: read and score them again, once.
       if (missed.length > 0) {
         const again = writer(actor, today);
-        await again.add(scoreRows(await readBatch(today, Prisma.sql`WHERE c.id = ANY(${missed}::uuid[])`), today));
+        await again.add(scoreRows(await readBatch(today, "WHERE c.id = ANY($2::uuid[])", missed), today));
         const r = await again.drain();
         changed += r.changed;
         missed = r.missed;
