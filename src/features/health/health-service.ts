@@ -1,5 +1,4 @@
 import type { Db, DbOrTx, Tx } from "../../db.js";
-import { Prisma } from "../../generated/prisma/client.js";
 import type { Actor } from "../../identity/actor.js";
 import { writeAudit } from "../../audit/audit-service.js";
 import { notFound } from "../../errors.js";
