@@ -13,7 +13,7 @@ await seedCreators(bdb.url, 10_000, 10);
 const { db, pool } = createDatabase(bdb.url);
 const health = createHealthService({ db, tz: "UTC" });
 await health.recomputeAll(SYSTEM_ACTOR, dateInTz(new Date(), "UTC"));
-const creators = createCreatorService({ db, pool, ackPool: pool, health, now: () => new Date(), today: () => dateInTz(new Date(), "UTC") });
+const creators = createCreatorService({ db, pool, health, now: () => new Date(), today: () => dateInTz(new Date(), "UTC") });
 const ids = (await db.creator.findMany({ select: { id: true }, take: 100 })).map((c) => c.id);
 let i = 0;
 const show = async (name: string, fn: () => unknown) => {

@@ -36,7 +36,7 @@ export function createServices(deps: FeatureDeps) {
   // Where forms were opened from (and admins' ephemeral approvals): answers land there.
   const places = createAnswerPlaces({ db, fernet: deps.fernet, now });
   return Object.freeze({
-    creators: createCreatorService({ db, pool: deps.pool, ackPool: deps.ackPool, health, now, today }),
+    creators: createCreatorService({ db, pool: deps.pool, health, now, today }),
     milestones: createMilestoneService({ db, health, today }),
     vault: createVaultService({ db, fernet: deps.fernet }),
     reveal,

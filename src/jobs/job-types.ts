@@ -71,12 +71,20 @@ export type JobQueue = Readonly<{
 }>;
 
 /**
+ * A condition the statement that holds a job checks first (a boolean SQL expression, its
+ * parameters numbered from $1): when it is true, nothing is stored. `name` names the prepared
+ * statement, so one name is always one expression.
+ */
+export type HoldUnless = Readonly<{ name: string; sql: string; values: readonly unknown[] }>;
+
+/**
  * Work this process starts at once itself after promising it (a form that closed on "saved"):
  * `hold` stores it already claimed, before the promise; the caller then does it and completes
  * it. If this process dies first, any replica's worker takes it over once its claim is stale.
  */
 export type HeldJobs = Readonly<{
-  hold(spec: Omit<JobSpec, "delayMs" | "dedupeKey" | "deadlineMs">): Promise<ClaimedJob>;
+  /** Null only when `unless` held: nothing was stored. */
+  hold(spec: Omit<JobSpec, "delayMs" | "dedupeKey" | "deadlineMs">, unless?: HoldUnless): Promise<ClaimedJob | null>;
   /**
    * Runs `work` (finishing the held job here) while this process heartbeats its claim, so a
    * slow finish (Slack taking its time) is not taken over; the heartbeat stops when `work`

@@ -1,6 +1,6 @@
 import type { Db, DbOrTx, Pool } from "../db.js";
 import { afterFailure, DEFAULT_BACKOFF, JOB_DEFAULTS, safeError, type BackoffPolicy, type FailureDecision } from "./jobs-fns.js";
-import type { ClaimedJob, JobSpec } from "./job-types.js";
+import type { ClaimedJob, HoldUnless, JobSpec } from "./job-types.js";
 import { jsonbSafe } from "../lib/jsonb.js";
 
 // The queue's SQL. Every state change is ONE conditional write whose row count decides: a
@@ -47,18 +47,23 @@ export async function enqueueJob(tx: DbOrTx, spec: JobSpec, origin: string | nul
  * counted): for work promised in an ack (a form closed on "saved"), stored before the ack. If
  * the process dies before completing it, its heartbeat goes stale and any replica's worker takes
  * it over like any other dead owner's job. One INSERT on `pool`, a named prepared statement.
+ * With `unless`, the same statement first checks that condition and stores nothing (null) when
+ * it holds: a form's last check before its ack costs no round trip of its own.
  */
-export async function holdJob(pool: Pool, spec: JobSpec, owner: string): Promise<ClaimedJob> {
+export async function holdJob(pool: Pool, spec: JobSpec, owner: string, unless?: HoldUnless): Promise<ClaimedJob | null> {
+  // The guard numbers its parameters from $1; here they follow the hold's four.
+  const guard = unless ? `WHERE NOT (${unless.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 4}`)})` : "";
   const { rows } = await pool.query<Row>({
-    name: "wl_job_hold",
+    name: unless ? `wl_job_hold_unless_${unless.name}` : "wl_job_hold",
     text: `INSERT INTO wl_job (id, kind, payload, progress, status, run_at, deadline_at, attempts, max_attempts,
                                owner, lease, heartbeat_at, enqueued_by, dedupe_key, last_error, created_at, finished_at)
-           VALUES (gen_random_uuid(), $1, $2::jsonb, NULL, 'running', now(), NULL, 1, $3::int,
-                   $4, gen_random_uuid(), now(), $4, NULL, NULL, now(), NULL)
+           SELECT gen_random_uuid(), $1, $2::jsonb, NULL, 'running', now(), NULL, 1, $3::int,
+                  $4, gen_random_uuid(), now(), $4, NULL, NULL, now(), NULL
+           ${guard}
            RETURNING ${returning}`,
-    values: [spec.kind, JSON.stringify(spec.payload, jsonbSafe), spec.maxAttempts ?? JOB_DEFAULTS.maxAttempts, owner],
+    values: [spec.kind, JSON.stringify(spec.payload, jsonbSafe), spec.maxAttempts ?? JOB_DEFAULTS.maxAttempts, owner, ...(unless?.values ?? [])],
   });
-  return rows[0]!;
+  return rows[0] ?? null;
 }
 
 /**

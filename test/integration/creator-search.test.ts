@@ -68,7 +68,7 @@ async function searchPlan(q: string, limit: number | null): Promise<string> {
 
 function services(db: Database) {
   const health = createHealthService({ db: db.db, tz: "UTC" });
-  return createCreatorService({ db: db.db, pool: db.pool, ackPool: db.pool, health, now: () => new Date(), today: () => TODAY });
+  return createCreatorService({ db: db.db, pool: db.pool, health, now: () => new Date(), today: () => TODAY });
 }
 
 describe("creator search", () => {

@@ -94,7 +94,7 @@ function services(db: Db, profiles: SlackProfile[] = [], bootstrapAdmins: string
   const health = createHealthService({ db, tz: "UTC" });
   return {
     health,
-    creators: createCreatorService({ db, pool, ackPool: pool, health, now: () => new Date(), today: () => TODAY }),
+    creators: createCreatorService({ db, pool, health, now: () => new Date(), today: () => TODAY }),
     milestones: createMilestoneService({ db, health, today: () => TODAY }),
     vault: createVaultService({ db, fernet }),
     identity: createIdentityService({ db, pool, directory: { lookup: async (id) => profiles.find((p) => p.slackUserId === id) ?? null }, bootstrapAdmins }),

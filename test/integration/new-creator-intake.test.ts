@@ -42,9 +42,23 @@ const creatorsWith = (email: string) => h.tdb.db.creator.findMany({ where: { cre
 const createRows = (id: string) => h.tdb.db.auditLog.count({ where: { targetId: id, actionType: "CREATE" } });
 
 describe("a stored New creator submission is created once", () => {
+  it("an email already a creator's (in any case) is the form's inline error, checked by the statement that would store it: nothing is stored", async () => {
+    const { raw, data } = form();
+    const first = await intake().receive(raw, staff, "V-dup-first", data);
+    await intake().finish(first, data, staff);
+    const again = form();
+    const shouted = { ...again.data, creator_email: data.creator_email.toUpperCase() };
+    const before = await h.tdb.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM wl_job`;
+    await expect(intake().receive(again.raw, staff, "V-dup-second", shouted)).rejects.toMatchObject({
+      fieldErrors: { creator_email: "A creator with this email already exists." },
+    });
+    const after = await h.tdb.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM wl_job`;
+    expect(after).toEqual(before);
+  });
+
   it("is stored before the ack, claimed by this process, with the id the creator will have", async () => {
     const { raw, data } = form();
-    const job = await intake().receive(raw, staff, "V-stored", data.brand_name);
+    const job = await intake().receive(raw, staff, "V-stored", data);
     const row = await h.tdb.db.$queryRaw<{ status: string; attempts: number; owner: string | null }[]>`
       SELECT status, attempts, owner FROM wl_job WHERE id = ${job.id}::uuid`;
     expect(row).toEqual([{ status: "running", attempts: 1, owner: expect.any(String) }]);
@@ -55,7 +69,7 @@ describe("a stored New creator submission is created once", () => {
   it("race: the first holder and a replica that took the job over both finish it: one creator, one CREATE row, nobody told 'nothing was saved'", async () => {
     for (let round = 0; round < 6; round++) {
       const { raw, data } = form();
-      const job = await intake().receive(raw, staff, `V-race-${round}`, data.brand_name);
+      const job = await intake().receive(raw, staff, `V-race-${round}`, data);
       await goStale(job);
       const outcomes = await Promise.all([
         intake().finish(job, data, staff),
@@ -74,7 +88,7 @@ describe("a stored New creator submission is created once", () => {
 
   it("a holder whose job was taken over writes nothing: the create rolls back and says 'lost'", async () => {
     const { raw, data } = form();
-    const job = await intake().receive(raw, staff, "V-lost", data.brand_name);
+    const job = await intake().receive(raw, staff, "V-lost", data);
     await goStale(job);
     const taken = await takeOver("replica-lost");
     expect(taken?.id).toBe(job.id);
@@ -86,7 +100,7 @@ describe("a stored New creator submission is created once", () => {
 
   it("a takeover after the holder committed only answers: no second creator, no second row", async () => {
     const { raw, data } = form();
-    const job = await intake().receive(raw, staff, "V-after", data.brand_name);
+    const job = await intake().receive(raw, staff, "V-after", data);
     const first = await intake().finish(job, data, staff);
     await goStale(job); // it died before completing the job
     const taken = await takeOver("replica-after");
@@ -112,14 +126,14 @@ describe("the job a replica runs answers where the form would have", () => {
 
   it("creates the creator and sends its card (by DM: this form had no stored place)", async () => {
     const { raw, data } = form();
-    const job = await intake().receive(raw, staff, "V-job-created", data.brand_name);
+    const job = await intake().receive(raw, staff, "V-job-created", data);
     expect(await runTakenOver(job)).toContain(`Created *${data.brand_name}*`);
     expect(await creatorsWith(data.creator_email)).toHaveLength(1);
   });
 
   it("a duplicate that landed meanwhile: nothing saved, the person told why, the refusal audited", async () => {
     const { raw, data } = form();
-    const job = await intake().receive(raw, staff, "V-job-dup", data.brand_name);
+    const job = await intake().receive(raw, staff, "V-job-dup", data);
     await h.tdb.db.creator.create({
       data: {
         creatorName: "First",
@@ -140,7 +154,7 @@ describe("the job a replica runs answers where the form would have", () => {
 
   it("dead-lettered after its last attempt: the person is told nothing was saved", async () => {
     const { raw, data } = form();
-    const job = await intake().receive(raw, staff, "V-job-dead", data.brand_name);
+    const job = await intake().receive(raw, staff, "V-job-dead", data);
     const from = h.slack.calls.length;
     await handler().onDead!(job, "boom");
     const dm = h.slack.calls.slice(from).find((c) => c.method === "chat.postMessage" && c.args.channel === "USTAFF");

@@ -3,6 +3,7 @@ import type { Prisma } from "../../generated/prisma/client.js";
 import type { IsoDate } from "../../lib/dates.js";
 import type { MilestoneSummary } from "../health/health-fns.js";
 import type { ListFilters } from "./creator-fns.js";
+import type { HoldUnless } from "../../jobs/job-types.js";
 
 // The hot reads of `/wl find`, `/wl list` and the card, straight on the pg.Pool under Prisma as
 // named prepared statements: parsed and planned once per connection, and without Prisma's
@@ -134,7 +135,16 @@ function listStatements(filters: ListFilters) {
   };
 }
 
-const EMAIL_IN_USE = "SELECT 1 FROM studio_crm_creator WHERE lower(creator_email) = lower($1) LIMIT 1";
+/**
+ * "Some creator has this email", compared without case (the unique index is case-sensitive, and
+ * two spellings of one mailbox are one creator), as a condition on the statement that stores a
+ * New creator submission: the form's inline duplicate check, in the same round trip.
+ */
+export const emailInUse = (email: string): HoldUnless => ({
+  name: "creator_email",
+  sql: "EXISTS (SELECT 1 FROM studio_crm_creator WHERE lower(creator_email) = lower($1))",
+  values: [email],
+});
 
 export function createCreatorReads(pool: Pool) {
   return {
@@ -143,11 +153,6 @@ export function createCreatorReads(pool: Pool) {
     },
 
     /** Whether a creator has this email, compared without case (the lower(creator_email) index). */
-    async emailInUse(email: string): Promise<boolean> {
-      const { rows } = await pool.query({ name: "wl_creator_email_in_use", text: EMAIL_IN_USE, values: [email] });
-      return rows.length > 0;
-    },
-
     async card(id: string, today: IsoDate): Promise<CardRow | null> {
       const { rows } = await pool.query<CardRow>({ name: "wl_creator_card", text: CARD, values: [id, today] });
       return rows[0] ?? null;

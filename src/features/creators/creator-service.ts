@@ -7,7 +7,6 @@ import { audited } from "../../audit/audit-service.js";
 import { diffChanges, snapshot } from "../../audit/audit-fns.js";
 import { AppError, ErrorCode, notFound } from "../../errors.js";
 import { fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
-import { orFallbackAfter } from "../../lib/deadline.js";
 import { toHealthInput, type HealthService } from "../health/health-service.js";
 import { computeHealth, type Health } from "../health/health-fns.js";
 import {
@@ -27,7 +26,7 @@ import type { CreatorForm } from "./creator-schemas.js";
 export type CreatorService = ReturnType<typeof createCreatorService>;
 
 /** `db` for writes and transactions; `pool` (the one under `db`) for the hot reads. */
-type Deps = { db: Db; pool: Pool; ackPool: Pool; health: Pick<HealthService, "recompute" | "tz">; now: () => Date; today: () => IsoDate };
+type Deps = { db: Db; pool: Pool; health: Pick<HealthService, "recompute" | "tz">; now: () => Date; today: () => IsoDate };
 
 export type { FoundRow, ListRow };
 
@@ -41,10 +40,7 @@ export type CardData = {
 export type ListPage = { rows: (ListRow & { health: Health })[]; total: number; page: number; pages: number };
 
 const EMAIL_TAKEN = "A creator with this email already exists.";
-/** Longest the pre-ack duplicate check may take (Slack allows 3 s for the whole ack). */
-export const EMAIL_PRECHECK_MS = 300;
-
-const emailTaken = () => new AppError(ErrorCode.Conflict, { userMessage: EMAIL_TAKEN, fieldErrors: { creator_email: EMAIL_TAKEN } });
+export const emailTaken = () => new AppError(ErrorCode.Conflict, { userMessage: EMAIL_TAKEN, fieldErrors: { creator_email: EMAIL_TAKEN } });
 
 const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
 
@@ -59,9 +55,8 @@ function toData(values: Partial<CreatorForm>): Record<string, unknown> {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function createCreatorService({ db, pool, ackPool, health, now, today }: Deps) {
+export function createCreatorService({ db, pool, health, now, today }: Deps) {
   const reads = createCreatorReads(pool);
-  const ackReads = createCreatorReads(ackPool);
   const healthOf = (row: Parameters<typeof toHealthInput>[0], overdue: Parameters<typeof summaryOf>[0], day: IsoDate) =>
     computeHealth(toHealthInput(row, summaryOf(overdue)), day, health.tz);
 
@@ -83,20 +78,6 @@ export function createCreatorService({ db, pool, ackPool, health, now, today }: 
   }
 
   return {
-    /**
-     * The New creator form's duplicate check before its ack, so the usual case is the inline
-     * error the form contract asks for. Bounded: a slow answer counts as "free" and the create,
-     * whose own check inside its transaction is the one that counts, says so later instead.
-     */
-    async assertEmailFree(email: string): Promise<void> {
-      const taken = await orFallbackAfter(
-        ackReads.emailInUse(email).catch(() => false),
-        EMAIL_PRECHECK_MS,
-        false,
-      );
-      if (taken) throw emailTaken();
-    },
-
     /**
      * `opts.id` names the row (chosen when the submission was stored); `opts.first` runs first in
      * the transaction (the held job's fence: the create commits only while its job is held).

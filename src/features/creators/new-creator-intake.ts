@@ -4,7 +4,8 @@ import type { Actor } from "../../identity/actor.js";
 import { fenceJob } from "../../jobs/jobs-service.js";
 import { PermanentJobError, type ClaimedJob, type HeldJobs } from "../../jobs/job-types.js";
 import { isUuid } from "../../slack/ids.js";
-import type { CreatorService } from "./creator-service.js";
+import { emailTaken, type CreatorService } from "./creator-service.js";
+import { emailInUse } from "./creator-reads.js";
 import { parseNewCreator, type CreatorForm, type RawForm } from "./creator-schemas.js";
 
 // A New creator submission is stored (a held job) before its form is acked: a form that closed
@@ -54,13 +55,17 @@ export type NewCreatorIntake = ReturnType<typeof createNewCreatorIntake>;
 export function createNewCreatorIntake(deps: { creators: Pick<CreatorService, "create">; held: Pick<HeldJobs, "hold"> }) {
   return {
     /**
-     * Stores the submission before the ack. Fails closed: if it cannot be stored, the form
-     * stays open saying so, and nothing will be created behind the person's back.
+     * Stores the submission before the ack, unless its email is already a creator's (checked by
+     * the same statement: the inline error the form contract asks for, without a round trip of
+     * its own; the create's check inside its transaction is the one that counts). Fails closed:
+     * if it cannot be stored, the form stays open saying so, and nothing will be created behind
+     * the person's back.
      */
-    async receive(form: RawForm, actor: Actor, viewId: string, brandName: string): Promise<ClaimedJob> {
-      const payload: NewCreatorPayload = { form, actor, creatorId: randomUUID(), viewId, brandName };
+    async receive(form: RawForm, actor: Actor, viewId: string, data: Pick<CreatorForm, "brand_name" | "creator_email">): Promise<ClaimedJob> {
+      const payload: NewCreatorPayload = { form, actor, creatorId: randomUUID(), viewId, brandName: data.brand_name };
+      let job: ClaimedJob | null;
       try {
-        return await deps.held.hold({ kind: NEW_CREATOR_JOB, payload, maxAttempts: 3 });
+        job = await deps.held.hold({ kind: NEW_CREATOR_JOB, payload, maxAttempts: 3 }, emailInUse(data.creator_email));
       } catch (cause) {
         throw new AppError(ErrorCode.Upstream, {
           message: "could not store the New creator submission before its ack",
@@ -68,6 +73,8 @@ export function createNewCreatorIntake(deps: { creators: Pick<CreatorService, "c
           cause,
         });
       }
+      if (!job) throw emailTaken();
+      return job;
     },
 
     /** Creates the creator once, whichever process holds the job; a repeat after a commit only answers. */

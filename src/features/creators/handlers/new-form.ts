@@ -1,7 +1,7 @@
 import { invalid } from "../../../errors.js";
 import type { Answer, Msg, ViewCtx, ViewRoute } from "../../../slack/router.js";
 import { cardAnswer } from "../creator-answers.js";
-import { clean, parseNewCreator, readFormValues, type CreatorForm } from "../creator-schemas.js";
+import { parseNewCreator, readFormValues, type CreatorForm } from "../creator-schemas.js";
 import { createdNotice, lateDuplicate, savingLater } from "../new-creator-answers.js";
 import type { NewCreatorIntake } from "../new-creator-intake.js";
 import type { ClaimedJob, HeldJobs } from "../../../jobs/job-types.js";
@@ -11,27 +11,21 @@ type Deps = CreatorHandlerDeps & { intake: NewCreatorIntake; held: Pick<HeldJobs
 
 /**
  * The New creator form. Its ack waits only for what can put an inline error on the form (the
- * field rules and a bounded duplicate-email read) and for the submission to be stored: a form
- * that closed is a creator that will exist, made here right after the ack or, if this process
- * dies first, by another replica (new-creator-intake.ts). Two people adding one email at the
- * same moment both pass the read; the create's own check refuses the second, who is told where
- * the form answers.
+ * field rules, and a duplicate email, checked by the statement that stores the submission) and
+ * for the submission to be stored: one round trip. A form that closed is a creator that will
+ * exist, made here right after the ack or, if this process dies first, by another replica
+ * (new-creator-intake.ts). Two people adding one email at the same moment both pass the check;
+ * the create's own check refuses the second, who is told where the form answers.
  */
 export const newForm = (deps: Deps): ViewRoute => ({
   label: "New creator form",
   minRole: "staff",
   async handle(ctx) {
     const values = readFormValues(ctx.view.state.values);
-    // The duplicate read goes out first, so its round trip overlaps the field rules; the
-    // field errors still win (the read's answer is then dropped).
-    const typed = clean(values.creator_email);
-    const early = typed ? deps.creators.assertEmailFree(typed) : null;
-    early?.catch(() => undefined);
     const parsed = parseNewCreator(values);
     if (!parsed.ok) throw invalid("Some fields need fixing.", parsed.errors);
     const data = parsed.data;
-    await (data.creator_email === typed && early ? early : deps.creators.assertEmailFree(data.creator_email));
-    const job = await deps.intake.receive(values, ctx.actor, String(ctx.view.id), data.brand_name);
+    const job = await deps.intake.receive(values, ctx.actor, String(ctx.view.id), data);
     await ctx.ack();
     return deps.held.keep(job, () => finishHere(deps, ctx, job, data));
   },
