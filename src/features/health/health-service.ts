@@ -220,6 +220,8 @@ export function createHealthService(deps: { db: Db; tz: string }) {
     }
   }
 
+  // async on purpose: a PrismaPromise is lazy, and returning it from an async function starts
+  // the query now (recomputeAll reads the next page while this one is written).
   const readBatch = async (today: IsoDate, where: string, ...params: unknown[]): Promise<ScoredRow[]> =>
     db.$queryRawUnsafe<ScoredRow[]>(creatorsWithSummary(where), today, ...params);
 
