@@ -283,9 +283,10 @@ describe("a New creator form that closed is a creator that will exist", () => {
     const made = await h.tdb.db.creator.findMany({ where: { creatorEmail: email } });
     expect(made.map((c) => c.brandName)).toEqual(["Killed Brand"]);
     expect(await h.tdb.db.auditLog.count({ where: { targetId: made[0]!.id, actionType: "CREATE", slackUserId: "USTAFF" } })).toBe(1);
-    const jobs = await h.tdb.db.$queryRaw<
-      { status: string }[]
-    >`SELECT status FROM wl_job WHERE kind = 'creator.new' AND payload->>'creatorId' = ${made[0]!.id}`;
-    expect(jobs).toEqual([{ status: "done" }]);
+    // The job is marked done after its answer is sent, so wait for that write rather than race it.
+    const jobs = () =>
+      h.tdb.db.$queryRaw<{ status: string }[]>`SELECT status FROM wl_job WHERE kind = 'creator.new' AND payload->>'creatorId' = ${made[0]!.id}`;
+    await until(async () => (await jobs())[0]?.status === "done", 10_000);
+    expect(await jobs()).toEqual([{ status: "done" }]);
   });
 });
