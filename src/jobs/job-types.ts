@@ -71,11 +71,12 @@ export type JobQueue = Readonly<{
 }>;
 
 /**
- * A condition the statement that holds a job checks first (a boolean SQL expression, its
- * parameters numbered from $1): when it is true, nothing is stored. `name` names the prepared
- * statement, so one name is always one expression.
+ * A condition the statement that holds a job checks first (a boolean SQL expression): when it is
+ * true, nothing is stored. `sql` writes the expression with `param(i)` for its i-th value (from
+ * 1), so the statement places its parameters without rewriting SQL text. `name` names the
+ * prepared statement, so one name is always one expression.
  */
-export type HoldUnless = Readonly<{ name: string; sql: string; values: readonly unknown[] }>;
+export type HoldUnless = Readonly<{ name: string; sql(param: (i: number) => string): string; values: readonly unknown[] }>;
 
 /**
  * Work this process starts at once itself after promising it (a form that closed on "saved"):

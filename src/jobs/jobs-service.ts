@@ -51,8 +51,8 @@ export async function enqueueJob(tx: DbOrTx, spec: JobSpec, origin: string | nul
  * it holds: a form's last check before its ack costs no round trip of its own.
  */
 export async function holdJob(pool: Pool, spec: JobSpec, owner: string, unless?: HoldUnless): Promise<ClaimedJob | null> {
-  // The guard numbers its parameters from $1; here they follow the hold's four.
-  const guard = unless ? `WHERE NOT (${unless.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 4}`)})` : "";
+  // The guard's parameters follow the hold's four.
+  const guard = unless ? `WHERE NOT (${unless.sql((i) => `$${i + 4}`)})` : "";
   const { rows } = await pool.query<Row>({
     name: unless ? `wl_job_hold_unless_${unless.name}` : "wl_job_hold",
     text: `INSERT INTO wl_job (id, kind, payload, progress, status, run_at, deadline_at, attempts, max_attempts,

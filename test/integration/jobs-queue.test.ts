@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
 import { captureLogger } from "../helpers/logs.js";
 import { createDb, type Db } from "../../src/db.js";
-import { cancelJob, createJobStore, enqueueJob } from "../../src/jobs/jobs-service.js";
+import { cancelJob, createJobStore, enqueueJob, holdJob } from "../../src/jobs/jobs-service.js";
 import { scheduleJobHandler, startSchedules } from "../../src/schedules.js";
 import type { Schedule } from "../../src/features/types.js";
 import { createJobWorker, type JobWorker } from "../../src/jobs/job-worker.js";
@@ -101,6 +101,24 @@ describe("claiming", () => {
     ).rejects.toThrow(/promised it failed/);
     expect(await tdb.db.job.count()).toBe(1);
     expect(await createJobStore(tdb.db).claim("x", [{ kind: "test.later", limit: 5 }], 60_000)).toEqual([]);
+  });
+});
+
+describe("held jobs", () => {
+  it("hold stores the job already claimed by its owner; its guard, with values of its own after the hold's, stores nothing when it holds", async () => {
+    // Two values, in an order the statement must keep: a guard that is true only for ("a", 2).
+    const unless = (s: string, n: number) => ({
+      name: "test_pair",
+      sql: (param: (i: number) => string) => `${param(1)}::text = 'a' AND ${param(2)}::int = 2`,
+      values: [s, n],
+    });
+    const spec = { kind: "test.held", payload: { x: 1 }, maxAttempts: 3 };
+    const held = await holdJob(tdb.pool, spec, "replica-1", unless("a", 3));
+    expect(held).toMatchObject({ kind: "test.held", payload: { x: 1 }, attempts: 1 });
+    expect(await job(held!.id)).toMatchObject({ status: "running", owner: "replica-1", maxAttempts: 3 });
+    expect(await holdJob(tdb.pool, spec, "replica-1", unless("b", 2))).not.toBeNull();
+    expect(await holdJob(tdb.pool, spec, "replica-1", unless("a", 2))).toBeNull();
+    expect(await tdb.db.job.count({ where: { kind: "test.held" } })).toBe(2);
   });
 });
 

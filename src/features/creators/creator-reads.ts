@@ -142,7 +142,7 @@ function listStatements(filters: ListFilters) {
  */
 export const emailInUse = (email: string): HoldUnless => ({
   name: "creator_email",
-  sql: "EXISTS (SELECT 1 FROM studio_crm_creator WHERE lower(creator_email) = lower($1))",
+  sql: (param) => `EXISTS (SELECT 1 FROM studio_crm_creator WHERE lower(creator_email) = lower(${param(1)}))`,
   values: [email],
 });
 
