@@ -134,22 +134,23 @@ export async function startBot(
   // heartbeated by the worker meanwhile.
   const settle = createJobStore(db);
   const kept = new Set<string>();
-  // Held jobs finished here after their acks take turns, as many at once as the request pool
-  // has connections (each needs one for its create). Without a limit, every submission in
-  // flight interleaves its create with the others on the event loop, and the next form's ack
-  // (its one INSERT) waits behind all of them: measured at c=10, ack p99 55-60 ms unlimited vs
-  // 23-34 ms with 1-2 at a time. A waiting job is already stored and heartbeated (kept).
+  // The creates of held jobs finished here after their acks take turns, as many at once as the
+  // request pool has connections (each needs one). Without a limit, every submission in flight
+  // interleaves its create with the others on the event loop, and the next form's ack (its one
+  // INSERT) waits behind all of them: measured at c=10, ack p99 55-60 ms unlimited vs 23-34 ms
+  // with 1-2 at a time. A waiting job is already stored and heartbeated (kept).
   const finishing = createLimiter(config.databasePoolMax);
   const heldJobs: HeldJobs = Object.freeze({
     hold: (spec, unless) => holdJob(ackPool, spec, owner, unless),
     keep: async (job, work) => {
       kept.add(job.lease);
       try {
-        return await finishing.run(work);
+        return await work();
       } finally {
         kept.delete(job.lease);
       }
     },
+    inTurn: (work) => finishing.run(work),
     complete: (job) => settle.complete(job),
     retryLater: async (job, error) => void (await settle.fail(job, error, { permanent: false })),
   });

@@ -92,6 +92,12 @@ export type HeldJobs = Readonly<{
    * settles, completed or not, so a job left unfinished is taken over as usual.
    */
   keep<T>(job: ClaimedJob, work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs the database part of finishing a held job (its create) in turn with the others this
+   * process is finishing: as many at once as the request pool has connections. Slack calls stay
+   * outside, so a slow answer holds up no one else's create.
+   */
+  inTurn<T>(work: () => Promise<T>): Promise<T>;
   complete(job: ClaimedJob): Promise<boolean>;
   /** Hands a failed attempt to the queue: retried after a backoff by any replica's worker. */
   retryLater(job: ClaimedJob, error: unknown): Promise<void>;

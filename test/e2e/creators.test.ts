@@ -235,6 +235,38 @@ describe("/wl new and the New creator modal", () => {
     }
   });
 
+  it("a slow Slack answer holds up no one else's create: while every finishing slot waits on Slack, the next submission's creator is made", async () => {
+    // As many submissions as creates may run at once, each stalled in its answer to Slack.
+    const slots = h.config.databasePoolMax;
+    let release = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    h.slack.on("chat.postMessage", async (args) => {
+      if (String(args.text).includes("Stalled Brand")) await gate;
+      return undefined;
+    });
+    try {
+      for (let i = 0; i < slots; i++) {
+        const res = await h.submit("USTAFF", {
+          callback_id: "creator_new",
+          values: formValues(validNew({ creator_email: `stalled${i}@maker.test`, brand_name: `Stalled Brand ${i}` })),
+        });
+        expect(res.body).toBeNull();
+      }
+      await waitUntil(async () => (await h.tdb.db.creator.count({ where: { brandName: { startsWith: "Stalled Brand" } } })) === slots);
+      const next = await h.submit("USTAFF", {
+        callback_id: "creator_new",
+        values: formValues(validNew({ creator_email: "unstalled@maker.test", brand_name: "Unstalled Brand" })),
+      });
+      expect(next.body).toBeNull();
+      await waitUntil(async () => (await h.tdb.db.creator.count({ where: { creatorEmail: "unstalled@maker.test" } })) === 1, 5_000);
+    } finally {
+      release();
+      h.slack.on("chat.postMessage", () => undefined);
+    }
+  });
+
   it("a create that fails after the ack is retried from the stored submission: first 'taking longer', then the card", async () => {
     const email = "flaky@maker.test";
     await h.tdb.db.$executeRawUnsafe(

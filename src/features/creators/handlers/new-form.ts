@@ -7,7 +7,7 @@ import type { NewCreatorIntake } from "../new-creator-intake.js";
 import type { ClaimedJob, HeldJobs } from "../../../jobs/job-types.js";
 import type { CreatorHandlerDeps } from "./types.js";
 
-type Deps = CreatorHandlerDeps & { intake: NewCreatorIntake; held: Pick<HeldJobs, "keep" | "complete" | "retryLater"> };
+type Deps = CreatorHandlerDeps & { intake: NewCreatorIntake; held: Pick<HeldJobs, "keep" | "inTurn" | "complete" | "retryLater"> };
 
 /**
  * The New creator form. Its ack waits only for what can put an inline error on the form (the
@@ -33,11 +33,13 @@ export const newForm = (deps: Deps): ViewRoute => ({
 
 /** After the ack: create, answer, complete; any failure leaves the stored job to the queue. */
 async function finishHere(deps: Deps, ctx: ViewCtx, job: ClaimedJob, data: CreatorForm): Promise<Answer> {
-  const outcome = await deps.intake.finish(job, data, ctx.actor).catch(async (e: unknown) => {
-    ctx.logger.warn({ err: e, job: job.id }, "New creator: the create failed after the ack; the stored submission will be retried");
-    await deps.held.retryLater(job, e).catch(() => undefined); // else its claim goes stale: taken over all the same
-    return null;
-  });
+  const outcome = await deps.held
+    .inTurn(() => deps.intake.finish(job, data, ctx.actor))
+    .catch(async (e: unknown) => {
+      ctx.logger.warn({ err: e, job: job.id }, "New creator: the create failed after the ack; the stored submission will be retried");
+      await deps.held.retryLater(job, e).catch(() => undefined); // else its claim goes stale: taken over all the same
+      return null;
+    });
   if (outcome === null) return { reply: savingLater(data.brand_name), shown: "create failed after the ack; stored submission queued for a retry" };
   if (outcome.kind === "lost") return { shown: "another replica took the stored submission over; it answers" };
   const done = () => deps.held.complete(job).catch((e: unknown) => ctx.logger.warn({ err: e, job: job.id }, "could not complete a New creator job"));
