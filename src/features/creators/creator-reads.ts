@@ -152,7 +152,7 @@ export function createCreatorReads(pool: Pool) {
       return (await pool.query<FoundRow>({ name: "wl_creator_find", text: FIND, values: [text, limit] })).rows;
     },
 
-    /** Whether a creator has this email, compared without case (the lower(creator_email) index). */
+    /** The card's row, its overdue summary and its next open milestones, in one round trip. */
     async card(id: string, today: IsoDate): Promise<CardRow | null> {
       const { rows } = await pool.query<CardRow>({ name: "wl_creator_card", text: CARD, values: [id, today] });
       return rows[0] ?? null;
