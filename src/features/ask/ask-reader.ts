@@ -1,7 +1,7 @@
 import type { Db, Tx } from "../../db.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import { dateInTz, daysBetween, fromDbDate, type IsoDate } from "../../lib/dates.js";
-import type { HealthService } from "../health/health-service.js";
+import { HEALTH_SELECT, type CreatorHealthRow, type HealthService } from "../health/health-service.js";
 import { escapeLike } from "../creators/creator-fns.js";
 import { SEARCH_TEXT } from "../creators/creator-lookup.js";
 import { ASK_LIMITS } from "./ask-limits.js";
@@ -17,19 +17,6 @@ export type CreatorLabel = { id: string; brandName: string; creatorName: string 
 export type Lookup = { data: Record<string, unknown>; creators: CreatorLabel[] } | { error: string };
 
 type Deps = { db: Db; health: Pick<HealthService, "healthFor">; tz: string; today: () => IsoDate };
-
-type HealthColumns = {
-  id: string;
-  brandName: string;
-  creatorName: string;
-  journeyStatus: string;
-  isActive: boolean;
-  healthScore: string;
-  lastContactedDate: Date | null;
-  nextFollowUpDate: Date | null;
-  createdAt: Date;
-  lastStatusChange: Date;
-};
 
 /** The creator columns a tool may show (Prisma select): an explicit list, so a new column stays out until added here. */
 const cardSelect = {
@@ -55,19 +42,6 @@ const cardSelect = {
   twitterHandle: true,
   youtubeChannel: true,
   tags: true,
-} as const;
-
-const healthSelect = {
-  id: true,
-  brandName: true,
-  creatorName: true,
-  journeyStatus: true,
-  isActive: true,
-  healthScore: true,
-  lastContactedDate: true,
-  nextFollowUpDate: true,
-  createdAt: true,
-  lastStatusChange: true,
 } as const;
 
 const NO_CREATOR = "No creator has that id. Use an id returned by find_creators or list_creators.";
@@ -153,7 +127,7 @@ export function createAskReader({ db, health, tz, today }: Deps) {
       if (input.max_priority_level !== undefined) where.push(Prisma.sql`c.priority_level <= ${input.max_priority_level}::int`);
       const limit = input.limit ?? ASK_LIMITS.maxRows;
       return readOnly(async (tx) => {
-        const rows = await tx.$queryRaw<(HealthColumns & { priorityLevel: number; tags: unknown; openMilestones: number; total: number })[]>`
+        const rows = await tx.$queryRaw<(CreatorHealthRow & { priorityLevel: number; tags: unknown; openMilestones: number; total: number })[]>`
           SELECT c.id, c.brand_name AS "brandName", c.creator_name AS "creatorName", c.journey_status AS "journeyStatus",
                  c.is_active AS "isActive", c.health_score AS "healthScore", c.priority_level AS "priorityLevel",
                  c.last_contacted_date AS "lastContactedDate", c.next_follow_up_date AS "nextFollowUpDate",
@@ -273,7 +247,7 @@ export function createAskReader({ db, health, tz, today }: Deps) {
     async healthReasons(input: ToolInput<"get_health_reasons">): Promise<Lookup> {
       const day = today();
       return readOnly(async (tx) => {
-        const c = await tx.creator.findUnique({ where: { id: input.creator_id }, select: healthSelect });
+        const c = await tx.creator.findUnique({ where: { id: input.creator_id }, select: HEALTH_SELECT });
         if (!c) return { error: NO_CREATOR };
         const h = (await health.healthFor([c], day, tx)).get(c.id);
         return {

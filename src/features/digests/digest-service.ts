@@ -4,7 +4,7 @@ import { audited } from "../../audit/audit-service.js";
 import { diffChanges } from "../../audit/audit-fns.js";
 import { notFound } from "../../errors.js";
 import { fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
-import type { CreatorHealthRow, HealthService } from "../health/health-service.js";
+import { HEALTH_SELECT, type CreatorHealthRow, type HealthService } from "../health/health-service.js";
 import { UNTRACKED_STATUSES } from "../health/health-fns.js";
 import { ensureHealthSnapshot, latestSnapshotBefore, statusChangesSince } from "../health/health-snapshot.js";
 import { orderEntries } from "./digest-fns.js";
@@ -18,19 +18,7 @@ export const DIGEST_JOB = "digest";
 /** The day's plan row (what to send) has no destination; each destination has its own row. */
 export const PLAN_DESTINATION = "";
 
-const select = {
-  id: true,
-  brandName: true,
-  creatorName: true,
-  journeyStatus: true,
-  isActive: true,
-  healthScore: true,
-  priorityLevel: true,
-  lastContactedDate: true,
-  nextFollowUpDate: true,
-  createdAt: true,
-  lastStatusChange: true,
-} as const;
+const select = { ...HEALTH_SELECT, priorityLevel: true } as const;
 
 type Row = CreatorHealthRow & { priorityLevel: number };
 

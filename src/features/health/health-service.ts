@@ -20,6 +20,20 @@ export type CreatorHealthRow = {
   lastStatusChange: Date;
 };
 
+/** The creator columns health scoring reads, as a Prisma select: exactly a CreatorHealthRow. */
+export const HEALTH_SELECT = {
+  id: true,
+  brandName: true,
+  creatorName: true,
+  journeyStatus: true,
+  isActive: true,
+  healthScore: true,
+  lastContactedDate: true,
+  nextFollowUpDate: true,
+  createdAt: true,
+  lastStatusChange: true,
+} as const satisfies Record<keyof CreatorHealthRow, true>;
+
 export type RecomputeAllResult = {
   scanned: number;
   changed: number;

@@ -2,7 +2,7 @@ import type { Db } from "../../db.js";
 import type { Actor } from "../../identity/actor.js";
 import { hasRole } from "../../identity/roles.js";
 import { toDbDate, type IsoDate } from "../../lib/dates.js";
-import type { HealthService } from "../health/health-service.js";
+import { HEALTH_SELECT, type HealthService } from "../health/health-service.js";
 import type { Health } from "../health/health-fns.js";
 
 export type HomeService = ReturnType<typeof createHomeService>;
@@ -35,19 +35,7 @@ export type Dashboard = {
   reveals: { rows: HomeReveal[]; total: number } | null;
 };
 
-const creatorSelect = {
-  id: true,
-  brandName: true,
-  creatorName: true,
-  journeyStatus: true,
-  priorityLevel: true,
-  healthScore: true,
-  isActive: true,
-  lastContactedDate: true,
-  nextFollowUpDate: true,
-  createdAt: true,
-  lastStatusChange: true,
-} as const;
+const creatorSelect = { ...HEALTH_SELECT, priorityLevel: true } as const;
 
 export function createHomeService({ db, health }: { db: Db; health: Pick<HealthService, "healthFor"> }) {
   return {

@@ -5,7 +5,7 @@ import { diffChanges, snapshot } from "../../audit/audit-fns.js";
 import { AppError, ErrorCode, notFound } from "../../errors.js";
 import { fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
 import type { Health } from "../health/health-fns.js";
-import type { CreatorHealthRow, HealthService } from "../health/health-service.js";
+import { HEALTH_SELECT, type CreatorHealthRow, type HealthService } from "../health/health-service.js";
 import { compareMilestones, type MilestoneView } from "./milestone-fns.js";
 import type { MilestoneInput } from "./milestone-schemas.js";
 
@@ -15,19 +15,6 @@ export type MilestoneList = { creator: CreatorHealthRow; milestones: MilestoneVi
 /** What a change did to the creator's health, for the confirmation line. */
 export type HealthAfter = Health & { changed: boolean; from: string };
 export type MilestoneChange = { creatorId: string; title: string; health: HealthAfter };
-
-const creatorSelect = {
-  id: true,
-  brandName: true,
-  creatorName: true,
-  journeyStatus: true,
-  isActive: true,
-  healthScore: true,
-  lastContactedDate: true,
-  nextFollowUpDate: true,
-  createdAt: true,
-  lastStatusChange: true,
-} as const;
 
 const milestoneSelect = {
   id: true,
@@ -117,7 +104,7 @@ export function createMilestoneService(deps: Deps) {
   return {
     /** The creator, its milestones in the seed's order, and its health with reasons. */
     async list(creatorId: string): Promise<MilestoneList> {
-      const creator = await db.creator.findUnique({ where: { id: creatorId }, select: creatorSelect });
+      const creator = await db.creator.findUnique({ where: { id: creatorId }, select: HEALTH_SELECT });
       if (!creator) throw notFound("That creator no longer exists.");
       const [rows, healthMap] = await Promise.all([
         db.milestone.findMany({
