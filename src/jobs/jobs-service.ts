@@ -11,16 +11,8 @@ import { jsonbSafe } from "../lib/jsonb.js";
 const returning = `wl_job.id::text AS id, wl_job.kind, wl_job.payload, wl_job.progress, wl_job.attempts, wl_job.max_attempts AS "maxAttempts",
   wl_job.lease::text AS lease, wl_job.deadline_at AS "deadlineAt"`;
 
-type Row = {
-  id: string;
-  kind: string;
-  payload: Record<string, unknown>;
-  progress: unknown;
-  attempts: number;
-  maxAttempts: number;
-  lease: string;
-  deadlineAt: Date | null;
-};
+/** What `returning` reads: a ClaimedJob, column for field. */
+type Row = ClaimedJob;
 
 /**
  * Stores a job in the caller's transaction: it commits with the change that promises it, or
