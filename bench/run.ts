@@ -65,7 +65,8 @@ try {
 }
 
 log(`3/3 scale: ${sizes.join(" / ")} creators…`);
-const healthScale = await runHealthScale(sizes);
+// The 100,000 figure is a goal: its median of three runs, each on a fresh database.
+const healthScale = await runHealthScale(sizes, (n) => (n >= 100_000 ? 3 : 1));
 const digestScale = await runDigestScale(sizes);
 
 log("http clients for Slack answers: global fetch vs a keep-alive http.Agent…");
@@ -122,7 +123,9 @@ const goals: { goal: string; measured: string; met: boolean | null }[] = [
   seedGoal("VIEW row, group-committed", "audit insert, a request's VIEW row (group commit)", 2),
   {
     goal: "health recompute at 100,000 creators < 5 s",
-    measured: health100k ? `${round(health100k.firstMs / 1000)} s` : "not run (--quick)",
+    measured: health100k
+      ? `${round(health100k.firstMs / 1000)} s${health100k.firstRunsMs ? ` (median of ${health100k.firstRunsMs.map((x) => round(x / 1000)).join(" / ")} s)` : ""}`
+      : "not run (--quick)",
     met: health100k ? health100k.firstMs < 5_000 : null,
   },
 ];
@@ -192,8 +195,15 @@ const md = [
   `Health recompute (10 milestones per creator):`,
   ``,
   table(
-    ["creators", "first run s", "changed", "second run s", "peak RSS MB"],
-    healthScale.map((r) => [r.n, round(r.firstMs / 1000), r.changed, round(r.secondMs / 1000), r.peakRssMb]),
+    ["creators", "first run s", "changed", "second run s", "peak RSS MB", "first runs s (when repeated; the row is the median's)"],
+    healthScale.map((r) => [
+      r.n,
+      round(r.firstMs / 1000),
+      r.changed,
+      round(r.secondMs / 1000),
+      r.peakRssMb,
+      r.firstRunsMs ? r.firstRunsMs.map((x) => round(x / 1000)).join(" / ") : "-",
+    ]),
   ),
   ``,
   `Digest build (~10% RED or YELLOW):`,
