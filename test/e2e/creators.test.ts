@@ -173,10 +173,26 @@ describe("/wl new and the New creator modal", () => {
         );
         return rows.length > 0;
       });
+      // The answer is held up in Slack: until it is taken, the stored submission stays this
+      // replica's unfinished job (a crash now leaves it to another replica to answer).
+      let release = () => {};
+      const answered = new Promise<void>((r) => {
+        release = r;
+      });
+      h.slack.on("chat.postMessage", async (args) => {
+        if (String(args.text).startsWith("Nothing was saved")) await answered;
+        return undefined;
+      });
       await other.query("COMMIT");
       const dm = await h.slack.waitFor(() => h.slack.calls.slice(from).find((c) => c.method === "chat.postMessage" && c.args.channel === "UADMIN"));
       expect(String(dm.args.text)).toMatch(/Nothing was saved: a creator with the email \*late@dupe.test\* was added just before yours/);
+      const job = () =>
+        h.tdb.db.$queryRaw<{ status: string }[]>`SELECT status FROM wl_job WHERE kind = 'creator.new' AND payload->'form'->>'creator_email' = 'late@dupe.test'`;
+      expect(await job()).toEqual([{ status: "running" }]);
+      release();
+      await waitUntil(async () => (await job())[0]?.status === "done");
     } finally {
+      h.slack.on("chat.postMessage", () => undefined);
       await other.query("ROLLBACK").catch(() => undefined);
       other.release();
     }

@@ -44,8 +44,14 @@ async function finishHere(deps: Deps, ctx: ViewCtx, job: ClaimedJob, data: Creat
   if (outcome.kind === "lost") return { shown: "another replica took the stored submission over; it answers" };
   const done = () => deps.held.complete(job).catch((e: unknown) => ctx.logger.warn({ err: e, job: job.id }, "could not complete a New creator job"));
   if (outcome.kind === "duplicate") {
+    // Recorded and answered before the job is completed, like the card below (and as the job's
+    // takeover does): if this process dies in between, the replica that takes the job over finds
+    // the email taken and gives the same answer.
+    const refusal = lateDuplicate(outcome.email);
+    await ctx.record(`refused: ${refusal.message}`);
+    await ctx.reply(refusal.userMessage);
     await done();
-    throw lateDuplicate(outcome.email);
+    return {};
   }
   // Answered before the job is completed: if this process dies in between, the replica that
   // takes the job over finds the creator made and sends the answer (never a second creator).
