@@ -138,9 +138,7 @@ async function seed(url: string, n: number): Promise<void> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    // Foreign-key triggers off for the bulk load of this throwaway database (the rows are
-    // consistent by construction): it only shortens the setup, not what is measured.
-    await c.query("SET session_replication_role = replica");
+    // The creators with their triggers on (their search text is written as in production).
     await c.query(
       `INSERT INTO studio_crm_creator (id, created_at, updated_at, creator_name, creator_email, brand_name, brand_niche,
                                        journey_status, health_score, last_status_change, last_contacted_date, next_follow_up_date, is_active)
@@ -154,6 +152,9 @@ async function seed(url: string, n: number): Promise<void> {
          FROM generate_series(1, $1::int) g`,
       [n],
     );
+    // Foreign-key triggers off for the bulk load of the milestones (consistent by construction):
+    // it only shortens the setup of this throwaway database, not what is measured.
+    await c.query("SET session_replication_role = replica");
     await c.query(
       `INSERT INTO studio_crm_milestone (id, creator_id, created_at, title, target_date, completed_date, is_completed, related_journey_stage)
        SELECT gen_random_uuid(), c.id, now(), 'Milestone ' || k,

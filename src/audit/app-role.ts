@@ -11,6 +11,8 @@ export const APP_ROLE_LIMITS: Readonly<Record<string, readonly ("SELECT" | "INSE
   wl_audit_checkpoint: ["SELECT", "INSERT"],
   // Written only by the chain trigger, which runs with its owner's rights (SECURITY DEFINER).
   wl_audit_chain_head: ["SELECT"],
+  // Written only by the creator table's search triggers (SECURITY DEFINER).
+  wl_creator_search_text: ["SELECT"],
   _prisma_migrations: ["SELECT"],
 };
 

@@ -5,10 +5,10 @@ import { createHealthService } from "../../src/features/health/health-service.js
 import { createCreatorService } from "../../src/features/creators/creator-service.js";
 import { resolveCreatorRef } from "../../src/features/creators/creator-lookup.js";
 
-// `/wl find` and `/wl show` search through wl_creator_search (migration 20261205100000), and
+// `/wl find` and `/wl show` search through wl_creator_search (migration 20261208100000), and
 // find, list and the card read over the pg.Pool: the search must use the trigram index with
-// data the planner misjudges, see rows Django writes at once, and the pooled reads must return
-// exactly what Prisma would.
+// data the planner misjudges, see rows Django writes at once (the search text is kept by
+// triggers), and the pooled reads must return exactly what Prisma would.
 
 const TODAY = "2026-06-15";
 let tdb: TestDatabase;
@@ -35,6 +35,7 @@ beforeAll(async () => {
     [ADVERSARIAL],
   );
   await tdb.pool.query("ANALYZE studio_crm_creator");
+  await tdb.pool.query("ANALYZE wl_creator_search_text");
 });
 afterAll(async () => {
   await app?.db.$disconnect();
@@ -80,7 +81,7 @@ describe("creator search", () => {
     ["every match (show)", "brand", null],
   ])("wl_creator_search reads the trigram index for %s, never a sequential scan", async (_what, q, limit) => {
     const plan = await searchPlan(q, limit);
-    expect(plan).toContain("studio_crm_creator_search_trgm_idx");
+    expect(plan).toContain("wl_creator_search_text_trgm_idx");
     expect(plan).not.toMatch(/Seq Scan/);
   });
 
@@ -106,6 +107,46 @@ describe("creator search", () => {
     const creators = services(app);
     expect((await creators.find("zephyr_brews")).rows.map((r) => r.id)).toEqual([rows[0]!.id]);
     expect(await resolveCreatorRef(app.pool, "Zephyr Kombucha")).toMatchObject({ kind: "one", creator: { id: rows[0]!.id } });
+  });
+
+  it("a creator Django renames or deletes with plain SQL is found by its new name at once, and no longer by the old", async () => {
+    const { rows } = await tdb.pool.query<{ id: string }>(
+      `INSERT INTO studio_crm_creator (id, created_at, updated_at, creator_name, creator_email, creator_timezone, brand_name, brand_niche,
+         journey_status, health_score, last_status_change, priority_level, other_social_links, primary_communication_channel,
+         custom_fields, is_active, tags)
+       VALUES (gen_random_uuid(), now(), now(), 'Rey Old', 'rey@old.test', 'UTC', 'Oldname Candles', 'Home',
+               'LIVE', 'GREEN', now(), 3, '{}'::jsonb, 'Email', '{}'::jsonb, true, '[]'::jsonb)
+       RETURNING id`,
+    );
+    const id = rows[0]!.id;
+    const creators = services(app);
+    expect((await creators.find("oldname")).rows.map((r) => r.id)).toEqual([id]);
+    // Django's save() writes every column, changed or not.
+    await tdb.pool.query(
+      `UPDATE studio_crm_creator SET brand_name = 'Newname Candles', creator_name = creator_name, creator_email = creator_email,
+              instagram_handle = '@newname_lights', health_score = 'RED', updated_at = now() WHERE id = $1`,
+      [id],
+    );
+    expect((await creators.find("oldname")).total).toBe(0);
+    expect((await creators.find("newname candles")).rows.map((r) => r.id)).toEqual([id]);
+    expect((await creators.find("newname_lights")).rows.map((r) => r.id)).toEqual([id]);
+    await tdb.pool.query("DELETE FROM studio_crm_creator WHERE id = $1", [id]);
+    expect((await creators.find("newname")).total).toBe(0);
+    expect((await tdb.pool.query("SELECT 1 FROM wl_creator_search_text WHERE creator_id = $1", [id])).rowCount).toBe(0);
+  });
+
+  it("a score, status or notes change leaves the search text alone (no new row version, no trigram index entries)", async () => {
+    const { rows } = await tdb.pool.query<{ id: string }>("SELECT id FROM studio_crm_creator WHERE brand_name = 'Brand Luna 3500'");
+    const id = rows[0]!.id;
+    const version = async () =>
+      (await tdb.pool.query<{ v: string }>("SELECT xmin::text AS v FROM wl_creator_search_text WHERE creator_id = $1", [id])).rows[0]?.v;
+    const before = await version();
+    expect(before).toBeDefined();
+    await tdb.pool.query("UPDATE studio_crm_creator SET health_score = 'YELLOW', journey_status = 'PAUSED', internal_notes = 'x' WHERE id = $1", [id]);
+    expect(await version()).toBe(before);
+    await tdb.pool.query("UPDATE studio_crm_creator SET health_score = 'GREEN', journey_status = 'LIVE', internal_notes = NULL WHERE id = $1", [id]);
+    await tdb.pool.query("UPDATE studio_crm_creator SET creator_name = creator_name WHERE id = $1", [id]);
+    expect(await version()).toBe(before);
   });
 
   it("find: LIKE's wildcards and escape in the text match themselves", async () => {
@@ -172,5 +213,21 @@ describe("pooled reads return what Prisma returns", () => {
       ]);
     }
     expect(page.rows.some((r) => r.lastContactedDate !== null)).toBe(true);
+  });
+});
+
+describe("the search text after a TRUNCATE (Django's test flush)", () => {
+  it("is emptied with the creators, and fills again as creators are added", async () => {
+    await tdb.pool.query("TRUNCATE studio_crm_creator CASCADE");
+    expect((await tdb.pool.query("SELECT 1 FROM wl_creator_search_text")).rowCount).toBe(0);
+    await tdb.pool.query(
+      `INSERT INTO studio_crm_creator (id, created_at, updated_at, creator_name, creator_email, creator_timezone, brand_name, brand_niche,
+         journey_status, health_score, last_status_change, priority_level, other_social_links, primary_communication_channel,
+         custom_fields, is_active, tags)
+       VALUES (gen_random_uuid(), now(), now(), 'After Flush', 'after@flush.test', 'UTC', 'Fresh Start', 'Home',
+               'LIVE', 'GREEN', now(), 3, '{}'::jsonb, 'Email', '{}'::jsonb, true, '[]'::jsonb)`,
+    );
+    const found = await services(app).find("fresh start");
+    expect(found.rows.map((r) => r.brandName)).toEqual(["Fresh Start"]);
   });
 });

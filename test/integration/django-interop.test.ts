@@ -195,6 +195,8 @@ describe.skipIf(skipReason !== null)("shared database with the real Django app (
       );
       expect(fks.length).toBe(3);
       expect(fks.every((f) => f.confdeltype === "a" && f.condeferred)).toBe(true);
+      // The creators Django made before the bot came are in the search (its text is filled by the migration).
+      expect((await s.creators.find("overdue co")).rows.map((r) => r.id)).toEqual([setup.overdueId]);
     });
 
     it("the nightly recompute writes its audit rows with a timestamp (Django's auditlog has no default)", async () => {

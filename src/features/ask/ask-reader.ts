@@ -2,8 +2,6 @@ import type { Db, Tx } from "../../db.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import { dateInTz, daysBetween, fromDbDate, type IsoDate } from "../../lib/dates.js";
 import { HEALTH_SELECT, type CreatorHealthRow, type HealthService } from "../health/health-service.js";
-import { escapeLike } from "../creators/creator-fns.js";
-import { SEARCH_TEXT } from "../creators/creator-lookup.js";
 import { ASK_LIMITS } from "./ask-limits.js";
 import type { ToolInput } from "./ask-tools.js";
 
@@ -86,16 +84,12 @@ export function createAskReader({ db, health, tz, today }: Deps) {
 
   return {
     async findCreators(input: ToolInput<"find_creators">): Promise<Lookup> {
-      const p = `%${escapeLike(input.text)}%`;
       const limit = input.limit ?? ASK_LIMITS.maxRows;
       return readOnly(async (tx) => {
         const rows = await tx.$queryRaw<(CreatorLabel & { journeyStatus: string; healthScore: string; isActive: boolean; total: number })[]>`
           SELECT id, brand_name AS "brandName", creator_name AS "creatorName", journey_status AS "journeyStatus",
-                 health_score AS "healthScore", is_active AS "isActive", count(*) OVER ()::int AS total
-            FROM studio_crm_creator
-           WHERE ${SEARCH_TEXT} LIKE lower(${p})
-           ORDER BY is_active DESC, lower(brand_name), id
-           LIMIT ${limit}`;
+                 health_score AS "healthScore", is_active AS "isActive", total
+            FROM wl_creator_search(${input.text}::text, ${limit}::int)`;
         return {
           data: {
             total: rows[0]?.total ?? 0,

@@ -1,5 +1,4 @@
 import type { Pool } from "../../db.js";
-import { Prisma } from "../../generated/prisma/client.js";
 import { escapeLike, stripUnstorable } from "./creator-fns.js";
 
 export type CreatorRef = { id: string; brandName: string; creatorName: string; creatorEmail: string; isActive: boolean; journeyStatus: string };
@@ -7,20 +6,14 @@ export type CreatorRef = { id: string; brandName: string; creatorName: string; c
 export type Resolution = { kind: "one"; creator: CreatorRef } | { kind: "many"; candidates: CreatorRef[] } | { kind: "none" };
 
 const MAX_CANDIDATES = 10;
-/**
- * The expression of studio_crm_creator_search_trgm_idx (migration 20261127080000): a query that
- * uses this fragment with LIKE may be answered from the trigram index, if the planner agrees;
- * wl_creator_search (below) always is.
- */
-export const SEARCH_TEXT = Prisma.sql`lower(brand_name || chr(31) || creator_name || chr(31) || creator_email || chr(31) ||
-  coalesce(instagram_handle, '') || chr(31) || coalesce(tiktok_handle, '') || chr(31) || coalesce(twitter_handle, ''))`;
 
 const columns = `id, brand_name AS "brandName", creator_name AS "creatorName", creator_email AS "creatorEmail", is_active AS "isActive", journey_status AS "journeyStatus"`;
 
 // Named prepared statements on the pool (a hot read of `/wl show` and every `<creator>`
-// argument). The candidates come from wl_creator_search (migration 20261205100000): every
-// creator whose brand, name, email or handles contain the text, from the trigram index
-// whatever the planner estimates; no extra indexes to slow down the nightly health writes.
+// argument). The candidates come from wl_creator_search (migration 20261208100000): every
+// creator whose brand, name, email or handles contain the text, from the trigram index of
+// wl_creator_search_text whatever the planner estimates; no extra indexes on the creator table
+// to slow down the nightly health writes.
 const BY_ID = { name: "wl_creator_ref_id", text: `SELECT ${columns} FROM studio_crm_creator WHERE id = $1::uuid` };
 /** The exact match itself: brand, name or email equal to the text, case-insensitive. */
 const EXACT = {
