@@ -15,6 +15,31 @@ export function dateInTz(instant: Date, tz: string): IsoDate {
   return f.format(instant);
 }
 
+/**
+ * The canonical IANA name of a time zone Intl knows ("europe/london" → "Europe/London"), else
+ * null. Asking Intl builds a formatter (about 0.1 ms, and a New creator form asks before its
+ * ack), so the answers for names it knows are kept; a name it refuses is not, so forged names
+ * cannot grow the map, and at most MAX_KNOWN_TZ spellings are kept.
+ */
+export function canonicalTimeZone(name: string): string | null {
+  const n = name.trim();
+  if (n === "" || n.length > MAX_TZ) return null;
+  const known = canonicalTz.get(n);
+  if (known !== undefined) return known;
+  let canonical: string;
+  try {
+    canonical = new Intl.DateTimeFormat("en-US", { timeZone: n }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+  if (canonicalTz.size < MAX_KNOWN_TZ) canonicalTz.set(n, canonical);
+  return canonical;
+}
+
+const MAX_TZ = 64;
+const MAX_KNOWN_TZ = 2_000;
+const canonicalTz = new Map<string, string>();
+
 /** A DATE column's value (UTC midnight) as an IsoDate. */
 export function fromDbDate(d: Date | null | undefined): IsoDate | null {
   return d ? d.toISOString().slice(0, 10) : null;

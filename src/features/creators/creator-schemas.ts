@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isIsoDate } from "../../lib/dates.js";
+import { canonicalTimeZone, isIsoDate } from "../../lib/dates.js";
 import { codePoints, FORM_COLUMNS, hasUnstorable, JOURNEY_STATUSES, stripUnstorable, TAG_MAX, type FormColumn } from "./creator-fns.js";
 import { parseKeyValueLines, parseLinkLines, type LinesResult } from "./creator-json-inputs.js";
 
@@ -135,15 +135,6 @@ const date = () =>
     return isIsoDate(s) && s >= "1900-01-01" && s <= "2999-12-31" ? s : fail(ctx, "Pick a date.");
   });
 
-function isTimeZone(s: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: s });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const tags = () =>
   input().transform((v, ctx): string[] => {
     const s = clean(v);
@@ -234,7 +225,9 @@ export const creatorFormSchema = z.object({
   }),
   creator_phone: phone(),
   creator_location: optional(MAX.creator_location),
-  creator_timezone: withDefault(MAX.creator_timezone, "UTC", (s) => (isTimeZone(s) ? null : "Use a time zone name like Europe/London or America/New_York.")),
+  creator_timezone: withDefault(MAX.creator_timezone, "UTC", (s) =>
+    canonicalTimeZone(s) !== null ? null : "Use a time zone name like Europe/London or America/New_York.",
+  ),
   creator_avatar: optional(MAX.creator_avatar),
   brand_name: required(MAX.brand_name, "Brand name"),
   brand_tagline: optional(MAX.brand_tagline),

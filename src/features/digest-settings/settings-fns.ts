@@ -1,24 +1,11 @@
 import { z } from "zod";
-import { dateInTz, type IsoDate } from "../../lib/dates.js";
+import { canonicalTimeZone, dateInTz, type IsoDate } from "../../lib/dates.js";
 import type { DigestSnapshot } from "../digests/digest-types.js";
 import { SCOPES, SETTINGS_BLOCKS } from "./settings-ids.js";
 import type { DigestSettings } from "./settings-types.js";
 
 // Pure rules of personal digests: what the settings form accepts, when a manager's digest is
 // due (taking `now`), and what a "followed only" digest keeps.
-
-const MAX_TZ = 64;
-
-/** The canonical IANA name of a time zone Intl knows ("europe/london" → "Europe/London"), else null. */
-export function canonicalTimeZone(name: string): string | null {
-  const n = name.trim();
-  if (n === "" || n.length > MAX_TZ) return null;
-  try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: n }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-}
 
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Pick a time (HH:MM).");
 
