@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
 import cron from "node-cron";
 import { z } from "zod";
+import { canonicalTimeZone } from "./lib/dates.js";
 
 // The only place that reads the environment. Everything else receives a frozen Config.
 
@@ -39,17 +40,7 @@ const timeZone = z
   .string()
   .default("UTC")
   .transform((tz) => tz.trim())
-  .refine(
-    (tz) => {
-      try {
-        new Intl.DateTimeFormat("en-US", { timeZone: tz });
-        return tz !== "";
-      } catch {
-        return false;
-      }
-    },
-    { message: "must be an IANA time zone such as Europe/London" },
-  );
+  .refine((tz) => canonicalTimeZone(tz) !== null, { message: "must be an IANA time zone such as Europe/London" });
 
 const cronExpression = z
   .string()
