@@ -1,12 +1,16 @@
 // Is posting to Slack (response_url answers, Web API calls) cheaper through global fetch or
 // through node:http with a keep-alive http.Agent? Both post the same small JSON body to a local
 // server that answers at once, sequentially and 10 at a time; the CPU time of this process per
-// request is the figure that matters under load (the network is the same for both).
+// request is the figure that matters under load (the network is the same for both). Then the
+// same for a Web API call as the bot makes it: WebClient's chat.postMessage with its default
+// transport (global fetch) and with the bot's (src/slack/keep-alive-http.ts).
 //
 //   npx tsx bench/http-client.ts [requests]
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { WebClient } from "@slack/web-api";
 import { round, summarise } from "./lib/stats.js";
+import { keepAliveFetch } from "../src/slack/keep-alive-http.js";
 
 export type HttpClientRow = { client: string; concurrency: number; p50: number; p99: number; rps: number; cpuUsPerRequest: number };
 
@@ -46,6 +50,15 @@ async function viaFetch(url: URL): Promise<void> {
   if (!res.ok) throw new Error(String(res.status));
 }
 
+const message = { channel: "C1", text: "x".repeat(400), blocks: [{ type: "section", text: { type: "mrkdwn", text: "y".repeat(800) } }] };
+
+function webClient(url: URL, transport: { fetch?: typeof fetch }): (u: URL) => Promise<void> {
+  const client = new WebClient("xoxb-bench", { slackApiUrl: new URL("/api/", url).href, retryConfig: { retries: 0 }, ...transport });
+  return async () => {
+    await client.chat.postMessage(message);
+  };
+}
+
 async function drive(send: (u: URL) => Promise<void>, url: URL, total: number, concurrency: number) {
   const times: number[] = [];
   let left = total;
@@ -69,12 +82,17 @@ async function drive(send: (u: URL) => Promise<void>, url: URL, total: number, c
 export async function runHttpClientBench(total = 2_000): Promise<HttpClientRow[]> {
   const server = http.createServer((req, res) => {
     req.resume();
-    req.on("end", () => res.writeHead(200, { "content-type": "text/plain" }).end("ok"));
+    req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}'));
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/r/x`);
-  const clients = { "global fetch": viaFetch, "node:http keep-alive Agent": viaAgent } as const;
+  const clients = {
+    "global fetch": viaFetch,
+    "node:http keep-alive Agent": viaAgent,
+    "WebClient, global fetch": webClient(url, {}),
+    "WebClient, keep-alive transport": webClient(url, { fetch: keepAliveFetch }),
+  } as const;
   const rows: HttpClientRow[] = [];
   try {
     for (const c of [1, 10]) {
@@ -116,6 +134,6 @@ if (process.argv[1]?.endsWith("http-client.ts")) {
   const rows = await runHttpClientBench(Number(process.argv[2] ?? 2_000));
   for (const r of rows)
     console.log(
-      `${r.client.padEnd(28)} c=${String(r.concurrency).padEnd(3)} p50 ${r.p50} ms  p99 ${r.p99} ms  ${r.rps}/s  ${r.cpuUsPerRequest} µs CPU/request`,
+      `${r.client.padEnd(32)} c=${String(r.concurrency).padEnd(3)} p50 ${r.p50} ms  p99 ${r.p99} ms  ${r.rps}/s  ${r.cpuUsPerRequest} µs CPU/request`,
     );
 }

@@ -213,7 +213,7 @@ const md = [
     digestScale.map((r) => [r.n, `${r.red} / ${r.yellow}`, r.messages, Math.round(r.totalMs), Math.round(r.warm.totalMs), r.peakRssMb]),
   ),
   ``,
-  `## HTTP client for Slack answers (bench/http-client.ts; the bot posts response_url answers through the keep-alive Agent)`,
+  `## HTTP client for Slack answers (bench/http-client.ts; the bot posts response_url answers and Web API calls through the keep-alive Agent)`,
   ``,
   table(
     ["client", "c", "p50 ms", "p99 ms", "req/s", "CPU µs/request"],

@@ -1,5 +1,4 @@
-import http from "node:http";
-import https from "node:https";
+import { agentFor } from "./keep-alive-http.js";
 
 /** Slack's answer to a response_url post was not 2xx; `status` tells a refusal (4xx) from an outage. */
 export class ResponseUrlError extends Error {
@@ -12,16 +11,6 @@ export class ResponseUrlError extends Error {
 export const RESPONSE_URL_TIMEOUT_MS = 10_000;
 
 /**
- * Keep-alive agents for response_url posts. node:http through a keep-alive Agent costs about a
- * third of global fetch's CPU per post (bench/http-client.ts: ~0.3 vs ~1.0 ms at c=1, ~0.2 vs
- * ~0.7 ms at c=10), and every answer the bot sends takes this path.
- */
-const agents = {
-  "http:": new http.Agent({ keepAlive: true, maxSockets: 64 }),
-  "https:": new https.Agent({ keepAlive: true, maxSockets: 64 }),
-} as const;
-
-/**
  * Posts to a Slack response_url (5 uses in 30 minutes; the only way to change an ephemeral
  * message). The URL itself is never logged: whoever holds it can post as the bot. Throws
  * ResponseUrlError for a non-2xx answer; a timeout or network failure throws (as fetch did),
@@ -29,14 +18,15 @@ const agents = {
  */
 export function postToResponseUrl(url: string, body: Record<string, unknown>, opts: { timeoutMs?: number } = {}): Promise<void> {
   const u = new URL(url);
-  if (u.protocol !== "https:" && u.protocol !== "http:") return Promise.reject(new TypeError(`response_url: unsupported protocol ${u.protocol}`));
+  const via = agentFor(u);
+  if (!via) return Promise.reject(new TypeError(`response_url: unsupported protocol ${u.protocol}`));
   const data = JSON.stringify(body);
   return new Promise<void>((resolve, reject) => {
-    const req = (u.protocol === "https:" ? https : http).request(
+    const req = via.lib.request(
       u,
       {
         method: "POST",
-        agent: agents[u.protocol as keyof typeof agents],
+        agent: via.agent,
         headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data) },
         signal: AbortSignal.timeout(opts.timeoutMs ?? RESPONSE_URL_TIMEOUT_MS),
       },

@@ -1,5 +1,6 @@
 import { type WebClient, WebClientEvent, type RetryOptions, type WebClientOptions } from "@slack/web-api";
 import type { BotMetrics } from "../metrics/metrics.js";
+import { keepAliveFetch } from "./keep-alive-http.js";
 
 type SlackMetrics = Pick<BotMetrics, "slackRetry" | "slackRateLimited">;
 
@@ -10,8 +11,8 @@ const RETRY_POLICY = { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 5_000
 const RATE_LIMIT_RETRY = /A rate limit was exceeded/;
 
 /**
- * Options for every WebClient the bot builds: its API URL, the retry policy, and a count of each
- * retry. p-retry calls onFailedAttempt for every failed attempt, the last included, so only
+ * Options for every WebClient the bot builds: its API URL, the retry policy, a count of each
+ * retry, and the keep-alive transport every other post to Slack uses. p-retry calls onFailedAttempt for every failed attempt, the last included, so only
  * attempts with retries left count as retries.
  */
 export function slackClientOptions(apiUrl: string | undefined, metrics: SlackMetrics): WebClientOptions {
@@ -21,7 +22,7 @@ export function slackClientOptions(apiUrl: string | undefined, metrics: SlackMet
       if (e.retriesLeft > 0) metrics.slackRetry(RATE_LIMIT_RETRY.test(e.message) ? "rate_limited" : "request_failed");
     },
   };
-  return { ...(apiUrl ? { slackApiUrl: ensureSlash(apiUrl) } : {}), retryConfig };
+  return { ...(apiUrl ? { slackApiUrl: ensureSlash(apiUrl) } : {}), retryConfig, fetch: keepAliveFetch };
 }
 
 /** Counts the client's 429s (the retry itself is counted by slackClientOptions). */

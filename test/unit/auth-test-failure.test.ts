@@ -3,9 +3,11 @@ import net, { type AddressInfo } from "node:net";
 import { WebClient } from "@slack/web-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { explainAuthTestFailure } from "../../src/slack/auth-test-failure.js";
+import { keepAliveFetch } from "../../src/slack/keep-alive-http.js";
 
 // Real WebClient failures, classified: a wrong token and an unreachable Slack need different
-// fixes, so the start-up message must say which one happened.
+// fixes, so the start-up message must say which one happened. Through both transports a
+// WebClient can have: global fetch (its default) and the bot's keep-alive one.
 
 let slack: http.Server;
 let slackUrl = "";
@@ -36,8 +38,10 @@ afterAll(async () => {
   await new Promise((r) => silent.close(r));
 });
 
+let transport: { fetch?: typeof fetch } = {};
+
 async function failureOf(apiUrl: string, opts: { timeout?: number } = {}) {
-  const client = new WebClient("xoxb-test", { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, ...opts });
+  const client = new WebClient("xoxb-test", { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, ...transport, ...opts });
   const e = await client.auth.test().then(
     () => null,
     (err: unknown) => err,
@@ -54,7 +58,14 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe("explainAuthTestFailure", () => {
+describe.each([
+  ["global fetch", {}],
+  ["the bot's keep-alive transport", { fetch: keepAliveFetch }],
+])("explainAuthTestFailure, through %s", (_name, t) => {
+  beforeAll(() => {
+    transport = t;
+  });
+
   it.each(["invalid_auth", "not_authed", "account_inactive", "token_revoked"])("%s: Slack rejected the token", async (error) => {
     answer = { status: 200, body: { ok: false, error } };
     const f = await failureOf(slackUrl);

@@ -1,0 +1,62 @@
+import http from "node:http";
+import https from "node:https";
+
+/**
+ * Keep-alive agents for every post to Slack: response_url answers and Web API calls. node:http
+ * through a keep-alive Agent costs about a third of global fetch's CPU per post
+ * (bench/http-client.ts), and every answer the bot sends takes one of these two paths.
+ */
+export const slackAgents = {
+  "http:": new http.Agent({ keepAlive: true, maxSockets: 64 }),
+  "https:": new https.Agent({ keepAlive: true, maxSockets: 64 }),
+} as const;
+
+export function agentFor(u: URL): { agent: http.Agent; lib: typeof http | typeof https } | null {
+  if (u.protocol === "https:") return { agent: slackAgents["https:"], lib: https };
+  if (u.protocol === "http:") return { agent: slackAgents["http:"], lib: http };
+  return null;
+}
+
+/**
+ * The `fetch` the Web API client (WebClient) is given: what it sends (a POST with a url-encoded
+ * string body, a timeout signal) goes over node:http with the keep-alive agents, answered as a
+ * standard Response. Anything else it could send (a multipart upload, a Request object) goes to
+ * global fetch unchanged. Redirects are not followed: WebClient asks fetch to refuse them, and a
+ * 3xx here reaches it as a non-200 answer, which it reports as an HTTP error the same way.
+ */
+export const keepAliveFetch: typeof fetch = (input, init) => {
+  const body = init?.body;
+  const url = typeof input === "string" ? new URL(input) : input instanceof URL ? input : null;
+  const via = url ? agentFor(url) : null;
+  if (!url || !via || (body != null && typeof body !== "string")) return fetch(input, init);
+  const headers: Record<string, string> = Object.fromEntries(new Headers(init?.headers));
+  if (typeof body === "string") headers["content-length"] = String(Buffer.byteLength(body));
+  return new Promise<Response>((resolve, reject) => {
+    const req = via.lib.request(url, { method: init?.method ?? "GET", agent: via.agent, headers, signal: init?.signal ?? undefined }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () => {
+        try {
+          const h = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) {
+            if (Array.isArray(v)) for (const x of v) h.append(k, x);
+            else if (v !== undefined) h.set(k, v);
+          }
+          const status = res.statusCode ?? 0;
+          const response = new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), {
+            status,
+            statusText: res.statusMessage ?? "",
+            headers: h,
+          });
+          Object.defineProperty(response, "url", { value: url.href });
+          resolve(response);
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+    req.on("error", reject);
+    req.end(body ?? undefined);
+  });
+};
