@@ -72,6 +72,18 @@ function services(db: Database) {
   return createCreatorService({ db: db.db, pool: db.pool, health, now: () => new Date(), today: () => TODAY });
 }
 
+/** A creator row written by SQL alone, as the Django app or a psql session would. */
+async function insertByHand(name: string, email: string, brand: string) {
+  await tdb.pool.query(
+    `INSERT INTO studio_crm_creator (id, created_at, updated_at, creator_name, creator_email, creator_timezone, brand_name, brand_niche,
+       journey_status, health_score, last_status_change, priority_level, other_social_links, primary_communication_channel,
+       custom_fields, is_active, tags)
+     VALUES (gen_random_uuid(), now(), now(), $1, $2, 'UTC', $3, 'Food',
+             'LIVE', 'GREEN', now(), 3, '{}'::jsonb, 'Email', '{}'::jsonb, true, '[]'::jsonb)`,
+    [name, email, brand],
+  );
+}
+
 describe("creator search", () => {
   it.each([
     ["a word in every brand", "brand", 25],
@@ -150,13 +162,7 @@ describe("creator search", () => {
   });
 
   it("find: LIKE's wildcards and escape in the text match themselves", async () => {
-    await tdb.pool.query(
-      `INSERT INTO studio_crm_creator (id, created_at, updated_at, creator_name, creator_email, creator_timezone, brand_name, brand_niche,
-         journey_status, health_score, last_status_change, priority_level, other_social_links, primary_communication_channel,
-         custom_fields, is_active, tags)
-       VALUES (gen_random_uuid(), now(), now(), 'Pat Percent', 'pat@percent.test', 'UTC', '100% Pure\\Raw', 'Food',
-               'LIVE', 'GREEN', now(), 3, '{}'::jsonb, 'Email', '{}'::jsonb, true, '[]'::jsonb)`,
-    );
+    await insertByHand("Pat Percent", "pat@percent.test", "100% Pure\\Raw");
     const creators = services(app);
     expect((await creators.find("0% p")).rows.map((r) => r.brandName)).toEqual(["100% Pure\\Raw"]);
     expect((await creators.find("e\\r")).rows.map((r) => r.brandName)).toEqual(["100% Pure\\Raw"]);
@@ -220,13 +226,7 @@ describe("the search text after a TRUNCATE (Django's test flush)", () => {
   it("is emptied with the creators, and fills again as creators are added", async () => {
     await tdb.pool.query("TRUNCATE studio_crm_creator CASCADE");
     expect((await tdb.pool.query("SELECT 1 FROM wl_creator_search_text")).rowCount).toBe(0);
-    await tdb.pool.query(
-      `INSERT INTO studio_crm_creator (id, created_at, updated_at, creator_name, creator_email, creator_timezone, brand_name, brand_niche,
-         journey_status, health_score, last_status_change, priority_level, other_social_links, primary_communication_channel,
-         custom_fields, is_active, tags)
-       VALUES (gen_random_uuid(), now(), now(), 'After Flush', 'after@flush.test', 'UTC', 'Fresh Start', 'Home',
-               'LIVE', 'GREEN', now(), 3, '{}'::jsonb, 'Email', '{}'::jsonb, true, '[]'::jsonb)`,
-    );
+    await insertByHand("After Flush", "after@flush.test", "Fresh Start");
     const found = await services(app).find("fresh start");
     expect(found.rows.map((r) => r.brandName)).toEqual(["Fresh Start"]);
   });
