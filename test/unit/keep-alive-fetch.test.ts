@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ErrorCode, WebClient } from "@slack/web-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { keepAliveFetch, slackAgents } from "../../src/slack/keep-alive-http.js";
+import { createKeepAliveFetch, keepAliveFetch, slackAgents } from "../../src/slack/keep-alive-http.js";
 import { postToResponseUrl } from "../../src/slack/response-url.js";
 import { slackClientOptions } from "../../src/slack/web-client.js";
 
@@ -107,5 +107,12 @@ describe("the bot's WebClient transport", () => {
     await new Promise((r) => setTimeout(r, 50));
     ctl.abort();
     await expect(p).rejects.toThrow(/abort/i);
+  });
+
+  it("a connection that goes quiet fails the call instead of holding it forever", async () => {
+    reply = () => undefined; // never answers
+    const quiet = createKeepAliveFetch({ idleTimeoutMs: 150 });
+    const e = await quiet(`${base}/hung`, { method: "POST", body: "x" }).catch((err: unknown) => err);
+    expect(e).toMatchObject({ code: "ETIMEDOUT", message: expect.stringMatching(/no bytes from 127\.0\.0\.1:\d+ for 150 ms/) });
   });
 });
