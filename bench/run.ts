@@ -219,6 +219,7 @@ const md = [
     ["client", "c", "p50 ms", "p99 ms", "req/s", "CPU µs/request"],
     httpClients.map((r) => [r.client, r.concurrency, r.p50, r.p99, r.rps, r.cpuUsPerRequest]),
   ),
+  ``,
   `## Creator picker options: the bot vs a bare Bolt app (ms; the ack carries the options)`,
   ``,
   optionsTable(options),
