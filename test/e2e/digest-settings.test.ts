@@ -127,6 +127,9 @@ describe("Follow on the creator card", () => {
     const answers = await Promise.all(clicks.map((c) => answerTo(h, c.responseUrl)));
     expect(await follows()).toHaveLength(1);
     expect(answers.every((a) => JSON.stringify(a.blocks).includes('"action_id":"creator_unfollow"'))).toBe(true);
+    // The card, opened again, is read for its viewer: Unfollow for this manager, Follow for another.
+    expect(await card("UMANAGER")).toContain('"action_id":"creator_unfollow"');
+    expect(await card("UADMIN")).toContain('"action_id":"creator_follow"');
     const rows = await db.auditLog.findMany({ where: { targetId: id!, slackUserId: "UMANAGER", actionType: "UPDATE" } });
     expect(rows.filter((r) => String(r.notes).startsWith("followed"))).toHaveLength(1);
 

@@ -68,6 +68,7 @@ function card(over: Partial<CardData["creator"]> = {}, extra: Partial<CardData> 
     health: { score: "RED", reasons: Array.from({ length: 50 }, () => HUGE) },
     openMilestones: Array.from({ length: 5 }, (_, i) => ({ id: `m${i}`, title: HUGE, targetDate: i % 2 ? null : "2025-12-01" })),
     openMilestoneCount: 500,
+    following: false,
     ...extra,
   };
 }

@@ -77,6 +77,7 @@ const card = (): CardData => ({
   health: { score: "RED", reasons: [HOSTILE] },
   openMilestones: [{ id: "m1", title: HOSTILE, targetDate: null }],
   openMilestoneCount: 1,
+  following: false,
 });
 
 const view = (over: Partial<RequestView> = {}): RequestView => ({

@@ -10,7 +10,6 @@ import { displayOf } from "./creator-fns.js";
 import type { CreatorRef } from "./creator-lookup.js";
 import { candidatesBlocks, noMatchBlocks } from "./creator-lookup-blocks.js";
 import type { CreatorService } from "./creator-service.js";
-import type { FollowService } from "../follows/follow-service.js";
 
 // Answers every creator handler gives the same way: the card, and `<creator>` resolution.
 
@@ -29,15 +28,15 @@ export const creatorTarget = (c: { id: string; brandName: string; creatorName: s
  * notice is also its fallback text: the one line a notification or the App Home shows.
  */
 export async function cardAnswer(
-  deps: { creators: Pick<CreatorService, "card">; today: () => IsoDate; follows?: Pick<FollowService, "isFollowing"> },
+  deps: { creators: Pick<CreatorService, "card">; today: () => IsoDate },
   actor: Actor,
   id: string,
   opts: { notice?: string; shown?: string; replace?: boolean } = {},
 ): Promise<Answer> {
-  const card = await deps.creators.card(id);
+  const card = await deps.creators.card(id, actor.userId);
   if (!card) throw invalid("That creator no longer exists.");
   // Follows shape managers' digests, so only managers see the button.
-  const following = deps.follows && hasRole(actor.role, "manager") ? await deps.follows.isFollowing(actor.userId, id) : undefined;
+  const following = hasRole(actor.role, "manager") ? card.following : undefined;
   const msg = creatorCard(card, { today: deps.today(), isAdmin: hasRole(actor.role, "admin"), notice: opts.notice, following });
   return {
     reply: { ...msg, ...(opts.notice ? { text: opts.notice } : {}), ...(opts.replace ? { replace_original: true } : {}) },

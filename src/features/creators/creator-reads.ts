@@ -77,9 +77,13 @@ const CREATOR_COLUMNS = `
   c.communication_notes AS "communicationNotes", c.custom_fields AS "customFields", c.is_active AS "isActive",
   c.internal_notes AS "internalNotes", c.tags`;
 
-/** The card in one round trip: the row, its overdue summary, the next five open milestones and their count. */
+/**
+ * The card in one round trip: the row, its overdue summary, the next five open milestones and
+ * their count, and whether the viewer ($3, an auth_user id or null) follows the creator.
+ */
 const CARD = `
   SELECT ${CREATOR_COLUMNS}, od."overdueCount", od."oldestOverdue",
+         EXISTS (SELECT 1 FROM wl_creator_follow f WHERE f.user_id = $3::int AND f.creator_id = c.id) AS following,
          (SELECT count(*)::int FROM studio_crm_milestone m WHERE m.creator_id = c.id AND NOT m.is_completed) AS "openMilestoneCount",
          (SELECT coalesce(json_agg(x ORDER BY x.ord), '[]'::json) FROM (
             SELECT m.id, m.title, to_char(m.target_date, 'YYYY-MM-DD') AS "targetDate",
@@ -93,6 +97,7 @@ export type CardRow = Prisma.CreatorGetPayload<object> &
   Overdue & {
     openMilestoneCount: number;
     openMilestones: { id: string; title: string; targetDate: IsoDate | null; ord: number }[];
+    following: boolean;
   };
 
 /**
@@ -152,9 +157,9 @@ export function createCreatorReads(pool: Pool) {
       return (await pool.query<FoundRow>({ name: "wl_creator_find", text: FIND, values: [text, limit] })).rows;
     },
 
-    /** The card's row, its overdue summary and its next open milestones, in one round trip. */
-    async card(id: string, today: IsoDate): Promise<CardRow | null> {
-      const { rows } = await pool.query<CardRow>({ name: "wl_creator_card", text: CARD, values: [id, today] });
+    /** The card's row, its overdue summary, its next open milestones and the viewer's follow, in one round trip. */
+    async card(id: string, today: IsoDate, viewerId: number | null): Promise<CardRow | null> {
+      const { rows } = await pool.query<CardRow>({ name: "wl_creator_card", text: CARD, values: [id, today, viewerId] });
       return rows[0] ?? null;
     },
 

@@ -35,6 +35,8 @@ export type CardData = {
   health: Health;
   openMilestones: { id: string; title: string; targetDate: IsoDate | null }[];
   openMilestoneCount: number;
+  /** Whether the viewer the card was read for follows this creator. */
+  following: boolean;
 };
 
 export type ListPage = { rows: (ListRow & { health: Health })[]; total: number; page: number; pages: number };
@@ -252,18 +254,22 @@ export function createCreatorService({ db, pool, health, now, today }: Deps) {
       return db.creator.findUnique({ where: { id } });
     },
 
-    /** The card: the row, live health with reasons, and the next few open milestones (one read). */
-    async card(id: string): Promise<CardData | null> {
+    /**
+     * The card: the row, live health with reasons, the next few open milestones, and whether
+     * `viewerId` (an auth_user id) follows the creator (one read).
+     */
+    async card(id: string, viewerId: number | null = null): Promise<CardData | null> {
       if (!UUID.test(id)) return null;
       const day = today();
-      const row = await reads.card(id.toLowerCase(), day);
+      const row = await reads.card(id.toLowerCase(), day, viewerId);
       if (!row) return null;
-      const { overdueCount, oldestOverdue, openMilestoneCount, openMilestones, ...creator } = row;
+      const { overdueCount, oldestOverdue, openMilestoneCount, openMilestones, following, ...creator } = row;
       return {
         creator,
         health: healthOf(creator, { overdueCount, oldestOverdue }, day),
         openMilestones: openMilestones.map((m) => ({ id: m.id, title: m.title, targetDate: m.targetDate })),
         openMilestoneCount,
+        following,
       };
     },
 

@@ -30,7 +30,7 @@ import { newCreatorJob } from "./new-creator-job.js";
 
 /** Creators: which handler answers which command, button and form. */
 export function register(router: Router, deps: FeatureDeps, s: Services): void {
-  const d = { creators: s.creators, today: () => todayOf(deps), follows: s.follows };
+  const d = { creators: s.creators, today: () => todayOf(deps) };
   router
     .command(newCommand())
     .command(findCommand(d))
@@ -61,7 +61,6 @@ export function jobs(deps: FeatureDeps, s: Services): JobHandler[] {
     newCreatorJob({
       creators: s.creators,
       today,
-      follows: s.follows,
       intake: createNewCreatorIntake({ creators: s.creators, held: deps.heldJobs }),
       places: s.places,
       client: deps.client,

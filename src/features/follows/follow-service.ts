@@ -17,12 +17,6 @@ export function createFollowService(deps: { db: Db }) {
   const { db } = deps;
 
   return {
-    async isFollowing(userId: number | null, creatorId: string): Promise<boolean> {
-      if (userId === null) return false;
-      const n = await db.creatorFollow.count({ where: { userId, creatorId } });
-      return n > 0;
-    },
-
     async followedIds(userId: number): Promise<Set<string>> {
       const rows = await db.creatorFollow.findMany({ where: { userId }, select: { creatorId: true } });
       return new Set(rows.map((r) => r.creatorId));

@@ -1,6 +1,5 @@
 import type { IsoDate } from "../../../lib/dates.js";
 import type { CreatorService } from "../creator-service.js";
-import type { FollowService } from "../../follows/follow-service.js";
 
 /** What creator handlers may use; each handler narrows it further with Pick. */
-export type CreatorHandlerDeps = { creators: CreatorService; today: () => IsoDate; follows?: Pick<FollowService, "isFollowing"> };
+export type CreatorHandlerDeps = { creators: CreatorService; today: () => IsoDate };
