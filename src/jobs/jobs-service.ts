@@ -8,11 +8,9 @@ import { jsonbSafe } from "../lib/jsonb.js";
 // by a holder is fenced by its lease, so a holder presumed dead that wakes up changes nothing.
 // All times are the database's now().
 
+/** A ClaimedJob, column for field. */
 const returning = `wl_job.id::text AS id, wl_job.kind, wl_job.payload, wl_job.progress, wl_job.attempts, wl_job.max_attempts AS "maxAttempts",
   wl_job.lease::text AS lease, wl_job.deadline_at AS "deadlineAt"`;
-
-/** What `returning` reads: a ClaimedJob, column for field. */
-type Row = ClaimedJob;
 
 /**
  * Stores a job in the caller's transaction: it commits with the change that promises it, or
@@ -45,7 +43,7 @@ export async function enqueueJob(tx: DbOrTx, spec: JobSpec, origin: string | nul
 export async function holdJob(pool: Pool, spec: JobSpec, owner: string, unless?: HoldUnless): Promise<ClaimedJob | null> {
   // The guard's parameters follow the hold's four.
   const guard = unless ? `WHERE NOT (${unless.sql((i) => `$${i + 4}`)})` : "";
-  const { rows } = await pool.query<Row>({
+  const { rows } = await pool.query<ClaimedJob>({
     name: unless ? `wl_job_hold_unless_${unless.name}` : "wl_job_hold",
     text: `INSERT INTO wl_job (id, kind, payload, progress, status, run_at, deadline_at, attempts, max_attempts,
                                owner, lease, heartbeat_at, enqueued_by, dedupe_key, last_error, created_at, finished_at)
@@ -91,7 +89,7 @@ export function createJobStore(db: Db) {
     async claim(owner: string, wants: readonly { kind: string; limit: number }[], staleAfterMs: number): Promise<ClaimedJob[]> {
       const want = wants.filter((w) => w.limit > 0);
       if (want.length === 0) return [];
-      return db.$queryRawUnsafe<Row[]>(
+      return db.$queryRawUnsafe<ClaimedJob[]>(
         `WITH want AS (SELECT * FROM unnest($1::text[], $2::int[]) AS w(kind, n)),
               picked AS (
                 SELECT j.id FROM want w CROSS JOIN LATERAL (
@@ -118,7 +116,7 @@ export function createJobStore(db: Db) {
      */
     async reapStale(kinds: readonly string[], staleAfterMs: number): Promise<ClaimedJob[]> {
       if (kinds.length === 0) return [];
-      return db.$queryRawUnsafe<Row[]>(
+      return db.$queryRawUnsafe<ClaimedJob[]>(
         `UPDATE wl_job SET status = 'dead', finished_at = now(), lease = NULL,
                 last_error = left(coalesce(last_error || '; ', '') || 'its owner stopped heartbeating during the last attempt', 1000)
           WHERE kind = ANY($1::text[]) AND status = 'running' AND attempts >= max_attempts

@@ -12,8 +12,9 @@ const RATE_LIMIT_RETRY = /A rate limit was exceeded/;
 
 /**
  * Options for every WebClient the bot builds: its API URL, the retry policy, a count of each
- * retry, and the keep-alive transport every other post to Slack uses. p-retry calls onFailedAttempt for every failed attempt, the last included, so only
- * attempts with retries left count as retries.
+ * retry, and the keep-alive transport every other post to Slack uses. p-retry calls
+ * onFailedAttempt for every failed attempt, the last included, so only attempts with retries
+ * left count as retries.
  */
 export function slackClientOptions(apiUrl: string | undefined, metrics: SlackMetrics): WebClientOptions {
   const retryConfig: RetryOptions & { onFailedAttempt(e: Error & { retriesLeft: number }): void } = {
