@@ -18,6 +18,15 @@ const userId = async (email: string) => (await h.tdb.db.authUser.findFirstOrThro
 const cardDm = (user: string, brand: string) =>
   h.slack.waitForCall("chat.postMessage", (c) => c.args.channel === user && JSON.stringify(c.args.blocks ?? "").includes(brand));
 
+/** A gate a fake Slack answer waits at until the test opens it. */
+function gate(): { open: () => void; passed: Promise<void> } {
+  let open = () => {};
+  const passed = new Promise<void>((r) => {
+    open = r;
+  });
+  return { open, passed };
+}
+
 describe("/wl new and the New creator modal", () => {
   it("opens the modal with the trigger_id: the essentials only (issue 17), block_id = action_id = column", async () => {
     const from = h.slack.calls.length;
@@ -175,10 +184,7 @@ describe("/wl new and the New creator modal", () => {
       });
       // The answer is held up in Slack: until it is taken, the stored submission stays this
       // replica's unfinished job (a crash now leaves it to another replica to answer).
-      let release = () => {};
-      const answered = new Promise<void>((r) => {
-        release = r;
-      });
+      const { open: release, passed: answered } = gate();
       h.slack.on("chat.postMessage", async (args) => {
         if (String(args.text).startsWith("Nothing was saved")) await answered;
         return undefined;
@@ -254,12 +260,9 @@ describe("/wl new and the New creator modal", () => {
   it("a slow Slack answer holds up no one else's create: while every finishing slot waits on Slack, the next submission's creator is made", async () => {
     // As many submissions as creates may run at once, each stalled in its answer to Slack.
     const slots = h.config.databasePoolMax;
-    let release = () => {};
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
+    const { open: release, passed: stalled } = gate();
     h.slack.on("chat.postMessage", async (args) => {
-      if (String(args.text).includes("Stalled Brand")) await gate;
+      if (String(args.text).includes("Stalled Brand")) await stalled;
       return undefined;
     });
     try {
