@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
 import { createDatabase, type Database } from "../../src/db.js";
@@ -42,13 +43,13 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-/** The plan of wl_creator_search's own statement, under the settings the function carries. */
-async function searchPlan(q: string, limit: number | null): Promise<string> {
+/** The plan of a function's own statement, under the settings the function carries. */
+async function functionPlan(proname: string, argTypes: string, args: string): Promise<string> {
   const c = await tdb.pool.connect();
   try {
-    const { rows } = await c.query<{ src: string; config: string[] | null }>(
-      "SELECT prosrc AS src, proconfig AS config FROM pg_proc WHERE proname = 'wl_creator_search'",
-    );
+    const { rows } = await c.query<{ src: string; config: string[] | null }>("SELECT prosrc AS src, proconfig AS config FROM pg_proc WHERE proname = $1", [
+      proname,
+    ]);
     expect(rows).toHaveLength(1);
     await c.query("BEGIN");
     for (const setting of rows[0]!.config ?? []) {
@@ -57,15 +58,17 @@ async function searchPlan(q: string, limit: number | null): Promise<string> {
     }
     // A SQL function's statement is planned without its arguments' values: a generic plan.
     await c.query("SET LOCAL plan_cache_mode = force_generic_plan");
-    await c.query(`PREPARE wl_search_plan(text, integer) AS ${rows[0]!.src}`);
-    const plan = await c.query<{ "QUERY PLAN": string }>(`EXPLAIN EXECUTE wl_search_plan(${c.escapeLiteral(q)}, ${limit ?? "NULL"})`);
+    await c.query(`PREPARE wl_fn_plan${argTypes ? `(${argTypes})` : ""} AS ${rows[0]!.src}`);
+    const plan = await c.query<{ "QUERY PLAN": string }>(`EXPLAIN EXECUTE wl_fn_plan${args ? `(${args})` : ""}`);
     return plan.rows.map((r) => r["QUERY PLAN"]).join("\n");
   } finally {
     await c.query("ROLLBACK").catch(() => undefined);
-    await c.query("DEALLOCATE wl_search_plan").catch(() => undefined);
+    await c.query("DEALLOCATE wl_fn_plan").catch(() => undefined);
     c.release();
   }
 }
+
+const searchPlan = (q: string, limit: number | null) => functionPlan("wl_creator_search", "text, integer", `${pg.escapeLiteral(q)}, ${limit ?? "NULL"}`);
 
 function services(db: Database) {
   const health = createHealthService({ db: db.db, tz: "UTC" });
@@ -167,6 +170,26 @@ describe("creator search", () => {
     expect((await creators.find("0% p")).rows.map((r) => r.brandName)).toEqual(["100% Pure\\Raw"]);
     expect((await creators.find("e\\r")).rows.map((r) => r.brandName)).toEqual(["100% Pure\\Raw"]);
     expect((await creators.find("%_%")).total).toBe(0);
+  });
+});
+
+describe("the list's total", () => {
+  it("counts the active creators from the urgency index alone (an index-only scan), never the table", async () => {
+    // As autovacuum leaves the table: pages all-visible, so the index can answer by itself.
+    await tdb.pool.query("VACUUM ANALYZE studio_crm_creator");
+    const plan = await functionPlan("wl_creator_active_count", "", "");
+    expect(plan).toContain("Index Only Scan using studio_crm_creator_urgency_idx");
+    expect(plan).not.toMatch(/Seq Scan/);
+  });
+
+  it("is every active creator's, whoever wrote them, and no archived one's", async () => {
+    await insertByHand("Ari Archived", "ari@archived.test", "Archived Goods");
+    await tdb.pool.query("UPDATE studio_crm_creator SET is_active = false WHERE creator_email = 'ari@archived.test'");
+    const { rows } = await tdb.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM studio_crm_creator WHERE is_active");
+    expect(rows[0]!.n).toBeGreaterThan(ADVERSARIAL);
+    const list = await services(app).list({}, 0);
+    expect(list.total).toBe(rows[0]!.n);
+    expect(list.pages).toBe(Math.ceil(rows[0]!.n / list.rows.length));
   });
 });
 

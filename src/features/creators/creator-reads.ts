@@ -136,7 +136,10 @@ function listStatements(filters: ListFilters) {
       text: page,
       values: [...values, size, offset, today],
     }),
-    count: { name: `wl_creator_count_${shape || "all"}`, text: `SELECT count(*)::int AS n FROM studio_crm_creator c WHERE ${where.join(" AND ")}`, values },
+    count: shape
+      ? { name: `wl_creator_count_${shape}`, text: `SELECT count(*)::int AS n FROM studio_crm_creator c WHERE ${where.join(" AND ")}`, values }
+      : // Unfiltered, the total comes from the urgency index alone (migration 20261209100000).
+        { name: "wl_creator_count_all", text: "SELECT wl_creator_active_count() AS n", values },
   };
 }
 
