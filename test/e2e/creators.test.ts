@@ -178,7 +178,7 @@ describe("/wl new and the New creator modal", () => {
       expect(res).toEqual({ status: 200, body: null });
       await waitUntil(async () => {
         const { rows } = await h.tdb.pool.query(
-          "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO \"public\".\"studio_crm_creator\"%'",
+          "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ~ 'INSERT INTO (\"public\"\\.)?\"?studio_crm_creator\\M'",
         );
         return rows.length > 0;
       });

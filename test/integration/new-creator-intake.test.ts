@@ -112,6 +112,60 @@ describe("a stored New creator submission is created once", () => {
   });
 });
 
+describe("the create's one statement (creator-insert.ts)", () => {
+  it("returns the row exactly as Prisma reads it, and the CREATE row's snapshot holds every column", async () => {
+    const raw = validNew({
+      creator_email: "every.column@intake.test",
+      brand_name: "Every Column Co",
+      creator_phone: "+1 555 0100",
+      tags: "VIP, launch",
+      last_contacted_date: "2026-06-01",
+      next_follow_up_date: "2026-07-01",
+      priority_level: "1",
+    });
+    const parsed = parseNewCreator(raw);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const row = await h.bot.services.creators.create(parsed.data, staff);
+    const prisma = await h.tdb.db.creator.findUniqueOrThrow({ where: { id: row.id } });
+    expect(row).toEqual(prisma);
+    expect([row.createdById, row.lastUpdatedById, row.isActive]).toEqual([staff.userId, staff.userId, true]);
+    expect(row.tags).toEqual(["VIP", "launch"]);
+    expect(row.lastContactedDate?.toISOString()).toBe("2026-06-01T00:00:00.000Z");
+    const audit = await h.tdb.db.auditLog.findFirstOrThrow({ where: { targetId: row.id, actionType: "CREATE" } });
+    const columns = await h.tdb.db.$queryRaw<{ c: string }[]>`
+      SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'studio_crm_creator' AND table_schema = current_schema()`;
+    expect(Object.keys(audit.changes as object).sort()).toEqual(columns.map((c) => c.c).sort());
+  });
+
+  it("an email in another case that landed after the form's check: nothing written, the inline error", async () => {
+    const { raw, data } = form();
+    const job = await intake().receive(raw, staff, "V-case-later", data);
+    await h.tdb.db.creator.create({
+      data: {
+        creatorName: "Shouty",
+        creatorEmail: data.creator_email.toUpperCase(),
+        brandName: "Shouty Co",
+        brandNiche: "x",
+        journeyStatus: "LIVE",
+        healthScore: "GREEN",
+        lastStatusChange: new Date(),
+      },
+    });
+    expect(await intake().finish(job, data, staff)).toEqual({ kind: "duplicate", email: data.creator_email });
+    expect(await h.tdb.db.creator.count({ where: { creatorEmail: { equals: data.creator_email, mode: "insensitive" } } })).toBe(1);
+    expect(await h.tdb.db.creator.count({ where: { id: (job.payload as { creatorId: string }).creatorId } })).toBe(0);
+  });
+
+  it("race: two creates of one email at once make one creator; the other is told the email is taken", async () => {
+    const { data } = form();
+    const results = await Promise.allSettled([h.bot.services.creators.create(data, staff), h.bot.services.creators.create(data, staff)]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ code: "conflict", fieldErrors: { creator_email: "A creator with this email already exists." } });
+    expect(await creatorsWith(data.creator_email)).toHaveLength(1);
+  });
+});
+
 describe("the job a replica runs answers where the form would have", () => {
   const handler = () => creatorJobs(h.bot.deps, h.bot.services).find((j) => j.kind === NEW_CREATOR_JOB)!;
   /** Runs a job taken over from its dead holder; returns the DM it sent USTAFF. */

@@ -62,7 +62,7 @@ const FIND = `
     FROM wl_creator_search($1, $2)`;
 
 /** Every column of the Creator model, named as Prisma names them (a test compares with Prisma's row). */
-const CREATOR_COLUMNS = `
+export const CREATOR_COLUMNS = `
   c.id, c.created_at AS "createdAt", c.updated_at AS "updatedAt", c.created_by_id AS "createdById",
   c.last_updated_by_id AS "lastUpdatedById", c.creator_name AS "creatorName", c.creator_email AS "creatorEmail",
   c.creator_phone AS "creatorPhone", c.creator_location AS "creatorLocation", c.creator_timezone AS "creatorTimezone",

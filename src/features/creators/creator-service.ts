@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { resolveCreatorRef } from "./creator-lookup.js";
+import { insertNewCreator } from "./creator-insert.js";
 import { createCreatorReads, summaryOf, type FoundRow, type ListRow } from "./creator-reads.js";
 import type { Db, Pool, Tx } from "../../db.js";
 import { Prisma } from "../../generated/prisma/client.js";
@@ -6,7 +8,7 @@ import type { Actor } from "../../identity/actor.js";
 import { audited } from "../../audit/audit-service.js";
 import { diffChanges, snapshot } from "../../audit/audit-fns.js";
 import { AppError, ErrorCode, notFound } from "../../errors.js";
-import { fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
+import { toDbDate, type IsoDate } from "../../lib/dates.js";
 import { toHealthInput, type HealthService } from "../health/health-service.js";
 import { computeHealth, type Health } from "../health/health-fns.js";
 import {
@@ -44,7 +46,11 @@ export type ListPage = { rows: (ListRow & { health: Health })[]; total: number; 
 const EMAIL_TAKEN = "A creator with this email already exists.";
 export const emailTaken = () => new AppError(ErrorCode.Conflict, { userMessage: EMAIL_TAKEN, fieldErrors: { creator_email: EMAIL_TAKEN } });
 
-const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
+/** Prisma's P2002, or a raw statement's 23505 (creator-insert.ts): both mean the email's unique index refused the row. */
+const isUniqueViolation = (e: unknown) =>
+  e instanceof Prisma.PrismaClientKnownRequestError &&
+  (e.code === "P2002" ||
+    (e.meta as { driverAdapterError?: { cause?: { originalCode?: string } } } | undefined)?.driverAdapterError?.cause?.originalCode === "23505");
 
 /** Form output -> Prisma data (DATE columns as UTC-midnight Dates). */
 function toData(values: Partial<CreatorForm>): Record<string, unknown> {
@@ -88,18 +94,16 @@ export function createCreatorService({ db, pool, health, now, today }: Deps) {
       try {
         return await audited(db, actor, async (tx) => {
           await opts.first?.(tx);
-          if (await emailInUse(tx, input.creator_email)) throw emailTaken();
           // A new creator has no milestones, so its health follows from the form alone: scored
           // here and stored with the row (no second write, no "moved from GREEN" row for a
           // score it never had).
           const at = now();
-          const data = toData(input) as Prisma.CreatorUncheckedCreateInput;
           const h = computeHealth(
             {
-              journeyStatus: data.journeyStatus,
-              isActive: data.isActive ?? true,
-              lastContactedDate: fromDbDate(data.lastContactedDate as Date | null | undefined),
-              nextFollowUpDate: fromDbDate(data.nextFollowUpDate as Date | null | undefined),
+              journeyStatus: input.journey_status,
+              isActive: true,
+              lastContactedDate: input.last_contacted_date ?? null,
+              nextFollowUpDate: input.next_follow_up_date ?? null,
               createdAt: at,
               lastStatusChange: at,
               milestones: { overdueCount: 0, oldestOverdueTarget: null },
@@ -107,17 +111,8 @@ export function createCreatorService({ db, pool, health, now, today }: Deps) {
             today(),
             health.tz,
           );
-          const row = await tx.creator.create({
-            data: {
-              ...data,
-              ...(opts.id ? { id: opts.id } : {}),
-              healthScore: h.score,
-              createdAt: at,
-              lastStatusChange: at,
-              createdById: actor.userId,
-              lastUpdatedById: actor.userId,
-            },
-          });
+          const row = await insertNewCreator(tx, { id: opts.id ?? randomUUID(), at, actorUserId: actor.userId, score: h.score, form: input });
+          if (!row) throw emailTaken();
           return {
             result: row,
             audit: { action: "CREATE", targetModel: "Creator", targetId: row.id, targetDisplay: displayOf(row), changes: snapshot(toColumns(row)) },
