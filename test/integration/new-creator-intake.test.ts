@@ -7,6 +7,7 @@ import type { Actor } from "../../src/identity/actor.js";
 import { createNewCreatorIntake, NEW_CREATOR_JOB, type NewCreatorOutcome } from "../../src/features/creators/new-creator-intake.js";
 import { jobs as creatorJobs } from "../../src/features/creators/register.js";
 import { parseNewCreator, type CreatorForm, type RawForm } from "../../src/features/creators/creator-schemas.js";
+import { columnValuesOf } from "../../src/features/creators/creator-fns.js";
 
 // A New creator submission is stored as a held job before its form is acked; whoever holds the
 // job creates the creator, fenced by its lease. These drive the intake and the job handler
@@ -39,6 +40,19 @@ const store = () => createJobStore(h.tdb.db);
 const goStale = (job: ClaimedJob) => h.tdb.db.$executeRaw`UPDATE wl_job SET heartbeat_at = now() - interval '1 minute' WHERE id = ${job.id}::uuid`;
 const takeOver = async (owner: string) => (await store().claim(owner, [{ kind: NEW_CREATOR_JOB, limit: 1 }], 1_000))[0];
 const creatorsWith = (email: string) => h.tdb.db.creator.findMany({ where: { creatorEmail: email } });
+/** Someone else's creator with this email, written between a form's check and its create. */
+const addedMeanwhile = (email: string) =>
+  h.tdb.db.creator.create({
+    data: {
+      creatorName: "First",
+      creatorEmail: email,
+      brandName: "First Co",
+      brandNiche: "x",
+      journeyStatus: "LIVE",
+      healthScore: "GREEN",
+      lastStatusChange: new Date(),
+    },
+  });
 const createRows = (id: string) => h.tdb.db.auditLog.count({ where: { targetId: id, actionType: "CREATE" } });
 
 describe("a stored New creator submission is created once", () => {
@@ -128,6 +142,8 @@ describe("the create's one statement (creator-insert.ts)", () => {
     const row = await h.bot.services.creators.create(parsed.data, staff);
     const prisma = await h.tdb.db.creator.findUniqueOrThrow({ where: { id: row.id } });
     expect(row).toEqual(prisma);
+    // Every column the form has is stored as submitted (none left to a default).
+    expect(columnValuesOf(row)).toEqual(parsed.data);
     expect([row.createdById, row.lastUpdatedById, row.isActive]).toEqual([staff.userId, staff.userId, true]);
     expect(row.tags).toEqual(["VIP", "launch"]);
     expect(row.lastContactedDate?.toISOString()).toBe("2026-06-01T00:00:00.000Z");
@@ -140,17 +156,7 @@ describe("the create's one statement (creator-insert.ts)", () => {
   it("an email in another case that landed after the form's check: nothing written, the inline error", async () => {
     const { raw, data } = form();
     const job = await intake().receive(raw, staff, "V-case-later", data);
-    await h.tdb.db.creator.create({
-      data: {
-        creatorName: "Shouty",
-        creatorEmail: data.creator_email.toUpperCase(),
-        brandName: "Shouty Co",
-        brandNiche: "x",
-        journeyStatus: "LIVE",
-        healthScore: "GREEN",
-        lastStatusChange: new Date(),
-      },
-    });
+    await addedMeanwhile(data.creator_email.toUpperCase());
     expect(await intake().finish(job, data, staff)).toEqual({ kind: "duplicate", email: data.creator_email });
     expect(await h.tdb.db.creator.count({ where: { creatorEmail: { equals: data.creator_email, mode: "insensitive" } } })).toBe(1);
     expect(await h.tdb.db.creator.count({ where: { id: (job.payload as { creatorId: string }).creatorId } })).toBe(0);
@@ -188,17 +194,7 @@ describe("the job a replica runs answers where the form would have", () => {
   it("a duplicate that landed meanwhile: nothing saved, the person told why, the refusal audited", async () => {
     const { raw, data } = form();
     const job = await intake().receive(raw, staff, "V-job-dup", data);
-    await h.tdb.db.creator.create({
-      data: {
-        creatorName: "First",
-        creatorEmail: data.creator_email,
-        brandName: "First Co",
-        brandNiche: "x",
-        journeyStatus: "LIVE",
-        healthScore: "GREEN",
-        lastStatusChange: new Date(),
-      },
-    });
+    await addedMeanwhile(data.creator_email);
     expect(await runTakenOver(job)).toContain(`Nothing was saved: a creator with the email *${data.creator_email}*`);
     expect(await creatorsWith(data.creator_email)).toHaveLength(1);
     expect(

@@ -32,7 +32,7 @@ function seedInserts(): { file: string; table: string; columns: string[] | null 
   const found: { file: string; table: string; columns: string[] | null }[] = [];
   for (const file of sources(SRC)) {
     const text = readFileSync(file, "utf8");
-    for (const m of text.matchAll(/INSERT\s+INTO\s+"?(\w+)"?\s*(\(([^)]*)\))?/gi)) {
+    for (const m of text.matchAll(/INSERT\s+INTO\s+"?(\w+)"?(?:\s+AS\s+\w+)?\s*(\(([^)]*)\))?/gi)) {
       const table = m[1]!.toLowerCase();
       if (!SEED_TABLES.includes(table)) continue;
       const columns = m[3] === undefined ? null : m[3].split(",").map((c) => c.trim().replace(/"/g, ""));

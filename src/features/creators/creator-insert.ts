@@ -1,7 +1,7 @@
 import type { Tx } from "../../db.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { HealthScore } from "../health/health-fns.js";
-import { FORM_COLUMNS, type FormColumn } from "./creator-fns.js";
+import type { FormColumn } from "./creator-fns.js";
 import { CREATOR_COLUMNS } from "./creator-reads.js";
 import type { CreatorForm } from "./creator-schemas.js";
 
@@ -24,14 +24,24 @@ const CAST: Partial<Record<FormColumn, string>> = {
 };
 const JSONB = new Set<FormColumn>(["other_social_links", "custom_fields", "tags"]);
 
-/** $1 id, $2 the time (created, updated, status changed), $3 the acting auth_user, $4 the score; then the form's columns. */
-const FIRST_FORM_PARAM = 5;
-const param = (col: FormColumn) => `$${FIRST_FORM_PARAM + FORM_COLUMNS.indexOf(col)}::${CAST[col] ?? "text"}`;
+// The column list is written out (test/integration/seed-inserts.test.ts reads every INSERT into
+// a seed table for its NOT NULL columns); the form's parameters follow it, from $5 on.
+const INSERT_HEAD = `INSERT INTO studio_crm_creator AS c (id, created_at, updated_at, created_by_id, last_updated_by_id, health_score,
+  last_status_change, is_active, creator_name, creator_email, creator_phone, creator_location, creator_timezone, creator_avatar,
+  brand_name, brand_tagline, brand_niche, brand_website, brand_logo, brand_description, journey_status, priority_level,
+  instagram_handle, tiktok_handle, twitter_handle, youtube_channel, linkedin_profile, other_social_links,
+  primary_communication_channel, last_contacted_date, next_follow_up_date, communication_notes, tags, custom_fields, internal_notes)`;
+/** The form's columns in the order INSERT_HEAD names them (everything after is_active). */
+const INSERTED = (/\(([^)]*)\)/.exec(INSERT_HEAD)?.[1] ?? "")
+  .split(",")
+  .map((c) => c.trim())
+  .slice(8) as FormColumn[];
+const param = (col: FormColumn) => `$${5 + INSERTED.indexOf(col)}::${CAST[col] ?? "text"}`;
 
+/** $1 id, $2 the time (created, updated, status changed), $3 the acting auth_user, $4 the score; then the form's columns. */
 const INSERT_NEW = `
-  INSERT INTO studio_crm_creator AS c (id, created_at, updated_at, created_by_id, last_updated_by_id, health_score, last_status_change, is_active,
-                                       ${FORM_COLUMNS.join(", ")})
-  SELECT $1::uuid, $2::timestamptz, $2::timestamptz, $3::int, $3::int, $4::text, $2::timestamptz, true, ${FORM_COLUMNS.map(param).join(", ")}
+  ${INSERT_HEAD}
+  SELECT $1::uuid, $2::timestamptz, $2::timestamptz, $3::int, $3::int, $4::text, $2::timestamptz, true, ${INSERTED.map(param).join(", ")}
    WHERE NOT EXISTS (SELECT 1 FROM studio_crm_creator x WHERE lower(x.creator_email) = lower(${param("creator_email")}))
   RETURNING ${CREATOR_COLUMNS}`;
 
@@ -39,7 +49,7 @@ export type NewCreatorRow = { id: string; at: Date; actorUserId: number | null; 
 
 /** The new row, or null when the email is already a creator's (nothing written). */
 export async function insertNewCreator(tx: Tx, n: NewCreatorRow): Promise<Prisma.CreatorGetPayload<object> | null> {
-  const values = FORM_COLUMNS.map((col) => {
+  const values = INSERTED.map((col) => {
     const v = n.form[col] ?? null;
     return JSONB.has(col) && v !== null ? JSON.stringify(v) : v;
   });
