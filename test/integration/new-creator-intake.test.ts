@@ -77,7 +77,7 @@ describe("a stored New creator submission is created once", () => {
       SELECT status, attempts, owner FROM wl_job WHERE id = ${job.id}::uuid`;
     expect(row).toEqual([{ status: "running", attempts: 1, owner: expect.any(String) }]);
     const outcome = await intake().finish(job, data, staff);
-    expect(outcome).toEqual({ kind: "created", id: (job.payload as { creatorId: string }).creatorId, brandName: data.brand_name });
+    expect(outcome).toMatchObject({ kind: "created", id: (job.payload as { creatorId: string }).creatorId, brandName: data.brand_name });
   });
 
   it("race: the first holder and a replica that took the job over both finish it: one creator, one CREATE row, nobody told 'nothing was saved'", async () => {
@@ -119,7 +119,9 @@ describe("a stored New creator submission is created once", () => {
     await goStale(job); // it died before completing the job
     const taken = await takeOver("replica-after");
     expect(taken?.progress).toEqual({ created: true });
-    expect(await intake().finish(taken!, data, staff)).toEqual(first);
+    // The same creator, answered with its card read (only its maker has the card in hand).
+    const { card: _card, ...answered } = first as Extract<NewCreatorOutcome, { kind: "created" }>;
+    expect(await intake().finish(taken!, data, staff)).toEqual(answered);
     const made = await creatorsWith(data.creator_email);
     expect(made).toHaveLength(1);
     expect(await createRows(made[0]!.id)).toBe(1);
@@ -151,6 +153,20 @@ describe("the create's one statement (creator-insert.ts)", () => {
     const columns = await h.tdb.db.$queryRaw<{ c: string }[]>`
       SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'studio_crm_creator' AND table_schema = current_schema()`;
     expect(Object.keys(audit.changes as object).sort()).toEqual(columns.map((c) => c.c).sort());
+  });
+
+  it("the card answered from the inserted row is the card a read gives (no milestones, no followers yet)", async () => {
+    const { raw, data } = form();
+    const job = await intake().receive(raw, staff, "V-card-known", data);
+    const outcome = await intake().finish(job, data, staff);
+    if (outcome.kind !== "created") throw new Error(`not created: ${outcome.kind}`);
+    expect(outcome.card).toEqual(await h.bot.services.creators.card(outcome.id, staff.userId));
+    // A later holder only answers, and so reads the card.
+    expect(await intake().finish({ ...job, progress: { created: true } }, data, staff)).toEqual({
+      kind: "created",
+      id: outcome.id,
+      brandName: data.brand_name,
+    });
   });
 
   it("an email in another case that landed after the form's check: nothing written, the inline error", async () => {

@@ -9,7 +9,7 @@ import { creatorCard } from "./creator-blocks.js";
 import { displayOf } from "./creator-fns.js";
 import type { CreatorRef } from "./creator-lookup.js";
 import { candidatesBlocks, noMatchBlocks } from "./creator-lookup-blocks.js";
-import type { CreatorService } from "./creator-service.js";
+import type { CardData, CreatorService } from "./creator-service.js";
 
 // Answers every creator handler gives the same way: the card, and `<creator>` resolution.
 
@@ -31,9 +31,10 @@ export async function cardAnswer(
   deps: { creators: Pick<CreatorService, "card">; today: () => IsoDate },
   actor: Actor,
   id: string,
-  opts: { notice?: string; shown?: string; replace?: boolean } = {},
+  opts: { notice?: string; shown?: string; replace?: boolean; known?: CardData } = {},
 ): Promise<Answer> {
-  const card = await deps.creators.card(id, actor.userId);
+  // `known`: the card of a creator this request just made (no read needed).
+  const card = opts.known ?? (await deps.creators.card(id, actor.userId));
   if (!card) throw invalid("That creator no longer exists.");
   // Follows shape managers' digests, so only managers see the button.
   const following = hasRole(actor.role, "manager") ? card.following : undefined;

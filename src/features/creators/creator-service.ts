@@ -268,6 +268,16 @@ export function createCreatorService({ db, pool, health, now, today }: Deps) {
       };
     },
 
+    /**
+     * The card of a creator this process has just created, from the row its insert returned: a
+     * new creator has no milestones and no followers yet, so this is what `card` would read,
+     * without the round trip (a test compares the two).
+     */
+    cardOfCreated(creator: CardData["creator"]): CardData {
+      const health = healthOf(creator, { overdueCount: 0, oldestOverdue: null }, today());
+      return { creator, health, openMilestones: [], openMilestoneCount: 0, following: false };
+    },
+
     /** Case-insensitive substring search over brand, name, email and handles; archived last. */
     async find(text: string): Promise<{ rows: FoundRow[]; total: number }> {
       const rows = await reads.find(text, FIND_LIMIT);

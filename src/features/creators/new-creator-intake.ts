@@ -4,7 +4,7 @@ import type { Actor } from "../../identity/actor.js";
 import { fenceJob } from "../../jobs/jobs-service.js";
 import { PermanentJobError, type ClaimedJob, type HeldJobs } from "../../jobs/job-types.js";
 import { isUuid } from "../../slack/ids.js";
-import { emailTaken, type CreatorService } from "./creator-service.js";
+import { emailTaken, type CardData, type CreatorService } from "./creator-service.js";
 import { emailInUse } from "./creator-reads.js";
 import { parseNewCreator, type CreatorForm, type RawForm } from "./creator-schemas.js";
 
@@ -19,7 +19,8 @@ export const NEW_CREATOR_JOB = "creator.new";
 export type NewCreatorPayload = { form: RawForm; actor: Actor; creatorId: string; viewId: string; brandName: string };
 
 export type NewCreatorOutcome =
-  | { kind: "created"; id: string; brandName: string }
+  /** `card`: the new creator's card when this call created it (a later holder reads it instead). */
+  | { kind: "created"; id: string; brandName: string; card?: CardData }
   /** The email was taken between the form's check and the create: nothing saved. */
   | { kind: "duplicate"; email: string }
   /** Another replica holds the job now (this one was presumed dead): it answers, not us. */
@@ -52,7 +53,7 @@ export function formOf(payload: NewCreatorPayload): CreatorForm {
 
 export type NewCreatorIntake = ReturnType<typeof createNewCreatorIntake>;
 
-export function createNewCreatorIntake(deps: { creators: Pick<CreatorService, "create">; held: Pick<HeldJobs, "hold"> }) {
+export function createNewCreatorIntake(deps: { creators: Pick<CreatorService, "create" | "cardOfCreated">; held: Pick<HeldJobs, "hold"> }) {
   return {
     /**
      * Stores the submission before the ack, unless its email is already a creator's (checked by
@@ -88,7 +89,7 @@ export function createNewCreatorIntake(deps: { creators: Pick<CreatorService, "c
             if (!(await fenceJob(tx, job, CREATED))) throw new LeaseLost();
           },
         });
-        return { kind: "created", id: row.id, brandName: row.brandName };
+        return { kind: "created", id: row.id, brandName: row.brandName, card: deps.creators.cardOfCreated(row) };
       } catch (e) {
         if (e instanceof LeaseLost) return { kind: "lost" };
         if (isAppError(e) && e.code === ErrorCode.Conflict) return { kind: "duplicate", email: data.creator_email };

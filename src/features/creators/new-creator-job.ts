@@ -51,7 +51,7 @@ export function newCreatorJob(deps: Deps): JobHandler {
         return reply(e.userMessage);
       }
       const notice = createdNotice(outcome.brandName);
-      const card = await cardAnswer(deps, p.actor, outcome.id, { notice, replace: true }).catch((e: unknown) => {
+      const card = await cardAnswer(deps, p.actor, outcome.id, { notice, replace: true, known: outcome.card }).catch((e: unknown) => {
         if (isAppError(e)) return null; // deleted since it was made: the notice alone
         throw e;
       });

@@ -55,7 +55,7 @@ async function finishHere(deps: Deps, ctx: ViewCtx, job: ClaimedJob, data: Creat
   }
   // Answered before the job is completed: if this process dies in between, the replica that
   // takes the job over finds the creator made and sends the answer (never a second creator).
-  const answer = await cardAnswer(deps, ctx.actor, outcome.id, { notice: createdNotice(outcome.brandName), replace: true });
+  const answer = await cardAnswer(deps, ctx.actor, outcome.id, { notice: createdNotice(outcome.brandName), replace: true, known: outcome.card });
   if (answer.reply) await ctx.reply(answer.reply as Msg);
   await done();
   return { shown: answer.shown, target: answer.target };
