@@ -91,3 +91,11 @@ export async function pingDb(db: Db, deadlineMs = 5_000): Promise<boolean> {
     clearTimeout(timer);
   }
 }
+
+/**
+ * The Postgres error code (SQLSTATE, e.g. "23505") behind an error from a raw statement run
+ * through Prisma's pg adapter, which reports it as its driver adapter error's cause.
+ */
+export function postgresCodeOf(e: unknown): string | undefined {
+  return (e as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } } | null)?.meta?.driverAdapterError?.cause?.originalCode;
+}

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { resolveCreatorRef } from "./creator-lookup.js";
 import { insertNewCreator } from "./creator-insert.js";
 import { createCreatorReads, summaryOf, type FoundRow, type ListRow } from "./creator-reads.js";
-import type { Db, Pool, Tx } from "../../db.js";
+import { postgresCodeOf, type Db, type Pool, type Tx } from "../../db.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { Actor } from "../../identity/actor.js";
 import { audited } from "../../audit/audit-service.js";
@@ -47,10 +47,7 @@ const EMAIL_TAKEN = "A creator with this email already exists.";
 export const emailTaken = () => new AppError(ErrorCode.Conflict, { userMessage: EMAIL_TAKEN, fieldErrors: { creator_email: EMAIL_TAKEN } });
 
 /** Prisma's P2002, or a raw statement's 23505 (creator-insert.ts): both mean the email's unique index refused the row. */
-const isUniqueViolation = (e: unknown) =>
-  e instanceof Prisma.PrismaClientKnownRequestError &&
-  (e.code === "P2002" ||
-    (e.meta as { driverAdapterError?: { cause?: { originalCode?: string } } } | undefined)?.driverAdapterError?.cause?.originalCode === "23505");
+const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && (e.code === "P2002" || postgresCodeOf(e) === "23505");
 
 /** Form output -> Prisma data (DATE columns as UTC-midnight Dates). */
 function toData(values: Partial<CreatorForm>): Record<string, unknown> {

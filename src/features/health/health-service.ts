@@ -1,4 +1,4 @@
-import type { Db, DbOrTx, Tx } from "../../db.js";
+import { postgresCodeOf, type Db, type DbOrTx, type Tx } from "../../db.js";
 import type { Actor } from "../../identity/actor.js";
 import { writeAudit } from "../../audit/audit-service.js";
 import { notFound } from "../../errors.js";
@@ -78,10 +78,8 @@ export const WRITE_LANES = 2;
 const CHAIN_WAIT_MS = 500;
 const CHAIN_ATTEMPTS = 5;
 
-const isLockTimeout = (e: unknown): boolean => {
-  const x = e as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } }; message?: string };
-  return x?.meta?.driverAdapterError?.cause?.originalCode === "55P03" || /lock timeout|55P03/.test(String(x?.message ?? ""));
-};
+const isLockTimeout = (e: unknown): boolean =>
+  postgresCodeOf(e) === "55P03" || /lock timeout|55P03/.test(String((e as { message?: unknown } | null)?.message ?? ""));
 
 const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
 
