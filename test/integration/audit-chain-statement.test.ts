@@ -154,4 +154,25 @@ describe("the audit chain, one head write per statement", () => {
       await fresh.drop();
     }
   });
+
+  // Declared IMMUTABLE over a STABLE body (to_char), the canonical text was a SQL function call
+  // on every audit row, which Postgres does not inline; STABLE, it is part of the trigger's
+  // expression. Counted, not timed: the calls Postgres tracks for the function.
+  it("the canonical text is inlined into the chain trigger, not called once per row", async () => {
+    const c = new pg.Client({ connectionString: tdb.url });
+    await c.connect();
+    try {
+      await c.query("SET track_functions = 'all'");
+      await c.query("BEGIN");
+      await c.query(AUDIT_INSERT_SQL, [auditRowsJson(Array.from({ length: 50 }, (_, n) => ({ actor: SYSTEM_ACTOR, entry: entry(n) })))]);
+      const { rows } = await c.query<{ calls: string }>(
+        "SELECT coalesce(sum(calls), 0)::text AS calls FROM pg_stat_xact_user_functions WHERE funcname = 'wl_audit_canonical'",
+      );
+      await c.query("COMMIT");
+      expect(rows[0]?.calls).toBe("0");
+    } finally {
+      await c.end();
+    }
+    expect(await verifyAuditChain(tdb.db)).toMatchObject({ ok: true, firstBreak: null });
+  });
 });
