@@ -14,7 +14,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { ensureDatabase, migrate } from "../src/migrate/migrate-runner.js";
-import { createDb } from "../src/db.js";
+import { createDatabase } from "../src/db.js";
 import { createHealthService } from "../src/features/health/health-service.js";
 import { createDigestService } from "../src/features/digests/digest-service.js";
 import { renderDigest } from "../src/features/digests/digest-blocks.js";
@@ -45,10 +45,10 @@ type Result = {
 };
 
 async function measure(url: string, n: number): Promise<void> {
-  const db = createDb(url, { max: 4 });
+  const { db, pool } = createDatabase(url, { max: 4 });
   await db.$queryRaw`SELECT 1`;
   const baseRss = process.resourceUsage().maxRSS;
-  const real = createHealthService({ db, tz: "UTC" });
+  const real = createHealthService({ db, pool, tz: "UTC" });
   let reasonsMs = 0;
   const health = {
     recompute: real.recompute,

@@ -12,7 +12,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { ensureDatabase, migrate } from "../src/migrate/migrate-runner.js";
-import { createDb } from "../src/db.js";
+import { createDatabase } from "../src/db.js";
 import { createHealthService } from "../src/features/health/health-service.js";
 import { SYSTEM_ACTOR } from "../src/identity/actor.js";
 import { dateInTz } from "../src/lib/dates.js";
@@ -68,9 +68,9 @@ async function measure(n: number): Promise<HealthScaleResult> {
   try {
     await migrate(url, fileURLToPath(new URL("../prisma/migrations/", import.meta.url)));
     const seedMs = await time(() => seed(url, n));
-    const db = createDb(url);
+    const { db, pool } = createDatabase(url);
     try {
-      const health = createHealthService({ db, tz: TZ });
+      const health = createHealthService({ db, pool, tz: TZ });
       const today = dateInTz(new Date(), TZ);
       let first = { scanned: 0, changed: 0 };
       let second = { scanned: 0, changed: 0 };

@@ -56,7 +56,7 @@ export async function createLatencyDb() {
   const bdb = await createBenchDb("wl_bench_latency");
   await seedCreators(bdb.url, 10_000, 10);
   const { db, pool } = createDatabase(bdb.url);
-  await createHealthService({ db, tz: "UTC" }).recomputeAll(SYSTEM_ACTOR, dateInTz(new Date(), "UTC"));
+  await createHealthService({ db, pool, tz: "UTC" }).recomputeAll(SYSTEM_ACTOR, dateInTz(new Date(), "UTC"));
   // As autovacuum leaves a studio's tables between bursts of writes (its insert threshold alone
   // fires on a load like this one, a minute or so in): hint bits set and pages all-visible, so
   // index-only scans need no heap. Done here so no cell is measured before it and the next after.

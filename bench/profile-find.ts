@@ -11,7 +11,7 @@ import { timeIt, round } from "./lib/stats.js";
 const bdb = await createBenchDb("wl_bench_profile");
 await seedCreators(bdb.url, 10_000, 10);
 const { db, pool } = createDatabase(bdb.url);
-const health = createHealthService({ db, tz: "UTC" });
+const health = createHealthService({ db, pool, tz: "UTC" });
 await health.recomputeAll(SYSTEM_ACTOR, dateInTz(new Date(), "UTC"));
 const creators = createCreatorService({ db, pool, health, now: () => new Date(), today: () => dateInTz(new Date(), "UTC") });
 const ids = (await db.creator.findMany({ select: { id: true }, take: 100 })).map((c) => c.id);

@@ -46,7 +46,7 @@ log(`bench: ${env.cpu}, Node ${env.node}, Postgres ${env.postgres}`);
 log("1/3 Slack-facing latency (10,000 creators, 10 milestones each)…");
 const bdb = await createLatencyDb();
 const { db, pool } = bdb;
-const health = createHealthService({ db, tz: "UTC" });
+const health = createHealthService({ db, pool, tz: "UTC" });
 let latency: LatencyRow[] = [];
 let seedOps: Awaited<ReturnType<typeof runSeedOps>> | undefined;
 try {

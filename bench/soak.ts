@@ -8,7 +8,7 @@ import { createBenchDb, seedCreators } from "./lib/bench-db.js";
 import { FastFakeSlack } from "./lib/fast-fake-slack.js";
 import { agent, botEnv, commandReq, payloadReq, send, startBotProcess, USER, type Req } from "./lib/slack-load.js";
 import { createHealthService } from "../src/features/health/health-service.js";
-import { createDb } from "../src/db.js";
+import { createDatabase } from "../src/db.js";
 import { SYSTEM_ACTOR } from "../src/identity/actor.js";
 import { dateInTz } from "../src/lib/dates.js";
 import { round, summarise, table } from "./lib/stats.js";
@@ -25,8 +25,8 @@ const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/
 export async function runSoak(opts: { minutes: number; rate: number }) {
   const bdb = await createBenchDb("wl_bench_soak");
   await seedCreators(bdb.url, 10_000, 10);
-  const db = createDb(bdb.url);
-  await createHealthService({ db, tz: "UTC" }).recomputeAll(SYSTEM_ACTOR, dateInTz(new Date(), "UTC"));
+  const { db, pool } = createDatabase(bdb.url);
+  await createHealthService({ db, pool, tz: "UTC" }).recomputeAll(SYSTEM_ACTOR, dateInTz(new Date(), "UTC"));
   await db.$disconnect();
   const c = new pg.Client({ connectionString: bdb.url });
   await c.connect();

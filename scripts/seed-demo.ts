@@ -2,7 +2,7 @@
 // ~40 creators across every status and health, milestones, encrypted credentials, audit history).
 // Safe to re-run: nothing already there is added twice. Refused with NODE_ENV=production.
 import { ConfigError, loadConfig, loadDotEnv } from "../src/config.js";
-import { createDb } from "../src/db.js";
+import { createDatabase } from "../src/db.js";
 import { MultiFernet, parseFernetKeys } from "../src/crypto/fernet.js";
 import { createHealthService } from "../src/features/health/health-service.js";
 import { dateInTz } from "../src/lib/dates.js";
@@ -24,7 +24,7 @@ if (config.nodeEnv === "production") {
   process.exit(1);
 }
 
-const db = createDb(config.databaseUrl);
+const { db, pool } = createDatabase(config.databaseUrl);
 try {
   const started = performance.now();
   const people = await seedDemoUsers(db);
@@ -32,7 +32,7 @@ try {
   const studio = await seedDemoStudio({
     db,
     fernet: new MultiFernet(parseFernetKeys(config.encryptionKeys.join(","))),
-    health: createHealthService({ db, tz: config.digest.tz }),
+    health: createHealthService({ db, pool, tz: config.digest.tz }),
     today: dateInTz(now, config.digest.tz),
     now,
   });

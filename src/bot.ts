@@ -174,7 +174,7 @@ export async function startBot(
     client,
     identity,
     directory,
-    health: createHealthService({ db, tz: config.digest.tz }),
+    health: createHealthService({ db, pool, tz: config.digest.tz }),
     fernet: new MultiFernet(parseFernetKeys(config.encryptionKeys.join(","))),
     clock: opts.clock ?? { now: () => new Date() },
     jobs,
@@ -189,7 +189,7 @@ export async function startBot(
     ...deps,
     db: jobsDb.db,
     pool: jobsDb.pool,
-    health: createHealthService({ db: jobsDb.db, tz: config.digest.tz }),
+    health: createHealthService({ ...jobsDb, tz: config.digest.tz }),
   });
   const jobServices = createServices(jobDeps);
   const store = createJobStore(jobsDb.db);

@@ -71,7 +71,7 @@ async function functionPlan(proname: string, argTypes: string, args: string): Pr
 const searchPlan = (q: string, limit: number | null) => functionPlan("wl_creator_search", "text, integer", `${pg.escapeLiteral(q)}, ${limit ?? "NULL"}`);
 
 function services(db: Database) {
-  const health = createHealthService({ db: db.db, tz: "UTC" });
+  const health = createHealthService({ ...db, tz: "UTC" });
   return createCreatorService({ db: db.db, pool: db.pool, health, now: () => new Date(), today: () => TODAY });
 }
 

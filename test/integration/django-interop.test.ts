@@ -91,7 +91,7 @@ afterAll(async () => {
 
 function services(db: Db, profiles: SlackProfile[] = [], bootstrapAdmins: string[] = []) {
   const pool = pools.get(db)!;
-  const health = createHealthService({ db, tz: "UTC" });
+  const health = createHealthService({ db, pool, tz: "UTC" });
   return {
     health,
     creators: createCreatorService({ db, pool, health, now: () => new Date(), today: () => TODAY }),

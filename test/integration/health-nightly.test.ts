@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
-import { createDb, type Db } from "../../src/db.js";
+import { createDatabase, type Db } from "../../src/db.js";
 import { AUDIT_CHAIN_LOCK_KEY, createHealthService } from "../../src/features/health/health-service.js";
 import { claimNightly, HEALTH_JOB, MAX_ATTEMPTS, runKeyOf, runNightlyHealth, STALE_CLAIM_MINUTES } from "../../src/features/health/health-job.js";
 import { schedules } from "../../src/features/health/register.js";
@@ -30,8 +30,8 @@ afterAll(async () => {
 
 /** A replica: its own connection pool and health service, as a separate process would have. */
 function replica() {
-  const rdb = createDb(tdb.appUrl, { max: 3 });
-  return { deps: { db: rdb, health: createHealthService({ db: rdb, tz: TZ }) }, close: () => rdb.$disconnect() };
+  const rdb = createDatabase(tdb.appUrl, { max: 3 });
+  return { deps: { db: rdb.db, health: createHealthService({ ...rdb, tz: TZ }) }, close: () => rdb.db.$disconnect() };
 }
 
 const jobRows = () => db.jobRun.findMany({ where: { job: HEALTH_JOB }, orderBy: { runKey: "asc" } });
@@ -84,7 +84,7 @@ describe("nightly health recompute (runNightlyHealth)", () => {
 
   it("audits each moved score under the system identity, with the reasons in notes", async () => {
     const w = await seedWorld();
-    await runNightlyHealth({ db, health: createHealthService({ db, tz: TZ }) }, firedOn(DAY1));
+    await runNightlyHealth({ db, health: createHealthService({ db, pool: tdb.pool, tz: TZ }) }, firedOn(DAY1));
     const red = await db.auditLog.findFirstOrThrow({ where: { targetId: w.goesRed.id } });
     expect(red).toMatchObject({
       userId: null,
@@ -103,7 +103,7 @@ describe("nightly health recompute (runNightlyHealth)", () => {
 
   it("writes only the rows whose score changed; a second firing the same day does nothing; the next day runs again", async () => {
     const w = await seedWorld();
-    const health = createHealthService({ db, tz: TZ });
+    const health = createHealthService({ db, pool: tdb.pool, tz: TZ });
     const all = [w.goesRed.id, w.goesYellow.id, w.paused.id, ...w.steady.map((s) => s.id)];
     const before = await xminOf(all);
     expect(await runNightlyHealth({ db, health }, firedOn(DAY1))).toEqual({ ran: true, scanned: 8, changed: 2 });
@@ -128,7 +128,7 @@ describe("nightly health recompute (runNightlyHealth)", () => {
 
   it("a crashed run (still 'running', claimed more than 30 minutes ago by the database's clock) is taken over; a recent one is not", async () => {
     await seedWorld();
-    const health = createHealthService({ db, tz: TZ });
+    const health = createHealthService({ db, pool: tdb.pool, tz: TZ });
     expect(await claimNightly(db, DAY1)).toMatchObject({ attempts: 1 }); // a replica claims, then dies
     expect(await runNightlyHealth({ db, health }, firedOn(DAY1))).toMatchObject({ ran: false });
 
@@ -153,7 +153,7 @@ describe("nightly health recompute (runNightlyHealth)", () => {
     await expect(runNightlyHealth(broken, firedOn(DAY1))).rejects.toThrow("database went away");
     expect(await jobRows()).toMatchObject([{ status: "failed", attempts: 1, error: "database went away" }]);
 
-    const health = createHealthService({ db, tz: TZ });
+    const health = createHealthService({ db, pool: tdb.pool, tz: TZ });
     expect(await runNightlyHealth({ db, health }, new Date(`${DAY1}T09:00:00Z`))).toMatchObject({ ran: true, changed: 2 });
     expect(await jobRows()).toMatchObject([{ status: "done", attempts: 2, error: null }]);
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
-import { createDb, type Db } from "../../src/db.js";
+import { createDatabase, type Db } from "../../src/db.js";
 import { AUDIT_CHAIN_LOCK_KEY, createHealthService } from "../../src/features/health/health-service.js";
 import { computeHealth, summariseMilestones } from "../../src/features/health/health-fns.js";
 import { toHealthInput } from "../../src/features/health/health-service.js";
@@ -37,7 +37,7 @@ async function expected(id: string) {
 
 describe("health service against Postgres", () => {
   it("recompute: writes a moved score and audits it under the acting user with the reasons; an unmoved score writes nothing", async () => {
-    const health = createHealthService({ db, tz: TZ });
+    const health = createHealthService({ db, pool: tdb.pool, tz: TZ });
     const c = await insertCreator(db, TODAY, { lastContactedDate: daysAgo(TODAY, 19) });
     await insertMilestone(db, c.id, { targetDate: daysAgo(TODAY, 12) });
     await insertMilestone(db, c.id, { targetDate: daysAgo(TODAY, 3) });
@@ -62,14 +62,14 @@ describe("health service against Postgres", () => {
   });
 
   it("recompute of a creator that no longer exists is a clear refusal, not a crash", async () => {
-    const health = createHealthService({ db, tz: TZ });
+    const health = createHealthService({ db, pool: tdb.pool, tz: TZ });
     await expect(db.$transaction((tx) => health.recompute(tx, "00000000-0000-4000-8000-000000000000", staff, TODAY))).rejects.toMatchObject({
       userMessage: "That creator no longer exists.",
     });
   });
 
   it("recomputeAll, healthFor and the pure rules agree on every creator (the SQL overdue summary = summariseMilestones)", async () => {
-    const health = createHealthService({ db, tz: TZ });
+    const health = createHealthService({ db, pool: tdb.pool, tz: TZ });
     const statuses = ["ONBOARDING", "BRAND_BUILDING", "LAUNCH", "LIVE", "PAUSED", "CLOSED"];
     const creators = fc.sample(
       fc.record({
@@ -112,9 +112,9 @@ describe("health service against Postgres", () => {
     // Pago Pago is UTC-11: a JS Date for midnight UTC would be the previous day there.
     const url = new URL(tdb.url);
     url.searchParams.set("options", "-c TimeZone=Pacific/Pago_Pago");
-    const other = createDb(url.toString(), { max: 2 });
+    const { db: other, pool: otherPool } = createDatabase(url.toString(), { max: 2 });
     try {
-      const health = createHealthService({ db: other, tz: TZ });
+      const health = createHealthService({ db: other, pool: otherPool, tz: TZ });
       const c = await insertCreator(db, TODAY);
       await insertMilestone(db, c.id, { targetDate: daysAgo(TODAY, 1) });
       const r = await other.$transaction((tx) => health.recompute(tx, c.id, staff, TODAY));
@@ -126,8 +126,33 @@ describe("health service against Postgres", () => {
     }
   });
 
+  it("the nightly reads instants as instants: the studio's calendar day, whatever the session's time zone", async () => {
+    // The studio is in Tokyo (UTC+9, no DST); the database session in Pago Pago (UTC-11). A
+    // status change at 20:00 UTC on 30 April is 1 May in Tokyo: 45 days before TODAY, not
+    // stalled. At 14:00 UTC it is still 30 April in Tokyo: 46 days, stalled (YELLOW).
+    const url = new URL(tdb.url);
+    url.searchParams.set("options", "-c TimeZone=Pacific/Pago_Pago");
+    const other = createDatabase(url.toString(), { max: 2 });
+    try {
+      const health = createHealthService({ ...other, tz: "Asia/Tokyo" });
+      await health.recomputeAll(SYSTEM_ACTOR, TODAY); // settle earlier tests' creators
+      const onboarding = { journeyStatus: "ONBOARDING", lastContactedDate: TODAY };
+      const mayFirst = await insertCreator(db, TODAY, { ...onboarding, healthScore: "YELLOW", lastStatusChange: new Date("2026-04-30T20:00:00Z") });
+      const aprilThirtieth = await insertCreator(db, TODAY, { ...onboarding, healthScore: "GREEN", lastStatusChange: new Date("2026-04-30T14:00:00Z") });
+      expect(await health.recomputeAll(SYSTEM_ACTOR, TODAY)).toMatchObject({ changed: 2 });
+      const stored = await db.creator.findMany({ where: { id: { in: [mayFirst.id, aprilThirtieth.id] } }, select: { id: true, healthScore: true } });
+      expect(Object.fromEntries(stored.map((c) => [c.id, c.healthScore]))).toEqual({ [mayFirst.id]: "GREEN", [aprilThirtieth.id]: "YELLOW" });
+      const rows = await db.creator.findMany({ where: { id: { in: [mayFirst.id, aprilThirtieth.id] } } });
+      const shown = await health.healthFor(rows, TODAY);
+      expect(shown.get(aprilThirtieth.id)).toEqual({ score: "YELLOW", reasons: ["in onboarding for 46 days"] });
+      expect(shown.get(mayFirst.id)).toEqual({ score: "GREEN", reasons: [] });
+    } finally {
+      await other.db.$disconnect();
+    }
+  });
+
   it("race: a creator changed between the nightly's read and its write is scored again, never overwritten with a stale score", async () => {
-    const health = createHealthService({ db, tz: TZ });
+    const health = createHealthService({ db, pool: tdb.pool, tz: TZ });
     await health.recomputeAll(SYSTEM_ACTOR, TODAY); // settle earlier tests' creators
     const contacted = await insertCreator(db, TODAY, { lastContactedDate: daysAgo(TODAY, 40) }); // RED when read
     const milestoned = await insertCreator(db, TODAY);
@@ -164,7 +189,7 @@ describe("health service against Postgres", () => {
   });
 
   it("race: a request that holds the audit chain and then wants a creator the nightly holds is delayed, never deadlocked", async () => {
-    const health = createHealthService({ db, tz: TZ });
+    const health = createHealthService({ db, pool: tdb.pool, tz: TZ });
     await health.recomputeAll(SYSTEM_ACTOR, TODAY);
     const c = await insertCreator(db, TODAY, { lastContactedDate: daysAgo(TODAY, 40) });
     const request = new pg.Client({ connectionString: tdb.url });
@@ -194,7 +219,7 @@ describe("health service against Postgres", () => {
   });
 
   it("recomputeAll skips a creator another transaction holds, leaves it alone, and gets it on the next run", async () => {
-    const health = createHealthService({ db, tz: TZ });
+    const health = createHealthService({ db, pool: tdb.pool, tz: TZ });
     await health.recomputeAll(SYSTEM_ACTOR, TODAY); // settle earlier tests' creators
     const held = await insertCreator(db, TODAY, { lastContactedDate: daysAgo(TODAY, 40) });
     const free = await insertCreator(db, TODAY, { lastContactedDate: daysAgo(TODAY, 40) });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
-import { createDb, type Db } from "../../src/db.js";
+import { createDatabase, createDb, type Db, type Pool } from "../../src/db.js";
 import { createHealthService } from "../../src/features/health/health-service.js";
 import { runNightlyHealth } from "../../src/features/health/health-job.js";
 import {
@@ -21,11 +21,12 @@ const YESTERDAY = addDays(DAY, -1);
 let tdb: TestDatabase;
 let owner: Db;
 let app: Db; // the limited role the bot runs as
+let appPool: Pool;
 let sql: pg.Client;
 beforeAll(async () => {
   tdb = await createTestDatabase();
   owner = tdb.db;
-  app = createDb(tdb.appUrl, { max: 3 });
+  ({ db: app, pool: appPool } = createDatabase(tdb.appUrl, { max: 3 }));
   sql = new pg.Client({ connectionString: tdb.url });
   await sql.connect();
 });
@@ -55,7 +56,7 @@ describe("wl_health_snapshot", () => {
     const green = await insertCreator(owner, DAY);
     await insertCreator(owner, DAY, { journeyStatus: "PAUSED", lastContactedDate: daysAgo(DAY, 200) });
     await insertCreator(owner, DAY, { isActive: false });
-    const r = await runNightlyHealth({ db: app, health: createHealthService({ db: app, tz: "UTC" }) }, new Date(`${DAY}T00:05:00Z`));
+    const r = await runNightlyHealth({ db: app, health: createHealthService({ db: app, pool: appPool, tz: "UTC" }) }, new Date(`${DAY}T00:05:00Z`));
     expect(r.ran).toBe(true);
     const rows = await rowsOf(DAY);
     expect(new Map(rows.map((x) => [x.creator_id, x.status]))).toEqual(
@@ -77,7 +78,7 @@ describe("wl_health_snapshot", () => {
     await writeHealthSnapshot(app, DAY);
     expect(await rowsOf(DAY)).toEqual([{ creator_id: c.id, status: "GREEN" }]);
     // The nightly run is authoritative for the day.
-    await runNightlyHealth({ db: app, health: createHealthService({ db: app, tz: "UTC" }) }, new Date(`${DAY}T00:05:00Z`));
+    await runNightlyHealth({ db: app, health: createHealthService({ db: app, pool: appPool, tz: "UTC" }) }, new Date(`${DAY}T00:05:00Z`));
     expect(await rowsOf(DAY)).toEqual([{ creator_id: c.id, status: "RED" }]);
   });
 
@@ -105,7 +106,7 @@ describe("wl_health_snapshot", () => {
 
   it("building a digest writes today's snapshot when it is missing", async () => {
     await insertCreator(owner, DAY, { healthScore: "RED", lastContactedDate: daysAgo(DAY, 40) });
-    await createDigestService({ db: app, health: createHealthService({ db: app, tz: "UTC" }) }).prepare(DAY, { compareWithToday: true });
+    await createDigestService({ db: app, health: createHealthService({ db: app, pool: appPool, tz: "UTC" }) }).prepare(DAY, { compareWithToday: true });
     expect(await rowsOf(DAY)).toEqual([expect.objectContaining({ status: "RED" })]);
   });
 

@@ -35,7 +35,7 @@ describe("picker search", () => {
     const picker = createPickerService({
       db: app.db,
       pool: app.pool,
-      health: createHealthService({ db: app.db, tz: "UTC" }),
+      health: createHealthService({ ...app, tz: "UTC" }),
       now: () => new Date(),
       deadlineMs: 300,
     });

@@ -17,7 +17,7 @@ let first: Awaited<ReturnType<typeof seedDemoStudio>>;
 beforeAll(async () => {
   tdb = await createTestDatabase();
   await seedDemoUsers(tdb.db);
-  first = await seedDemoStudio({ db: tdb.db, fernet, health: createHealthService({ db: tdb.db, tz: "UTC" }), today: TODAY, now: NOW });
+  first = await seedDemoStudio({ db: tdb.db, fernet, health: createHealthService({ ...tdb, tz: "UTC" }), today: TODAY, now: NOW });
 }, 120_000);
 afterAll(async () => {
   await tdb?.drop();
@@ -67,7 +67,7 @@ describe("the demo studio", () => {
   it("is idempotent: a second run adds nothing", async () => {
     const before = await tdb.db.auditLog.count();
     expect(await seedDemoUsers(tdb.db)).toEqual({ created: 0, rolesGranted: 0 });
-    const again = await seedDemoStudio({ db: tdb.db, fernet, health: createHealthService({ db: tdb.db, tz: "UTC" }), today: TODAY, now: NOW });
+    const again = await seedDemoStudio({ db: tdb.db, fernet, health: createHealthService({ ...tdb, tz: "UTC" }), today: TODAY, now: NOW });
     expect(again).toEqual({ creatorsCreated: 0, creatorsSkipped: 40, milestones: 0, credentials: 0, auditRows: 0 });
     expect(await tdb.db.auditLog.count()).toBe(before);
     expect(await tdb.db.authUser.count()).toBe(4);
