@@ -182,25 +182,29 @@ export function createHealthService(deps: { db: Db; pool: Pool; tz: string }) {
             // (score and audit row together, never one without the other), which the next run
             // recomputes; the job's done-mark commits synchronously and so flushes all before it.
             await tx.$queryRaw`SELECT set_config('synchronous_commit', 'off', true), set_config('lock_timeout', ${String(CHAIN_WAIT_MS)}, true)`;
-            const locked = await tx.$queryRaw<{ id: string }[]>`
-              SELECT id::text AS id FROM studio_crm_creator
-               WHERE id = ANY(${moved.map((m) => m.id)}::uuid[])
-               ORDER BY id FOR NO KEY UPDATE SKIP LOCKED`;
-            if (locked.length === 0) return new Set<string>();
-            const mine = new Set(locked.map((r) => r.id));
-            const go = moved.filter((m) => mine.has(m.id));
+            // Ids go in and come back as one text value each, and the chunk as one JSON value:
+            // Prisma's raw queries convert every element of an array parameter or result row in
+            // JavaScript, which for a chunk cost more than the statements' own round trips.
+            const [lock] = await tx.$queryRaw<{ ids: string | null }[]>`
+              SELECT string_agg(id::text, ',') AS ids FROM (
+                SELECT id FROM studio_crm_creator
+                 WHERE id = ANY(string_to_array(${moved.map((m) => m.id).join(",")}, ',')::uuid[])
+                 ORDER BY id FOR NO KEY UPDATE SKIP LOCKED) l`;
+            if (!lock?.ids) return new Set<string>();
+            const mine = new Set(lock.ids.split(","));
+            const go = moved
+              .filter((m) => mine.has(m.id))
+              .map((m) => ({ id: m.id, xmin: m.xmin, n: m.overdueCount, oldest: m.oldestOverdue, prev: m.from, score: m.to, notes: m.notes }));
             // The update and its audit rows in one statement. The audit INSERT reads the updated
             // rows through a sort, which takes every row before it yields one: so the rows are all
             // updated before the first audit row's trigger takes the chain, and the other lane's
             // update runs meanwhile. The trigger's wait for the chain is bounded by lock_timeout.
             // Every NOT NULL column is set (the Django app's tables have no defaults), clipped as
             // writeAudit clips.
-            const audited = await tx.$queryRaw<{ id: string }[]>`
+            const [audited] = await tx.$queryRaw<{ ids: string | null }[]>`
               WITH v AS (
-                SELECT * FROM unnest(${go.map((m) => m.id)}::uuid[], ${go.map((m) => m.xmin)}::text[],
-                                     ${go.map((m) => m.overdueCount)}::int[], ${go.map((m) => m.oldestOverdue)}::date[],
-                                     ${go.map((m) => m.from)}::text[], ${go.map((m) => m.to)}::text[], ${go.map((m) => m.notes)}::text[])
-                         AS v(id, xmin, n, oldest, prev, score, notes)
+                SELECT * FROM jsonb_to_recordset(${JSON.stringify(go)}::jsonb)
+                         AS v(id uuid, xmin text, n int, oldest date, prev text, score text, notes text)
               ), u AS (
                 UPDATE studio_crm_creator c SET health_score = v.score
                   FROM v CROSS JOIN LATERAL (
@@ -211,15 +215,17 @@ export function createHealthService(deps: { db: Db; pool: Pool; tz: string }) {
                  WHERE c.id = v.id AND c.xmin = v.xmin::xid AND c.health_score = v.prev
                    AND m.n = v.n AND m.oldest IS NOT DISTINCT FROM v.oldest
                 RETURNING c.id, c.brand_name || ' (' || c.creator_name || ')' AS display, v.prev, v.score, v.notes
+              ), a AS (
+                INSERT INTO studio_crm_auditlog (id, "timestamp", user_id, user_email, action_type, target_model, target_id, target_display, changes, notes, slack_user_id, slack_team_id)
+                SELECT gen_random_uuid(), now(), ${actor.userId}::int, ${actor.email}, 'UPDATE', 'Creator', u.id,
+                       CASE WHEN char_length(u.display) > 200 THEN left(u.display, 199) || '…' ELSE u.display END,
+                       jsonb_build_object('health_score', jsonb_build_object('from', u.prev, 'to', u.score)),
+                       u.notes, ${actor.slackUserId}, ${actor.slackTeamId}
+                  FROM u ORDER BY u.id
+                RETURNING target_id
               )
-              INSERT INTO studio_crm_auditlog (id, "timestamp", user_id, user_email, action_type, target_model, target_id, target_display, changes, notes, slack_user_id, slack_team_id)
-              SELECT gen_random_uuid(), now(), ${actor.userId}::int, ${actor.email}, 'UPDATE', 'Creator', u.id,
-                     CASE WHEN char_length(u.display) > 200 THEN left(u.display, 199) || '…' ELSE u.display END,
-                     jsonb_build_object('health_score', jsonb_build_object('from', u.prev, 'to', u.score)),
-                     u.notes, ${actor.slackUserId}, ${actor.slackTeamId}
-                FROM u ORDER BY u.id
-              RETURNING target_id::text AS id`;
-            return new Set(audited.map((u) => u.id));
+              SELECT string_agg(target_id::text, ',') AS ids FROM a`;
+            return new Set(audited?.ids ? audited.ids.split(",") : []);
           },
           { timeout: 60_000, maxWait: 10_000 },
         );
