@@ -60,9 +60,33 @@ export function createPool(databaseUrl: string, opts: PoolOptions = {}): Pool {
   return pool;
 }
 
+/**
+ * Raw statements Prisma sends as named prepared statements, by text: parsed and planned once per
+ * connection instead of on every call. Only texts registered with `preparedStatement()` (a few
+ * hot constants), so what a connection keeps is bounded by the code, never by the queries
+ * Prisma builds.
+ */
+const preparedNames = new Map<string, string>();
+const preparedTexts = new Map<string, string>();
+
+/** Registers `sql` to run as the prepared statement `name` whenever Prisma sends it; returns it. */
+export function preparedStatement(name: string, sql: string): string {
+  if ((preparedNames.get(sql) ?? name) !== name || (preparedTexts.get(name) ?? sql) !== sql) {
+    throw new Error(`prepared statement ${name}: one name, one text`);
+  }
+  preparedNames.set(sql, name);
+  preparedTexts.set(name, sql);
+  return sql;
+}
+
 export function createDatabase(databaseUrl: string, opts: PoolOptions = {}): Database {
   const pool = createPool(databaseUrl, opts);
-  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  const adapter = new PrismaPg(pool, {
+    disposeExternalPool: true,
+    // "" is pg's unnamed statement: every other query is parsed as before.
+    statementNameGenerator: (query) => preparedNames.get(query.sql) ?? "",
+  });
+  const db = new PrismaClient({ adapter });
   return Object.freeze({ db, pool });
 }
 

@@ -1,4 +1,4 @@
-import type { Tx } from "../../db.js";
+import { preparedStatement, type Tx } from "../../db.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { HealthScore } from "../health/health-fns.js";
 import type { FormColumn } from "./creator-fns.js";
@@ -38,12 +38,18 @@ const INSERTED = (/\(([^)]*)\)/.exec(INSERT_HEAD)?.[1] ?? "")
   .slice(8) as FormColumn[];
 const param = (col: FormColumn) => `$${5 + INSERTED.indexOf(col)}::${CAST[col] ?? "text"}`;
 
-/** $1 id, $2 the time (created, updated, status changed), $3 the acting auth_user, $4 the score; then the form's columns. */
-const INSERT_NEW = `
+/**
+ * $1 id, $2 the time (created, updated, status changed), $3 the acting auth_user, $4 the score;
+ * then the form's columns. Prepared once per connection (a statement of 35 columns each way).
+ */
+const INSERT_NEW = preparedStatement(
+  "wl_creator_insert",
+  `
   ${INSERT_HEAD}
   SELECT $1::uuid, $2::timestamptz, $2::timestamptz, $3::int, $3::int, $4::text, $2::timestamptz, true, ${INSERTED.map(param).join(", ")}
    WHERE NOT EXISTS (SELECT 1 FROM studio_crm_creator x WHERE lower(x.creator_email) = lower(${param("creator_email")}))
-  RETURNING ${CREATOR_COLUMNS}`;
+  RETURNING ${CREATOR_COLUMNS}`,
+);
 
 export type NewCreatorRow = { id: string; at: Date; actorUserId: number | null; score: HealthScore; form: CreatorForm };
 
