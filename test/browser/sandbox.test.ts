@@ -59,8 +59,10 @@ async function snap(name: string): Promise<void> {
 
 async function actAs(user: string, hash = "#C0GENERAL"): Promise<void> {
   await page.goto(`${bot.sandboxUrl}?as=${user}${hash}`);
-  // A string, so this Node-typed file needs no DOM types.
-  await page.waitForFunction(`document.querySelectorAll("#who option").length > 0 && document.getElementById("who").value === ${JSON.stringify(user)}`);
+  // The person picker has loaded with this person selected. A selector, not a predicate string:
+  // a string predicate not yet true is polled by eval inside the page, which the page's CSP
+  // (script-src 'self') refuses, so on a slow run the test failed with an EvalError.
+  await page.locator(`#who option[value=${JSON.stringify(user)}]:checked`).waitFor({ state: "attached" });
 }
 
 async function command(text: string): Promise<void> {
@@ -126,6 +128,8 @@ describe.skipIf(unavailable !== null)("the sandbox page in Chromium", () => {
     await form.getByLabel("Email").fill("maya@creators.example");
     await form.getByRole("button", { name: "Create" }).click();
     await page.locator("#modal-layer").waitFor({ state: "hidden" });
+    // The form closes on its ack; the creator is made just after, and its card answers Sam.
+    await page.locator("#messages .msg", { hasText: `Created ${BRAND}` }).waitFor();
     expect(await tdb.db.creator.count({ where: { brandName: BRAND } })).toBe(1);
 
     // The card, with its buttons.
