@@ -71,7 +71,7 @@ export const AUDIT_CHAIN_LOCK_KEY = 2003591541;
 export const RECOMPUTE_BATCH = 5_000;
 
 /** Moved scores written per transaction: short holds of the audit chain lock. */
-export const WRITE_CHUNK = 1000;
+export const WRITE_CHUNK = 1_000;
 /** Write transactions at a time: one updating creators while the other writes its audit rows. */
 export const WRITE_LANES = 2;
 /** Longest wait for the audit chain (below Postgres's 1 s deadlock_timeout), and tries per chunk. */
