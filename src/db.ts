@@ -1,6 +1,7 @@
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, type Prisma } from "./generated/prisma/client.js";
+import { deferTransactionAnswers } from "./db-pipeline.js";
 
 export type Db = PrismaClient;
 export type Tx = Prisma.TransactionClient;
@@ -35,7 +36,7 @@ export const TOOL_STATEMENT_TIMEOUT_MS = 10 * 60_000;
 const QUERY_TIMEOUT_MARGIN_MS = 5_000;
 
 /** A node-postgres pool with the bot's timeouts and keep-alive (under Prisma, or on its own). */
-export function createPool(databaseUrl: string, opts: PoolOptions = {}): Pool {
+export function createPool(databaseUrl: string, opts: PoolOptions = {}, mode: { pipeline?: boolean } = {}): Pool {
   const statementTimeout = opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const queryTimeout = opts.queryTimeoutMs ?? (statementTimeout > 0 ? statementTimeout + QUERY_TIMEOUT_MARGIN_MS : 0);
   const pool = new pg.Pool({
@@ -53,7 +54,10 @@ export function createPool(databaseUrl: string, opts: PoolOptions = {}): Pool {
     // A transaction left open by a stalled client must not hold its row locks (or the audit
     // chain's head) for ever.
     idle_in_transaction_session_timeout: 60_000,
-  });
+    // A statement goes on the wire when asked for, not after the previous one's answer (only
+    // what one caller sends without waiting overlaps: see db-pipeline.ts).
+    ...(mode.pipeline ? { pipeline: true } : {}),
+  } as pg.PoolConfig);
   // An idle client that loses its server (restart, failover) emits here; without a listener
   // the process would die. The next checkout gets a fresh connection.
   pool.on("error", () => undefined);
@@ -80,7 +84,8 @@ export function preparedStatement(name: string, sql: string): string {
 }
 
 export function createDatabase(databaseUrl: string, opts: PoolOptions = {}): Database {
-  const pool = createPool(databaseUrl, opts);
+  const pool = createPool(databaseUrl, opts, { pipeline: true });
+  deferTransactionAnswers(pool);
   const adapter = new PrismaPg(pool, {
     disposeExternalPool: true,
     // "" is pg's unnamed statement: every other query is parsed as before.

@@ -1,5 +1,6 @@
 import type { Actor } from "../identity/actor.js";
 import { preparedStatement, type Db, type DbOrTx, type Tx } from "../db.js";
+import { answerLater } from "../db-pipeline.js";
 import { clip, type AuditEntry } from "./audit-fns.js";
 import { jsonbSafe } from "../lib/jsonb.js";
 
@@ -9,17 +10,20 @@ export type { AuditEntry };
  * One INSERT … SELECT FROM jsonb_to_recordset, however many rows and actors: no per-row round
  * trips. Every seed column is set here (timestamp included): the Django app's schema has no
  * database defaults. The chain trigger hashes the rows in this order. Prepared once per connection
- * when Prisma sends it (every audited() change does).
+ * when Prisma sends it (every audited() change does); inside a transaction its answer (a count
+ * nobody reads) is collected by the COMMIT it travels with.
  */
-export const AUDIT_INSERT_SQL = preparedStatement(
-  "wl_audit_insert",
-  `
+export const AUDIT_INSERT_SQL = answerLater(
+  preparedStatement(
+    "wl_audit_insert",
+    `
   INSERT INTO studio_crm_auditlog (id, "timestamp", user_id, user_email, action_type, target_model, target_id, target_display, changes, notes, slack_user_id, slack_team_id)
   SELECT gen_random_uuid(), now(), r.user_id, r.user_email, r.action_type, r.target_model, r.target_id::uuid, r.target_display,
          coalesce(r.changes, '{}'::jsonb), r.notes, r.slack_user_id, r.slack_team_id
     FROM jsonb_to_recordset($1::jsonb)
       AS r(user_id int, user_email text, action_type text, target_model text, target_id text, target_display text,
            changes jsonb, notes text, slack_user_id text, slack_team_id text)`,
+  ),
 );
 
 /** The rows for AUDIT_INSERT_SQL's one parameter, as JSON text. */
