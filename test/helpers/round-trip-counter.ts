@@ -1,49 +1,32 @@
-import net, { type AddressInfo } from "node:net";
+import type net from "node:net";
+import { StallingProxy } from "./stalling-postgres.js";
 
 /**
- * A TCP proxy in front of the real Postgres that counts round trips: each time the client sends
+ * A proxy in front of the real Postgres that counts round trips: each time the client sends
  * after it was answered, one more. Answers are held back `delayMs`, so whatever a client sends
  * without waiting for an answer lands in the same round trip however fast the machine is.
  */
-export class RoundTripCounter {
-  private server!: net.Server;
-  private readonly sockets = new Set<net.Socket>();
+export class RoundTripCounter extends StallingProxy {
   private answeredSinceSend = true;
   trips = 0;
-  port = 0;
 
-  constructor(private readonly delayMs = 25) {}
-
-  async start(): Promise<this> {
-    this.server = net.createServer((client) => {
-      const upstream = net.connect({ host: "127.0.0.1", port: 5432 });
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on("close", () => this.sockets.delete(s));
-        s.on("error", () => undefined);
-      }
-      client.on("close", () => upstream.destroy());
-      upstream.on("close", () => client.destroy());
-      client.on("data", (chunk: Buffer) => {
-        if (this.answeredSinceSend) this.trips++;
-        this.answeredSinceSend = false;
-        if (!upstream.destroyed) upstream.write(chunk);
-      });
-      upstream.on("data", (chunk: Buffer) => {
-        setTimeout(() => {
-          this.answeredSinceSend = true;
-          if (!client.destroyed) client.write(chunk);
-        }, this.delayMs);
-      });
-    });
-    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", () => r()));
-    this.port = (this.server.address() as AddressInfo).port;
-    return this;
+  constructor(private readonly delayMs = 25) {
+    super();
   }
 
-  /** A connection string to `database` through this proxy. */
-  url(database: string): string {
-    return `postgresql://postgres@127.0.0.1:${this.port}/${database}`;
+  protected override pipe(from: net.Socket, to: net.Socket, direction: "up" | "down"): void {
+    from.on("data", (chunk: Buffer) => {
+      if (direction === "up") {
+        if (this.answeredSinceSend) this.trips++;
+        this.answeredSinceSend = false;
+        if (!to.destroyed) to.write(chunk);
+        return;
+      }
+      setTimeout(() => {
+        this.answeredSinceSend = true;
+        if (!to.destroyed) to.write(chunk);
+      }, this.delayMs);
+    });
   }
 
   /** Round trips made while `work` runs. */
@@ -52,10 +35,5 @@ export class RoundTripCounter {
     this.answeredSinceSend = true;
     await work();
     return this.trips - before;
-  }
-
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => this.server.close(() => r()));
   }
 }

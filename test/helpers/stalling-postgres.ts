@@ -27,8 +27,8 @@ export class StallingProxy {
       }
       client.on("close", () => upstream.destroy());
       upstream.on("close", () => client.destroy());
-      this.pipe(client, upstream);
-      this.pipe(upstream, client);
+      this.pipe(client, upstream, "up");
+      this.pipe(upstream, client, "down");
     });
     await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", () => r()));
     this.port = (this.server.address() as AddressInfo).port;
@@ -55,7 +55,8 @@ export class StallingProxy {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 
-  private pipe(from: net.Socket, to: net.Socket): void {
+  /** Passes `from`'s bytes to `to` (`up`: client to Postgres), holding them while stalled. */
+  protected pipe(from: net.Socket, to: net.Socket, _direction: "up" | "down"): void {
     from.on("data", (chunk: Buffer) => {
       const deliver = () => void (to.destroyed || to.write(chunk));
       // Once anything is held, later chunks queue behind it so the stream stays in order.
