@@ -4,7 +4,19 @@
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { agent, botEnv, commandReq as signedCommand, payloadReq, send, startBotProcess, startChild, SECRET, USER, type Req } from "./lib/slack-load.js";
+import {
+  agent,
+  botEnv,
+  commandReq as signedCommand,
+  payloadReq,
+  send,
+  startBotProcess,
+  startChild,
+  stopChild,
+  SECRET,
+  USER,
+  type Req,
+} from "./lib/slack-load.js";
 import { FastFakeSlack } from "./lib/fast-fake-slack.js";
 import { summarise, round, type Summary } from "./lib/stats.js";
 import { createBenchDb, seedCreators } from "./lib/bench-db.js";
@@ -224,16 +236,7 @@ export async function runLatency(opts: {
     }
   } finally {
     // Both gone before the caller drops the database under them.
-    await Promise.all(
-      [bare, bot].map(
-        (t) =>
-          new Promise<void>((resolve) => {
-            if (t.child.exitCode !== null || t.child.signalCode !== null) return resolve();
-            t.child.once("exit", () => resolve());
-            t.child.kill("SIGTERM");
-          }),
-      ),
-    );
+    await Promise.all([bare, bot].map(stopChild));
     await fake.stop();
     agent.destroy();
   }

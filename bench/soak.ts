@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import pg from "pg";
 import { createBenchDb, seedCreators } from "./lib/bench-db.js";
 import { FastFakeSlack } from "./lib/fast-fake-slack.js";
-import { agent, botEnv, commandReq, payloadReq, send, startBotProcess, USER, type Req } from "./lib/slack-load.js";
+import { agent, botEnv, commandReq, payloadReq, send, startBotProcess, stopChild, USER, type Req } from "./lib/slack-load.js";
 import { createHealthService } from "../src/features/health/health-service.js";
 import { createDatabase } from "../src/db.js";
 import { SYSTEM_ACTOR } from "../src/identity/actor.js";
@@ -96,7 +96,8 @@ export async function runSoak(opts: { minutes: number; rate: number }) {
   await Promise.all(inflight);
   clearInterval(sampler);
   memory.push({ atSec: round((performance.now() - started) / 1000, 0), rssMb: round(rssMb(pid), 1) });
-  bot.child.kill("SIGTERM");
+  // The bot's shutdown (job worker, audit checkpoint) finishes before its database is dropped.
+  await stopChild(bot);
   await fake.stop();
   agent.destroy();
   await bdb.drop();

@@ -95,6 +95,15 @@ export async function startBotProcess(env: Record<string, string>, nodeArgs: str
   throw new Error("the bot did not become ready within 30 s");
 }
 
+/** Sends SIGTERM and resolves once the child has exited (its shutdown done before anything is dropped under it). */
+export function stopChild(t: Target): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (t.child.exitCode !== null || t.child.signalCode !== null) return resolve();
+    t.child.once("exit", () => resolve());
+    t.child.kill("SIGTERM");
+  });
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
