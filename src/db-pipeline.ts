@@ -13,12 +13,12 @@ import type pg from "pg";
 // Prisma's COMMIT reports). BEGIN cannot fail alone on a working connection: the errors it can
 // raise (an aborted transaction block, a dead session) fail the statements behind it too.
 
-/** Texts whose answer may be collected by the next statement: the caller never reads it. */
-const deferrable = new Set<string>();
+/** Texts whose answer may be collected by the next statement (the caller never reads it), with their command tag. */
+const deferrable = new Map<string, string>();
 
 /** Registers `sql` (a statement whose result its callers ignore) as deferrable inside a transaction; returns it. */
 export function answerLater(sql: string): string {
-  deferrable.add(sql);
+  deferrable.set(sql, (/[a-z]+/i.exec(sql)?.[0] ?? "").toUpperCase());
   return sql;
 }
 
@@ -49,7 +49,7 @@ export function deferTransactionAnswers(pool: pg.Pool): void {
         inTransaction = true;
         sent.catch(() => undefined); // collected by the next statement
         unread.push(sent);
-        return Promise.resolve(answered(text === "BEGIN" ? "BEGIN" : "INSERT"));
+        return Promise.resolve(answered(text === "BEGIN" ? "BEGIN" : (deferrable.get(text) ?? "")));
       }
       if (text === "COMMIT" || text === "ROLLBACK") inTransaction = false;
       const earlier = unread;
