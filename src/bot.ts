@@ -28,7 +28,7 @@ import { parseAnchorKeys } from "./audit/audit-anchor.js";
 import { startCheckpoints } from "./audit/audit-checkpoint.js";
 import { explainAuthTestFailure } from "./slack/auth-test-failure.js";
 import { createLifecycle, type StopOptions } from "./lifecycle.js";
-import { cancelJob, createJobStore, enqueueJob, holdJob } from "./jobs/jobs-service.js";
+import { cancelJob, createHoldBatcher, createJobStore, enqueueJob } from "./jobs/jobs-service.js";
 import { createJobWorker, type JobWorker, type WorkerOptions } from "./jobs/job-worker.js";
 import type { HeldJobs, JobQueue } from "./jobs/job-types.js";
 import { createMetrics, type BotMetrics } from "./metrics/metrics.js";
@@ -130,7 +130,7 @@ export async function startBot(
   metrics.observePool("jobs", jobsDb.pool);
   for (const d of [db, jobsDb.db]) observeAuditRows(d, (rows) => metrics.auditRows("audited", rows));
   const jobs: JobQueue = Object.freeze({ enqueue: (tx, spec) => enqueueJob(tx, spec, owner), cancel: cancelJob });
-  // Held before an ack on the ack pool (one INSERT), settled after it on the request pool,
+  // Held before an ack on the ack pool (one INSERT for all the holds waiting), settled after it on the request pool,
   // heartbeated by the worker meanwhile.
   const settle = createJobStore(db);
   const kept = new Set<string>();
@@ -140,8 +140,9 @@ export async function startBot(
   // INSERT) waits behind all of them: measured at c=10, ack p99 55-60 ms unlimited vs 23-34 ms
   // with 1-2 at a time. A waiting job is already stored and heartbeated (kept).
   const finishing = createLimiter(config.databasePoolMax);
+  const holds = createHoldBatcher(ackPool, owner);
   const heldJobs: HeldJobs = Object.freeze({
-    hold: (spec, unless) => holdJob(ackPool, spec, owner, unless),
+    hold: holds.hold,
     keep: async (job, work) => {
       kept.add(job.lease);
       try {
@@ -296,6 +297,7 @@ export async function startBot(
   });
   lifecycle.onDrain("close", "databases", async () => {
     await actorFeed.stop();
+    await holds.drain(); // a request cut off by the grace period may still have its hold queued
     await Promise.all([db.$disconnect(), jobsDb.db.$disconnect(), ackPool.end()]);
   });
   // Last: liveness and the final scrape answer for the whole stop.

@@ -73,8 +73,9 @@ export type JobQueue = Readonly<{
 /**
  * A condition the statement that holds a job checks first (a boolean SQL expression): when it is
  * true, nothing is stored. `sql` writes the expression with `param(i)` for its i-th value (from
- * 1), so the statement places its parameters without rewriting SQL text. `name` names the
- * prepared statement, so one name is always one expression.
+ * 1), so the statement places its parameters without rewriting SQL text. The values reach it as
+ * text (holds are stored many to a statement, each with its own values), so an expression casts
+ * what is not text. `name` names the prepared statement, so one name is always one expression.
  */
 export type HoldUnless = Readonly<{ name: string; sql(param: (i: number) => string): string; values: readonly unknown[] }>;
 

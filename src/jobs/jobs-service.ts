@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import type { Db, DbOrTx, Pool } from "../db.js";
 import { afterFailure, DEFAULT_BACKOFF, JOB_DEFAULTS, safeError, type BackoffPolicy, type FailureDecision } from "./jobs-fns.js";
-import type { ClaimedJob, HoldUnless, JobSpec } from "./job-types.js";
+import type { ClaimedJob, HeldJobs, HoldUnless, JobSpec } from "./job-types.js";
+import { createGroupCommit, type GroupCommit } from "../lib/group-commit.js";
 import { jsonbSafe } from "../lib/jsonb.js";
 
 // The queue's SQL. Every state change is ONE conditional write whose row count decides: a
@@ -41,19 +43,75 @@ export async function enqueueJob(tx: DbOrTx, spec: JobSpec, origin: string | nul
  * it holds: a form's last check before its ack costs no round trip of its own.
  */
 export async function holdJob(pool: Pool, spec: JobSpec, owner: string, unless?: HoldUnless): Promise<ClaimedJob | null> {
-  // The guard's parameters follow the hold's four.
-  const guard = unless ? `WHERE NOT (${unless.sql((i) => `$${i + 4}`)})` : "";
-  const { rows } = await pool.query<ClaimedJob>({
+  const [job] = await holdJobs(pool, owner, [{ spec, unless }]);
+  return job ?? null;
+}
+
+/** One held job to store, with its own values for the batch's guard. */
+export type Hold = { spec: JobSpec; unless?: HoldUnless | undefined };
+
+/**
+ * Stores several held jobs in one INSERT (a group commit: one commit, one fsync, for every form
+ * waiting on its ack). Every hold in one call must carry the same guard (`unless.name`), or none:
+ * the statement is prepared once per guard. Each row's guard is checked against its own values,
+ * which reach the expression as text columns of the row (`param(i)` names them), so a guard casts
+ * what is not text. The ids are made here, so each result is matched to its hold, in order.
+ */
+export async function holdJobs(pool: Pool, owner: string, holds: readonly Hold[]): Promise<(ClaimedJob | null)[]> {
+  const unless = holds[0]?.unless;
+  if (holds.some((h) => h.unless?.name !== unless?.name)) throw new Error("holdJobs: every hold in one call needs the same guard");
+  const width = unless?.values.length ?? 0;
+  const valueCols = Array.from({ length: width }, (_, i) => `, v${i + 1} text`).join("");
+  // The guard is evaluated row by row in a subquery the planner may not flatten (OFFSET 0): as a
+  // plain WHERE NOT EXISTS it becomes an anti join, and for the 100 rows Postgres assumes a
+  // recordset holds it hashed every creator (measured: 15 ms a hold at 10,000 creators, against
+  // 0.4 ms through the email index).
+  const guard = unless ? `CROSS JOIN LATERAL (SELECT (${unless.sql((i) => `h.v${i}`)}) AS blocked OFFSET 0) g WHERE NOT g.blocked` : "";
+  const rows = holds.map(({ spec, unless: u }) => {
+    const row: Record<string, unknown> = {
+      id: randomUUID(),
+      kind: spec.kind,
+      payload: spec.payload,
+      max_attempts: spec.maxAttempts ?? JOB_DEFAULTS.maxAttempts,
+    };
+    u?.values.forEach((v, i) => {
+      row[`v${i + 1}`] = v === null || v === undefined ? null : String(v);
+    });
+    return row;
+  });
+  const { rows: stored } = await pool.query<ClaimedJob>({
     name: unless ? `wl_job_hold_unless_${unless.name}` : "wl_job_hold",
     text: `INSERT INTO wl_job (id, kind, payload, progress, status, run_at, deadline_at, attempts, max_attempts,
                                owner, lease, heartbeat_at, enqueued_by, dedupe_key, last_error, created_at, finished_at)
-           SELECT gen_random_uuid(), $1, $2::jsonb, NULL, 'running', now(), NULL, 1, $3::int,
-                  $4, gen_random_uuid(), now(), $4, NULL, NULL, now(), NULL
+           SELECT h.id, h.kind, h.payload, NULL, 'running', now(), NULL, 1, h.max_attempts,
+                  $2, gen_random_uuid(), now(), $2, NULL, NULL, now(), NULL
+             FROM jsonb_to_recordset($1::jsonb) AS h(id uuid, kind text, payload jsonb, max_attempts int${valueCols})
            ${guard}
            RETURNING ${returning}`,
-    values: [spec.kind, JSON.stringify(spec.payload, jsonbSafe), spec.maxAttempts ?? JOB_DEFAULTS.maxAttempts, owner, ...(unless?.values ?? [])],
+    values: [JSON.stringify(rows, jsonbSafe), owner],
   });
-  return rows[0] ?? null;
+  const byId = new Map(stored.map((j) => [j.id, j]));
+  return rows.map((r) => byId.get(r.id as string) ?? null);
+}
+
+/**
+ * `hold` for a process: the holds of concurrent requests are stored together (createGroupCommit:
+ * one INSERT in flight per guard, the rest in the next), so forms submitted at once share a
+ * commit instead of queueing for one fsync each on the few connections before the ack.
+ */
+export function createHoldBatcher(pool: Pool, owner: string, maxBatch = 100): Pick<HeldJobs, "hold"> & { drain(): Promise<void> } {
+  const byGuard = new Map<string, GroupCommit<Hold, ClaimedJob | null>>();
+  const groupFor = (guard: string) => {
+    const known = byGuard.get(guard);
+    if (known) return known;
+    const g = createGroupCommit<Hold, ClaimedJob | null>({ maxBatch, write: (batch) => holdJobs(pool, owner, batch) });
+    byGuard.set(guard, g);
+    return g;
+  };
+  return {
+    hold: (spec, unless) => groupFor(unless?.name ?? "").submit({ spec, unless }),
+    drain: async () => void (await Promise.all([...byGuard.values()].map((g) => g.drain()))),
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
 import { captureLogger } from "../helpers/logs.js";
 import { createDb, type Db } from "../../src/db.js";
-import { cancelJob, createJobStore, enqueueJob, holdJob } from "../../src/jobs/jobs-service.js";
+import { cancelJob, createHoldBatcher, createJobStore, enqueueJob, holdJob } from "../../src/jobs/jobs-service.js";
 import { scheduleJobHandler, startSchedules } from "../../src/schedules.js";
 import type { Schedule } from "../../src/features/types.js";
 import { createJobWorker, type JobWorker } from "../../src/jobs/job-worker.js";
@@ -119,6 +119,42 @@ describe("held jobs", () => {
     expect(await holdJob(tdb.pool, spec, "replica-1", unless("b", 2))).not.toBeNull();
     expect(await holdJob(tdb.pool, spec, "replica-1", unless("a", 2))).toBeNull();
     expect(await tdb.db.job.count({ where: { kind: "test.held" } })).toBe(2);
+  });
+
+  it("holds that arrive together are stored by one INSERT (one commit), each checked against its own guard values", async () => {
+    const statements: string[] = [];
+    const counted = new Proxy(tdb.pool, {
+      get(target, prop, receiver) {
+        if (prop !== "query") return Reflect.get(target, prop, receiver);
+        return (q: { name?: string }, ...rest: unknown[]) => {
+          statements.push(String(q.name));
+          return (target.query as (...a: unknown[]) => unknown)(q, ...rest);
+        };
+      },
+    });
+    const holds = createHoldBatcher(counted, "replica-1");
+    const unless = (s: string) => ({ name: "test_one", sql: (param: (i: number) => string) => `${param(1)} = 'taken'`, values: [s] });
+    const results = await Promise.all(
+      ["a", "taken", "b", "c", "taken", "d"].map((v, i) => holds.hold({ kind: "test.held", payload: { i }, maxAttempts: 2 }, unless(v))),
+    );
+    // The first went alone at once; the five that arrived while it was in flight, together.
+    expect(statements).toEqual(["wl_job_hold_unless_test_one", "wl_job_hold_unless_test_one"]);
+    expect(results.map((j) => (j ? (j.payload as { i: number }).i : null))).toEqual([0, null, 2, 3, null, 5]);
+    const stored = await tdb.db.job.findMany({ where: { kind: "test.held" }, orderBy: { createdAt: "asc" } });
+    expect(stored.map((j) => j.id).sort()).toEqual(results.flatMap((j) => (j ? [j.id] : [])).sort());
+    expect(stored.every((j) => j.status === "running" && j.owner === "replica-1" && j.attempts === 1 && j.maxAttempts === 2)).toBe(true);
+    // Each lease is its own: a takeover of one never fences another.
+    expect(new Set(results.flatMap((j) => (j ? [j.lease] : []))).size).toBe(4);
+  });
+
+  it("a batch that fails is stored row by row: only the bad hold fails", async () => {
+    const holds = createHoldBatcher(tdb.pool, "replica-1");
+    const first = holds.hold({ kind: "test.held", payload: { i: 0 } });
+    // kind is varchar(60): this row fails the statement it is in.
+    const rest = ["test.held", "x".repeat(61), "test.held"].map((kind, i) => holds.hold({ kind, payload: { i: i + 1 } }));
+    const settled = await Promise.allSettled([first, ...rest]);
+    expect(settled.map((s) => s.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    expect(await tdb.db.job.count({ where: { kind: "test.held" } })).toBe(3);
   });
 });
 
