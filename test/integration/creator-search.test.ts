@@ -56,9 +56,13 @@ async function functionPlan(proname: string, argTypes: string, args: string): Pr
       const [name, value] = setting.split("=");
       await c.query(`SELECT set_config($1, $2, true)`, [name, value]);
     }
-    // A SQL function's statement is planned without its arguments' values: a generic plan.
+    // The function's one statement (PL/pgSQL: what it returns), planned as the function keeps
+    // it once cached: without its arguments' values, a generic plan.
+    const src = rows[0]!.src;
+    const statement = /RETURN QUERY\s+([\s\S]*?);\s*END;/.exec(src)?.[1] ?? /RETURN \(([\s\S]*)\);\s*END;/.exec(src)?.[1];
+    expect(statement, `no statement found in ${proname}`).toBeDefined();
     await c.query("SET LOCAL plan_cache_mode = force_generic_plan");
-    await c.query(`PREPARE wl_fn_plan${argTypes ? `(${argTypes})` : ""} AS ${rows[0]!.src}`);
+    await c.query(`PREPARE wl_fn_plan${argTypes ? `(${argTypes})` : ""} AS ${statement}`);
     const plan = await c.query<{ "QUERY PLAN": string }>(`EXPLAIN EXECUTE wl_fn_plan${args ? `(${args})` : ""}`);
     return plan.rows.map((r) => r["QUERY PLAN"]).join("\n");
   } finally {
