@@ -58,6 +58,7 @@ export type Hold = { spec: JobSpec; unless?: HoldUnless | undefined };
  * what is not text. The ids are made here, so each result is matched to its hold, in order.
  */
 export async function holdJobs(pool: Pool, owner: string, holds: readonly Hold[]): Promise<(ClaimedJob | null)[]> {
+  if (holds.length === 0) return [];
   const unless = holds[0]?.unless;
   if (holds.some((h) => h.unless?.name !== unless?.name)) throw new Error("holdJobs: every hold in one call needs the same guard");
   const width = unless?.values.length ?? 0;

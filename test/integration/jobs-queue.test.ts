@@ -8,6 +8,7 @@ import type { Schedule } from "../../src/features/types.js";
 import { createJobWorker, type JobWorker } from "../../src/jobs/job-worker.js";
 import { JOB_STOPPING, PermanentJobError, type JobHandler } from "../../src/jobs/job-types.js";
 import { createMetrics } from "../../src/metrics/metrics.js";
+import { emailInUse } from "../../src/features/creators/creator-reads.js";
 
 // The queue against real Postgres: several "replicas" are workers with their own connection
 // pools on one database, as separate processes would be.
@@ -145,6 +146,43 @@ describe("held jobs", () => {
     expect(stored.every((j) => j.status === "running" && j.owner === "replica-1" && j.attempts === 1 && j.maxAttempts === 2)).toBe(true);
     // Each lease is its own: a takeover of one never fences another.
     expect(new Set(results.flatMap((j) => (j ? [j.lease] : []))).size).toBe(4);
+  });
+
+  it("a batch's guard reads the creators' email index row by row, never every creator (no hashed anti join)", async () => {
+    // Enough creators that reading them all costs more than a probe per hold: a plain
+    // WHERE NOT EXISTS over a recordset (estimated at 100 rows) was planned as a hash anti join
+    // over a sequential scan of the table, 15 ms a hold at 10,000 creators.
+    await tdb.pool.query(
+      `INSERT INTO studio_crm_creator (id, created_at, updated_at, creator_name, creator_email, brand_name, brand_niche,
+                                       journey_status, health_score, last_status_change, is_active)
+       SELECT gen_random_uuid(), now(), now(), 'Creator ' || g, 'guard' || g || '@jobs.test', 'Brand ' || g, 'niche', 'LIVE', 'GREEN', now(), true
+         FROM generate_series(1, 3000) g`,
+    );
+    await tdb.pool.query("ANALYZE studio_crm_creator");
+    try {
+      let statement: { text: string; values: unknown[] } | null = null;
+      const capturing = new Proxy(tdb.pool, {
+        get(target, prop, receiver) {
+          if (prop !== "query") return Reflect.get(target, prop, receiver);
+          return (q: { text: string; values: unknown[] }) => {
+            statement = { text: q.text, values: q.values };
+            return target.query(q);
+          };
+        },
+      });
+      const holds = createHoldBatcher(capturing, "replica-1");
+      const results = await Promise.all(
+        ["guard7@jobs.test", "nobody@jobs.test"].map((email, i) => holds.hold({ kind: "test.held", payload: { i } }, emailInUse(email))),
+      );
+      expect(results.map((j) => j !== null)).toEqual([false, true]);
+      const plan = (await tdb.pool.query<{ "QUERY PLAN": string }>(`EXPLAIN ${statement!.text}`, statement!.values)).rows
+        .map((r) => r["QUERY PLAN"])
+        .join("\n");
+      expect(plan).toContain("studio_crm_creator_email_lower_idx");
+      expect(plan).not.toMatch(/Seq Scan on studio_crm_creator|Hash/);
+    } finally {
+      await tdb.pool.query("DELETE FROM studio_crm_creator WHERE creator_email LIKE '%@jobs.test'");
+    }
   });
 
   it("a batch that fails is stored row by row: only the bad hold fails", async () => {
