@@ -130,8 +130,8 @@ export async function startBot(
   metrics.observePool("jobs", jobsDb.pool);
   for (const d of [db, jobsDb.db]) observeAuditRows(d, (rows) => metrics.auditRows("audited", rows));
   const jobs: JobQueue = Object.freeze({ enqueue: (tx, spec) => enqueueJob(tx, spec, owner), cancel: cancelJob });
-  // Held before an ack on the ack pool (one INSERT for all the holds waiting), settled after it on the request pool,
-  // heartbeated by the worker meanwhile.
+  // Held before an ack on the ack pool (one INSERT for all the holds waiting: a group commit),
+  // settled after it on the request pool, heartbeated by the worker meanwhile.
   const settle = createJobStore(db);
   const kept = new Set<string>();
   // The creates of held jobs finished here after their acks take turns, as many at once as the
