@@ -43,19 +43,26 @@ export async function enqueueJob(tx: DbOrTx, spec: JobSpec, origin: string | nul
  * it holds: a form's last check before its ack costs no round trip of its own.
  */
 export async function holdJob(pool: Pool, spec: JobSpec, owner: string, unless?: HoldUnless): Promise<ClaimedJob | null> {
-  const [job] = await holdJobs(pool, owner, [{ spec, unless }]);
+  const [job] = await holdJobs(pool, owner, [{ id: randomUUID(), spec, unless }]);
   return job ?? null;
 }
 
-/** One held job to store, with its own values for the batch's guard. */
-export type Hold = { spec: JobSpec; unless?: HoldUnless | undefined };
+/**
+ * One held job to store, with its own values for the batch's guard. Its id is chosen before the
+ * first try, so storing it again is harmless (see holdJobs).
+ */
+export type Hold = { id: string; spec: JobSpec; unless?: HoldUnless | undefined };
 
 /**
  * Stores several held jobs in one INSERT (a group commit: one commit, one fsync, for every form
  * waiting on its ack). Every hold in one call must carry the same guard (`unless.name`), or none:
  * the statement is prepared once per guard. Each row's guard is checked against its own values,
  * which reach the expression as text columns of the row (`param(i)` names them), so a guard casts
- * what is not text. The ids are made here, so each result is matched to its hold, in order.
+ * what is not text. Each result is matched to its hold by id, in order.
+ *
+ * Idempotent: a batch whose answer was lost after it committed (a dropped connection, a client
+ * timeout) is stored again row by row by the group commit; a hold already stored by this owner
+ * comes back as it is, lease and all, instead of a second job for the same submission.
  */
 export async function holdJobs(pool: Pool, owner: string, holds: readonly Hold[]): Promise<(ClaimedJob | null)[]> {
   if (holds.length === 0) return [];
@@ -68,9 +75,10 @@ export async function holdJobs(pool: Pool, owner: string, holds: readonly Hold[]
   // recordset holds it hashed every creator (measured: 15 ms a hold at 10,000 creators, against
   // 0.4 ms through the email index).
   const guard = unless ? `CROSS JOIN LATERAL (SELECT (${unless.sql((i) => `h.v${i}`)}) AS blocked OFFSET 0) g WHERE NOT g.blocked` : "";
-  const rows = holds.map(({ spec, unless: u }) => {
+  const rows = holds.map((h) => {
+    const { spec, unless: u } = h;
     const row: Record<string, unknown> = {
-      id: randomUUID(),
+      id: h.id,
       kind: spec.kind,
       payload: spec.payload,
       max_attempts: spec.maxAttempts ?? JOB_DEFAULTS.maxAttempts,
@@ -88,11 +96,12 @@ export async function holdJobs(pool: Pool, owner: string, holds: readonly Hold[]
                   $2, gen_random_uuid(), now(), $2, NULL, NULL, now(), NULL
              FROM jsonb_to_recordset($1::jsonb) AS h(id uuid, kind text, payload jsonb, max_attempts int${valueCols})
            ${guard}
+           ON CONFLICT (id) DO UPDATE SET heartbeat_at = now() WHERE wl_job.owner = EXCLUDED.owner AND wl_job.status = 'running'
            RETURNING ${returning}`,
     values: [JSON.stringify(rows, jsonbSafe), owner],
   });
   const byId = new Map(stored.map((j) => [j.id, j]));
-  return rows.map((r) => byId.get(r.id as string) ?? null);
+  return holds.map((h) => byId.get(h.id) ?? null);
 }
 
 /**
@@ -110,7 +119,7 @@ export function createHoldBatcher(pool: Pool, owner: string, maxBatch = 100): Pi
     return g;
   };
   return {
-    hold: (spec, unless) => groupFor(unless?.name ?? "").submit({ spec, unless }),
+    hold: (spec, unless) => groupFor(unless?.name ?? "").submit({ id: randomUUID(), spec, unless }),
     drain: async () => void (await Promise.all([...byGuard.values()].map((g) => g.drain()))),
   };
 }

@@ -1,8 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
 import { captureLogger } from "../helpers/logs.js";
 import { createDb, type Db } from "../../src/db.js";
-import { cancelJob, createHoldBatcher, createJobStore, enqueueJob, holdJob } from "../../src/jobs/jobs-service.js";
+import { cancelJob, createHoldBatcher, createJobStore, enqueueJob, holdJob, holdJobs } from "../../src/jobs/jobs-service.js";
 import { scheduleJobHandler, startSchedules } from "../../src/schedules.js";
 import type { Schedule } from "../../src/features/types.js";
 import { createJobWorker, type JobWorker } from "../../src/jobs/job-worker.js";
@@ -183,6 +184,16 @@ describe("held jobs", () => {
     } finally {
       await tdb.pool.query("DELETE FROM studio_crm_creator WHERE creator_email LIKE '%@jobs.test'");
     }
+  });
+
+  it("a hold stored again (its batch committed but the answer was lost) is the same job, never a second one", async () => {
+    const hold = { id: randomUUID(), spec: { kind: "test.held", payload: { form: "one submission" } } };
+    const [first] = await holdJobs(tdb.pool, "replica-1", [hold]);
+    // The group commit's row-by-row retry after an error it cannot tell from a failure.
+    const [again] = await holdJobs(tdb.pool, "replica-1", [hold, { id: randomUUID(), spec: { kind: "test.held", payload: { form: "another" } } }]);
+    expect(first).not.toBeNull();
+    expect(again).toMatchObject({ id: first!.id, lease: first!.lease, attempts: 1 });
+    expect(await tdb.db.job.count({ where: { kind: "test.held" } })).toBe(2);
   });
 
   it("a batch that fails is stored row by row: only the bad hold fails", async () => {
