@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
 import { createDatabase, type Db } from "../../src/db.js";
-import { AUDIT_CHAIN_LOCK_KEY, createHealthService } from "../../src/features/health/health-service.js";
+import { AUDIT_CHAIN_LOCK_KEY, createHealthService, LOCK_MOVED_SQL, WRITE_CHUNK } from "../../src/features/health/health-service.js";
 import { claimNightly, HEALTH_JOB, MAX_ATTEMPTS, runKeyOf, runNightlyHealth, STALE_CLAIM_MINUTES } from "../../src/features/health/health-job.js";
 import { schedules } from "../../src/features/health/register.js";
 import type { FeatureDeps } from "../../src/features/types.js";
@@ -172,6 +172,35 @@ describe("nightly health recompute (runNightlyHealth)", () => {
   it("is scheduled nightly at 00:05 in DIGEST_TZ", () => {
     const deps = { config: { digest: { tz: "Europe/London" } } } as unknown as FeatureDeps;
     expect(schedules(deps).map(({ name, cron, tz }) => ({ name, cron, tz }))).toEqual([{ name: "health-nightly", cron: "5 0 * * *", tz: "Europe/London" }]);
+  });
+
+  it("locks a chunk of moved creators by primary-key probes, never by scanning every creator", async () => {
+    // Enough creators that a chunk is a fraction of them: with the chunk's ids known at planning
+    // as `id = ANY(array)`, Postgres filtered a sequential scan of the whole table through them.
+    await sql.query(
+      `INSERT INTO studio_crm_creator (id, created_at, updated_at, creator_name, creator_email, brand_name, brand_niche,
+                                       journey_status, health_score, last_status_change, is_active)
+       SELECT gen_random_uuid(), now(), now(), 'Creator ' || g, 'lock' || g || '@health.test', 'Brand ' || g, 'niche', 'LIVE', 'GREEN', now(), true
+         FROM generate_series(1, 4 * $1::int) g`,
+      [WRITE_CHUNK],
+    );
+    await sql.query("ANALYZE studio_crm_creator");
+    const ids = (await sql.query<{ id: string }>("SELECT id::text FROM studio_crm_creator ORDER BY random() LIMIT $1", [WRITE_CHUNK])).rows.map((r) => r.id);
+    const plan = (await sql.query<{ "QUERY PLAN": string }>(`EXPLAIN ${LOCK_MOVED_SQL}`, [ids.join(",")])).rows.map((r) => r["QUERY PLAN"]).join("\n");
+    expect(plan).toContain("studio_crm_creator_pkey");
+    expect(plan).not.toMatch(/Seq Scan on studio_crm_creator|Hash Join/);
+    // And it locks what it was given, in id order, skipping rows another transaction holds.
+    const held = new pg.Client({ connectionString: tdb.url });
+    await held.connect();
+    try {
+      await held.query("BEGIN");
+      await held.query("SELECT 1 FROM studio_crm_creator WHERE id = $1::uuid FOR NO KEY UPDATE", [ids[0]]);
+      const [row] = (await sql.query<{ ids: string }>(LOCK_MOVED_SQL, [ids.join(",")])).rows;
+      expect(row!.ids.split(",")).toEqual(ids.slice(1).sort());
+    } finally {
+      await held.query("ROLLBACK");
+      await held.end();
+    }
   });
 
   it("takes the audit chain's own lock key (so its wait for the chain, holding creator rows, is bounded by lock_timeout)", async () => {

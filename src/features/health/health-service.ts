@@ -78,6 +78,18 @@ export const WRITE_LANES = 2;
 const CHAIN_WAIT_MS = 500;
 const CHAIN_ATTEMPTS = 5;
 
+/**
+ * Locks a chunk's creators (ids as one comma-separated text, see writeMoved), skipping any a
+ * request holds, in id order; returns the ids it locked, likewise joined. One primary-key probe
+ * and lock per id: written as `id = ANY(array)`, the chunk's thousand ids were known at planning
+ * and Postgres filtered a sequential scan of every creator through them (at 100,000 creators
+ * 60-75 ms a chunk, against 14 ms this way).
+ */
+export const LOCK_MOVED_SQL = `
+  SELECT string_agg(l.id::text, ',') AS ids
+    FROM (SELECT u.id FROM unnest(string_to_array($1, ',')::uuid[]) AS u(id) ORDER BY u.id) w
+   CROSS JOIN LATERAL (SELECT c.id FROM studio_crm_creator c WHERE c.id = w.id FOR NO KEY UPDATE SKIP LOCKED) l`;
+
 const isLockTimeout = (e: unknown): boolean =>
   postgresCodeOf(e) === "55P03" || /lock timeout|55P03/.test(String((e as { message?: unknown } | null)?.message ?? ""));
 
@@ -185,11 +197,7 @@ export function createHealthService(deps: { db: Db; pool: Pool; tz: string }) {
             // Ids go in and come back as one text value each, and the chunk as one JSON value:
             // Prisma's raw queries convert every element of an array parameter or result row in
             // JavaScript, which for a chunk cost more than the statements' own round trips.
-            const [lock] = await tx.$queryRaw<{ ids: string | null }[]>`
-              SELECT string_agg(id::text, ',') AS ids FROM (
-                SELECT id FROM studio_crm_creator
-                 WHERE id = ANY(string_to_array(${moved.map((m) => m.id).join(",")}, ',')::uuid[])
-                 ORDER BY id FOR NO KEY UPDATE SKIP LOCKED) l`;
+            const [lock] = await tx.$queryRawUnsafe<{ ids: string | null }[]>(LOCK_MOVED_SQL, moved.map((m) => m.id).join(","));
             if (!lock?.ids) return new Set<string>();
             const mine = new Set(lock.ids.split(","));
             const go = moved
