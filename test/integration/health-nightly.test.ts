@@ -101,6 +101,23 @@ describe("nightly health recompute (runNightlyHealth)", () => {
     expect(await db.auditLog.count({ where: { targetId: w.paused.id } })).toBe(0);
   });
 
+  it("a paused or archived creator with overdue milestones, stored RED, is written GREEN (its milestones are not read, and the write does not ask them)", async () => {
+    // The read skips the milestone summary of creators whose score is not tracked; the write's
+    // re-check must skip it alike, or such a creator would be handed back as changed-meanwhile
+    // every night and never written.
+    const paused = await insertCreator(db, DAY1, { journeyStatus: "PAUSED", healthScore: "RED" });
+    const archived = await insertCreator(db, DAY1, { isActive: false, healthScore: "YELLOW" });
+    for (const c of [paused, archived]) await insertMilestone(db, c.id, { targetDate: daysAgo(DAY1, 30) });
+    const tracked = await insertCreator(db, DAY1, { healthScore: "GREEN" });
+    await insertMilestone(db, tracked.id, { targetDate: daysAgo(DAY1, 30) });
+    const health = createHealthService({ db, pool: tdb.pool, tz: TZ });
+    expect(await runNightlyHealth({ db, health }, firedOn(DAY1))).toEqual({ ran: true, scanned: 3, changed: 3 });
+    const scores = new Map((await db.creator.findMany({ select: { id: true, healthScore: true } })).map((c) => [c.id, c.healthScore]));
+    expect([scores.get(paused.id), scores.get(archived.id), scores.get(tracked.id)]).toEqual(["GREEN", "GREEN", "RED"]);
+    const notes = await db.auditLog.findMany({ where: { targetId: { in: [paused.id, archived.id] } }, select: { notes: true } });
+    expect(notes.map((n) => n.notes).sort()).toEqual(["nightly recompute: archived: health not tracked", "nightly recompute: paused: health not tracked"]);
+  });
+
   it("writes only the rows whose score changed; a second firing the same day does nothing; the next day runs again", async () => {
     const w = await seedWorld();
     const health = createHealthService({ db, pool: tdb.pool, tz: TZ });
