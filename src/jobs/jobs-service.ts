@@ -35,27 +35,21 @@ export async function enqueueJob(tx: DbOrTx, spec: JobSpec, origin: string | nul
 }
 
 /**
- * Stores a job this process runs at once itself, already claimed by `owner` (one attempt
- * counted): for work promised in an ack (a form closed on "saved"), stored before the ack. If
- * the process dies before completing it, its heartbeat goes stale and any replica's worker takes
- * it over like any other dead owner's job. One INSERT on `pool`, a named prepared statement.
- * With `unless`, the same statement first checks that condition and stores nothing (null) when
- * it holds: a form's last check before its ack costs no round trip of its own.
- */
-export async function holdJob(pool: Pool, spec: JobSpec, owner: string, unless?: HoldUnless): Promise<ClaimedJob | null> {
-  const [job] = await holdJobs(pool, owner, [{ id: randomUUID(), spec, unless }]);
-  return job ?? null;
-}
-
-/**
  * One held job to store, with its own values for the batch's guard. Its id is chosen before the
  * first try, so storing it again is harmless (see holdJobs).
  */
 export type Hold = { id: string; spec: JobSpec; unless?: HoldUnless | undefined };
 
 /**
- * Stores several held jobs in one INSERT (a group commit: one commit, one fsync, for every form
- * waiting on its ack). Every hold in one call must carry the same guard (`unless.name`), or none:
+ * Stores jobs this process runs at once itself, already claimed by `owner` (one attempt counted):
+ * for work promised in an ack (a form closed on "saved"), stored before the ack. If the process
+ * dies before completing one, its heartbeat goes stale and any replica's worker takes it over like
+ * any other dead owner's job. With a guard (`unless`), the same statement first checks that
+ * condition and stores nothing (null) when it holds: a form's last check before its ack costs no
+ * round trip of its own.
+ *
+ * Several holds go in one INSERT (a group commit: one commit, one fsync, for every form waiting
+ * on its ack). Every hold in one call must carry the same guard (`unless.name`), or none:
  * the statement is prepared once per guard. Each row's guard is checked against its own values,
  * which reach the expression as text columns of the row (`param(i)` names them), so a guard casts
  * what is not text. Each result is matched to its hold by id, in order.

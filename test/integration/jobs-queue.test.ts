@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
 import { captureLogger } from "../helpers/logs.js";
 import { createDb, type Db } from "../../src/db.js";
-import { cancelJob, createHoldBatcher, createJobStore, enqueueJob, holdJob, holdJobs } from "../../src/jobs/jobs-service.js";
+import { cancelJob, createHoldBatcher, createJobStore, enqueueJob, holdJobs, type Hold } from "../../src/jobs/jobs-service.js";
 import { scheduleJobHandler, startSchedules } from "../../src/schedules.js";
 import type { Schedule } from "../../src/features/types.js";
 import { createJobWorker, type JobWorker } from "../../src/jobs/job-worker.js";
@@ -107,6 +107,9 @@ describe("claiming", () => {
 });
 
 describe("held jobs", () => {
+  const holdJob = async (pool: TestDatabase["pool"], spec: Hold["spec"], owner: string, unless?: Hold["unless"]) =>
+    (await holdJobs(pool, owner, [{ id: randomUUID(), spec, unless }]))[0] ?? null;
+
   it("hold stores the job already claimed by its owner; its guard, with values of its own after the hold's, stores nothing when it holds", async () => {
     // Two values, in an order the statement must keep: a guard that is true only for ("a", 2).
     const unless = (s: string, n: number) => ({
