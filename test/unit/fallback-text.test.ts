@@ -21,7 +21,7 @@ import {
   revealBlocks,
   revealOfferBlocks,
 } from "../../src/features/vault/vault-blocks.js";
-import type { RequestView } from "../../src/features/vault/reveal-service.js";
+import type { RequestView } from "../../src/features/vault/reveal-request-view.js";
 
 // Issue 14, item 8: a message's fallback `text` is shown and notifies like mrkdwn, so user
 // text in it is escaped exactly like the blocks. Every builder that puts a brand (or other

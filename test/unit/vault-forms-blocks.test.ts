@@ -12,7 +12,7 @@ import {
   revealBlocks,
   revealOfferBlocks,
 } from "../../src/features/vault/vault-blocks.js";
-import type { RequestView } from "../../src/features/vault/reveal-service.js";
+import type { RequestView } from "../../src/features/vault/reveal-request-view.js";
 import type { CredentialMeta } from "../../src/features/vault/vault-service.js";
 
 const state = (v: Record<string, string | null>) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decideRefusal, refusalText, revealRefusal, type RequestState } from "../../src/features/vault/vault-fns.js";
 import { approvalPromptBlocks, endedText, grantBlocks, outcomeLine } from "../../src/features/vault/vault-blocks.js";
-import type { RequestView } from "../../src/features/vault/reveal-service.js";
+import type { RequestView } from "../../src/features/vault/reveal-request-view.js";
 
 // An approval is for one version of a credential: the rules that explain a refusal, and the
 // words every message uses once a request ended because its credential changed.

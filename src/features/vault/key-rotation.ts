@@ -4,7 +4,7 @@ import type { Actor } from "../../identity/actor.js";
 import { SYSTEM_ACTOR } from "../../identity/actor.js";
 import { writeAudit, type AuditEntry } from "../../audit/audit-service.js";
 import { SECRET_FIELDS, type SecretField } from "./vault-fns.js";
-import { CREDENTIAL_VERSION } from "./reveal-service.js";
+import { CREDENTIAL_VERSION } from "./reveal-request-view.js";
 
 // Re-encrypts every credential's secrets under the first key of FIELD_ENCRYPTION_KEY, so an
 // old key can then be dropped from the list. Restartable: a row already under the primary key

@@ -1,7 +1,8 @@
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../../logger.js";
 import type { IdentityService } from "../../identity/identity-service.js";
-import type { PostedMessage, RequestView, RevealService } from "./reveal-service.js";
+import type { RevealService } from "./reveal-service.js";
+import type { PostedMessage, RequestView } from "./reveal-request-view.js";
 import { approvalPromptBlocks, decidedAck, deniedText, endedText, grantBlocks, reminderBlocks, revealOfferBlocks } from "./vault-blocks.js";
 import type { AnswerPlaces } from "../../slack/answer-in-place.js";
 import { postToResponseUrl } from "../../slack/response-url.js";

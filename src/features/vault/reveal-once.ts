@@ -7,7 +7,8 @@ import { AppError, ErrorCode, isAppError } from "../../errors.js";
 import { postToResponseUrl, ResponseUrlError, RESPONSE_URL_TIMEOUT_MS } from "../../slack/response-url.js";
 import { decryptSecrets } from "./secret-fields.js";
 import { decryptFailedText, revealBlocks } from "./vault-blocks.js";
-import { displayOf, type RevealService } from "./reveal-service.js";
+import type { RevealService } from "./reveal-service.js";
+import { displayOf } from "./reveal-request-view.js";
 import type { RevealNotifier } from "./reveal-notify.js";
 import type { VaultService } from "./vault-service.js";
 

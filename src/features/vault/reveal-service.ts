@@ -1,8 +1,8 @@
-import type { Db, DbOrTx, Tx } from "../../db.js";
+import type { Db, Tx } from "../../db.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { Actor } from "../../identity/actor.js";
 import { SYSTEM_ACTOR } from "../../identity/actor.js";
-import { audited, writeAudit, type AuditEntry } from "../../audit/audit-service.js";
+import { audited, type AuditEntry } from "../../audit/audit-service.js";
 import { AppError, ErrorCode, notFound } from "../../errors.js";
 import {
   cancelRefusal,
@@ -13,186 +13,16 @@ import {
   PENDING_TTL_HOURS,
   type CancelRefusal,
   type DecideRefusal,
-  type EndReason,
   type RequestLimitRefusal,
-  type RequestState,
   type RequestStatus,
   type RevealRefusal,
   type SecretField,
 } from "./vault-fns.js";
 import type { Decrypted, SecretTokens } from "./secret-fields.js";
+import { CREDENTIAL_VERSION, dbNow, displayOf, loadView, stateOf, type PostedMessage, type RequestView } from "./reveal-request-view.js";
+import { expireOpenRequests } from "./reveal-expiry.js";
 
 export type RevealService = ReturnType<typeof createRevealService>;
-
-/** A Slack message the bot posted about a request, kept so it can be updated later. */
-export type PostedMessage = { channel: string; ts: string; kind: "approval" | "grant" };
-
-/** Everything needed to render a request anywhere (prompt, DM, list); never a secret. */
-export type RequestView = Readonly<{
-  id: string;
-  status: RequestStatus;
-  reason: string;
-  createdAt: Date;
-  expiresAt: Date | null;
-  decidedAt: Date | null;
-  revealedAt: Date | null;
-  requesterId: number;
-  requesterSlackId: string;
-  deciderSlackId: string | null;
-  deciderName: string | null;
-  credentialId: string;
-  credentialActive: boolean;
-  /** Why it ended early, if it did (status EXPIRED): the credential changed or was deactivated. */
-  endReason?: EndReason | null;
-  platformName: string;
-  accountIdentifier: string;
-  creatorId: string;
-  brandName: string;
-  messages: PostedMessage[];
-}>;
-
-const viewSelect = {
-  id: true,
-  status: true,
-  reason: true,
-  createdAt: true,
-  expiresAt: true,
-  decidedAt: true,
-  revealedAt: true,
-  requesterId: true,
-  requesterSlackId: true,
-  approvalMessages: true,
-  endReason: true,
-  decidedBy: { select: { firstName: true, username: true, slackUser: { select: { slackUserId: true } } } },
-  credential: { select: { id: true, platformName: true, accountIdentifier: true, isActive: true, creator: { select: { id: true, brandName: true } } } },
-} as const;
-
-async function loadView(db: DbOrTx, id: string): Promise<RequestView | null> {
-  const r = await db.revealRequest.findUnique({ where: { id }, select: viewSelect });
-  if (!r) return null;
-  return {
-    id: r.id,
-    status: r.status as RequestStatus,
-    reason: r.reason,
-    createdAt: r.createdAt,
-    expiresAt: r.expiresAt,
-    decidedAt: r.decidedAt,
-    revealedAt: r.revealedAt,
-    requesterId: r.requesterId,
-    requesterSlackId: r.requesterSlackId,
-    deciderSlackId: r.decidedBy?.slackUser?.slackUserId ?? null,
-    deciderName: r.decidedBy ? r.decidedBy.firstName || r.decidedBy.username : null,
-    credentialId: r.credential.id,
-    credentialActive: r.credential.isActive,
-    endReason: (r.endReason as EndReason | null) ?? null,
-    platformName: r.credential.platformName,
-    accountIdentifier: r.credential.accountIdentifier,
-    creatorId: r.credential.creator.id,
-    brandName: r.credential.creator.brandName,
-    messages: Array.isArray(r.approvalMessages) ? (r.approvalMessages as unknown as PostedMessage[]) : [],
-  };
-}
-
-/**
- * The version of credential `c` a reveal would show (migration 20261204500001): a hash of its
- * platform, account and stored secret tokens. A request keeps the version it was made for;
- * approving and claiming require it unchanged, inside their conditional UPDATEs.
- */
-export const CREDENTIAL_VERSION = Prisma.raw(
-  "wl_credential_version(c.platform_name, c.account_identifier, c.login_url, c.password, c.two_factor_backup_codes, c.api_keys)",
-);
-
-/** True if the credential no longer has the version the request was made for (an unknown version counts as changed). */
-async function credentialChanged(db: DbOrTx, requestId: string): Promise<boolean> {
-  const [row] = await db.$queryRaw<{ same: boolean | null }[]>`
-    SELECT r.credential_version = ${CREDENTIAL_VERSION} AS same
-      FROM wl_reveal_request r JOIN studio_crm_creatorcredential c ON c.id = r.credential_id
-     WHERE r.id = ${requestId}::uuid`;
-  return row !== undefined && row.same !== true;
-}
-
-/** What the rules need, read after a conditional UPDATE matched nothing, to say why. */
-async function stateOf(db: DbOrTx, v: RequestView | null): Promise<RequestState | null> {
-  if (!v) return null;
-  const open = v.status === "PENDING" || v.status === "APPROVED";
-  return {
-    status: v.status,
-    requesterId: v.requesterId,
-    expiresAt: v.expiresAt,
-    credentialActive: v.credentialActive,
-    endReason: v.endReason ?? null,
-    credentialChanged: open && (await credentialChanged(db, v.id)),
-  };
-}
-
-export const displayOf = (v: Pick<RequestView, "platformName" | "accountIdentifier" | "brandName">): string =>
-  `${v.platformName} · ${v.accountIdentifier} (${v.brandName})`;
-
-/** Expiry and every decision use the database's clock, so replicas with skewed clocks agree. */
-async function dbNow(db: DbOrTx): Promise<Date> {
-  const [row] = await db.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
-  return row!.now;
-}
-
-/** Which open requests to end, and why. */
-export type EndScope =
-  /** One request whose time is up (a refused click found it expired). */
-  | { requestId: string }
-  /** Every open request of a credential being changed or deactivated: an approval is for one version. */
-  | { credentialId: string; reason: EndReason; changed?: readonly string[] }
-  /** The sweep: every request whose time is up, or whose credential changed outside the bot (Django, SQL). */
-  | { stale: true };
-
-function endNote(scope: EndScope, endReason: EndReason | null): string {
-  if ("credentialId" in scope) {
-    return scope.reason === "credential_deactivated"
-      ? "expired: credential deactivated"
-      : `ended: credential changed (${(scope.changed ?? []).join(", ") || "secret, account or platform"})`;
-  }
-  return endReason === "credential_changed" ? "ended: credential changed since the request (outside the bot)" : "expired: time window passed";
-}
-
-/**
- * Ends open requests (status EXPIRED, with end_reason when it was not time), one audit row
- * each, in the caller's transaction. One conditional UPDATE: replicas sweeping at once end
- * each row once, and a claim racing it either wins first or finds the row ended.
- */
-export async function expireOpenRequests(tx: Tx, actor: Actor, scope: EndScope): Promise<string[]> {
-  const timeUp = Prisma.sql`r.expires_at <= now()`;
-  const changed = Prisma.sql`r.credential_version IS DISTINCT FROM ${CREDENTIAL_VERSION}`;
-  const which =
-    "requestId" in scope
-      ? Prisma.sql`r.id = ${scope.requestId}::uuid AND ${timeUp}`
-      : "credentialId" in scope
-        ? Prisma.sql`r.credential_id = ${scope.credentialId}::uuid`
-        : Prisma.sql`(${timeUp} OR ${changed})`;
-  // Time running out is the ordinary end (NULL); otherwise say what happened to the credential.
-  const endReason =
-    "credentialId" in scope
-      ? Prisma.sql`${scope.reason}::text`
-      : "stale" in scope
-        ? Prisma.sql`CASE WHEN ${timeUp} THEN NULL ELSE 'credential_changed' END`
-        : Prisma.sql`NULL::text`;
-  const rows = await tx.$queryRaw<{ id: string; prev: string; display: string; endReason: EndReason | null }[]>`
-    UPDATE wl_reveal_request r SET status = 'EXPIRED', end_reason = ${endReason}
-      FROM studio_crm_creatorcredential c JOIN studio_crm_creator k ON k.id = c.creator_id
-     WHERE c.id = r.credential_id AND r.status IN ('PENDING','APPROVED') AND ${which}
-    RETURNING r.id::text AS id, CASE WHEN r.decided_at IS NULL THEN 'PENDING' ELSE 'APPROVED' END AS prev, r.end_reason AS "endReason",
-              c.platform_name || ' · ' || c.account_identifier || ' (' || k.brand_name || ')' AS display`;
-  await writeAudit(
-    tx,
-    actor,
-    rows.map((r) => ({
-      action: "UPDATE",
-      targetModel: "RevealRequest",
-      targetId: r.id,
-      targetDisplay: r.display,
-      changes: { status: { from: r.prev, to: "EXPIRED" }, ...(r.endReason ? { end_reason: { from: null, to: r.endReason } } : {}) },
-      notes: endNote(scope, r.endReason),
-    })),
-  );
-  return rows.map((r) => r.id);
-}
 
 type PendingRow = { display: string; remindedAt: Date | null };
 

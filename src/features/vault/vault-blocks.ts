@@ -3,7 +3,7 @@ import { ACTIONS, LABELS, VIEWS } from "../../slack/ids.js";
 import { esc, plain, truncate, LIMITS } from "../../slack/mrkdwn.js";
 import { SECRET_FIELDS, SECRET_LABELS, type SecretField } from "./vault-fns.js";
 import type { CredentialMeta, RevealReceipt } from "./vault-service.js";
-import type { RequestView } from "./reveal-service.js";
+import type { RequestView } from "./reveal-request-view.js";
 
 // Pure renderers. Nothing here sees a secret except revealBlocks, whose output goes only to
 // the requester's ephemeral response_url.

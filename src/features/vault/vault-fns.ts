@@ -1,5 +1,5 @@
 // The vault's rules, pure and clock-free: each takes `now` (the DATABASE's clock where expiry is
-// concerned, so every replica agrees). The conditional UPDATEs in reveal-service.ts are what
+// concerned, so every replica agrees). The conditional UPDATEs in reveal-service.ts and reveal-expiry.ts are what
 // actually decide; these functions explain a refusal and pre-check what a user asks for.
 
 /** The four columns django-encrypted-model-fields stores as Fernet tokens (seed column names). */

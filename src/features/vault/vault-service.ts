@@ -8,7 +8,8 @@ import { fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
 import { SECRET_FIELDS, type SecretField } from "./vault-fns.js";
 import { encryptSecrets, secretsPresent, tokensOf, SECRET_PROPS } from "./secret-fields.js";
 import type { CredentialForm } from "./vault-schemas.js";
-import { CREDENTIAL_VERSION, expireOpenRequests } from "./reveal-service.js";
+import { CREDENTIAL_VERSION } from "./reveal-request-view.js";
+import { expireOpenRequests } from "./reveal-expiry.js";
 
 export type VaultService = ReturnType<typeof createVaultService>;
 
