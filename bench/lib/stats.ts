@@ -27,3 +27,17 @@ export async function timeIt(fn: () => unknown, opts: { iterations?: number; war
   }
   return summarise(samples);
 }
+
+/**
+ * Times `total` calls of fn in a row and summarises each [from, to) window of them: one loop
+ * shows how a figure moves as the process and its connections warm up.
+ */
+export async function timeWindows(fn: () => unknown, total: number, windows: readonly (readonly [number, number])[]): Promise<Summary[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < total; i++) {
+    const t = performance.now();
+    await fn();
+    samples.push(performance.now() - t);
+  }
+  return windows.map(([from, to]) => summarise(samples.slice(from, to)));
+}
