@@ -6,30 +6,42 @@ import { jsonbSafe } from "../lib/jsonb.js";
 
 export type { AuditEntry };
 
+const AUDIT_INSERT_HEAD = `
+  INSERT INTO studio_crm_auditlog (id, "timestamp", user_id, user_email, action_type, target_model, target_id, target_display, changes, notes, slack_user_id, slack_team_id)
+  SELECT coalesce(r.id, gen_random_uuid()), now(), r.user_id, r.user_email, r.action_type, r.target_model, r.target_id::uuid, r.target_display,
+         coalesce(r.changes, '{}'::jsonb), r.notes, r.slack_user_id, r.slack_team_id
+    FROM jsonb_to_recordset($1::jsonb)
+      AS r(id uuid, user_id int, user_email text, action_type text, target_model text, target_id text, target_display text,
+           changes jsonb, notes text, slack_user_id text, slack_team_id text)`;
+
 /**
  * One INSERT … SELECT FROM jsonb_to_recordset, however many rows and actors: no per-row round
  * trips. Every seed column is set here (timestamp included): the Django app's schema has no
- * database defaults. The chain trigger hashes the rows in this order. Prepared once per connection
- * when Prisma sends it (every audited() change does); inside a transaction its answer (a count
- * nobody reads) is collected by the COMMIT it travels with.
+ * database defaults. The chain trigger hashes the rows in this order. A row may bring its own id
+ * (the group commit's rows do, see AUDIT_INSERT_ONCE_SQL); the others get one here. Prepared once
+ * per connection when Prisma sends it (every audited() change does); inside a transaction its
+ * answer (a count nobody reads) is collected by the COMMIT it travels with.
  */
-export const AUDIT_INSERT_SQL = answerLater(
-  preparedStatement(
-    "wl_audit_insert",
-    `
-  INSERT INTO studio_crm_auditlog (id, "timestamp", user_id, user_email, action_type, target_model, target_id, target_display, changes, notes, slack_user_id, slack_team_id)
-  SELECT gen_random_uuid(), now(), r.user_id, r.user_email, r.action_type, r.target_model, r.target_id::uuid, r.target_display,
-         coalesce(r.changes, '{}'::jsonb), r.notes, r.slack_user_id, r.slack_team_id
-    FROM jsonb_to_recordset($1::jsonb)
-      AS r(user_id int, user_email text, action_type text, target_model text, target_id text, target_display text,
-           changes jsonb, notes text, slack_user_id text, slack_team_id text)`,
-  ),
-);
+export const AUDIT_INSERT_SQL = answerLater(preparedStatement("wl_audit_insert", AUDIT_INSERT_HEAD));
 
-/** The rows for AUDIT_INSERT_SQL's one parameter, as JSON text. */
-export function auditRowsJson(rows: readonly { actor: Actor; entry: AuditEntry }[]): string {
+/**
+ * AUDIT_INSERT_SQL for rows written again after their batch failed: a row whose id is already
+ * stored is skipped, so a batch that committed but whose answer was lost (a connection dropped
+ * after the commit) records no request twice. Skipped before the chain trigger sees the row (ON
+ * CONFLICT would decide after the trigger had chained it), by one primary-key probe per row: a
+ * LATERAL with LIMIT, which the planner cannot turn into a join (as NOT EXISTS it became a hashed
+ * subplan reading the whole log). Only for these rare retries: on a freshly analyzed, nearly empty
+ * log the planner probes by sequential scan, which every ordinary insert must never do.
+ */
+export const AUDIT_INSERT_ONCE_SQL = `${AUDIT_INSERT_HEAD}
+    LEFT JOIN LATERAL (SELECT true AS stored FROM studio_crm_auditlog a WHERE a.id = r.id LIMIT 1) s ON true
+   WHERE s.stored IS NULL`;
+
+/** The rows for AUDIT_INSERT_SQL's one parameter, as JSON text; `id` when the caller chose the row's id. */
+export function auditRowsJson(rows: readonly { id?: string; actor: Actor; entry: AuditEntry }[]): string {
   return JSON.stringify(
-    rows.map(({ actor, entry: e }) => ({
+    rows.map(({ id, actor, entry: e }) => ({
+      id: id ?? null,
       user_id: actor.userId,
       user_email: clip(actor.email, 254),
       action_type: e.action,

@@ -14,8 +14,12 @@ export type GroupCommit<T, R> = {
 type Pending<T, R> = { item: T; resolve: (r: R) => void; reject: (e: unknown) => void };
 
 export function createGroupCommit<T, R>(opts: {
-  /** Writes the batch in one statement; returns one result per item, in the batch's order. */
-  write(batch: readonly T[]): Promise<readonly R[]>;
+  /**
+   * Writes the batch in one statement; returns one result per item, in the batch's order.
+   * `again`: these rows were in a batch that failed, which may have committed before its answer
+   * was lost; a writer that can tell a stored row skips it.
+   */
+  write(batch: readonly T[], again: boolean): Promise<readonly R[]>;
   maxBatch: number;
   /** Told when a batch of more than one failed, before its rows are retried one by one. */
   onBatchFailed?(error: unknown, size: number): void;
@@ -23,9 +27,9 @@ export function createGroupCommit<T, R>(opts: {
   let queue: Pending<T, R>[] = [];
   let inFlight: Promise<void> | null = null;
 
-  const writeOne = async (p: Pending<T, R>) => {
+  const writeOne = async (p: Pending<T, R>, again: boolean) => {
     try {
-      const [r] = await opts.write([p.item]);
+      const [r] = await opts.write([p.item], again);
       p.resolve(r as R);
     } catch (e) {
       p.reject(e);
@@ -37,15 +41,18 @@ export function createGroupCommit<T, R>(opts: {
       const batch = queue.slice(0, opts.maxBatch);
       queue = queue.slice(batch.length);
       if (batch.length === 1) {
-        await writeOne(batch[0]!);
+        await writeOne(batch[0]!, false);
         continue;
       }
       let results: readonly R[];
       try {
-        results = await opts.write(batch.map((p) => p.item));
+        results = await opts.write(
+          batch.map((p) => p.item),
+          false,
+        );
       } catch (e) {
         opts.onBatchFailed?.(e, batch.length);
-        for (const p of batch) await writeOne(p);
+        for (const p of batch) await writeOne(p, true);
         continue;
       }
       for (const [i, p] of batch.entries()) p.resolve(results[i] as R);

@@ -6,17 +6,21 @@ import { createGroupCommit } from "../../src/lib/group-commit.js";
 
 function recorder(fail?: (batch: readonly number[]) => boolean) {
   const batches: number[][] = [];
+  /** Which writes were of rows written again after their batch failed. */
+  const again: boolean[] = [];
   let release: (() => void) | null = null;
   const gate = () => new Promise<void>((r) => (release = r));
   let gated = false;
-  const write = async (batch: readonly number[]) => {
+  const write = async (batch: readonly number[], isAgain: boolean) => {
     batches.push([...batch]);
+    again.push(isAgain);
     if (gated) await gate();
     if (fail?.(batch)) throw new Error(`bad batch ${batch.join(",")}`);
     return batch.map((n) => n * 10);
   };
   return {
     batches,
+    again,
     write,
     hold: () => (gated = true),
     open: () => {
@@ -62,6 +66,8 @@ describe("group commit", () => {
     expect(settled.map((s) => s.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
     expect(failed).toEqual([3]);
     expect(r.batches).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
+    // The rows written again are told so (their batch may have committed before it failed); a lone row is not.
+    expect(r.again).toEqual([false, false, true, true, true]);
   });
 
   it("drain waits for rows queued behind the batch in flight", async () => {
