@@ -6,7 +6,7 @@ import { jsonbSafe } from "../lib/jsonb.js";
 
 export type { AuditEntry };
 
-const AUDIT_INSERT_HEAD = `
+const AUDIT_INSERT_BASE = `
   INSERT INTO studio_crm_auditlog (id, "timestamp", user_id, user_email, action_type, target_model, target_id, target_display, changes, notes, slack_user_id, slack_team_id)
   SELECT coalesce(r.id, gen_random_uuid()), now(), r.user_id, r.user_email, r.action_type, r.target_model, r.target_id::uuid, r.target_display,
          coalesce(r.changes, '{}'::jsonb), r.notes, r.slack_user_id, r.slack_team_id
@@ -22,7 +22,7 @@ const AUDIT_INSERT_HEAD = `
  * per connection when Prisma sends it (every audited() change does); inside a transaction its
  * answer (a count nobody reads) is collected by the COMMIT it travels with.
  */
-export const AUDIT_INSERT_SQL = answerLater(preparedStatement("wl_audit_insert", AUDIT_INSERT_HEAD));
+export const AUDIT_INSERT_SQL = answerLater(preparedStatement("wl_audit_insert", AUDIT_INSERT_BASE));
 
 /**
  * AUDIT_INSERT_SQL for rows written again after their batch failed: a row whose id is already
@@ -33,7 +33,7 @@ export const AUDIT_INSERT_SQL = answerLater(preparedStatement("wl_audit_insert",
  * subplan reading the whole log). Only for these rare retries: on a freshly analyzed, nearly empty
  * log the planner probes by sequential scan, which every ordinary insert must never do.
  */
-export const AUDIT_INSERT_ONCE_SQL = `${AUDIT_INSERT_HEAD}
+export const AUDIT_INSERT_ONCE_SQL = `${AUDIT_INSERT_BASE}
     LEFT JOIN LATERAL (SELECT true AS stored FROM studio_crm_auditlog a WHERE a.id = r.id LIMIT 1) s ON true
    WHERE s.stored IS NULL`;
 
