@@ -8,7 +8,7 @@ import type { Logger } from "./logger.js";
 import { createSlackApp } from "./slack/app.js";
 import { meterRateLimits, slackClientOptions } from "./slack/web-client.js";
 import { Router } from "./slack/router.js";
-import { installPipeline } from "./slack/pipeline.js";
+import { installPipeline } from "./slack/pipeline/pipeline.js";
 import { ackFirst, eventDedupe, resolveActor } from "./slack/middleware.js";
 import { createRefusalRecorder } from "./slack/refusals.js";
 import { createAuditBatcher } from "./audit/audit-batcher.js";

@@ -9,7 +9,7 @@ import type { Place } from "./answer-in-place.js";
 
 // The route table: which handler answers which command, button, form, event, options load or
 // shortcut, with the role it needs and what its audit row names. It holds no Slack plumbing;
-// src/slack/pipeline.ts runs every request through one path (ack, actor, guard, handler, audit,
+// src/slack/pipeline/ runs every request through one path (ack, actor, guard, handler, audit,
 // reply) using what a route declares here, so a handler cannot forget its audit row.
 
 export type ReplyMessage = { text: string; blocks?: (KnownBlock | Block)[]; replace_original?: boolean };

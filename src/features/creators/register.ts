@@ -23,7 +23,7 @@ import type { JobHandler } from "../../jobs/job-types.js";
 import type { Actor } from "../../identity/actor.js";
 import type { AuditTarget } from "../../audit/audit-fns.js";
 import { writeAudit } from "../../audit/audit-service.js";
-import { pseudoTarget } from "../../slack/pipeline.js";
+import { pseudoTarget } from "../../slack/pipeline/targets.js";
 import { HOME_TARGET, homeRefresher } from "../home/home-refresh.js";
 import { createNewCreatorIntake } from "./new-creator-intake.js";
 import { newCreatorJob } from "./new-creator-job.js";

@@ -3,7 +3,7 @@ import type { Actor } from "../../identity/actor.js";
 import type { IsoDate } from "../../lib/dates.js";
 import type { HomeService } from "./home-service.js";
 import { homeView } from "./home-blocks.js";
-import { pseudoTarget } from "../../slack/pipeline.js";
+import { pseudoTarget } from "../../slack/pipeline/targets.js";
 
 /** What an App Home VIEW row names. */
 export const HOME_TARGET = pseudoTarget("AppHome", "app-home", "App Home");

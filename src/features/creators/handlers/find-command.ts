@@ -1,6 +1,6 @@
 import { invalid } from "../../../errors.js";
 import type { CommandRoute } from "../../../slack/router.js";
-import { pseudoTarget } from "../../../slack/pipeline.js";
+import { pseudoTarget } from "../../../slack/pipeline/targets.js";
 import { findResults } from "../creator-blocks.js";
 import { cleanSearchText, codePoints, FIND_TEXT_MAX } from "../creator-fns.js";
 import type { CreatorHandlerDeps } from "./types.js";

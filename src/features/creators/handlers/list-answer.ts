@@ -1,5 +1,5 @@
 import type { Answer } from "../../../slack/router.js";
-import { pseudoTarget } from "../../../slack/pipeline.js";
+import { pseudoTarget } from "../../../slack/pipeline/targets.js";
 import { filtersText, listPage } from "../creator-blocks.js";
 import type { ListFilters } from "../creator-fns.js";
 import type { CreatorHandlerDeps } from "./types.js";

@@ -1,5 +1,5 @@
 import { isUuid, parseId, PICKER } from "../../../slack/ids.js";
-import { pseudoTarget } from "../../../slack/pipeline.js";
+import { pseudoTarget } from "../../../slack/pipeline/targets.js";
 import type { ActionRoute } from "../../../slack/router.js";
 import { cardAnswer } from "../../creators/creator-answers.js";
 import type { PickerHandlerDeps } from "./types.js";

@@ -1,7 +1,7 @@
 import type { AuditTarget } from "../../../audit/audit-fns.js";
 import { invalid } from "../../../errors.js";
 import { isUuid, PICKER } from "../../../slack/ids.js";
-import { pseudoTarget } from "../../../slack/pipeline.js";
+import { pseudoTarget } from "../../../slack/pipeline/targets.js";
 import type { ViewCtx } from "../../../slack/router.js";
 
 const PICK_ONE = "Pick a creator from the list.";
