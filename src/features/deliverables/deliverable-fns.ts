@@ -6,6 +6,9 @@ import { DELIVERABLE_TYPES, SNAPSHOT_INTRO, STUDIO_VOICE, TEMPLATES, type Delive
 // Pure rules of the deliverables feature: what goes into the model's context, what the full
 // prompt is, and how a result is delivered. No I/O here.
 
+/** The audit log's target_model for a deliverable record. */
+export const DELIVERABLE_TARGET = "AIDeliverable";
+
 export const DELIVERABLE_STATUSES = ["PENDING", "GENERATING", "COMPLETED", "FAILED"] as const;
 export type DeliverableStatus = (typeof DELIVERABLE_STATUSES)[number];
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { WebClient } from "@slack/web-api";
-import type { Db, Tx } from "../../db.js";
+import type { Db } from "../../db.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
 import type { Actor } from "../../identity/actor.js";
@@ -13,22 +13,13 @@ import type { HealthService } from "../health/health-service.js";
 import type { Clock } from "../types.js";
 import { JOB_STOPPING, type JobQueue } from "../../jobs/job-types.js";
 import { TEMPLATES, type DeliverableType } from "./deliverable-prompts.js";
-import {
-  buildContextSnapshot,
-  buildPrompt,
-  chooseDelivery,
-  DELIVERY,
-  fileNameFor,
-  fileUrlThatFits,
-  labelOf,
-  parseDeliverableType,
-  type ContextData,
-  type DeliverableStatus,
-} from "./deliverable-fns.js";
-import { ClaudeError, type ClaudeClient, type GenerateResult } from "./claude-client.js";
+import { buildPrompt, DELIVERABLE_TARGET, DELIVERY, labelOf, parseDeliverableType, type ContextData, type DeliverableStatus } from "./deliverable-fns.js";
+import { ClaudeError, type ClaudeClient } from "./claude-client.js";
+import { createDelivery } from "./deliverable-delivery.js";
+import { snapshot } from "./deliverable-snapshot.js";
 import { createProgressReporter, type ProgressStore } from "./deliverable-progress.js";
 import { progressSummary } from "./deliverable-progress-fns.js";
-import { deliveryFallbackText, failedMessage, fileDeliveredMessage, NOT_CONFIGURED, resultMessage, tooManyOpen } from "./deliverable-blocks.js";
+import { failedMessage, NOT_CONFIGURED, tooManyOpen } from "./deliverable-blocks.js";
 
 export type DeliverableService = ReturnType<typeof createDeliverableService>;
 
@@ -65,38 +56,6 @@ type Deps = {
 
 export type Requested = { id: string; type: DeliverableType; label: string; brandName: string; creatorName: string };
 
-const TARGET = "AIDeliverable";
-
-// Only these creator columns are ever read for a snapshot: credentials and notes stay out by construction.
-const snapshotSelect = {
-  id: true,
-  creatorName: true,
-  creatorLocation: true,
-  creatorTimezone: true,
-  brandName: true,
-  brandTagline: true,
-  brandNiche: true,
-  brandWebsite: true,
-  brandDescription: true,
-  journeyStatus: true,
-  lastStatusChange: true,
-  priorityLevel: true,
-  isActive: true,
-  healthScore: true,
-  createdAt: true,
-  instagramHandle: true,
-  youtubeChannel: true,
-  tiktokHandle: true,
-  twitterHandle: true,
-  linkedinProfile: true,
-  otherSocialLinks: true,
-  primaryCommunicationChannel: true,
-  lastContactedDate: true,
-  nextFollowUpDate: true,
-  customFields: true,
-  tags: true,
-} as const;
-
 const recordSelect = {
   id: true,
   status: true,
@@ -115,26 +74,7 @@ export function createDeliverableService(deps: Deps) {
   const log = logger.child({ feature: "deliverables" });
   const today = (): IsoDate => dateInTz(deps.clock.now(), deps.tz);
   const display = (type: string, brandName: string, creatorName: string) => `${labelOf(type)}: ${brandName} (${creatorName})`;
-
-  async function snapshot(tx: Tx, creatorId: string, type: DeliverableType): Promise<{ context: ContextData; brandName: string; creatorName: string }> {
-    const c = await tx.creator.findUnique({ where: { id: creatorId }, select: snapshotSelect });
-    if (!c) throw notFound("That creator no longer exists.");
-    const day = today();
-    // One after another: a transaction is one connection.
-    const milestones = await tx.milestone.findMany({
-      where: { creatorId },
-      select: { title: true, description: true, targetDate: true, completedDate: true, isCompleted: true, relatedJourneyStage: true },
-      orderBy: [{ isCompleted: "asc" }, { targetDate: "asc" }],
-      take: 500,
-    });
-    const health = await deps.health.healthFor([c], day, tx);
-    const notes = TEMPLATES[type].usesInternalNotes ? await tx.creator.findUnique({ where: { id: creatorId }, select: { internalNotes: true } }) : null;
-    const h = health.get(c.id) ?? { score: c.healthScore, reasons: [] };
-    const context = buildContextSnapshot({ ...c, internalNotes: notes?.internalNotes ?? null }, milestones, h, day, deps.tz, {
-      internalNotes: TEMPLATES[type].usesInternalNotes,
-    });
-    return { context, brandName: c.brandName, creatorName: c.creatorName };
-  }
+  const { dm, deliver } = createDelivery({ db, slack, log, today });
 
   /**
    * PENDING, with its prompt and snapshot, its CREATE audit row and the job that generates it,
@@ -150,7 +90,7 @@ export function createDeliverableService(deps: Deps) {
         const open = await tx.aiDeliverable.count({ where: { createdById: actor.userId, status: { in: ["PENDING", "GENERATING"] } } });
         if (open >= maxOpen) throw new AppError(ErrorCode.RateLimited, { userMessage: tooManyOpen(maxOpen) });
       }
-      const snap = await snapshot(tx, input.creatorId, input.type);
+      const snap = await snapshot(tx, deps, input.creatorId, input.type, today());
       const prompt = buildPrompt(input.type, snap.context);
       const row = await tx.aiDeliverable.create({
         data: {
@@ -170,7 +110,7 @@ export function createDeliverableService(deps: Deps) {
       const result: Requested = { id: row.id, type: input.type, label: TEMPLATES[input.type].label, brandName: snap.brandName, creatorName: snap.creatorName };
       const audit: AuditEntry = {
         action: "CREATE",
-        targetModel: TARGET,
+        targetModel: DELIVERABLE_TARGET,
         targetId: row.id,
         targetDisplay: display(input.type, snap.brandName, snap.creatorName),
         changes: { creator_id: input.creatorId, deliverable_type: input.type, status: "PENDING", ai_model: model },
@@ -198,7 +138,7 @@ export function createDeliverableService(deps: Deps) {
       });
       await writeAudit(tx, actor, {
         action: "UPDATE",
-        targetModel: TARGET,
+        targetModel: DELIVERABLE_TARGET,
         targetId: id,
         targetDisplay: display(row.deliverableType, row.creator.brandName, row.creator.creatorName),
         changes: { status: { from, to }, ...extra.changes },
@@ -206,69 +146,6 @@ export function createDeliverableService(deps: Deps) {
       });
       return true;
     });
-  }
-
-  async function dm(slackUserId: string | null, msg: { text: string; blocks?: unknown[] }, what: string): Promise<void> {
-    if (!slackUserId) {
-      log.warn({ what }, "deliverable has no requester in Slack to tell");
-      return;
-    }
-    await slack.chat
-      .postMessage({ channel: slackUserId, text: msg.text, ...(msg.blocks ? { blocks: msg.blocks as never } : {}) })
-      .catch((e: unknown) => log.warn({ err: e, what }, "could not DM the requester"));
-  }
-
-  async function deliver(
-    row: { id: string; deliverableType: string; brandName: string },
-    result: GenerateResult,
-    actor: Actor,
-    requester: string | null,
-  ): Promise<void> {
-    const about = { id: row.id, label: labelOf(row.deliverableType), brandName: row.brandName, model: result.model };
-    if (!requester) {
-      log.warn({ id: row.id }, "completed deliverable has no requester in Slack; kept in the database only");
-      return;
-    }
-    try {
-      if (chooseDelivery(result.text) === "message") {
-        await slack.chat.postMessage({ channel: requester, ...resultMessage({ ...about, content: result.text }) });
-        return;
-      }
-      const opened = await slack.conversations.open({ users: requester });
-      const channel = opened.channel?.id;
-      if (!channel) throw new Error("conversations.open returned no channel");
-      const type = parseDeliverableType(row.deliverableType) ?? "report";
-      const uploaded = await slack.filesUploadV2({
-        channel_id: channel,
-        content: result.text,
-        filename: fileNameFor(row.brandName, type, today()),
-        title: `${about.label}: ${row.brandName}`.slice(0, 250),
-      });
-      const permalink = uploaded.files?.[0]?.files?.[0]?.permalink;
-      const fileUrl = fileUrlThatFits(permalink);
-      if (permalink && !fileUrl) log.warn({ id: row.id, length: permalink.length }, "file permalink does not fit file_url; not stored");
-      if (fileUrl) {
-        await audited(db, actor, async (tx) => {
-          await tx.aiDeliverable.update({ where: { id: row.id }, data: { fileUrl } });
-          return {
-            result: null,
-            audit: {
-              action: "UPDATE",
-              targetModel: TARGET,
-              targetId: row.id,
-              targetDisplay: `${about.label}: ${row.brandName}`,
-              changes: { file_url: { from: null, to: fileUrl } },
-              notes: "delivered as a file",
-            },
-          };
-        });
-      }
-      await slack.chat.postMessage({ channel, ...fileDeliveredMessage({ ...about, fileUrl }) });
-    } catch (e) {
-      // The document is safe in the database; only the Slack copy is missing.
-      log.error({ err: e, id: row.id }, "could not deliver the deliverable to Slack");
-      await dm(requester, { text: deliveryFallbackText(about) }, "delivery fallback");
-    }
   }
 
   /**

@@ -2,6 +2,7 @@ import { AppError, ErrorCode } from "../../../errors.js";
 import type { ActionRoute } from "../../../slack/router.js";
 import { LABELS, parseId } from "../../../slack/ids.js";
 import { NOT_CONFIGURED } from "../deliverable-blocks.js";
+import { DELIVERABLE_TARGET } from "../deliverable-fns.js";
 import { startAnswer } from "./start-answer.js";
 import type { DeliverableHandlerDeps } from "./types.js";
 
@@ -9,7 +10,7 @@ import type { DeliverableHandlerDeps } from "./types.js";
 export const regenerateButton = (deps: Pick<DeliverableHandlerDeps, "deliverables">): ActionRoute => ({
   label: `${LABELS.regenerate} deliverable`,
   minRole: "staff",
-  model: "AIDeliverable",
+  model: DELIVERABLE_TARGET,
   async handle(ctx) {
     if (!deps.deliverables.configured) throw new AppError(ErrorCode.NotConfigured, { userMessage: NOT_CONFIGURED });
     const req = await deps.deliverables.regenerate(parseId(ctx.action.value, "That button is out of date."), ctx.actor);
