@@ -193,7 +193,10 @@ export async function runLatency(opts: {
   const only = opts.only?.toLowerCase();
   const chosen = only ? scenarios.filter((s) => s.name.toLowerCase().includes(only)) : scenarios;
   const rounds = opts.rounds ?? 4;
-  const perRound = opts.perRound ?? 100;
+  // 250 a round: four rounds make each side's p99 the 10th-slowest of 1,000 acks. With 100 a
+  // round it was the 4th-slowest of 400, which a few scheduler hiccups on a 2-core VM decide for
+  // either side, and at c=50 a round was only two waves of requests.
+  const perRound = opts.perRound ?? 250;
   const rows: LatencyRow[] = [];
   try {
     for (const s of chosen) {
@@ -243,7 +246,7 @@ export async function runLatency(opts: {
   return rows;
 }
 
-// One part on its own: `npx tsx bench/latency.ts [--only "New creator"] [--rounds 4] [--per-round 100] [--c 1,10,50]`
+// One part on its own: `npx tsx bench/latency.ts [--only "New creator"] [--rounds 4] [--per-round 250] [--c 1,10,50]`
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const arg = (name: string) => {
     const i = process.argv.indexOf(name);

@@ -50,7 +50,7 @@ const health = createHealthService({ db, pool, tz: "UTC" });
 let latency: LatencyRow[] = [];
 let seedOps: Awaited<ReturnType<typeof runSeedOps>> | undefined;
 try {
-  latency = await runLatency({ databaseUrl: bdb.url, rounds: quick ? 2 : 4, perRound: quick ? 50 : 100 });
+  latency = await runLatency({ databaseUrl: bdb.url, rounds: quick ? 2 : 4, perRound: quick ? 50 : 250 });
   log("2/3 the seed's operations…");
   const creators = createCreatorService({ db, pool, health, now: () => new Date(), today: () => dateInTz(new Date(), "UTC") });
   const ids = (await db.creator.findMany({ select: { id: true }, take: 500 })).map((c) => c.id);
