@@ -12,11 +12,10 @@ import { chooseDelivery, DELIVERABLE_TARGET, fileNameFor, fileUrlThatFits, label
 // a message when it fits one, else a file in their DM. The document is safe in the database
 // whatever Slack does; a failed delivery only costs the Slack copy, and the requester is told.
 
-export type Delivery = ReturnType<typeof createDelivery>;
-
 export function createDelivery(deps: { db: Db; slack: WebClient; log: Logger; today: () => IsoDate }) {
   const { db, slack, log } = deps;
 
+  /** A DM to the requester; one Slack refuses is logged, never thrown (the record already says what happened). */
   async function dm(slackUserId: string | null, msg: { text: string; blocks?: unknown[] }, what: string): Promise<void> {
     if (!slackUserId) {
       log.warn({ what }, "deliverable has no requester in Slack to tell");
@@ -27,6 +26,7 @@ export function createDelivery(deps: { db: Db; slack: WebClient; log: Logger; to
       .catch((e: unknown) => log.warn({ err: e, what }, "could not DM the requester"));
   }
 
+  /** A COMPLETED deliverable to its requester; a file's permalink is stored with its audit row. */
   async function deliver(
     row: { id: string; deliverableType: string; brandName: string },
     result: GenerateResult,
