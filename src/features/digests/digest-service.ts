@@ -7,6 +7,7 @@ import { fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js";
 import { HEALTH_SELECT, type CreatorHealthRow, type HealthService } from "../health/health-service.js";
 import { UNTRACKED_STATUSES } from "../health/health-fns.js";
 import { ensureHealthSnapshot, latestSnapshotBefore, statusChangesSince } from "../health/health-snapshot.js";
+import { displayOf } from "../creators/creator-fns.js";
 import { orderEntries } from "./digest-fns.js";
 import { snoozeCreator, snoozedOn, type SnoozeResult } from "./digest-snooze.js";
 import type { DigestEntry, DigestSnapshot } from "./digest-types.js";
@@ -157,7 +158,7 @@ export function createDigestService(deps: { db: Db; health: Pick<HealthService, 
           action: "UPDATE",
           targetModel: "Creator",
           targetId: c.id,
-          targetDisplay: `${c.brandName} (${c.creatorName})`,
+          targetDisplay: displayOf(c),
           changes,
           notes: `digest button: Mark contacted${from === to ? " (already set)" : ""}`,
         },

@@ -6,6 +6,7 @@ import { dateInTz, fromDbDate, toDbDate, type IsoDate } from "../../lib/dates.js
 import { esc } from "../../slack/mrkdwn.js";
 import type { HealthService } from "../health/health-service.js";
 import { isTracked } from "../health/health-fns.js";
+import { displayOf } from "../creators/creator-fns.js";
 import { journeyLabel } from "../creators/creator-labels.js";
 import { isSnoozed, snoozeUntil } from "./digest-fns.js";
 import type { DigestEntry } from "./digest-types.js";
@@ -99,7 +100,7 @@ export function snoozeCreator(deps: Deps, actor: Actor, creatorId: string, now: 
         action: "UPDATE",
         targetModel: "Creator",
         targetId: c.id,
-        targetDisplay: `${c.brandName} (${c.creatorName})`,
+        targetDisplay: displayOf(c),
         changes,
         notes: extended ? `digest button: Snooze 3 days: out of digests until ${until}` : `digest button: Snooze 3 days (already snoozed until ${until})`,
       },

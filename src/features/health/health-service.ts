@@ -3,6 +3,7 @@ import type { Actor } from "../../identity/actor.js";
 import { writeAudit } from "../../audit/audit-service.js";
 import { notFound } from "../../errors.js";
 import { fromDbDate, type IsoDate } from "../../lib/dates.js";
+import { displayOf } from "../creators/creator-fns.js";
 import { creatorsWithSummary, LOCK_MOVED_SQL, WRITE_MOVED_SQL } from "./health-sql.js";
 import { computeHealth, type Health, type HealthInput, type HealthScore, type MilestoneSummary } from "./health-fns.js";
 
@@ -116,7 +117,6 @@ function inputOf(r: ScoredRow): HealthInput {
   };
 }
 
-const display = (r: { brandName: string; creatorName: string }) => `${r.brandName} (${r.creatorName})`;
 const reasonsNote = (h: Health) => h.reasons.join("; ") || "no concerns";
 
 export function createHealthService(deps: { db: Db; pool: Pool; tz: string }) {
@@ -294,7 +294,7 @@ export function createHealthService(deps: { db: Db; pool: Pool; tz: string }) {
         action: "UPDATE",
         targetModel: "Creator",
         targetId: creatorId,
-        targetDisplay: display(c),
+        targetDisplay: displayOf(c),
         changes: { health_score: { from: c.healthScore, to: health.score } },
         notes: reasonsNote(health),
       });
