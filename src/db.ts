@@ -122,6 +122,19 @@ export async function pingDb(db: Db, deadlineMs = 5_000): Promise<boolean> {
 }
 
 /**
+ * True when a statement's connection broke while it waited for its answer ("Connection terminated
+ * unexpectedly", a reset): it may have committed all the same. An error Postgres sent (it carries
+ * an SQLSTATE), a failure to connect and a client timeout are not: the first two mean nothing was
+ * done, and a server too slow to answer once will not answer a second try sooner.
+ */
+export function answerLost(e: unknown): boolean {
+  if (e instanceof pg.DatabaseError) return false;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === "ECONNRESET" || code === "EPIPE") return true;
+  return e instanceof Error && e.message === "Connection terminated unexpectedly";
+}
+
+/**
  * The Postgres error code (SQLSTATE, e.g. "23505") behind an error from a raw statement run
  * through Prisma's pg adapter, which reports it as its driver adapter error's cause.
  */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Pool } from "../db.js";
+import { answerLost, type Pool } from "../db.js";
 import type { Actor } from "../identity/actor.js";
 import type { Logger } from "../logger.js";
 import type { BotMetrics } from "../metrics/metrics.js";
@@ -31,6 +31,7 @@ export function createAuditBatcher(deps: { pool: Pool; logger: Logger; metrics: 
       return [];
     },
     onBatchFailed: (err, size) => deps.logger.warn({ err, rows: size }, "audit batch failed; retrying its rows one by one"),
+    answerLost,
   });
   return { record: (actor, entry) => rows.submit({ id: randomUUID(), actor, entry }), drain: () => rows.drain() };
 }

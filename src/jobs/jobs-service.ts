@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Db, DbOrTx, Pool } from "../db.js";
+import { answerLost, type Db, type DbOrTx, type Pool } from "../db.js";
 import { afterFailure, DEFAULT_BACKOFF, JOB_DEFAULTS, safeError, type BackoffPolicy, type FailureDecision } from "./jobs-fns.js";
 import type { ClaimedJob, HeldJobs, HoldUnless, JobSpec } from "./job-types.js";
 import { createGroupCommit, type GroupCommit } from "../lib/group-commit.js";
@@ -108,7 +108,7 @@ export function createHoldBatcher(pool: Pool, owner: string, maxBatch = 100): Pi
   const groupFor = (guard: string) => {
     const known = byGuard.get(guard);
     if (known) return known;
-    const g = createGroupCommit<Hold, ClaimedJob | null>({ maxBatch, write: (batch) => holdJobs(pool, owner, batch) });
+    const g = createGroupCommit<Hold, ClaimedJob | null>({ maxBatch, write: (batch) => holdJobs(pool, owner, batch), answerLost });
     byGuard.set(guard, g);
     return g;
   };

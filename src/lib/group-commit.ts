@@ -2,7 +2,8 @@
  * Group commit: many callers' rows written by one statement, so they share one commit (and one
  * fsync). At most one batch is in flight; rows that arrive meanwhile go in the next one. A lone
  * row goes at once, so there is no batching delay at low load. If a batch fails, its rows are
- * written again one by one, so one bad row costs only itself.
+ * written again one by one, so one bad row costs only itself. A lone row whose answer was lost
+ * (`answerLost`) is written once more the same way.
  */
 export type GroupCommit<T, R> = {
   /** Resolves with the row's own result once its batch has committed. */
@@ -23,6 +24,12 @@ export function createGroupCommit<T, R>(opts: {
   maxBatch: number;
   /** Told when a batch of more than one failed, before its rows are retried one by one. */
   onBatchFailed?(error: unknown, size: number): void;
+  /**
+   * True when a failed write may have committed before its answer was lost (a connection that
+   * broke while it waited): a lone row is then written once more, as `again`. Without it, or
+   * when false, its failure is the caller's.
+   */
+  answerLost?(error: unknown): boolean;
 }): GroupCommit<T, R> {
   let queue: Pending<T, R>[] = [];
   let inFlight: Promise<void> | null = null;
@@ -36,12 +43,22 @@ export function createGroupCommit<T, R>(opts: {
     }
   };
 
+  const writeLone = async (p: Pending<T, R>) => {
+    try {
+      const [r] = await opts.write([p.item], false);
+      p.resolve(r as R);
+    } catch (e) {
+      if (opts.answerLost?.(e)) await writeOne(p, true);
+      else p.reject(e);
+    }
+  };
+
   async function flushLoop(): Promise<void> {
     while (queue.length > 0) {
       const batch = queue.slice(0, opts.maxBatch);
       queue = queue.slice(batch.length);
       if (batch.length === 1) {
-        await writeOne(batch[0]!, false);
+        await writeLone(batch[0]!);
         continue;
       }
       let results: readonly R[];

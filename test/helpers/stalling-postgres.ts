@@ -95,3 +95,31 @@ export async function startMutePostgres(): Promise<{ url: string; stop(): Promis
     },
   };
 }
+
+/**
+ * Cuts a connection once, when Postgres answers the first statement sent on it that contains
+ * `marker`: by then an autocommitted statement has committed, and its client never hears so.
+ */
+export class AnswerCutter extends StallingProxy {
+  private armed: string | null = null;
+  private readonly awaiting = new WeakSet<net.Socket>();
+
+  cutAnswerTo(marker: string): void {
+    this.armed = marker;
+  }
+
+  protected override pipe(from: net.Socket, to: net.Socket, direction: "up" | "down"): void {
+    from.on("data", (chunk: Buffer) => {
+      if (direction === "up" && this.armed && chunk.includes(this.armed)) {
+        this.armed = null;
+        this.awaiting.add(to); // the upstream socket: its next answer is cut
+      }
+      if (direction === "down" && this.awaiting.has(from)) {
+        from.destroy();
+        to.destroy();
+        return;
+      }
+      if (!to.destroyed) to.write(chunk);
+    });
+  }
+}

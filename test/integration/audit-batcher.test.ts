@@ -1,43 +1,14 @@
 // The group commit of VIEW and refusal rows (src/audit/audit-batcher.ts) when the network fails
 // after Postgres committed a batch: the batch is written again row by row, and each request must
 // still be recorded once. The database is real; only the connection to it is cut, by a proxy.
-import type net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
-import { StallingProxy } from "../helpers/stalling-postgres.js";
+import { AnswerCutter } from "../helpers/stalling-postgres.js";
 import { createPool, type Pool } from "../../src/db.js";
 import { createAuditBatcher } from "../../src/audit/audit-batcher.js";
 import { verifyAuditChain } from "../../src/audit/audit-chain.js";
 import { createLogger } from "../../src/logger.js";
 import { SYSTEM_ACTOR } from "../../src/identity/actor.js";
-
-/**
- * Cuts a connection once, when Postgres answers the first statement sent on it that contains
- * `marker`: by then an autocommitted statement has committed, and its client never hears so.
- */
-class AnswerCutter extends StallingProxy {
-  private armed: string | null = null;
-  private readonly awaiting = new WeakSet<net.Socket>();
-
-  cutAnswerTo(marker: string): void {
-    this.armed = marker;
-  }
-
-  protected override pipe(from: net.Socket, to: net.Socket, direction: "up" | "down"): void {
-    from.on("data", (chunk: Buffer) => {
-      if (direction === "up" && this.armed && chunk.includes(this.armed)) {
-        this.armed = null;
-        this.awaiting.add(to); // the upstream socket: its next answer is cut
-      }
-      if (direction === "down" && this.awaiting.has(from)) {
-        from.destroy();
-        to.destroy();
-        return;
-      }
-      if (!to.destroyed) to.write(chunk);
-    });
-  }
-}
 
 let tdb: TestDatabase;
 let proxy: AnswerCutter;
@@ -80,6 +51,14 @@ describe("audit group commit", () => {
       batcher.record(SYSTEM_ACTOR, view("batch-cut-c")),
     ]);
     expect(await rowsShown(["batch-cut-a", "batch-cut-b", "batch-cut-c"])).toEqual({ "batch-cut-a": 1, "batch-cut-b": 1, "batch-cut-c": 1 });
+    expect(await verifyAuditChain(tdb.db)).toMatchObject({ ok: true, firstBreak: null });
+  });
+
+  it("a lone row that committed but whose answer was lost is written again: its request is recorded once, not failed", async () => {
+    const batcher = createAuditBatcher({ pool, logger: createLogger({ level: "silent" }), metrics: { auditRows: () => undefined } });
+    proxy.cutAnswerTo("lone-cut");
+    await batcher.record(SYSTEM_ACTOR, view("lone-cut"));
+    expect(await rowsShown(["lone-cut"])).toEqual({ "lone-cut": 1 });
     expect(await verifyAuditChain(tdb.db)).toMatchObject({ ok: true, firstBreak: null });
   });
 

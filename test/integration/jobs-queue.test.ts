@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
 import { captureLogger } from "../helpers/logs.js";
-import { createDb, type Db } from "../../src/db.js";
+import { createDb, createPool, type Db } from "../../src/db.js";
+import { AnswerCutter } from "../helpers/stalling-postgres.js";
 import { cancelJob, createHoldBatcher, createJobStore, enqueueJob, holdJobs, type Hold } from "../../src/jobs/jobs-service.js";
 import { scheduleJobHandler, startSchedules } from "../../src/schedules.js";
 import type { Schedule } from "../../src/features/types.js";
@@ -197,6 +198,22 @@ describe("held jobs", () => {
     expect(first).not.toBeNull();
     expect(again).toMatchObject({ id: first!.id, lease: first!.lease, attempts: 1 });
     expect(await tdb.db.job.count({ where: { kind: "test.held" } })).toBe(2);
+  });
+
+  it("a lone hold that committed but whose answer was lost comes back as the stored job: the form closes, not 'nothing was saved' with a job stored behind it", async () => {
+    const proxy = await new AnswerCutter().start();
+    const cut = createPool(proxy.url(tdb.name), { max: 1 });
+    try {
+      const holds = createHoldBatcher(cut, "replica-1");
+      proxy.cutAnswerTo("lone-hold-cut");
+      const held = await holds.hold({ kind: "test.held", payload: { form: "lone-hold-cut" } });
+      expect(held).not.toBeNull();
+      const stored = await tdb.db.job.findMany({ where: { kind: "test.held" }, select: { id: true, lease: true, status: true } });
+      expect(stored).toEqual([{ id: held!.id, lease: held!.lease, status: "running" }]);
+    } finally {
+      await cut.end();
+      await proxy.stop();
+    }
   });
 
   it("a batch that fails is stored row by row: only the bad hold fails", async () => {

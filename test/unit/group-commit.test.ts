@@ -70,6 +70,16 @@ describe("group commit", () => {
     expect(r.again).toEqual([false, false, true, true, true]);
   });
 
+  it("a lone row whose answer was lost is written once more, as `again`; a lone row that failed otherwise is the caller's", async () => {
+    // Row 1's first write loses its answer; row 7 is refused, every time.
+    const r = recorder((batch) => batch[0] === 7 || (batch[0] === 1 && r.batches.length === 1));
+    const g = createGroupCommit({ write: r.write, maxBatch: 100, answerLost: (e) => (e as Error).message === "bad batch 1" });
+    expect(await g.submit(1)).toBe(10);
+    await expect(g.submit(7)).rejects.toThrow("bad batch 7");
+    expect(r.batches).toEqual([[1], [1], [7]]);
+    expect(r.again).toEqual([false, true, false]);
+  });
+
   it("drain waits for rows queued behind the batch in flight", async () => {
     const r = recorder();
     const g = createGroupCommit({ write: r.write, maxBatch: 100 });
