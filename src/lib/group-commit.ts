@@ -34,22 +34,14 @@ export function createGroupCommit<T, R>(opts: {
   let queue: Pending<T, R>[] = [];
   let inFlight: Promise<void> | null = null;
 
-  const writeOne = async (p: Pending<T, R>, again: boolean) => {
+  /** One row on its own; a first try whose answer was lost (`answerLost`) is written once more, as `again`. */
+  const writeOne = async (p: Pending<T, R>, again: boolean): Promise<void> => {
     try {
       const [r] = await opts.write([p.item], again);
       p.resolve(r as R);
     } catch (e) {
+      if (!again && opts.answerLost?.(e)) return writeOne(p, true);
       p.reject(e);
-    }
-  };
-
-  const writeLone = async (p: Pending<T, R>) => {
-    try {
-      const [r] = await opts.write([p.item], false);
-      p.resolve(r as R);
-    } catch (e) {
-      if (opts.answerLost?.(e)) await writeOne(p, true);
-      else p.reject(e);
     }
   };
 
@@ -58,7 +50,7 @@ export function createGroupCommit<T, R>(opts: {
       const batch = queue.slice(0, opts.maxBatch);
       queue = queue.slice(batch.length);
       if (batch.length === 1) {
-        await writeLone(batch[0]!);
+        await writeOne(batch[0]!, false);
         continue;
       }
       let results: readonly R[];
