@@ -1,4 +1,3 @@
-import { preparedStatement } from "../../db.js";
 import { UNTRACKED_STATUSES } from "./health-fns.js";
 
 // The health recompute's SQL: the read that scores creators (one shape for the single recompute
@@ -47,13 +46,10 @@ export function creatorsWithSummary(where: string, extra = ""): string {
  * chunk's thousand ids were known at planning and Postgres filtered a sequential scan of every
  * creator through them (at 100,000 creators 60-75 ms a chunk, against 14 ms this way).
  */
-export const LOCK_MOVED_SQL = preparedStatement(
-  "wl_health_lock_moved",
-  `
+export const LOCK_MOVED_SQL = `
   SELECT string_agg(l.id::text, ',') AS ids
     FROM (SELECT u.id FROM unnest(string_to_array($1, ',')::uuid[]) AS u(id) ORDER BY u.id) w
-   CROSS JOIN LATERAL (SELECT c.id FROM studio_crm_creator c WHERE c.id = w.id FOR NO KEY UPDATE SKIP LOCKED) l`,
-);
+   CROSS JOIN LATERAL (SELECT c.id FROM studio_crm_creator c WHERE c.id = w.id FOR NO KEY UPDATE SKIP LOCKED) l`;
 
 /**
  * A chunk's update and its audit rows in one statement ($1 the chunk as JSON, $2 today, $3-$6 the
@@ -62,12 +58,11 @@ export const LOCK_MOVED_SQL = preparedStatement(
  * updated rows through a sort, which takes every row before it yields one: so the rows are all
  * updated before the first audit row's trigger takes the chain, and the other lane's update runs
  * meanwhile. The trigger's wait for the chain is bounded by lock_timeout. Every NOT NULL column
- * is set (the Django app's tables have no defaults), clipped as writeAudit clips. Prepared: its
- * plan (some 5 ms to make, with ten indexes on the table) is made once per connection.
+ * is set (the Django app's tables have no defaults), clipped as writeAudit clips. Sent as a named
+ * prepared statement: its plan (some 5 ms to make, with ten indexes on the table) is made once
+ * per connection.
  */
-export const WRITE_MOVED_SQL = preparedStatement(
-  "wl_health_write_moved",
-  `
+export const WRITE_MOVED_SQL = `
   WITH v AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb)
              AS v(id uuid, xmin text, n int, oldest date, prev text, score text, notes text)
@@ -90,5 +85,4 @@ export const WRITE_MOVED_SQL = preparedStatement(
       FROM u ORDER BY u.id
     RETURNING target_id
   )
-  SELECT string_agg(target_id::text, ',') AS ids FROM a`,
-);
+  SELECT string_agg(target_id::text, ',') AS ids FROM a`;
