@@ -43,6 +43,10 @@ export function createSlackApp(opts: {
     botId: opts.bot.botId,
     botUserId: opts.bot.botUserId,
     tokenVerificationEnabled: false,
+    // Bolt's default conversation store is a middleware on every request that looks the
+    // conversation up in memory and, finding none, rejects with a new Error (a stack trace per
+    // request). Nothing here keeps conversation state: the database holds what lasts.
+    convoStore: false,
     logger: boltLogger,
     clientOptions: { ...clientOptions, rejectRateLimitedCalls: false },
   });
