@@ -218,6 +218,28 @@ describe("health service against Postgres", () => {
     expect(await db.auditLog.count({ where: { targetId: c.id } })).toBe(1);
   });
 
+  it("a chunk whose write fails commits none of it (no score without its audit row) and gives its connection back clean", async () => {
+    // Its own pool, so what is still checked out after the failure is this run's alone.
+    const own = createDatabase(tdb.url, { max: 3 });
+    try {
+      const health = createHealthService({ ...own, tz: TZ });
+      await health.recomputeAll(SYSTEM_ACTOR, TODAY); // settle earlier tests' creators
+      const c = await insertCreator(db, TODAY, { lastContactedDate: daysAgo(TODAY, 40) });
+      const audits = await db.auditLog.count();
+      // user_email is varchar(254): the chunk's statement updates the score, then its audit INSERT fails.
+      const unwritable: Actor = { ...SYSTEM_ACTOR, email: `${"x".repeat(260)}@studio.test` };
+      await expect(health.recomputeAll(unwritable, TODAY)).rejects.toThrow(/too long/);
+      expect((await db.creator.findUniqueOrThrow({ where: { id: c.id } })).healthScore).toBe("GREEN");
+      expect(await db.auditLog.count()).toBe(audits);
+      expect(own.pool.totalCount - own.pool.idleCount).toBe(0);
+      // The connections it gave back are out of the failed transaction: the next run writes.
+      expect(await health.recomputeAll(SYSTEM_ACTOR, TODAY)).toMatchObject({ changed: 1, skipped: 0 });
+      expect((await db.creator.findUniqueOrThrow({ where: { id: c.id } })).healthScore).toBe("RED");
+    } finally {
+      await own.db.$disconnect();
+    }
+  });
+
   it("recomputeAll skips a creator another transaction holds, leaves it alone, and gets it on the next run", async () => {
     const health = createHealthService({ db, pool: tdb.pool, tz: TZ });
     await health.recomputeAll(SYSTEM_ACTOR, TODAY); // settle earlier tests' creators
