@@ -101,6 +101,31 @@ export function createDb(databaseUrl: string, opts: PoolOptions = {}): Db {
 }
 
 /**
+ * `work` in one transaction on a pool connection of its own, straight on node-postgres (for a few
+ * big statements, where Prisma's interactive transaction costs more CPU than the statements):
+ * committed if `work` returns, rolled back if it throws. A connection that cannot even roll back
+ * is dropped, never handed back to the pool inside a transaction. `begin` may carry settings
+ * ("BEGIN READ ONLY; SET LOCAL …"), sent in the same round trip.
+ */
+export async function inPoolTransaction<T>(pool: Pool, work: (client: pg.PoolClient) => Promise<T>, begin = "BEGIN"): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query(begin);
+    const out = await work(client);
+    await client.query("COMMIT");
+    return out;
+  } catch (e) {
+    await client.query("ROLLBACK").catch(() => {
+      broken = true;
+    });
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/**
  * True when the database answers `SELECT 1` within `deadlineMs`. A hung database (it accepts
  * connections and never answers) gets a `false` at the deadline rather than a wait for the
  * pool's own timeouts; the abandoned query ends on those timeouts in the background.

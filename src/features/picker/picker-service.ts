@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Db, Pool } from "../../db.js";
+import { inPoolTransaction, type Db, type Pool } from "../../db.js";
 import { invalid } from "../../errors.js";
 import type { Actor } from "../../identity/actor.js";
 import { audited } from "../../audit/audit-service.js";
@@ -29,18 +29,11 @@ export function createPickerService(deps: Deps) {
 
   /** Bounded on the server too (SET LOCAL statement_timeout), so a late search frees its connection. */
   async function query(text: string): Promise<PickRow[]> {
-    const client = await pool.connect();
-    try {
-      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${deadlineMs}`);
-      const r = await client.query<PickRow>({ name: "wl_creator_pick", text: PICK_SQL, values: [text, PICK_LIMIT] });
-      await client.query("COMMIT");
-      return r.rows;
-    } catch (e) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+    return inPoolTransaction(
+      pool,
+      async (client) => (await client.query<PickRow>({ name: "wl_creator_pick", text: PICK_SQL, values: [text, PICK_LIMIT] })).rows,
+      `BEGIN READ ONLY; SET LOCAL statement_timeout = ${deadlineMs}`,
+    );
   }
 
   return {
