@@ -7,10 +7,13 @@ export type Db = PrismaClient;
 export type Tx = Prisma.TransactionClient;
 /** Either the client or a transaction: services accept this so callers can pass their tx down. */
 export type DbOrTx = Db | Tx;
-/** node-postgres pool under Prisma's adapter: hot reads use it directly with named prepared statements. */
+/**
+ * node-postgres pool under Prisma's adapter: hot reads use it directly with named prepared
+ * statements, and so do the batched writes (group commits, the nightly recompute's chunks).
+ */
 export type Pool = pg.Pool;
 
-/** Prisma (writes, transactions) and the pg.Pool it runs on (hot reads), sharing connections. */
+/** Prisma (writes, transactions) and the pg.Pool it runs on (hot reads, batched writes), sharing connections. */
 export type Database = Readonly<{ db: Db; pool: Pool }>;
 
 export type PoolOptions = {
