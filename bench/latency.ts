@@ -19,7 +19,7 @@ import {
 } from "./lib/slack-load.js";
 import { FastFakeSlack } from "./lib/fast-fake-slack.js";
 import { summarise, round, type Summary } from "./lib/stats.js";
-import { createBenchDb, seedCreators } from "./lib/bench-db.js";
+import { asAppRole, createBenchDb, seedCreators } from "./lib/bench-db.js";
 import { createDatabase } from "../src/db.js";
 import { createHealthService } from "../src/features/health/health-service.js";
 import { SYSTEM_ACTOR } from "../src/identity/actor.js";
@@ -31,6 +31,12 @@ export type LatencyRow = {
   bare: { ack: Summary; rps: number };
   bot: { ack: Summary; completion: Summary; rps: number };
   ratios: { ackP99: number; completionP99VsBareAckP99: number; rps: number };
+  /**
+   * The New creator form only: a bare app that stores the submission before its ack, as the
+   * contract asks of any app (bench/floor-app.ts), measured in the same rounds. `ackP99Ratio` is
+   * its ack p99 over the bare app's: what the contract's one write costs before any code of ours.
+   */
+  floor?: { ack: Summary; ackP99Ratio: number };
 };
 
 /** Runs `total` requests with `concurrency` in flight, each waiting for its completion. */
@@ -114,11 +120,14 @@ export async function runLatency(opts: {
     /^ready (\d+)/.exec(l) ? Number(/^ready (\d+)/.exec(l)![1]) : null,
   );
   const bot = await startBotProcess(botEnv(fake.url, opts.databaseUrl));
+  const floor = await startChild(["bench/floor-app.ts", SECRET, "0", asAppRole(opts.databaseUrl)], {}, (l) =>
+    /^ready (\d+)/.exec(l) ? Number(/^ready (\d+)/.exec(l)![1]) : null,
+  );
 
   let n = 0;
   const pick = <T>(xs: T[]) => xs[n++ % xs.length]!;
   let firstContact = 0;
-  const scenarios: { name: string; make: () => Req; onlyC1?: boolean }[] = [
+  const scenarios: { name: string; make: () => Req; onlyC1?: boolean; floor?: true }[] = [
     { name: "/wl find <text>", make: () => commandReq(`find ${pick(brands).split(" ").slice(0, 2).join(" ")}`, randomUUID()) },
     { name: "/wl list", make: () => commandReq("list", randomUUID()) },
     { name: "/wl show <creator>", make: () => commandReq(`show ${pick(brands)}`, randomUUID()) },
@@ -144,6 +153,7 @@ export async function runLatency(opts: {
     },
     {
       name: "modal submit: New creator",
+      floor: true,
       make: () => {
         const tag = randomUUID().replace(/-/g, "").slice(0, 12);
         const v = (value: string) => ({ type: "plain_text_input", value });
@@ -204,7 +214,9 @@ export async function runLatency(opts: {
         // Warm both (JIT, pools, caches), then alternate A B A B so drift hits both alike.
         await drive(bare.port, s.make, 30, conc, null);
         await drive(bot.port, s.make, 30, conc, fake);
+        if (s.floor) await drive(floor.port, s.make, 30, conc, null);
         const A = { acks: [] as number[], rps: [] as number[] };
+        const F = { acks: [] as number[] };
         const B = { acks: [] as number[], completions: [] as number[], rps: [] as number[], errors: 0 };
         for (let r = 0; r < rounds; r++) {
           const a = await drive(bare.port, s.make, perRound, conc, null);
@@ -215,6 +227,7 @@ export async function runLatency(opts: {
           B.completions.push(...b.completions);
           B.rps.push(b.rps);
           B.errors += b.errors;
+          if (s.floor) F.acks.push(...(await drive(floor.port, s.make, perRound, conc, null)).acks);
         }
         const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
         const bareAck = summarise(A.acks);
@@ -231,15 +244,19 @@ export async function runLatency(opts: {
             rps: round(mean(B.rps) / mean(A.rps)),
           },
         };
+        if (s.floor) {
+          const floorAck = summarise(F.acks);
+          row.floor = { ack: floorAck, ackP99Ratio: round(floorAck.p99 / bareAck.p99) };
+        }
         rows.push(row);
         process.stderr.write(
-          `  ${s.name} c=${conc}: bare ack p50/p99 ${round(bareAck.p50)}/${round(bareAck.p99)} ms; bot ack p50/p99 ${round(botAck.p50)}/${round(botAck.p99)} ms, completion p50 ${round(botDone.p50)} / p99 ${round(botDone.p99)} ms, ${round(mean(B.rps), 0)}/s${B.errors ? `, ${B.errors} non-200` : ""}${botDone.n < B.acks.length ? `, ${B.acks.length - botDone.n} answers missing` : ""}\n`,
+          `  ${s.name} c=${conc}: bare ack p50/p99 ${round(bareAck.p50)}/${round(bareAck.p99)} ms; bot ack p50/p99 ${round(botAck.p50)}/${round(botAck.p99)} ms, completion p50 ${round(botDone.p50)} / p99 ${round(botDone.p99)} ms, ${round(mean(B.rps), 0)}/s${row.floor ? `; floor (bare + the stored submission) ack p50/p99 ${round(row.floor.ack.p50)}/${round(row.floor.ack.p99)} ms, ${row.floor.ackP99Ratio}x` : ""}${B.errors ? `, ${B.errors} non-200` : ""}${botDone.n < B.acks.length ? `, ${B.acks.length - botDone.n} answers missing` : ""}\n`,
         );
       }
     }
   } finally {
     // Both gone before the caller drops the database under them.
-    await Promise.all([bare, bot].map(stopChild));
+    await Promise.all([bare, bot, floor].map(stopChild));
     await fake.stop();
     agent.destroy();
   }
@@ -263,7 +280,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     });
     for (const r of rows) {
       console.log(
-        `${r.scenario} c=${r.concurrency}: ack p99 ratio ${r.ratios.ackP99}x (bare ${round(r.bare.ack.p99)} / bot ${round(r.bot.ack.p99)} ms), completion p50 ${round(r.bot.completion.p50)} ms, p99 ${round(r.bot.completion.p99)} ms`,
+        `${r.scenario} c=${r.concurrency}: ack p99 ratio ${r.ratios.ackP99}x (bare ${round(r.bare.ack.p99)} / bot ${round(r.bot.ack.p99)} ms), completion p50 ${round(r.bot.completion.p50)} ms, p99 ${round(r.bot.completion.p99)} ms${r.floor ? `; floor ${r.floor.ackP99Ratio}x (${round(r.floor.ack.p99)} ms)` : ""}`,
       );
     }
   } finally {
