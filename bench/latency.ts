@@ -1,5 +1,6 @@
-// Part 1 of `npm run bench`: Slack-facing latency of the real bot against a bare Bolt app.
-// Both run as child processes on loopback; this process is the load generator and the fake
+// Part 1 of `npm run bench`: Slack-facing latency of the real bot against a bare Bolt app (and,
+// for the New creator form, against its floor: bench/floor-app.ts).
+// All run as child processes on loopback; this process is the load generator and the fake
 // Slack, so ack and completion are measured on one clock.
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
@@ -211,7 +212,7 @@ export async function runLatency(opts: {
   try {
     for (const s of chosen) {
       for (const conc of s.onlyC1 ? [1] : (opts.concurrencies ?? [1, 10, 50])) {
-        // Warm both (JIT, pools, caches), then alternate A B A B so drift hits both alike.
+        // Warm each (JIT, pools, caches), then alternate bare, bot (and floor) so drift hits all alike.
         await drive(bare.port, s.make, 30, conc, null);
         await drive(bot.port, s.make, 30, conc, fake);
         if (s.floor) await drive(floor.port, s.make, 30, conc, null);
@@ -255,7 +256,7 @@ export async function runLatency(opts: {
       }
     }
   } finally {
-    // Both gone before the caller drops the database under them.
+    // All gone before the caller drops the database under them.
     await Promise.all([bare, bot, floor].map(stopChild));
     await fake.stop();
     agent.destroy();
