@@ -6,7 +6,6 @@
 // Started as a child process by bench/latency.ts, beside the bare app and the bot.
 import { App } from "@slack/bolt";
 import { randomUUID } from "node:crypto";
-import { availableParallelism } from "node:os";
 import pg from "pg";
 import { emailInUse } from "../src/features/creators/creator-reads.js";
 import { holdJobs } from "../src/jobs/jobs-service.js";
@@ -15,8 +14,8 @@ import { SlackHttpReceiver } from "../src/slack/http-receiver.js";
 
 const [signingSecret, port, databaseUrl] = process.argv.slice(2);
 const logger = createLogger({ level: "warn" });
-// Sized as the bot's pools are (DATABASE_POOL_MAX's default: the cores, at least 2).
-const pool = new pg.Pool({ connectionString: databaseUrl, max: Math.max(2, availableParallelism()) });
+// Two connections, as the bot's ack pool has (ACK_POOL_MAX in src/bot.ts), which runs this statement there.
+const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
 const receiver = new SlackHttpReceiver({ signingSecret: signingSecret!, logger });
 const app = new App({ token: "xoxb-floor", receiver, botId: "BFLOOR", botUserId: "UFLOOR", tokenVerificationEnabled: false });
 
