@@ -17,6 +17,7 @@ import {
   SECRET,
   USER,
   type Req,
+  type Target,
 } from "./lib/slack-load.js";
 import { FastFakeSlack } from "./lib/fast-fake-slack.js";
 import { summarise, round, type Summary } from "./lib/stats.js";
@@ -121,9 +122,6 @@ export async function runLatency(opts: {
     /^ready (\d+)/.exec(l) ? Number(/^ready (\d+)/.exec(l)![1]) : null,
   );
   const bot = await startBotProcess(botEnv(fake.url, opts.databaseUrl));
-  const floor = await startChild(["bench/floor-app.ts", SECRET, "0", asAppRole(opts.databaseUrl)], {}, (l) =>
-    /^ready (\d+)/.exec(l) ? Number(/^ready (\d+)/.exec(l)![1]) : null,
-  );
 
   let n = 0;
   const pick = <T>(xs: T[]) => xs[n++ % xs.length]!;
@@ -209,13 +207,20 @@ export async function runLatency(opts: {
   // either side, and at c=50 a round was only two waves of requests.
   const perRound = opts.perRound ?? 250;
   const rows: LatencyRow[] = [];
+  let floor: Target | null = null;
   try {
+    // Only when a chosen scenario is measured against it (the New creator form).
+    if (chosen.some((s) => s.floor)) {
+      floor = await startChild(["bench/floor-app.ts", SECRET, "0", asAppRole(opts.databaseUrl)], {}, (l) =>
+        /^ready (\d+)/.exec(l) ? Number(/^ready (\d+)/.exec(l)![1]) : null,
+      );
+    }
     for (const s of chosen) {
       for (const conc of s.onlyC1 ? [1] : (opts.concurrencies ?? [1, 10, 50])) {
         // Warm each (JIT, pools, caches), then alternate bare, bot (and floor) so drift hits all alike.
         await drive(bare.port, s.make, 30, conc, null);
         await drive(bot.port, s.make, 30, conc, fake);
-        if (s.floor) await drive(floor.port, s.make, 30, conc, null);
+        if (s.floor && floor) await drive(floor.port, s.make, 30, conc, null);
         const A = { acks: [] as number[], rps: [] as number[] };
         const F = { acks: [] as number[] };
         const B = { acks: [] as number[], completions: [] as number[], rps: [] as number[], errors: 0 };
@@ -228,7 +233,7 @@ export async function runLatency(opts: {
           B.completions.push(...b.completions);
           B.rps.push(b.rps);
           B.errors += b.errors;
-          if (s.floor) F.acks.push(...(await drive(floor.port, s.make, perRound, conc, null)).acks);
+          if (s.floor && floor) F.acks.push(...(await drive(floor.port, s.make, perRound, conc, null)).acks);
         }
         const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
         const bareAck = summarise(A.acks);
@@ -257,7 +262,7 @@ export async function runLatency(opts: {
     }
   } finally {
     // All gone before the caller drops the database under them.
-    await Promise.all([bare, bot, floor].map(stopChild));
+    await Promise.all([bare, bot, ...(floor ? [floor] : [])].map(stopChild));
     await fake.stop();
     agent.destroy();
   }
